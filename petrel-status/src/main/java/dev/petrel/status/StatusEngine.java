@@ -1,0 +1,249 @@
+package dev.petrel.status;
+
+import dev.petrel.status.codes.CodeBook;
+import dev.petrel.status.codes.CodeBook.BasicCode;
+import dev.petrel.status.codes.CodeBook.Digit;
+import dev.petrel.status.codes.CodeBook.EnhancedEntry;
+import dev.petrel.status.codes.CodeBook.ReasonInfo;
+import dev.petrel.status.data.DataFile;
+import dev.petrel.status.reply.ReplyOrigin;
+import dev.petrel.status.reply.ReplyParser;
+import dev.petrel.status.rules.Rule;
+import dev.petrel.status.rules.RuleSet;
+import dev.petrel.status.rules.TextNormalizer;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The status engine: parses an SMTP reply, decides what it means (bounce, reason, action, who) and
+ * explains it in plain words. This is the library's entry point.
+ *
+ * <p>Evidence is weighed from the most to the least specific: an operator's rule, a provider's
+ * documented reply text, a generic MTA text, the enhanced status code, then the basic code. The
+ * class of the reply then bounds the result: a transient (4xx) reply is never a hard bounce.
+ *
+ * <p>Instances are immutable and thread-safe; {@link #standard()} is loaded once.
+ */
+public final class StatusEngine {
+
+  /** Greylisting daemons ask for a few minutes; postgrey's default delay is 300 s. */
+  static final Duration GREYLIST_DELAY = Duration.ofMinutes(5);
+
+  private static volatile StatusEngine standard;
+
+  private final CodeBook book;
+  private final RuleSet rules;
+
+  private StatusEngine(CodeBook book, RuleSet rules) {
+    this.book = book;
+    this.rules = rules;
+  }
+
+  /** The engine with the bundled rules and no operator rules. */
+  public static StatusEngine standard() {
+    StatusEngine s = standard;
+    if (s == null) {
+      synchronized (StatusEngine.class) {
+        s = standard;
+        if (s == null)
+          standard = s = new StatusEngine(CodeBook.standard(), RuleSet.withBuiltIns(List.of()));
+      }
+    }
+    return s;
+  }
+
+  /**
+   * An engine whose operator rules (same format as the bundled rule files, see docs/rules.md) are
+   * tried before the bundled ones.
+   *
+   * @throws IOException when the file cannot be read
+   * @throws IllegalArgumentException naming file and line when a rule is invalid
+   */
+  public static StatusEngine withOperatorRules(Path file) throws IOException {
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      return withOperatorRules(r, file.toString());
+    }
+  }
+
+  /** As {@link #withOperatorRules(Path)}, from a reader; {@code name} is used in error messages. */
+  public static StatusEngine withOperatorRules(Reader reader, String name) throws IOException {
+    return new StatusEngine(CodeBook.standard(), RuleSet.withBuiltIns(DataFile.read(reader, name)));
+  }
+
+  /** The reference data (code tables, registry, reason defaults) this engine explains with. */
+  public CodeBook codes() {
+    return book;
+  }
+
+  /** All rules in precedence order. */
+  public List<Rule> rules() {
+    return rules.rules();
+  }
+
+  /** Parses a reply in any of the accepted forms without classifying it. Never throws. */
+  public SmtpReply parse(String reply) {
+    return ReplyParser.parse(reply);
+  }
+
+  /** Classifies a reply in any accepted form; phase and host are read from log forms. */
+  public ReplyStatus classify(String reply) {
+    return classify(reply, ReplyContext.NONE);
+  }
+
+  /**
+   * Classifies a reply with what is known of its origin. Phase and host missing from {@code ctx}
+   * are taken from the reply's log form when it names them. Never throws.
+   */
+  public ReplyStatus classify(String reply, ReplyContext ctx) {
+    if (reply == null) reply = "";
+    if (ctx == null) ctx = ReplyContext.NONE;
+    if (ctx.phase() == Phase.UNKNOWN || ctx.remoteHost() == null) {
+      ReplyOrigin origin = ReplyOrigin.of(reply);
+      ctx =
+          new ReplyContext(
+              ctx.phase() == Phase.UNKNOWN ? origin.phase() : ctx.phase(),
+              ctx.remoteHost() == null ? origin.host() : ctx.remoteHost(),
+              ctx.recipientDomain());
+    }
+    return classify(ReplyParser.parse(reply), ctx);
+  }
+
+  /** Classifies a parsed reply. Never throws. */
+  public ReplyStatus classify(SmtpReply reply, ReplyContext ctx) {
+    if (ctx == null) ctx = ReplyContext.NONE;
+    String norm = TextNormalizer.normalize(reply.text());
+    Rule rule =
+        rules.match(
+            norm,
+            reply.code(),
+            reply.enhanced(),
+            ctx.phase(),
+            ctx.remoteHost(),
+            ctx.recipientDomain());
+    int klass = reply.klass();
+    EnhancedEntry entry = book.enhanced(reply.enhanced());
+    BasicCode basic = book.basic(reply.code());
+    boolean specificEnhanced =
+        entry != null && (reply.enhanced().subject() != 0 || reply.enhanced().detail() != 0);
+
+    Reason reason;
+    Matched matched;
+    double confidence;
+    if (rule != null) {
+      reason = rule.reason();
+      matched = new Matched(rule.kind(), rule.id(), rule.source());
+      confidence = rule.kind().equals("mta-rule") ? 0.8 : 0.9;
+      if (!rule.hosts().isEmpty() && (ctx.remoteHost() != null || ctx.recipientDomain() != null))
+        confidence = 0.95;
+    } else if (klass == 2 || klass == 3) {
+      reason = Reason.DELIVERED;
+      matched = basic != null ? codeMatch(basic) : new Matched("none", "", "");
+      confidence = 0.9;
+    } else if (specificEnhanced) {
+      reason = entry.reason();
+      matched = new Matched("enhanced-code", reply.enhanced().toString(), entry.source());
+      confidence = 0.7;
+    } else if (basic != null) {
+      reason = basic.reason();
+      matched = codeMatch(basic);
+      confidence = 0.5;
+    } else {
+      reason = Reason.UNDEFINED;
+      matched = new Matched("none", "", "");
+      confidence = 0.1;
+    }
+    return build(reply, reason, rule, matched, confidence, norm);
+  }
+
+  /**
+   * A status for a reason decided outside the reply (for example an auto-reply, a feedback report,
+   * or a DSN whose action says the message expired), explained with that reason's defaults.
+   */
+  public ReplyStatus forReason(Reason reason, SmtpReply reply) {
+    if (reply == null) reply = new SmtpReply(0, null, false, "", List.of(""));
+    return build(
+        reply,
+        reason,
+        null,
+        new Matched("reason", reason.id(), "reasons.txt"),
+        0.9,
+        TextNormalizer.normalize(reply.text()));
+  }
+
+  private static Matched codeMatch(BasicCode basic) {
+    return new Matched("basic-code", Integer.toString(basic.code()), basic.source());
+  }
+
+  private ReplyStatus build(
+      SmtpReply reply, Reason reason, Rule rule, Matched matched, double confidence, String norm) {
+    ReasonInfo info = book.reason(reason);
+    int klass = reply.klass();
+    boolean transient_ = klass == 4;
+    boolean success = klass == 2 || klass == 3;
+    EnhancedEntry entry = book.enhanced(reply.enhanced());
+    BasicCode basic = book.basic(reply.code());
+
+    Bounce bounce = rule != null && rule.bounce() != null ? rule.bounce() : info.bounce();
+    Action action;
+    if (rule != null && rule.action() != null) action = rule.action();
+    else action = transient_ ? info.actionTransient() : info.action();
+    if (success && reason == Reason.DELIVERED) {
+      bounce = Bounce.NONE;
+      action = Action.NONE;
+    }
+    if (transient_ && bounce == Bounce.HARD) bounce = Bounce.SOFT;
+    if (transient_ && action == Action.SUPPRESS) action = Action.RETRY;
+
+    Duration delay = rule != null ? rule.delay() : null;
+    if (delay == null && (transient_ || reason == Reason.GREYLISTED)) delay = RetryDelay.find(norm);
+    if (delay == null && reason == Reason.GREYLISTED) delay = GREYLIST_DELAY;
+    if (delay != null && (action == Action.RETRY || reason == Reason.GREYLISTED))
+      action = Action.RETRY_AFTER;
+
+    Who who = rule != null && rule.who() != null ? rule.who() : info.who();
+    String meaning;
+    if (rule != null && rule.meaning() != null) meaning = rule.meaning();
+    else if (entry != null && !matched.kind().equals("basic-code") && !isGeneric(reply.enhanced()))
+      meaning = entry.meaning();
+    else if (basic != null) meaning = basic.meaning();
+    else meaning = info.meaning();
+    String solution = rule != null && rule.solution() != null ? rule.solution() : info.solution();
+    if (success) solution = basic != null ? basic.solution() : info.solution();
+
+    SmtpReply out = reply;
+    if (reply.enhanced() == null && klass != 0) {
+      EnhancedCode inferred = Inference.enhancedFor(reason, klass);
+      if (inferred != null)
+        out = new SmtpReply(reply.code(), inferred, true, reply.text(), reply.lines());
+    }
+    Digit cls = reply.code() != 0 ? book.basicClass(reply.code() / 100) : null;
+    Digit subj = reply.code() != 0 ? book.basicSubject(reply.code() / 10 % 10) : null;
+    Digit esubj = out.enhanced() != null ? book.enhancedSubject(out.enhanced().subject()) : null;
+    EnhancedEntry outEntry = book.enhanced(out.enhanced());
+    return new ReplyStatus(
+        out,
+        cls == null ? null : cls.meaning(),
+        subj == null ? null : subj.meaning(),
+        basic == null ? null : basic.title(),
+        esubj == null ? null : esubj.title(),
+        outEntry == null ? null : outEntry.title(),
+        bounce,
+        reason,
+        action,
+        delay,
+        who,
+        meaning,
+        solution,
+        confidence,
+        matched);
+  }
+
+  private static boolean isGeneric(EnhancedCode e) {
+    return e == null || (e.subject() == 0 && e.detail() == 0);
+  }
+}

@@ -1,0 +1,74 @@
+package dev.petrel.status.reply;
+
+import dev.petrel.status.Phase;
+import java.util.Locale;
+
+/**
+ * Reads the phase and remote host that log and DSN forms of a reply mention, e.g. Postfix's {@code
+ * host mx.example.com[192.0.2.1] said: ... (in reply to RCPT TO command)} or Exim's {@code SMTP
+ * error from remote mail server after RCPT TO:<a@b>: ...}.
+ *
+ * @param phase the phase named, or {@link Phase#UNKNOWN}
+ * @param host the host named, or null
+ */
+public record ReplyOrigin(Phase phase, String host) {
+
+  static final ReplyOrigin NONE = new ReplyOrigin(Phase.UNKNOWN, null);
+
+  /** Never throws; returns {@code NONE}-like values when nothing is named. */
+  public static ReplyOrigin of(String input) {
+    if (input == null || input.isEmpty()) return NONE;
+    String s = input.length() > 4096 ? input.substring(0, 4096) : input;
+    String low = s.toLowerCase(Locale.ROOT);
+    return new ReplyOrigin(phase(low), host(s, low));
+  }
+
+  private static Phase phase(String low) {
+    int i = low.indexOf("in reply to ");
+    int skip = 12;
+    if (i < 0) {
+      i = low.indexOf("after ");
+      skip = 6;
+    }
+    while (i >= 0) {
+      String rest = low.substring(i + skip, Math.min(low.length(), i + skip + 24));
+      if (rest.startsWith("rcpt")) return Phase.RCPT;
+      if (rest.startsWith("mail")) return Phase.MAIL;
+      if (rest.startsWith("end of data") || rest.startsWith("end of message")) {
+        return Phase.END_OF_DATA;
+      }
+      if (rest.startsWith("data") || rest.startsWith("bdat")) return Phase.DATA;
+      if (rest.startsWith("ehlo") || rest.startsWith("helo") || rest.startsWith("lhlo")) {
+        return Phase.EHLO;
+      }
+      if (rest.startsWith("starttls")) return Phase.STARTTLS;
+      if (rest.startsWith("initial connection") || rest.startsWith("connect")) {
+        return Phase.CONNECT;
+      }
+      int next = low.indexOf("after ", i + skip);
+      i = next;
+      skip = 6;
+    }
+    return Phase.UNKNOWN;
+  }
+
+  private static String host(String s, String low) {
+    int i = low.indexOf("host ");
+    while (i >= 0) {
+      if (i == 0 || !Character.isLetterOrDigit(low.charAt(i - 1))) {
+        int start = i + 5;
+        int end = start;
+        while (end < s.length()) {
+          char c = s.charAt(end);
+          if (Character.isLetterOrDigit(c) || c == '.' || c == '-' || c == '_') end++;
+          else break;
+        }
+        if (end > start && s.substring(start, end).indexOf('.') > 0) {
+          return s.substring(start, end).toLowerCase(Locale.ROOT);
+        }
+      }
+      i = low.indexOf("host ", i + 5);
+    }
+    return null;
+  }
+}

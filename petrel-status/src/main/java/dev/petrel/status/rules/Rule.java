@@ -1,0 +1,164 @@
+package dev.petrel.status.rules;
+
+import dev.petrel.status.Action;
+import dev.petrel.status.Bounce;
+import dev.petrel.status.EnhancedCode;
+import dev.petrel.status.Phase;
+import dev.petrel.status.Reason;
+import dev.petrel.status.Who;
+import dev.petrel.status.data.DataFile.Block;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One classification rule as written in a rule file (see {@code docs/rules.md}): the phrases that
+ * must (or must not) appear, optional conditions on code, enhanced code, phase and host, and what
+ * the rule concludes. Built from a data-file record; invalid records are refused with their line.
+ *
+ * @param kind {@code operator-rule}, {@code provider-rule} or {@code mta-rule}
+ */
+public record Rule(
+    String kind,
+    String id,
+    String provider,
+    List<String> text,
+    List<List<String>> and,
+    List<String> not,
+    List<String> codes,
+    List<String> enhanced,
+    Phase phase,
+    List<String> hosts,
+    Reason reason,
+    Bounce bounce,
+    Action action,
+    Duration delay,
+    Who who,
+    String meaning,
+    String solution,
+    String source) {
+
+  static Rule of(String kind, Block b) {
+    try {
+      List<List<String>> and = new ArrayList<>();
+      for (String a : b.all("and")) and.add(phrases(a));
+      Duration delay = null;
+      if (b.get("delay") != null) {
+        try {
+          delay = Duration.parse(b.get("delay"));
+        } catch (DateTimeParseException e) {
+          throw b.error("delay must be an ISO-8601 duration such as PT5M");
+        }
+      }
+      List<String> codes = alternatives(b.get("code"));
+      for (String c : codes) {
+        if (!c.matches("[2-5]([0-9]{2}|xx)")) throw b.error("bad code condition '" + c + "'");
+      }
+      List<String> enh = alternatives(b.get("enhanced"));
+      for (String e : enh) {
+        if (!e.matches("[245X]\\.[0-9]{1,3}\\.([0-9]{1,3}|\\*)"))
+          throw b.error("bad enhanced condition '" + e + "'");
+      }
+      Rule r =
+          new Rule(
+              kind,
+              b.require("id"),
+              b.get("provider"),
+              phrases(b.require("text")),
+              List.copyOf(and),
+              b.get("not") == null ? List.of() : phrases(b.get("not")),
+              codes,
+              enh,
+              b.get("phase") == null ? null : Phase.of(b.get("phase")),
+              alternatives(b.get("host")).stream().map(h -> h.toLowerCase(Locale.ROOT)).toList(),
+              Reason.of(b.require("reason")),
+              b.get("bounce") == null ? null : Bounce.of(b.get("bounce")),
+              b.get("action") == null ? null : Action.of(b.get("action")),
+              delay,
+              b.get("who") == null ? null : Who.of(b.get("who")),
+              b.get("meaning"),
+              b.get("solution"),
+              b.require("source"));
+      if (!r.id.matches("[a-z0-9][a-z0-9._-]*"))
+        throw b.error("rule id must be lower-case letters, digits and dashes");
+      return r;
+    } catch (IllegalArgumentException e) {
+      if (e.getMessage() != null && e.getMessage().startsWith(b.source() + ":")) throw e;
+      throw b.error(e.getMessage());
+    }
+  }
+
+  private static List<String> alternatives(String v) {
+    if (v == null || v.isBlank()) return List.of();
+    List<String> out = new ArrayList<>();
+    for (String part : v.split("\\|")) {
+      String p = part.strip();
+      if (!p.isEmpty()) out.add(p);
+    }
+    return List.copyOf(out);
+  }
+
+  private static List<String> phrases(String v) {
+    List<String> out = new ArrayList<>();
+    for (String p : alternatives(v)) {
+      String n = TextNormalizer.normalize(p);
+      if (n.length() < 3) throw new IllegalArgumentException("phrase '" + p + "' is too short");
+      out.add(n);
+    }
+    if (out.isEmpty()) throw new IllegalArgumentException("empty phrase list");
+    return List.copyOf(out);
+  }
+
+  /** Checks the non-text conditions. */
+  boolean accepts(int code, EnhancedCode enh, Phase ctxPhase, String host, String domain) {
+    if (!codes.isEmpty() && !codeMatches(code, enh)) return false;
+    if (!enhanced.isEmpty() && !enhancedMatches(enh)) return false;
+    if (phase != null && phase != ctxPhase) return false;
+    if (!hosts.isEmpty() && (host != null || domain != null)) {
+      boolean ok = false;
+      for (String h : hosts) {
+        if (suffix(host, h) || suffix(domain, h)) {
+          ok = true;
+          break;
+        }
+      }
+      if (!ok) return false;
+    }
+    return true;
+  }
+
+  private boolean codeMatches(int code, EnhancedCode enh) {
+    for (String c : codes) {
+      int klass = c.charAt(0) - '0';
+      if (code == 0) {
+        if (enh != null && enh.klass() == klass) return true;
+        continue;
+      }
+      if (c.endsWith("xx")) {
+        if (code / 100 == klass) return true;
+      } else if (Integer.parseInt(c) == code) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean enhancedMatches(EnhancedCode enh) {
+    if (enh == null) return false;
+    for (String e : enhanced) {
+      String[] p = e.split("\\.");
+      if (!p[0].equals("X") && Integer.parseInt(p[0]) != enh.klass()) continue;
+      if (Integer.parseInt(p[1]) != enh.subject()) continue;
+      if (p[2].equals("*") || Integer.parseInt(p[2]) == enh.detail()) return true;
+    }
+    return false;
+  }
+
+  private static boolean suffix(String name, String suffix) {
+    if (name == null) return false;
+    String n = name.toLowerCase(Locale.ROOT);
+    return n.equals(suffix) || n.endsWith("." + suffix);
+  }
+}

@@ -1,0 +1,135 @@
+package dev.petrel.status.rules;
+
+import dev.petrel.status.EnhancedCode;
+import dev.petrel.status.Phase;
+import dev.petrel.status.data.DataFile;
+import dev.petrel.status.data.DataFile.Block;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * All rules in their order of precedence, compiled into one phrase matcher. Finding the deciding
+ * rule costs one pass over the text plus a check of the few rules whose phrases occurred.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class RuleSet {
+
+  private final List<Rule> rules;
+  private final PhraseMatcher matcher;
+
+  /** For each phrase id, the (ascending) indexes of rules whose {@code text} contains it. */
+  private final int[][] rulesByPhrase;
+
+  private final int[][][] andSets;
+  private final int[][] notIds;
+
+  /** A source of rules: its kind (e.g. {@code provider-rule}) and its records. */
+  public record Source(String kind, List<Block> blocks) {}
+
+  public RuleSet(List<Source> sources) {
+    List<Rule> all = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    for (Source s : sources) {
+      for (Block b : s.blocks()) {
+        Rule r = Rule.of(s.kind(), b);
+        if (!ids.add(r.kind() + "/" + r.id())) throw b.error("duplicate rule id '" + r.id() + "'");
+        all.add(r);
+      }
+    }
+    this.rules = List.copyOf(all);
+    PhraseMatcher.Dictionary dict = new PhraseMatcher.Dictionary();
+    List<List<Integer>> byPhrase = new ArrayList<>();
+    andSets = new int[rules.size()][][];
+    notIds = new int[rules.size()][];
+    for (int i = 0; i < rules.size(); i++) {
+      Rule r = rules.get(i);
+      for (String p : r.text()) {
+        int id = dict.id(p);
+        while (byPhrase.size() <= id) byPhrase.add(new ArrayList<>());
+        List<Integer> l = byPhrase.get(id);
+        if (l.isEmpty() || l.getLast() != i) l.add(i);
+      }
+      andSets[i] = new int[r.and().size()][];
+      for (int k = 0; k < r.and().size(); k++) {
+        andSets[i][k] = r.and().get(k).stream().mapToInt(dict::id).toArray();
+      }
+      notIds[i] = r.not().stream().mapToInt(dict::id).toArray();
+    }
+    this.matcher = new PhraseMatcher(dict.phrases());
+    rulesByPhrase = new int[dict.phrases().size()][];
+    for (int id = 0; id < rulesByPhrase.length; id++) {
+      rulesByPhrase[id] =
+          id < byPhrase.size()
+              ? byPhrase.get(id).stream().mapToInt(Integer::intValue).toArray()
+              : new int[0];
+    }
+  }
+
+  /** Loads the bundled rule files, with operator rules (may be empty) ahead of them. */
+  public static RuleSet withBuiltIns(List<Block> operatorRules) {
+    return new RuleSet(
+        List.of(
+            new Source("operator-rule", operatorRules),
+            new Source(
+                "provider-rule",
+                DataFile.resource(RuleSet.class, "/dev/petrel/status/rules-providers.txt")),
+            new Source(
+                "mta-rule", DataFile.resource(RuleSet.class, "/dev/petrel/status/rules-mta.txt"))));
+  }
+
+  public List<Rule> rules() {
+    return rules;
+  }
+
+  /**
+   * Returns the first rule, in precedence order, whose conditions all hold, or null.
+   *
+   * @param normalizedText the reply text as {@link TextNormalizer#normalize} made it
+   */
+  public Rule match(
+      String normalizedText,
+      int code,
+      EnhancedCode enhanced,
+      Phase phase,
+      String host,
+      String domain) {
+    long[] found = matcher.match(normalizedText);
+    int best = Integer.MAX_VALUE;
+    for (int w = 0; w < found.length; w++) {
+      long bits = found[w];
+      while (bits != 0) {
+        int phrase = (w << 6) + Long.numberOfTrailingZeros(bits);
+        bits &= bits - 1;
+        for (int ruleIndex : rulesByPhrase[phrase]) {
+          if (ruleIndex >= best) break;
+          if (passes(ruleIndex, found, code, enhanced, phase, host, domain)) {
+            best = ruleIndex;
+            break;
+          }
+        }
+      }
+    }
+    return best == Integer.MAX_VALUE ? null : rules.get(best);
+  }
+
+  private boolean passes(
+      int i, long[] found, int code, EnhancedCode enh, Phase phase, String host, String domain) {
+    for (int not : notIds[i]) {
+      if (PhraseMatcher.has(found, not)) return false;
+    }
+    for (int[] set : andSets[i]) {
+      boolean any = false;
+      for (int id : set) {
+        if (PhraseMatcher.has(found, id)) {
+          any = true;
+          break;
+        }
+      }
+      if (!any) return false;
+    }
+    return rules.get(i).accepts(code, enh, phase, host, domain);
+  }
+}

@@ -1,0 +1,87 @@
+package dev.petrel.status.reply;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.petrel.status.Phase;
+import dev.petrel.status.SmtpReply;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ReplyParserTest {
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '`',
+      value = {
+        // input | code | enhanced | text
+        "550 5.1.1 <a@example.com>: Recipient address rejected: User unknown | 550 | 5.1.1 | <a@example.com>: Recipient address rejected: User unknown",
+        "smtp; 550 5.1.1 User unknown | 550 | 5.1.1 | User unknown",
+        "SMTP; 552 5.2.2 Mailbox full | 552 | 5.2.2 | Mailbox full",
+        "X-Postfix; host mx.example.com[192.0.2.1] said: 554 5.7.1 Rejected (in reply to end of DATA command) | 554 | 5.7.1 | Rejected (in reply to end of DATA command)",
+        "550-5.7.26 This mail is unauthenticated, 550-5.7.26 which poses a risk. 550 5.7.26 Learn more | 550 | 5.7.26 | This mail is unauthenticated, which poses a risk. Learn more",
+        "SMTP error from remote mail server after RCPT TO:<bob@example.org>: 550 5.1.1 No such user | 550 | 5.1.1 | No such user",
+        "Remote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found' | 550 | 5.1.10 | RESOLVER.ADR.RecipientNotFound; Recipient not found'",
+        "421 Service not available | 421 | | Service not available",
+        "User unknown | 0 | | User unknown",
+        "#5.1.1 user unknown | 0 | 5.1.1 | #5.1.1 user unknown",
+        "550 Requested action not taken: mailbox unavailable (#5.1.1) | 550 | 5.1.1 | Requested action not taken: mailbox unavailable (#5.1.1)",
+        "host 192.0.2.10 said: 451 4.3.0 Temporary failure | 451 | 4.3.0 | Temporary failure",
+        "`` | 0 | | ``",
+        "250 2.0.0 Ok: queued as ABC123 | 250 | 2.0.0 | Ok: queued as ABC123",
+        "Connection to 192.0.2.55 timed out | 0 | | Connection to 192.0.2.55 timed out",
+      })
+  void parsesTheForms(String input, int code, String enhanced, String text) {
+    SmtpReply r = ReplyParser.parse(input);
+    assertThat(r.code()).isEqualTo(code);
+    assertThat(r.enhanced() == null ? null : r.enhanced().toString()).isEqualTo(enhanced);
+    assertThat(r.text()).isEqualTo(text);
+    assertThat(r.enhancedInferred()).isFalse();
+  }
+
+  @Test
+  void joinsMultiLineWireReplies() {
+    SmtpReply r =
+        ReplyParser.parse(
+            "550-5.1.1 The email account that you tried to reach does not exist.\r\n"
+                + "550-5.1.1 Please try double-checking the recipient's email address.\r\n"
+                + "550 5.1.1 https://support.google.com/mail/?p=NoSuchUser");
+    assertThat(r.code()).isEqualTo(550);
+    assertThat(r.enhanced()).hasToString("5.1.1");
+    assertThat(r.lines()).hasSize(3);
+    assertThat(r.text())
+        .isEqualTo(
+            "The email account that you tried to reach does not exist. Please try"
+                + " double-checking the recipient's email address."
+                + " https://support.google.com/mail/?p=NoSuchUser");
+  }
+
+  @Test
+  void doesNotMistakeNumbersInTextForCodes() {
+    assertThat(ReplyParser.parse("Message size 25000000 exceeds limit").code()).isZero();
+    assertThat(ReplyParser.parse("host 192.0.2.1 refused").enhanced()).isNull();
+    assertThat(ReplyParser.parse("version 5.1.1.2 not found").enhanced()).isNull();
+  }
+
+  @Test
+  void readsPhaseAndHostFromLogForms() {
+    ReplyOrigin p =
+        ReplyOrigin.of(
+            "host mx1.example.net[192.0.2.1] said: 550 5.1.1 unknown (in reply to RCPT TO command)");
+    assertThat(p.phase()).isEqualTo(Phase.RCPT);
+    assertThat(p.host()).isEqualTo("mx1.example.net");
+    assertThat(
+            ReplyOrigin.of("SMTP error from remote mail server after end of data: 554 no").phase())
+        .isEqualTo(Phase.END_OF_DATA);
+    assertThat(ReplyOrigin.of("550 no").phase()).isEqualTo(Phase.UNKNOWN);
+  }
+
+  @Test
+  void boundsHugeInput() {
+    String big = "550 5.1.1 " + "x".repeat(5_000_000);
+    SmtpReply r = ReplyParser.parse(big);
+    assertThat(r.code()).isEqualTo(550);
+    assertThat(r.text().length()).isLessThanOrEqualTo(ReplyParser.MAX_INPUT);
+  }
+}
