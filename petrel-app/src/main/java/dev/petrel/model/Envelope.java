@@ -1,0 +1,43 @@
+package dev.petrel.model;
+
+import java.util.List;
+
+/**
+ * The SMTP envelope of one accepted message: who sent it, to whom, and how it came in.
+ *
+ * @param sender the reverse path, or null for the null sender {@code <>} (bounces)
+ * @param recipients at least one
+ * @param body the BODY parameter: {@code 7BIT}, {@code 8BITMIME} or {@code BINARYMIME}
+ * @param smtputf8 whether the client asked for SMTPUTF8 (RFC 6531)
+ * @param dsnRet the RFC 3461 RET parameter ({@code FULL} or {@code HDRS}), or null
+ * @param dsnEnvid the RFC 3461 ENVID parameter, or null
+ * @param account the account the message belongs to ({@code default} until accounts exist)
+ * @param authUser the SMTP AUTH identity, or null when the client was trusted by network
+ * @param clientAddress the client's IP address as text
+ * @param heloName the name the client gave in EHLO/HELO
+ */
+public record Envelope(
+    EmailAddress sender,
+    List<Recipient> recipients,
+    String body,
+    boolean smtputf8,
+    String dsnRet,
+    String dsnEnvid,
+    String account,
+    String authUser,
+    String clientAddress,
+    String heloName) {
+
+  public static final String DEFAULT_ACCOUNT = "default";
+
+  public Envelope {
+    recipients = List.copyOf(recipients);
+    if (recipients.isEmpty()) throw new IllegalArgumentException("an envelope needs a recipient");
+    if (body == null) body = "7BIT";
+    if (account == null) account = DEFAULT_ACCOUNT;
+  }
+
+  public boolean nullSender() {
+    return sender == null;
+  }
+}
