@@ -1,0 +1,42 @@
+package dev.petrel.app;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code petrel} command: the composition root that wires the parts together. */
+@Command(
+    name = "petrel",
+    mixinStandardHelpOptions = true,
+    version = "petrel 0.1.0",
+    description = "Petrel: email delivery that explains every SMTP reply.",
+    subcommands = {ExplainCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+  /** Exit status when an input could not be read (the others were still processed). */
+  public static final int EXIT_INPUT = 1;
+
+  /** Exit status for a usage error. */
+  public static final int EXIT_USAGE = 2;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a command");
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns the exit status (for tests). */
+  public static int run(String... args) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExitCodeExceptionMapper(e -> 1);
+    cl.getCommandSpec().exitCodeOnInvalidInput(EXIT_USAGE);
+    cl.getSubcommands()
+        .values()
+        .forEach(c -> c.getCommandSpec().exitCodeOnInvalidInput(EXIT_USAGE));
+    return cl.execute(args);
+  }
+}
