@@ -141,6 +141,13 @@ public final class BounceParser {
         mime = true;
       }
     }
+    for (MailPart p : c.parts()) {
+      // DSN groups left outside any part by broken boundaries
+      for (String loose : new String[] {p.preamble, p.epilogue}) {
+        if (loose != null && !p.insideEnclosedMessage() && DsnFields.looksLikeDsn(loose))
+          dsn.append(loose).append("\n\n");
+      }
+    }
     if (dsn.isEmpty()) {
       // some MTAs write the DSN fields into the text part (or send the DSN part as text/plain)
       for (MailPart p : c.parts()) {
@@ -157,11 +164,8 @@ public final class BounceParser {
     for (DsnFields.Rcpt r : report.recipients()) if (r.address() != null) known.add(r.address());
     List<TextNotice.Hit> hits = c.text().recipients(Set.of(), known);
     List<BouncedRecipient> out = new ArrayList<>();
-    Set<String> seen = new HashSet<>();
     for (DsnFields.Rcpt r : report.recipients()) {
       String addr = r.address();
-      String key = addr + "|" + r.action + "|" + r.status + "|" + r.diagnostic;
-      if (!seen.add(key)) continue;
       String block = null;
       for (TextNotice.Hit h : hits) {
         if (h.address().equals(addr)) block = h.block();

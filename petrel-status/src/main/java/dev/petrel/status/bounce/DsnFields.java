@@ -112,7 +112,7 @@ final class DsnFields {
           cur.finalRecipient = value;
         }
         case "original-recipient" -> {
-          if (cur.originalRecipient != null || cur.finalRecipient != null && cur.action != null) {
+          if (cur.originalRecipient != null) {
             finish(cur, out, reportingMta);
             cur = new Rcpt();
           }

@@ -30,6 +30,9 @@ final class MailPart {
    */
   String preamble;
 
+  /** Text after the closing boundary of a multipart. */
+  String epilogue;
+
   /** True for the entity that a message/rfc822 (or message/global) part encloses. */
   boolean enclosedMessage;
 

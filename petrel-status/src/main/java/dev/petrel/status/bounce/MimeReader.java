@@ -52,7 +52,7 @@ final class MimeReader {
             .setMaxHeaderCount(-1)
             .setMaxHeaderLen(-1)
             .setMaxContentLen(-1)
-            .setMalformedHeaderStartsBody(true)
+            .setMalformedHeaderStartsBody(false)
             .build();
     MimeStreamParser parser = new MimeStreamParser(config, DecodeMonitor.SILENT, null);
     parser.setContentDecoding(true);
@@ -285,7 +285,9 @@ final class MimeReader {
 
     @Override
     public void epilogue(InputStream is) throws IOException {
-      readCapped(is, 0);
+      MailPart top = stack.peek();
+      byte[] b = readCapped(is, MAX_PART_TEXT);
+      if (top != null && b.length > 0) top.epilogue = decode(b, null);
     }
 
     @Override

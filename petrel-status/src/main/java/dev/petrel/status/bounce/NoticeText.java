@@ -16,7 +16,10 @@ record NoticeText(String text) {
     StringBuilder html = new StringBuilder();
     for (MailPart p : all) {
       if (p.insideEnclosedMessage() || p == originalPart) continue;
-      if (p.preamble != null && p.preamble.length() < 4096) plain.append(p.preamble).append('\n');
+      // a multipart whose boundary never occurs (a bounce generator's bug) is all preamble
+      if (p.preamble != null && (p.preamble.length() < 4096 || p.children.isEmpty()))
+        plain.append(p.preamble).append('\n');
+      if (p.epilogue != null && p.epilogue.length() < 4096) plain.append(p.epilogue).append('\n');
       if (p.text == null || !p.children.isEmpty()) continue;
       String t = p.mimeType;
       if (t.equals("text/html")) {

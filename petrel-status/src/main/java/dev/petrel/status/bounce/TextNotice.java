@@ -158,7 +158,7 @@ final class TextNotice {
         || t.contains("unsent message follows")
         || t.contains("returned message")
         || t.contains("message headers follow")
-        || t.contains("original message")
+        || (t.contains("original message") && words(t) <= 5)
         || t.contains("original mail")
         || t.contains("returned mail follows")
         || t.contains("bounced e-mail")
@@ -171,6 +171,17 @@ final class TextNotice {
       return !(t.startsWith("the original message was") || t.startsWith("your original message"));
     }
     return false;
+  }
+
+  private static int words(String t) {
+    int n = 0;
+    boolean in = false;
+    for (int i = 0; i < t.length(); i++) {
+      boolean letter = Character.isLetter(t.charAt(i));
+      if (letter && !in) n++;
+      in = letter;
+    }
+    return n;
   }
 
   private static boolean startsOriginalHeaders(List<String> ls, int i) {
@@ -327,6 +338,8 @@ final class TextNotice {
     if (p.endsWith("mailto:")) return 0;
     String bare = stripPunct(p);
     if (bare.isEmpty()) return 2;
+    // sendmail's error lines: "550 5.1.1 <user@example>... User unknown"
+    if (isCodes(bare)) return 2;
     for (String label : RECIPIENT_LABELS) {
       if (bare.endsWith(label)) {
         int before = bare.length() - label.length() - 1;
@@ -334,6 +347,15 @@ final class TextNotice {
       }
     }
     return 1;
+  }
+
+  private static boolean isCodes(String s) {
+    if (s.length() < 3) return false;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!(Character.isDigit(c) || c == '.' || c == ' ' || c == '#')) return false;
+    }
+    return Character.isDigit(s.charAt(0)) && (s.length() == 3 || s.charAt(3) == ' ');
   }
 
   private static String stripPunct(String p) {
