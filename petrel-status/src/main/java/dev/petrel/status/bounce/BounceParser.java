@@ -1,6 +1,7 @@
 package dev.petrel.status.bounce;
 
 import dev.petrel.status.EnhancedCode;
+import dev.petrel.status.Phase;
 import dev.petrel.status.Reason;
 import dev.petrel.status.ReplyContext;
 import dev.petrel.status.ReplyStatus;
@@ -179,7 +180,8 @@ public final class BounceParser {
               r.diagnosticType,
               r.diagnostic,
               block,
-              typedHost(r.remoteMta)));
+              typedHost(r.remoteMta),
+              Replies.phase(c.text().noticeText())));
     }
     String reporting = report.reportingMta();
     return c.report(
@@ -227,7 +229,16 @@ public final class BounceParser {
     if (hits.isEmpty()) return null;
     List<BouncedRecipient> out = new ArrayList<>();
     for (TextNotice.Hit h : hits) {
-      out.add(recipient(h.address(), null, null, null, null, withSubject(h.block(), c), null));
+      out.add(
+          recipient(
+              h.address(),
+              null,
+              null,
+              null,
+              null,
+              withSubject(h.block(), c),
+              null,
+              Replies.phase(c.text().noticeText())));
     }
     return c.report(BounceReport.Kind.NON_STANDARD, Formats.guess(c), out, null, null);
   }
@@ -256,6 +267,22 @@ public final class BounceParser {
       String diagnostic,
       String context,
       String remoteMta) {
+    return recipient(address, action, status, diagnosticType, diagnostic, context, remoteMta, null);
+  }
+
+  /**
+   * As above; {@code fallbackPhase} is the phase the whole notice names, used when the recipient's
+   * own text names none.
+   */
+  BouncedRecipient recipient(
+      String address,
+      String action,
+      String status,
+      String diagnosticType,
+      String diagnostic,
+      String context,
+      String remoteMta,
+      Phase fallbackPhase) {
     String diag = diagnostic == null || diagnostic.isBlank() ? null : oneLine(diagnostic);
     String replyText;
     if (diag != null) {
@@ -296,16 +323,18 @@ public final class BounceParser {
               parsed.lines().isEmpty() ? List.of(classifyText) : parsed.lines());
       String contextText = context == null ? replyText : context + "\n" + replyText;
       String domain = Addresses.domain(address);
+      Phase phase = Replies.phase(diag != null ? diag + "\n" + contextText : contextText);
+      if (phase == Phase.UNKNOWN && fallbackPhase != null) phase = fallbackPhase;
       ReplyContext ctx =
           new ReplyContext(
-              Replies.phase(diag != null ? diag + "\n" + contextText : contextText),
+              phase,
               remoteMta != null
                   ? remoteMta.toLowerCase(Locale.ROOT)
                   : Replies.remoteHost(contextText),
               domain);
       if (remoteMta == null) remoteMta = ctx.remoteHost();
       rs = engine.classify(reply, ctx);
-      rs = adjust(rs, reply, normalisedAction, st);
+      rs = adjust(rs, reply, normalisedAction, ctx.phase());
     } catch (RuntimeException e) {
       rs = engine.forReason(Reason.UNDEFINED, null);
     }
@@ -319,11 +348,45 @@ public final class BounceParser {
         rs);
   }
 
-  /** Corrections that come from the DSN's action rather than from the reply. */
-  private ReplyStatus adjust(ReplyStatus rs, SmtpReply reply, String action, EnhancedCode status) {
+  /**
+   * Corrections that need what the bounce says around the reply: the DSN action and the SMTP phase.
+   *
+   * <ul>
+   *   <li>Action delivered, relayed or expanded (RFC 3464 §2.3.3) is a success whatever the text.
+   *   <li>Action failed or delayed with a transient (4.x.x) status and no more specific cause than
+   *       a connection or system problem: the sender retried until its queue lifetime ran out (RFC
+   *       5321 §4.5.4.1), so the outcome is {@code expired}.
+   *   <li>"User unknown" that was not given in reply to RCPT TO and carries no address status
+   *       (X.1.x): a server that accepted the recipient and then refuses the message names it
+   *       unknown as a content or recipient filter, so the address is not proven dead ({@code
+   *       filtered}, soft).
+   * </ul>
+   */
+  private ReplyStatus adjust(ReplyStatus rs, SmtpReply reply, String action, Phase phase) {
     if (action != null
         && (action.equals("delivered") || action.equals("relayed") || action.equals("expanded"))) {
       return engine.forReason(Reason.DELIVERED, reply);
+    }
+    Reason r = rs.reason();
+    boolean generic =
+        r == Reason.NETWORKERROR
+            || r == Reason.SYSTEMERROR
+            || r == Reason.UNDEFINED
+            || r == Reason.ONHOLD
+            || r == Reason.DELIVERED;
+    if (action != null
+        && (action.equals("failed") || action.equals("delayed"))
+        && reply.klass() == 4
+        && generic) {
+      return engine.forReason(Reason.EXPIRED, reply);
+    }
+    if (action != null && action.equals("delayed") && generic) {
+      return engine.forReason(Reason.EXPIRED, reply);
+    }
+    if (r == Reason.USERUNKNOWN && (phase == Phase.DATA || phase == Phase.END_OF_DATA)) {
+      EnhancedCode e = reply.enhanced();
+      boolean addressStatus = e != null && !reply.enhancedInferred() && e.subject() == 1;
+      if (!addressStatus) return engine.forReason(Reason.FILTERED, reply);
     }
     return rs;
   }

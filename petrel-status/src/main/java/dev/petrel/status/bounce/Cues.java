@@ -99,10 +99,23 @@ final class Cues {
 
   static boolean looksLikeBounce(BounceParser.Context c) {
     if (c.header("X-Failed-Recipients") != null) return true;
+    if (listServerRefusal(c)) return true;
     if (fromDaemon(c)) return true;
     String subject = c.subject().toLowerCase(Locale.ROOT);
     if (containsAny(subject, BOUNCE_SUBJECTS)) return true;
     return bodyCue(c);
+  }
+
+  /**
+   * The fml list server (it marks its mail with X-MLServer) answers a post it refuses with a notice
+   * of its own: "You ... are not member" when the sender is not subscribed, "Loop Alert" when it
+   * has already seen the Message-ID.
+   */
+  static boolean listServerRefusal(BounceParser.Context c) {
+    String server = c.header("X-MLServer");
+    if (server == null || !server.toLowerCase(Locale.ROOT).contains("fml")) return false;
+    String s = c.subject().toLowerCase(Locale.ROOT);
+    return s.contains("not member") || s.contains("loop alert");
   }
 
   /** Strong enough to report a bounce even when no recipient can be named. */

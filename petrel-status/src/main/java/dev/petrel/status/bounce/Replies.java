@@ -107,9 +107,26 @@ final class Replies {
     return c >= '0' && c <= '9';
   }
 
-  /** The SMTP phase the text says the reply answered, or UNKNOWN. */
+  /**
+   * The SMTP phase the text says the reply answered, or UNKNOWN. Reads the phrases MTAs use:
+   * Postfix "(in reply to RCPT TO command)", Exim "after RCPT TO:", sendmail's transcript
+   * "&gt;&gt;&gt; DATA", qmail and DMA "did not like our RCPT TO", and the command names some
+   * filters print.
+   */
   static Phase phase(String text) {
     String l = text.toLowerCase(Locale.ROOT);
+    int t = l.lastIndexOf(">>> ");
+    if (t >= 0) {
+      // sendmail's session transcript: the last command sent before the error
+      String cmd = l.substring(t + 4, Math.min(l.length(), t + 14));
+      if (cmd.startsWith("data") || cmd.startsWith("bdat")) return Phase.DATA;
+      if (cmd.startsWith("rcpt")) return Phase.RCPT;
+      if (cmd.startsWith("mail")) return Phase.MAIL;
+    }
+    if (containsAny(l, "smtp command data", "smtp:data", "command: data", "[data]"))
+      return Phase.DATA;
+    if (containsAny(l, "smtp:rcpt", "[rcpt_to]", "command: rcpt", "rcpt to response"))
+      return Phase.RCPT;
     if (containsAny(
         l,
         "after end of data",
