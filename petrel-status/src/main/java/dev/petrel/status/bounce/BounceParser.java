@@ -377,6 +377,7 @@ public final class BounceParser {
     if (action != null
         && (action.equals("failed") || action.equals("delayed"))
         && reply.klass() == 4
+        && (reply.enhanced() == null || reply.enhanced().subject() == 4)
         && generic) {
       return engine.forReason(Reason.EXPIRED, reply);
     }

@@ -156,16 +156,17 @@ final class TextNotice {
         || t.contains("original message follows")
         || t.contains("original message headers")
         || t.contains("unsent message follows")
-        || t.contains("returned message")
         || t.contains("message headers follow")
-        || (t.contains("original message") && words(t) <= 5)
-        || t.contains("original mail")
         || t.contains("returned mail follows")
-        || t.contains("bounced e-mail")
-        || t.contains("bounced email")
         || t.contains("undelivered message follows")
-        || t.contains("original email")
-        || t.contains("message header follows")) {
+        || t.contains("message header follows")
+        || (words(t) <= 5
+            && (t.contains("returned message")
+                || t.contains("original message")
+                || t.contains("original mail")
+                || t.contains("bounced e-mail")
+                || t.contains("bounced email")
+                || t.contains("original email")))) {
       // A sentence that merely mentions the original ("The original message was ...") is not a
       // separator: separators are short and do not read as a sentence with a verb about it.
       return !(t.startsWith("the original message was") || t.startsWith("your original message"));
