@@ -155,6 +155,8 @@ public final class BounceParser {
         if (p.insideEnclosedMessage() || p.text == null || p == c.original().part) continue;
         if (!p.mimeType.startsWith("text/") && !p.mimeType.startsWith("message/delivery")) continue;
         String t = new TextNotice(p.text).noticeText();
+        // a bounce forwarded inline as text carries its DSN below what looks like the original
+        if (!DsnFields.looksLikeDsn(t) && Cues.fromDaemon(c)) t = p.text;
         if (DsnFields.looksLikeDsn(t)) dsn.append(t).append("\n\n");
       }
     }
@@ -303,6 +305,18 @@ public final class BounceParser {
     ReplyStatus rs;
     try {
       SmtpReply parsed = engine.parse(replyText);
+      // Rules read the reply's text without its codes, so that a flattened multi-line reply
+      // ("550-5.7.1 ... 550 5.7.1 ...") reads as one sentence; the notice's framing before the
+      // reply (Exim's "retry timeout exceeded", qmail's "I'm not going to try again") stays.
+      if (!parsed.text().isBlank()) {
+        if (diag != null) {
+          classifyText = Replies.hasCode(diag) ? parsed.text() : classifyText;
+        } else if (context != null) {
+          int at = Replies.replyStart(context);
+          classifyText =
+              at > 0 ? oneLine(context.substring(0, at)) + " " + parsed.text() : parsed.text();
+        }
+      }
       int code = parsed.code();
       EnhancedCode enh = parsed.enhanced();
       boolean inferred = parsed.enhancedInferred();
