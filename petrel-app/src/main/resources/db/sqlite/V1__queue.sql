@@ -1,6 +1,6 @@
 -- The queue's first schema (SPEC §5, §6), SQLite dialect. Times are milliseconds since the epoch
--- (UTC). Message bodies live in files under spool/, named by the message id; a row here is what
--- makes a message exist.
+-- (UTC). A row in messages is what makes a message exist; its body is in the bodies table or in a
+-- file under spool/ named by the message id.
 
 CREATE TABLE messages (
   id                TEXT    NOT NULL PRIMARY KEY,
@@ -46,6 +46,14 @@ CREATE TABLE recipients (
 CREATE INDEX recipients_due ON recipients (state, next_attempt);
 CREATE INDEX recipients_by_domain ON recipients (domain, state);
 CREATE INDEX recipients_by_address ON recipients (address);
+
+-- Bodies small enough to fit the spool's first buffer (under 64 KiB) are kept here rather than
+-- in a file: they then become durable with the same grouped commit as their rows, so a small
+-- message costs no fsync of its own. Larger bodies are files under spool/.
+CREATE TABLE bodies (
+  message_id TEXT NOT NULL PRIMARY KEY REFERENCES messages (id) ON DELETE CASCADE,
+  data       BLOB NOT NULL
+) STRICT;
 
 -- One row per delivery attempt of one recipient (filled by delivery, issue 4).
 CREATE TABLE attempts (

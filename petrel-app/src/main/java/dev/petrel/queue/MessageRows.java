@@ -23,9 +23,18 @@ final class MessageRows {
 
   private MessageRows() {}
 
-  /** What one committed message adds to the database. */
+  /**
+   * What one committed message adds to the database.
+   *
+   * @param inlineBody the body when it is kept in the database, or null when it is a file
+   */
   record NewMessage(
-      QueueId id, Envelope envelope, long size, Instant created, Map<String, String> headers) {}
+      QueueId id,
+      Envelope envelope,
+      long size,
+      Instant created,
+      Map<String, String> headers,
+      byte[] inlineBody) {}
 
   private static final String INSERT_MESSAGE =
       "INSERT INTO messages (id, account, sender, size, created, held, auth_user, client_address,"
@@ -81,7 +90,40 @@ final class MessageRows {
       rs.addBatch();
     }
     rs.executeBatch();
+
+    if (m.inlineBody() != null) {
+      PreparedStatement bs = c.prepare("INSERT INTO bodies (message_id, data) VALUES (?, ?)");
+      bs.setString(1, m.id().value());
+      bs.setBytes(2, m.inlineBody());
+      bs.executeUpdate();
+    }
     return null;
+  }
+
+  /** Where a message's body is. */
+  sealed interface BodyAt {
+    /** No such message. */
+    record Unknown() implements BodyAt {}
+
+    /** Kept in the database. */
+    record Inline(byte[] data) implements BodyAt {}
+
+    /** A file under spool/. */
+    record File() implements BodyAt {}
+  }
+
+  static BodyAt body(Connection c, QueueId id) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT b.data FROM messages m LEFT JOIN bodies b ON b.message_id = m.id"
+                + " WHERE m.id = ?")) {
+      ps.setString(1, id.value());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) return new BodyAt.Unknown();
+        byte[] data = rs.getBytes(1);
+        return data == null ? new BodyAt.File() : new BodyAt.Inline(data);
+      }
+    }
   }
 
   static boolean setHeld(GroupCommitWriter.Context c, QueueId id, boolean held)

@@ -2,6 +2,7 @@ package dev.petrel.queue;
 
 import dev.petrel.model.Envelope;
 import dev.petrel.model.QueueId;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileStore;
@@ -235,14 +236,18 @@ public final class SqliteMessageStore implements MessageStore {
   @Override
   public InputStream openBody(QueueId id) throws IOException {
     Objects.requireNonNull(id, "id");
-    boolean known;
+    MessageRows.BodyAt at;
     try {
-      known = read(c -> MessageRows.exists(c, id), "reading message " + id);
+      at = read(c -> MessageRows.body(c, id), "reading message " + id);
     } catch (StorageException e) {
       throw new IOException(e.getMessage(), e);
     }
-    if (!known) throw new NoSuchFileException(files.path(id).toString(), null, "no message " + id);
-    return Files.newInputStream(files.path(id));
+    return switch (at) {
+      case MessageRows.BodyAt.Unknown u ->
+          throw new NoSuchFileException(files.path(id).toString(), null, "no message " + id);
+      case MessageRows.BodyAt.Inline inline -> new ByteArrayInputStream(inline.data());
+      case MessageRows.BodyAt.File f -> Files.newInputStream(files.path(id));
+    };
   }
 
   @Override
@@ -316,6 +321,10 @@ public final class SqliteMessageStore implements MessageStore {
   @FunctionalInterface
   private interface Read<T> {
     T run(Connection c) throws SQLException;
+  }
+
+  boolean inlineSmallBodies() {
+    return options.inlineSmallBodies();
   }
 
   BodyFiles files() {

@@ -35,7 +35,8 @@ final class SqliteSpool implements Spool {
   private final Envelope envelope;
   private final HeaderCapture headers = new HeaderCapture();
   private final Body body = new Body();
-  private FileChannel channel;
+  private FileChannel channel; // null while the body fits the buffer
+  private boolean fileCreated;
   private ByteBuffer buffer;
   private long size;
   private long nextSpaceCheck = SPACE_CHECK_INTERVAL;
@@ -46,16 +47,24 @@ final class SqliteSpool implements Spool {
     this.store = store;
     this.id = id;
     this.envelope = envelope;
-    BodyFiles files = store.files();
-    try {
-      files.prepareShard(id);
-      channel =
-          FileChannel.open(
-              files.tempPath(id), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    } catch (IOException e) {
-      throw StorageFailures.of(e, "creating the message file");
+    this.buffer = store.buffers().take();
+    if (!store.inlineSmallBodies()) {
+      try {
+        createFile();
+      } catch (IOException e) {
+        releaseBuffer();
+        throw StorageFailures.of(e, "creating the message file");
+      }
     }
-    buffer = store.buffers().take();
+  }
+
+  private void createFile() throws IOException {
+    BodyFiles files = store.files();
+    files.prepareShard(id);
+    fileCreated = true;
+    channel =
+        FileChannel.open(
+            files.tempPath(id), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
   }
 
   @Override
@@ -77,14 +86,21 @@ final class SqliteSpool implements Spool {
   public QueueId commit() throws StorageException {
     if (state == State.COMMITTED) return id;
     if (state == State.CLOSED) throw new StorageException("message " + id + " was discarded");
+    byte[] inline = null;
     try {
       if (failure != null) throw failure;
       store.checkReserve();
-      writeBuffer();
-      channel.force(true);
-      channel.close();
-      releaseBuffer();
-      store.files().publish(id);
+      if (channel == null) {
+        inline = new byte[buffer.position()];
+        buffer.flip().get(inline);
+        releaseBuffer();
+      } else {
+        writeBuffer();
+        channel.force(true);
+        channel.close();
+        releaseBuffer();
+        store.files().publish(id);
+      }
     } catch (StorageException e) {
       discard();
       throw e;
@@ -93,7 +109,8 @@ final class SqliteSpool implements Spool {
       throw StorageFailures.of(e, "writing the message body");
     }
     MessageRows.NewMessage row =
-        new MessageRows.NewMessage(id, envelope, size, store.clock().instant(), headers.summary());
+        new MessageRows.NewMessage(
+            id, envelope, size, store.clock().instant(), headers.summary(), inline);
     try {
       store.writer().call(c -> MessageRows.insert(c, row), true, "queueing message " + id);
     } catch (StorageException e) {
@@ -113,7 +130,7 @@ final class SqliteSpool implements Spool {
     state = State.CLOSED;
     closeChannel();
     releaseBuffer();
-    store.files().deleteQuietly(id);
+    if (fileCreated) store.files().deleteQuietly(id);
   }
 
   private void closeChannel() {
@@ -142,7 +159,7 @@ final class SqliteSpool implements Spool {
     failure = e;
     closeChannel();
     releaseBuffer();
-    store.files().deleteQuietly(id);
+    if (fileCreated) store.files().deleteQuietly(id);
   }
 
   private void accepted(long n) {
@@ -190,6 +207,7 @@ final class SqliteSpool implements Spool {
 
     private void flushFull() {
       try {
+        if (channel == null) createFile();
         writeBuffer();
       } catch (IOException e) {
         failed(StorageFailures.of(e, "writing the message body"));

@@ -12,9 +12,16 @@ import java.time.Duration;
  * @param maxGroupSize the most writes one transaction (one fsync) takes from the writer's queue
  * @param createIfMissing whether opening creates a missing data folder ({@code serve} does, the
  *     {@code queue} commands should not)
+ * @param inlineSmallBodies whether a body that fits the spool's first 64 KiB buffer is committed
+ *     inside the database transaction instead of as a file of its own: it then shares the group's
+ *     single fsync instead of needing two of its own (file and folder)
  */
 public record SqliteStoreOptions(
-    long reserveBytes, Duration busyTimeout, int maxGroupSize, boolean createIfMissing) {
+    long reserveBytes,
+    Duration busyTimeout,
+    int maxGroupSize,
+    boolean createIfMissing,
+    boolean inlineSmallBodies) {
 
   /** 100 MiB: enough left for logs, the WAL's next checkpoint and the operator's own work. */
   public static final long DEFAULT_RESERVE = 100L * 1024 * 1024;
@@ -32,10 +39,13 @@ public record SqliteStoreOptions(
     if (maxGroupSize < 1) throw new IllegalArgumentException("group size must be at least 1");
   }
 
-  /** The defaults for {@code serve}: 100 MiB reserve, 10 s busy timeout, folder created. */
+  /**
+   * The defaults for {@code serve}: 100 MiB reserve, 10 s busy timeout, folder created, small
+   * bodies inline.
+   */
   public static SqliteStoreOptions defaults() {
     return new SqliteStoreOptions(
-        DEFAULT_RESERVE, DEFAULT_BUSY_TIMEOUT, DEFAULT_MAX_GROUP_SIZE, true);
+        DEFAULT_RESERVE, DEFAULT_BUSY_TIMEOUT, DEFAULT_MAX_GROUP_SIZE, true, true);
   }
 
   /** For commands that look at an existing queue: a missing data folder is an error. */
@@ -44,18 +54,26 @@ public record SqliteStoreOptions(
   }
 
   public SqliteStoreOptions withReserveBytes(long bytes) {
-    return new SqliteStoreOptions(bytes, busyTimeout, maxGroupSize, createIfMissing);
+    return new SqliteStoreOptions(
+        bytes, busyTimeout, maxGroupSize, createIfMissing, inlineSmallBodies);
   }
 
   public SqliteStoreOptions withBusyTimeout(Duration timeout) {
-    return new SqliteStoreOptions(reserveBytes, timeout, maxGroupSize, createIfMissing);
+    return new SqliteStoreOptions(
+        reserveBytes, timeout, maxGroupSize, createIfMissing, inlineSmallBodies);
   }
 
   public SqliteStoreOptions withMaxGroupSize(int size) {
-    return new SqliteStoreOptions(reserveBytes, busyTimeout, size, createIfMissing);
+    return new SqliteStoreOptions(
+        reserveBytes, busyTimeout, size, createIfMissing, inlineSmallBodies);
   }
 
   public SqliteStoreOptions withCreateIfMissing(boolean create) {
-    return new SqliteStoreOptions(reserveBytes, busyTimeout, maxGroupSize, create);
+    return new SqliteStoreOptions(
+        reserveBytes, busyTimeout, maxGroupSize, create, inlineSmallBodies);
+  }
+
+  public SqliteStoreOptions withInlineSmallBodies(boolean inline) {
+    return new SqliteStoreOptions(reserveBytes, busyTimeout, maxGroupSize, createIfMissing, inline);
   }
 }

@@ -132,9 +132,9 @@ class SqliteMessageStoreTest {
   void spoolLeftOpenByACrashIsRemovedOnTheNextStart() throws Exception {
     QueueId kept;
     try (SqliteMessageStore store = open(dir)) {
-      kept = commit(store, envelope(), message("kept", "body"));
+      kept = commit(store, envelope(), message("kept", "body ".repeat(20_000)));
       Spool abandoned = store.begin(envelope());
-      abandoned.body().write(message("abandoned", "half a message"));
+      abandoned.body().write(message("abandoned", "half a message ".repeat(10_000)));
       // no commit, no close: as if the process died here
     }
     assertThat(spoolFiles(dir)).anyMatch(f -> f.endsWith(BodyFiles.TEMP_SUFFIX));
@@ -151,7 +151,7 @@ class SqliteMessageStoreTest {
       assertThat(spoolFiles(dir)).hasSize(1);
       assertThat(store.list(10)).extracting(StoredMessage::id).containsExactly(kept);
       try (InputStream in = store.openBody(kept)) {
-        assertThat(sha256(in)).isEqualTo(sha256(message("kept", "body")));
+        assertThat(sha256(in)).isEqualTo(sha256(message("kept", "body ".repeat(20_000))));
       }
     }
   }
@@ -159,7 +159,7 @@ class SqliteMessageStoreTest {
   @Test
   void holdReleaseAndDelete() throws Exception {
     try (SqliteMessageStore store = open(dir)) {
-      QueueId id = commit(store, envelope(), message("hold me", "body"));
+      QueueId id = commit(store, envelope(), message("hold me", "a big body ".repeat(10_000)));
       QueueId other = commit(store, envelope(), message("other", "body"));
       QueueId unknown = QueueId.generate(Instant.now());
 
@@ -187,11 +187,60 @@ class SqliteMessageStoreTest {
   }
 
   @Test
+  void bodiesUnderTheBufferSizeAreKeptInTheDatabaseLargerOnesInFiles() throws Exception {
+    byte[] largestInline = new byte[BufferPool.BUFFER_SIZE - 1];
+    byte[] smallestFile = new byte[BufferPool.BUFFER_SIZE];
+    java.util.Arrays.fill(largestInline, (byte) 'a');
+    java.util.Arrays.fill(smallestFile, (byte) 'b');
+    QueueId inline;
+    QueueId file;
+    QueueId empty;
+    try (SqliteMessageStore store = open(dir)) {
+      inline = commit(store, envelope(), largestInline);
+      file = commit(store, envelope(), smallestFile);
+      empty = commit(store, envelope(), new byte[0]);
+      assertThat(spoolFiles(dir))
+          .containsExactly(dir.resolve("spool").relativize(store.files().path(file)).toString());
+    }
+    assertThat(countRows("bodies")).isEqualTo(2);
+    try (SqliteMessageStore store = open(dir)) {
+      try (InputStream in = store.openBody(inline)) {
+        assertThat(in.readAllBytes()).isEqualTo(largestInline);
+      }
+      try (InputStream in = store.openBody(file)) {
+        assertThat(in.readAllBytes()).isEqualTo(smallestFile);
+      }
+      try (InputStream in = store.openBody(empty)) {
+        assertThat(in.readAllBytes()).isEmpty();
+      }
+      assertThat(store.delete(inline)).isTrue();
+      assertThat(store.delete(file)).isTrue();
+      assertThatThrownBy(() -> store.openBody(inline)).isInstanceOf(NoSuchFileException.class);
+    }
+    assertThat(countRows("bodies")).isEqualTo(1);
+    assertThat(spoolFiles(dir)).isEmpty();
+  }
+
+  @Test
+  void withInlineBodiesOffEveryBodyIsAFile() throws Exception {
+    try (SqliteMessageStore store =
+        SqliteMessageStore.open(
+            dir, QueueTestSupport.options().withInlineSmallBodies(false), InstantSource.system())) {
+      QueueId id = commit(store, envelope(), message("small", "body"));
+      assertThat(store.files().path(id)).exists();
+      try (InputStream in = store.openBody(id)) {
+        assertThat(in.readAllBytes()).isEqualTo(message("small", "body"));
+      }
+    }
+    assertThat(countRows("bodies")).isZero();
+  }
+
+  @Test
   void migrationsRunOnceAndCreateTheWholeSchema() throws Exception {
     for (int i = 0; i < 3; i++) open(dir).close();
     assertThat(countRows("flyway_schema_history WHERE success = 1 AND version IS NOT NULL"))
         .isEqualTo(1);
-    for (String table : List.of("messages", "recipients", "attempts", "events"))
+    for (String table : List.of("messages", "recipients", "bodies", "attempts", "events"))
       assertThat(countRows("sqlite_master WHERE type = 'table' AND name = '" + table + "'"))
           .as(table)
           .isEqualTo(1);
