@@ -3,7 +3,6 @@ package dev.petrel.queue;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -52,10 +51,9 @@ final class GroupCommitWriter implements AutoCloseable {
       return ps;
     }
 
+    /** Runs a statement that returns nothing useful (transaction control, pragmas). */
     void execute(String sql) throws SQLException {
-      try (Statement s = connection.createStatement()) {
-        s.execute(sql);
-      }
+      prepare(sql).execute();
     }
 
     void closeStatements() {
