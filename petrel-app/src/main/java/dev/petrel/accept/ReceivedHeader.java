@@ -42,7 +42,7 @@ final class ReceivedHeader {
     StringBuilder b = new StringBuilder(256);
     b.append("Received: from ").append(clean(heloName, utf8));
     b.append(" (").append(literal(client)).append(")\r\n");
-    if (tls != null) b.append("\t(using ").append(clean(tls, false)).append(")\r\n");
+    if (tls != null) b.append("\t(using ").append(comment(tls)).append(")\r\n");
     b.append("\tby ").append(hostname).append(" (Petrel) with ").append(protocol);
     b.append(" id ").append(queueId);
     if (singleRecipient != null)
@@ -64,6 +64,16 @@ final class ReceivedHeader {
     int scope = host.indexOf('%');
     if (scope >= 0) host = host.substring(0, scope);
     return a instanceof Inet6Address ? "[IPv6:" + host + "]" : "[" + host + "]";
+  }
+
+  /** Text for inside a comment: single spaces kept, anything that could end the comment not. */
+  private static String comment(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      b.append(c >= 32 && c < 127 && "()\\".indexOf(c) < 0 ? c : '?');
+    }
+    return b.toString();
   }
 
   /** Client-given text made safe for a header: no controls, no comment or quote delimiters. */
