@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "petrel 0.1.0",
     description = "Petrel: email delivery that explains every SMTP reply.",
-    subcommands = {ExplainCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ExplainCommand.class, BounceCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   /** Exit status when an input could not be read (the others were still processed). */
@@ -32,11 +32,9 @@ public final class Main implements Runnable {
   /** Runs the command line and returns the exit status (for tests). */
   public static int run(String... args) {
     CommandLine cl = new CommandLine(new Main());
-    cl.setExitCodeExceptionMapper(e -> 1);
+    // picocli's defaults are our contract: 2 for invalid input, 1 for a failed execution.
     cl.getCommandSpec().exitCodeOnInvalidInput(EXIT_USAGE);
-    cl.getSubcommands()
-        .values()
-        .forEach(c -> c.getCommandSpec().exitCodeOnInvalidInput(EXIT_USAGE));
+    cl.getCommandSpec().exitCodeOnExecutionException(EXIT_INPUT);
     return cl.execute(args);
   }
 }
