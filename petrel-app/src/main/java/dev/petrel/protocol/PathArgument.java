@@ -80,7 +80,8 @@ record PathArgument(EmailAddress path, List<Parameter> parameters) {
     try {
       return EmailAddress.parse(text);
     } catch (EmailAddress.InvalidAddressException e) {
-      throw new CommandRejectedException(501, badAddress, "Bad address: " + e.getMessage());
+      throw new CommandRejectedException(
+          501, badAddress, "Bad address: " + printable(e.getMessage()));
     }
   }
 
