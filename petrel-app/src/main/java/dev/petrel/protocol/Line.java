@@ -38,6 +38,7 @@ public record Line(byte[] content, long octets, Ending ending, boolean tooLong) 
    * Latin-1 so that nothing is lost (callers check {@link #isUtf8()} where it matters).
    */
   public String text() {
+    if (isAscii()) return new String(content, StandardCharsets.ISO_8859_1);
     try {
       return StandardCharsets.UTF_8
           .newDecoder()
@@ -52,6 +53,7 @@ public record Line(byte[] content, long octets, Ending ending, boolean tooLong) 
 
   /** Whether the content is well-formed UTF-8 (plain ASCII is). */
   public boolean isUtf8() {
+    if (isAscii()) return true;
     try {
       StandardCharsets.UTF_8
           .newDecoder()
@@ -62,6 +64,11 @@ public record Line(byte[] content, long octets, Ending ending, boolean tooLong) 
     } catch (CharacterCodingException e) {
       return false;
     }
+  }
+
+  private boolean isAscii() {
+    for (byte b : content) if (b < 0) return false;
+    return true;
   }
 
   @Override
