@@ -21,8 +21,26 @@ import java.util.function.BooleanSupplier;
  * hands accepted messages to the store. The socket layer runs one per connection on a virtual
  * thread; tests run it over in-memory streams.
  *
- * <p>The greeting and the EHLO/HELO reply carry no enhanced code, as RFC 2034 §3 says; every other
- * final reply does.
+ * <p>Behaviour where the RFCs or SPEC §4 leave a choice (the transaction's own choices are listed
+ * on {@link MailCommands}):
+ *
+ * <ul>
+ *   <li>The greeting and the EHLO/HELO reply carry no enhanced code, as RFC 2034 §3 says (their
+ *       first word is the server's domain); 334 and 354 have none because RFC 3463 defines no class
+ *       3. Every other reply has one.
+ *   <li>Errors that count towards {@link ListenerConfig#maxErrors()} are refusals of what the
+ *       client did wrong: unknown or malformed commands, bad sequence, bad addresses, refused AUTH,
+ *       relaying. Refusals the client cannot avoid (452 4.5.3 too many recipients, 552 size, 4xx
+ *       storage trouble) do not count. At the limit the session says 421 4.7.0 and ends.
+ *   <li>Command lines may end in a bare LF unless strict line endings are on; then such a line gets
+ *       500 5.5.2. Over-long command lines (512 octets, 12288 for AUTH) get 500 5.5.2 and the
+ *       session reads on from the next line.
+ *   <li>Shutting down: each new command (and the moment before waiting for one) gets 421 4.3.2 and
+ *       the session ends; a message being received with DATA, or with BDAT until BDAT LAST, is
+ *       finished and committed first.
+ *   <li>A read timeout gets 421 4.4.2: the command timeout while waiting for a command or an AUTH
+ *       answer, the data-block timeout while reading message data.
+ * </ul>
  */
 public final class SmtpSession {
 

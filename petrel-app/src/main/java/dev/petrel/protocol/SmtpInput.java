@@ -102,7 +102,7 @@ public final class SmtpInput {
         }
       }
       int end = lf < 0 ? limit : lf;
-      int keep = (int) Math.min(end - position, Math.max(0, maxOctets - content.size()));
+      int keep = Math.min(end - position, Math.max(0, maxOctets - content.size()));
       content.write(buffer, position, keep);
       if (end > position) lastWasCr = buffer[end - 1] == '\r';
       raw += end - position;
