@@ -355,7 +355,9 @@ public final class BounceParser {
       // reply (Exim's "retry timeout exceeded", qmail's "I'm not going to try again") stays.
       if (!parsed.text().isBlank()) {
         if (diag != null) {
-          classifyText = Replies.hasCode(diag) ? parsed.text() : classifyText;
+          int at = Replies.hasCode(diag) ? Replies.replyStart(diag) : -1;
+          if (at == 0) classifyText = parsed.text();
+          else if (at > 0) classifyText = diag.substring(0, at).strip() + " " + parsed.text();
         } else if (context != null) {
           int at = Replies.replyStart(context);
           classifyText =
