@@ -151,7 +151,7 @@ public final class StatusEngine {
       matched = new Matched("enhanced-code", reply.enhanced().toString(), entry.source());
       confidence = 0.7;
     } else if (basic != null) {
-      reason = basic.reason();
+      reason = byPhase(basic.reason(), ctx.phase());
       matched = codeMatch(basic);
       confidence = 0.5;
     } else {
@@ -175,6 +175,23 @@ public final class StatusEngine {
         new Matched("reason", reason.id(), "reasons.txt"),
         0.9,
         TextNormalizer.normalize(reply.text()));
+  }
+
+  /**
+   * A basic code's default reason read with the SMTP phase. RFC 5321 lets several codes answer more
+   * than one command: 550 is "mailbox unavailable" in reply to RCPT TO, but the same code in reply
+   * to the greeting or EHLO refuses the client (§3.1, §4.3.2), in reply to MAIL FROM refuses the
+   * sender, and after DATA refuses the message "for policy reasons" (§4.3.2). So a default that
+   * names the recipient's address (userunknown) holds only when the phase is RCPT or unknown.
+   */
+  static Reason byPhase(Reason reason, Phase phase) {
+    if (reason != Reason.USERUNKNOWN || phase == null) return reason;
+    return switch (phase) {
+      case CONNECT, EHLO, STARTTLS, AUTH -> Reason.BLOCKED;
+      case MAIL -> Reason.REJECTED;
+      case DATA, END_OF_DATA -> Reason.FILTERED;
+      default -> reason;
+    };
   }
 
   private static Matched codeMatch(BasicCode basic) {

@@ -171,6 +171,16 @@ public final class BounceParser {
         if (DsnFields.looksLikeDsn(t)) dsn.append(t).append("\n\n");
       }
     }
+    if (dsn.isEmpty() && !Replies.hasCode(c.text().noticeText())) {
+      // a notice that says nothing of its own and returns the bounce it received (a gateway or
+      // filter forwarding the DSN of the next hop as an attached message): read that DSN
+      for (MailPart p : c.parts()) {
+        if (!p.insideEnclosedMessage() || p.text == null) continue;
+        if (p.mimeType.equals("message/delivery-status")
+            || p.mimeType.equals("message/global-delivery-status"))
+          dsn.append(p.text).append("\n\n");
+      }
+    }
     if (dsn.isEmpty()) return null;
     DsnFields.Report report = DsnFields.parse(dsn.toString());
     if (report.recipients().isEmpty()) return null;
@@ -269,9 +279,14 @@ public final class BounceParser {
       }
     }
     if (hits.isEmpty()) return null;
+    boolean hasReportPart = false;
+    for (MailPart p : c.parts()) {
+      if (!p.insideEnclosedMessage() && p.mimeType.startsWith("message/delivery-status"))
+        hasReportPart = true;
+    }
     List<BouncedRecipient> out = new ArrayList<>();
     for (TextNotice.Hit h : hits) {
-      out.add(
+      BouncedRecipient b =
           recipient(
               h.address(),
               null,
@@ -280,7 +295,14 @@ public final class BounceParser {
               null,
               withSubject(h.block(), c),
               null,
-              Replies.phase(c.text().noticeText())));
+              Replies.phase(c.text().noticeText()));
+      if (b.classification().reason() == Reason.UNDEFINED && !hasReportPart) {
+        // A notice for people that names the recipient and says delivery failed, but gives no
+        // cause that can be read: the cause is held back (Sisimai's "onhold"). A delivery report
+        // part that is empty ("Delivery report unavailable") stays undefined.
+        b = b.withClassification(engine.forReason(Reason.ONHOLD, b.classification().reply()));
+      }
+      out.add(b);
     }
     return c.report(BounceReport.Kind.NON_STANDARD, Formats.guess(c), out, null, null);
   }
