@@ -194,7 +194,12 @@ public final class BounceParser {
       for (TextNotice.Hit h : hits) {
         if (h.address().equals(addr)) block = h.block();
       }
-      if (block == null && report.recipients().size() == 1) block = c.text().noticeText();
+      if (report.recipients().size() == 1
+          && (block == null || r.diagnostic == null || r.diagnostic.isBlank())) {
+        // one recipient and no Diagnostic-Code: the whole notice describes its failure (sendmail
+        // writes the transcript above the DSN fields, which may name a program, not the address)
+        block = c.text().noticeText();
+      }
       String diagnostic = r.diagnostic;
       String comment = statusComment(r.status);
       if ((diagnostic == null || diagnostic.isBlank()) && comment != null) {
@@ -476,7 +481,10 @@ public final class BounceParser {
     return rs;
   }
 
-  /** Words of MTAs that gave up because the destination did not answer in time. */
+  /**
+   * Words of MTAs that gave up because the destination never took a connection: it did not answer
+   * in time, could not be reached, or refused the TCP connection (nothing listening).
+   */
   private static final String[] TIME_OUTS = {
     "timed out",
     "time out",
@@ -484,7 +492,8 @@ public final class BounceParser {
     "not reachable",
     "unreachable",
     "unable to connect",
-    "could not connect"
+    "could not connect",
+    "connection refused"
   };
 
   private static boolean timedOut(String text) {
@@ -505,6 +514,8 @@ public final class BounceParser {
    * texts given there. So the reply is {@code filtered} when all of these hold:
    *
    * <ul>
+   *   <li>it is not the report of the final host's local delivery agent (see {@link
+   *       #localDelivery});
    *   <li>it was not given in reply to a command before DATA (the phase is DATA, end of data, or
    *       the bounce does not say; when the bounce says DATA or end of data, the condition on the
    *       wording below is relaxed to "not a provider's documented text": an MTA's recipient text
@@ -519,12 +530,26 @@ public final class BounceParser {
    * </ul>
    */
   private boolean userUnknownAfterData(ReplyStatus rs, SmtpReply reply, Phase phase) {
-    if (beforeData(phase)) return false;
+    if (beforeData(phase) || localDelivery(reply.text())) return false;
     boolean afterData = phase == Phase.DATA || phase == Phase.END_OF_DATA;
     if (afterData ? rs.matched().kind().equals("provider-rule") : !genericWording(rs)) return false;
     EnhancedCode e = reply.enhanced();
     boolean addressStatus = e != null && !reply.enhancedInferred() && e.subject() == 1;
     return !addressStatus;
+  }
+
+  /** Local delivery agents that write their own error into the bounce (sendmail's transcript). */
+  private static final String[] LOCAL_DELIVERY_AGENTS = {
+    "mail.local:", "procmail:", "maildrop:", "dovecot-lda", "local delivery"
+  };
+
+  /**
+   * The error comes from the final host's local delivery agent (sendmail's mail.local, procmail,
+   * maildrop, Dovecot's LDA): its "unknown user" is a lookup of the mailbox on that host, not a
+   * filter refusing the message.
+   */
+  private static boolean localDelivery(String text) {
+    return Cues.containsAny(text.toLowerCase(Locale.ROOT), LOCAL_DELIVERY_AGENTS);
   }
 
   private static boolean beforeData(Phase p) {
