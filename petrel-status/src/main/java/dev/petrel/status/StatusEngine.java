@@ -116,10 +116,9 @@ public final class StatusEngine {
   /** Classifies a parsed reply. Never throws. */
   public ReplyStatus classify(SmtpReply reply, ReplyContext ctx) {
     if (ctx == null) ctx = ReplyContext.NONE;
-    String norm = TextNormalizer.normalize(reply.text());
     Rule rule =
         rules.match(
-            norm,
+            reply.text(),
             reply.code(),
             reply.enhanced(),
             ctx.phase(),
@@ -159,7 +158,7 @@ public final class StatusEngine {
       matched = new Matched("none", "", "");
       confidence = 0.1;
     }
-    return build(reply, reason, rule, matched, confidence, norm);
+    return build(reply, reason, rule, matched, confidence);
   }
 
   /**
@@ -168,13 +167,7 @@ public final class StatusEngine {
    */
   public ReplyStatus forReason(Reason reason, SmtpReply reply) {
     if (reply == null) reply = new SmtpReply(0, null, false, "", List.of(""));
-    return build(
-        reply,
-        reason,
-        null,
-        new Matched("reason", reason.id(), "reasons.txt"),
-        0.9,
-        TextNormalizer.normalize(reply.text()));
+    return build(reply, reason, null, new Matched("reason", reason.id(), "reasons.txt"), 0.9);
   }
 
   /**
@@ -199,7 +192,7 @@ public final class StatusEngine {
   }
 
   private ReplyStatus build(
-      SmtpReply reply, Reason reason, Rule rule, Matched matched, double confidence, String norm) {
+      SmtpReply reply, Reason reason, Rule rule, Matched matched, double confidence) {
     ReasonInfo info = book.reason(reason);
     int klass = reply.klass();
     boolean transient_ = klass == 4;
@@ -219,7 +212,8 @@ public final class StatusEngine {
     if (transient_ && action == Action.SUPPRESS) action = Action.RETRY;
 
     Duration delay = rule != null ? rule.delay() : null;
-    if (delay == null && (transient_ || reason == Reason.GREYLISTED)) delay = RetryDelay.find(norm);
+    if (delay == null && (transient_ || reason == Reason.GREYLISTED))
+      delay = RetryDelay.find(TextNormalizer.normalize(reply.text()));
     if (delay == null && reason == Reason.GREYLISTED) delay = GREYLIST_DELAY;
     if (delay != null && (action == Action.RETRY || reason == Reason.GREYLISTED))
       action = Action.RETRY_AFTER;
