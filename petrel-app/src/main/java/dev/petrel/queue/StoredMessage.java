@@ -31,5 +31,9 @@ public record StoredMessage(
 
   /** One recipient and where it stands. */
   public record StoredRecipient(
-      EmailAddress address, RecipientState state, String dsnNotify, String dsnOrcpt, Instant updated) {}
+      EmailAddress address,
+      RecipientState state,
+      String dsnNotify,
+      String dsnOrcpt,
+      Instant updated) {}
 }
