@@ -9,7 +9,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "petrel 0.1.0",
     description = "Petrel: email delivery that explains every SMTP reply.",
-    subcommands = {ExplainCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      ExplainCommand.class,
+      ServeCommand.class,
+      QueueCommand.class,
+      CredentialsCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
 
   /** Exit status when an input could not be read (the others were still processed). */
@@ -31,12 +37,19 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns the exit status (for tests). */
   public static int run(String... args) {
+    return commandLine().execute(args);
+  }
+
+  /** The command line with its exit statuses set, for tests that capture its output. */
+  static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
     cl.setExitCodeExceptionMapper(e -> 1);
+    usageErrorsExit2(cl);
+    return cl;
+  }
+
+  private static void usageErrorsExit2(CommandLine cl) {
     cl.getCommandSpec().exitCodeOnInvalidInput(EXIT_USAGE);
-    cl.getSubcommands()
-        .values()
-        .forEach(c -> c.getCommandSpec().exitCodeOnInvalidInput(EXIT_USAGE));
-    return cl.execute(args);
+    cl.getSubcommands().values().forEach(Main::usageErrorsExit2);
   }
 }
