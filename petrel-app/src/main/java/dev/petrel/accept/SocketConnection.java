@@ -1,7 +1,5 @@
 package dev.petrel.accept;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,8 +18,6 @@ import javax.net.ssl.SSLSocket;
  * <p>Output is buffered: the session flushes at the end of each reply group.
  */
 final class SocketConnection implements Connection {
-
-  private static final int BUFFER = 16 * 1024;
 
   private final Socket tcp;
   private final TlsMaterial tls;
@@ -58,8 +54,8 @@ final class SocketConnection implements Connection {
 
   private void use(Socket s) throws IOException {
     current = s;
-    in = new BufferedInputStream(s.getInputStream(), BUFFER);
-    out = new BufferedOutputStream(s.getOutputStream(), BUFFER);
+    in = s.getInputStream();
+    out = s.getOutputStream();
   }
 
   @Override

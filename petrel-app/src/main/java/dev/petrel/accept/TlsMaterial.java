@@ -47,6 +47,7 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
@@ -116,13 +117,15 @@ public final class TlsMaterial {
     }
     try {
       Files.createDirectories(dir);
-      KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
-      gen.initialize(2048, new SecureRandom());
+      // ECDSA P-256: every current TLS client takes it, and it is made in milliseconds where an
+      // RSA key can take seconds on a small machine.
+      KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
+      gen.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"), new SecureRandom());
       KeyPair pair = gen.generateKeyPair();
       X509Certificate leaf = generate(pair, hostname, clock.instant());
       // The key is written before the certificate, each atomically, so a crash in between leaves
       // a pair that fails the match check and is simply generated again.
-      writeAtomically(key, pair.getPrivate(), true);
+      writeAtomically(key, new JcaPKCS8Generator(pair.getPrivate(), null).generate(), true);
       writeAtomically(cert, leaf, false);
       return new TlsMaterial(context(List.of(leaf), pair.getPrivate()), List.of(leaf));
     } catch (IOException e) {
@@ -181,7 +184,7 @@ public final class TlsMaterial {
     b.addExtension(
         Extension.subjectAlternativeName, false, new GeneralNames(alt.toArray(GeneralName[]::new)));
     b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-    var signer = new JcaContentSignerBuilder("SHA256withRSA").build(pair.getPrivate());
+    var signer = new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate());
     return new JcaX509CertificateConverter().getCertificate(b.build(signer));
   }
 

@@ -31,7 +31,8 @@ final class CredentialsCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: add, list, remove");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "name a subcommand: add, list, remove");
   }
 
   static CredentialStore store(Path dataDir) {
@@ -67,7 +68,8 @@ final class CredentialsCommand implements Runnable {
         String password = store(dir).add(user);
         out.println("user:     " + user);
         out.println("password: " + password);
-        out.println("Keep the password now: it is stored only as a hash and cannot be shown again.");
+        out.println(
+            "Keep the password now: it is stored only as a hash and cannot be shown again.");
         out.flush();
         return 0;
       } catch (ConfigException e) {
@@ -100,7 +102,8 @@ final class CredentialsCommand implements Runnable {
       } catch (IOException e) {
         spec.commandLine()
             .getErr()
-            .println("petrel credentials list: cannot read the credentials file: " + e.getMessage());
+            .println(
+                "petrel credentials list: cannot read the credentials file: " + e.getMessage());
         return 1;
       }
     }

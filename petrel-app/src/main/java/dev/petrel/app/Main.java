@@ -43,7 +43,8 @@ public final class Main implements Runnable {
   /** The command line with its exit statuses set, for tests that capture its output. */
   static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
-    cl.setExitCodeExceptionMapper(e -> 1);
+    cl.setExitCodeExceptionMapper(
+        e -> e instanceof CommandLine.ParameterException ? EXIT_USAGE : 1);
     usageErrorsExit2(cl);
     return cl;
   }

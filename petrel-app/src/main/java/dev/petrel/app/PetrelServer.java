@@ -54,8 +54,7 @@ public final class PetrelServer implements AutoCloseable {
     try {
       lock = DataDirLock.acquire(config.dataDir());
     } catch (DataDirLock.InUseException e) {
-      throw new StartupException(
-          e.getMessage() + "; stop it first, or give another --data-dir", e);
+      throw new StartupException(e.getMessage() + "; stop it first, or give another --data-dir", e);
     } catch (IOException e) {
       throw new StartupException(
           "cannot use data folder " + config.dataDir() + ": " + e.getMessage(), e);

@@ -211,7 +211,10 @@ final class QueueCommand implements Runnable {
     }
   }
 
-  @Command(name = "release", mixinStandardHelpOptions = true, description = "Release held messages.")
+  @Command(
+      name = "release",
+      mixinStandardHelpOptions = true,
+      description = "Release held messages.")
   static final class Release extends Change {
     @Override
     boolean apply(MessageStore store, QueueId id) throws StorageException {

@@ -123,7 +123,8 @@ final class QueueFormat {
       sb.append("headers:\n");
       m.headers()
           .forEach(
-              (k, v) -> sb.append("  ").append(clean(k)).append(": ").append(clean(v)).append('\n'));
+              (k, v) ->
+                  sb.append("  ").append(clean(k)).append(": ").append(clean(v)).append('\n'));
     }
     sb.append("recipients:\n");
     for (StoredRecipient r : m.recipients()) {
@@ -145,7 +146,8 @@ final class QueueFormat {
     if (s == null) return "";
     StringBuilder sb = new StringBuilder(s.length());
     s.codePoints()
-        .forEach(c -> sb.appendCodePoint(c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) ? '?' : c));
+        .forEach(
+            c -> sb.appendCodePoint(c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) ? '?' : c));
     return sb.toString();
   }
 }

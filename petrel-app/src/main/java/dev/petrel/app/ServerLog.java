@@ -27,7 +27,10 @@ final class ServerLog implements SessionObserver, ListenerObserver {
   @Override
   public void listening(String listener, InetSocketAddress address) {
     LISTENER.info(
-        "{} listening on {}:{}", listener, address.getAddress().getHostAddress(), address.getPort());
+        "{} listening on {}:{}",
+        listener,
+        address.getAddress().getHostAddress(),
+        address.getPort());
   }
 
   @Override

@@ -48,7 +48,8 @@ class CredentialsCommandTest {
     Result list = run("credentials", "list", "--data-dir", dir.toString());
     assertThat(list.out()).isEqualTo("app@example.com\n");
 
-    assertThat(run("credentials", "remove", "--data-dir", dir.toString(), "app@example.com").status())
+    assertThat(
+            run("credentials", "remove", "--data-dir", dir.toString(), "app@example.com").status())
         .isZero();
     Result gone = run("credentials", "remove", "--data-dir", dir.toString(), "app@example.com");
     assertThat(gone.status()).isEqualTo(1);

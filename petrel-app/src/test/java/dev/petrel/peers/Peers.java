@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * Finds the peer programs tests drive (swaks, smtp-source, curl, python3, openssl). A missing peer
- * skips the test with a message, except under {@code PETREL_REQUIRE_PEERS=1} (set by .ci/run,
- * which installs them): there it fails.
+ * skips the test with a message, except under {@code PETREL_REQUIRE_PEERS=1} (set by .ci/run, which
+ * installs them): there it fails.
  */
 public final class Peers {
 

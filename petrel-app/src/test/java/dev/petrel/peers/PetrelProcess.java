@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
 
 /**
  * {@code petrel serve} as a child process (the same classes the jar holds, on this test's class
- * path), for what only a separate process shows: SIGKILL, SIGTERM, a second start on the same
- * data folder. Its log goes to a file the test reads.
+ * path), for what only a separate process shows: SIGKILL, SIGTERM, a second start on the same data
+ * folder. Its log goes to a file the test reads.
  */
 public final class PetrelProcess implements AutoCloseable {
 
@@ -38,6 +38,7 @@ public final class PetrelProcess implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx256m");
+    cmd.add("--enable-native-access=ALL-UNNAMED");
     cmd.add("-Dlogback.configurationFile=" + productionLogConfig());
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
@@ -51,8 +52,11 @@ public final class PetrelProcess implements AutoCloseable {
     return new PetrelProcess(pb.start(), logFile);
   }
 
-  /** Starts {@code serve} on free loopback ports with {@code dataDir} and waits until it listens. */
-  public static PetrelProcess serve(Path dataDir, Path logFile, String... extra) throws IOException {
+  /**
+   * Starts {@code serve} on free loopback ports with {@code dataDir} and waits until it listens.
+   */
+  public static PetrelProcess serve(Path dataDir, Path logFile, String... extra)
+      throws IOException {
     List<String> args = new ArrayList<>();
     args.addAll(
         List.of(
@@ -80,7 +84,8 @@ public final class PetrelProcess implements AutoCloseable {
 
   private static String productionLogConfig() {
     try {
-      // target/classes/logback.xml; the test class path also holds logback-test.xml, which would win.
+      // target/classes/logback.xml; the test class path also holds logback-test.xml, which would
+      // win.
       return Path.of(PetrelProcess.class.getResource("/logback.xml").toURI()).toString();
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);

@@ -46,7 +46,8 @@ public final class SmtpClient implements AutoCloseable {
     while ((c = in.read()) >= 0) {
       if (c == '\n') {
         byte[] bytes = b.toByteArray();
-        int n = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+        int n =
+            bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
         return new String(bytes, 0, n, StandardCharsets.UTF_8);
       }
       b.write(c);
