@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     description = "Petrel: email delivery that explains every SMTP reply.",
     subcommands = {
       ExplainCommand.class,
+      BounceCommand.class,
       ServeCommand.class,
       QueueCommand.class,
       CredentialsCommand.class,
@@ -43,14 +44,9 @@ public final class Main implements Runnable {
   /** The command line with its exit statuses set, for tests that capture its output. */
   static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
-    cl.setExitCodeExceptionMapper(
-        e -> e instanceof CommandLine.ParameterException ? EXIT_USAGE : 1);
-    usageErrorsExit2(cl);
-    return cl;
-  }
-
-  private static void usageErrorsExit2(CommandLine cl) {
+    // picocli's defaults are our contract: 2 for invalid input, 1 for a failed execution.
     cl.getCommandSpec().exitCodeOnInvalidInput(EXIT_USAGE);
-    cl.getSubcommands().values().forEach(Main::usageErrorsExit2);
+    cl.getCommandSpec().exitCodeOnExecutionException(EXIT_INPUT);
+    return cl;
   }
 }

@@ -128,8 +128,10 @@ public final class StatusEngine {
     int klass = reply.klass();
     EnhancedEntry entry = book.enhanced(reply.enhanced());
     BasicCode basic = book.basic(reply.code());
+    // An enhanced code decides only when its registry entry names a cause; X.0.0, X.1.0 and the
+    // like say no more than the basic code does.
     boolean specificEnhanced =
-        entry != null && (reply.enhanced().subject() != 0 || reply.enhanced().detail() != 0);
+        entry != null && !isGeneric(reply.enhanced()) && entry.reason() != Reason.UNDEFINED;
 
     Reason reason;
     Matched matched;

@@ -1,0 +1,282 @@
+package dev.petrel.queue;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The store's only writer: a dedicated thread owns the write connection and turns everything
+ * waiting in its queue into one transaction, so concurrent sessions' messages share one commit and
+ * one fsync of the WAL (group commit). Each write runs under its own savepoint, so one failing
+ * write fails alone; a failed commit fails the whole group. Callers learn the outcome only after
+ * the commit is on stable storage.
+ */
+final class GroupCommitWriter implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
+
+  /** One write, run on the writer thread inside the group's transaction. */
+  @FunctionalInterface
+  interface Task<T> {
+    T run(Context context) throws SQLException;
+  }
+
+  /** What a task gets: the connection and a cache of prepared statements. */
+  static final class Context {
+    private final Connection connection;
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
+
+    Context(Connection connection) {
+      this.connection = connection;
+    }
+
+    PreparedStatement prepare(String sql) throws SQLException {
+      PreparedStatement ps = statements.get(sql);
+      if (ps == null) {
+        ps = connection.prepareStatement(sql);
+        statements.put(sql, ps);
+      }
+      return ps;
+    }
+
+    /** Runs a statement that returns nothing useful (transaction control, pragmas). */
+    void execute(String sql) throws SQLException {
+      prepare(sql).execute();
+    }
+
+    void closeStatements() {
+      for (PreparedStatement ps : statements.values()) {
+        try {
+          ps.close();
+        } catch (SQLException ignored) {
+          // closing anyway
+        }
+      }
+      statements.clear();
+    }
+  }
+
+  private record Pending(Task<?> task, CompletableFuture<Object> result, boolean message) {}
+
+  private static final Pending STOP = new Pending(c -> null, new CompletableFuture<>(), false);
+
+  private final Connection connection;
+  private final Context context;
+  private final int maxGroup;
+  private final boolean checkpointOnClose;
+  private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+  private final Thread thread;
+  private final Object gate = new Object();
+  private boolean accepting = true;
+
+  private final AtomicLong transactions = new AtomicLong();
+  private final AtomicLong messages = new AtomicLong();
+  private final AtomicLong writes = new AtomicLong();
+  private final AtomicInteger backlog = new AtomicInteger();
+  private volatile CountDownLatch paused;
+
+  GroupCommitWriter(Connection connection, int maxGroup, boolean checkpointOnClose) {
+    this.connection = connection;
+    this.context = new Context(connection);
+    this.maxGroup = maxGroup;
+    this.checkpointOnClose = checkpointOnClose;
+    this.thread =
+        Thread.ofPlatform().name("petrel-store-writer").daemon(true).unstarted(this::loop);
+    thread.start();
+  }
+
+  /**
+   * Runs a write in the next group and waits until its transaction is committed (or failed).
+   * Waiting is not interruptible: the caller must learn whether the write happened.
+   *
+   * @param message whether this write queues a message (for {@link StoreStats})
+   * @param doing what the write is, for the exception text
+   */
+  @SuppressWarnings("unchecked")
+  <T> T call(Task<T> task, boolean message, String doing) throws StorageException {
+    CompletableFuture<Object> result = new CompletableFuture<>();
+    synchronized (gate) {
+      if (!accepting) throw new StorageException(doing + " failed: the store is closed");
+      backlog.incrementAndGet();
+      queue.add(new Pending(task, result, message));
+    }
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return (T) result.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          if (cause instanceof SQLException sql) throw StorageFailures.of(sql, doing);
+          throw new StorageException(doing + " failed: " + cause, cause);
+        }
+      }
+    } finally {
+      if (interrupted) Thread.currentThread().interrupt();
+    }
+  }
+
+  StoreStats stats() {
+    return new StoreStats(transactions.get(), messages.get(), writes.get());
+  }
+
+  /** Writes submitted but not yet started (tests use it with {@link #pause()}). */
+  int backlog() {
+    return backlog.get();
+  }
+
+  /**
+   * Holds the writer before its next group until the returned handle is closed, so a test can line
+   * up concurrent commits and see them share one transaction.
+   */
+  AutoCloseable pause() {
+    CountDownLatch latch = new CountDownLatch(1);
+    paused = latch;
+    return () -> {
+      paused = null;
+      latch.countDown();
+    };
+  }
+
+  private void loop() {
+    List<Pending> group = new ArrayList<>();
+    boolean stop = false;
+    while (!stop) {
+      try {
+        group.add(queue.take());
+        CountDownLatch latch = paused;
+        if (latch != null) latch.await();
+      } catch (InterruptedException e) {
+        continue; // only close() stops the writer, and it does so through the queue
+      }
+      queue.drainTo(group, maxGroup - 1);
+      int stopAt = group.indexOf(STOP);
+      if (stopAt >= 0) {
+        stop = true;
+        group.subList(stopAt, group.size()).clear();
+      }
+      backlog.addAndGet(-group.size());
+      if (!group.isEmpty()) {
+        try {
+          runGroup(group);
+        } catch (RuntimeException | Error e) {
+          rollbackQuietly();
+          fail(group, e);
+          log.error("store writer failed a group of {} writes", group.size(), e);
+        }
+      }
+      group.clear();
+    }
+    finish();
+  }
+
+  private void runGroup(List<Pending> group) {
+    try {
+      context.execute("BEGIN IMMEDIATE");
+    } catch (SQLException e) {
+      fail(group, e);
+      return;
+    }
+    Object[] results = new Object[group.size()];
+    Throwable[] errors = new Throwable[group.size()];
+    for (int i = 0; i < group.size(); i++) {
+      try {
+        context.execute("SAVEPOINT w");
+        results[i] = group.get(i).task().run(context);
+        context.execute("RELEASE w");
+      } catch (SQLException | RuntimeException e) {
+        errors[i] = e;
+        try {
+          context.execute("ROLLBACK TO w");
+          context.execute("RELEASE w");
+        } catch (SQLException lost) {
+          // SQLite already rolled the whole transaction back (e.g. disk full): the group is lost
+          rollbackQuietly();
+          fail(group, e);
+          return;
+        }
+      }
+    }
+    try {
+      context.execute("COMMIT");
+    } catch (SQLException e) {
+      rollbackQuietly();
+      fail(group, e);
+      return;
+    }
+    transactions.incrementAndGet();
+    for (int i = 0; i < group.size(); i++) {
+      Pending p = group.get(i);
+      if (errors[i] != null) {
+        p.result().completeExceptionally(errors[i]);
+      } else {
+        writes.incrementAndGet();
+        if (p.message()) messages.incrementAndGet();
+        p.result().complete(results[i]);
+      }
+    }
+  }
+
+  private void rollbackQuietly() {
+    try {
+      context.execute("ROLLBACK");
+    } catch (SQLException ignored) {
+      // no transaction left to roll back
+    }
+  }
+
+  private static void fail(List<Pending> group, Throwable e) {
+    for (Pending p : group) p.result().completeExceptionally(e);
+  }
+
+  private void finish() {
+    if (checkpointOnClose) {
+      try {
+        context.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+      } catch (SQLException e) {
+        log.warn("WAL checkpoint at close failed (the next start does it): {}", e.getMessage());
+      }
+    }
+    context.closeStatements();
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      log.warn("closing the store's write connection failed: {}", e.getMessage());
+    }
+  }
+
+  /** Stops taking writes, finishes every write already queued, checkpoints and closes. */
+  @Override
+  public void close() {
+    synchronized (gate) {
+      if (!accepting) return;
+      accepting = false;
+      queue.add(STOP);
+    }
+    CountDownLatch latch = paused;
+    if (latch != null) latch.countDown();
+    boolean interrupted = false;
+    while (thread.isAlive()) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) Thread.currentThread().interrupt();
+  }
+}

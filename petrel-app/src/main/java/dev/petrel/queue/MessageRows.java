@@ -1,0 +1,273 @@
+package dev.petrel.queue;
+
+import dev.petrel.model.EmailAddress;
+import dev.petrel.model.Envelope;
+import dev.petrel.model.QueueId;
+import dev.petrel.model.Recipient;
+import dev.petrel.model.RecipientState;
+import dev.petrel.queue.StoredMessage.StoredRecipient;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The SQL that writes a message's rows and reads them back as {@link StoredMessage}s. */
+final class MessageRows {
+
+  private MessageRows() {}
+
+  /**
+   * What one committed message adds to the database.
+   *
+   * @param inlineBody the body when it is kept in the database, or null when it is a file
+   */
+  record NewMessage(
+      QueueId id,
+      Envelope envelope,
+      long size,
+      Instant created,
+      Map<String, String> headers,
+      byte[] inlineBody) {}
+
+  private static final String INSERT_MESSAGE =
+      "INSERT INTO messages (id, account, sender, size, created, held, auth_user, client_address,"
+          + " helo_name, body_type, smtputf8, dsn_ret, dsn_envid, header_subject, header_from,"
+          + " header_to, header_message_id, header_date)"
+          + " VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+  private static final String INSERT_RECIPIENT =
+      "INSERT INTO recipients (message_id, position, address, domain, state, next_attempt,"
+          + " attempts, dsn_notify, dsn_orcpt, updated) VALUES (?, ?, ?, ?, 'queued', ?, 0, ?, ?, ?)";
+
+  private static final String MESSAGE_COLUMNS =
+      "SELECT id, account, sender, size, created, held, auth_user, client_address, helo_name,"
+          + " body_type, smtputf8, dsn_ret, dsn_envid, header_subject, header_from, header_to,"
+          + " header_message_id, header_date FROM messages";
+
+  private static final String RECIPIENT_COLUMNS =
+      "SELECT message_id, address, state, dsn_notify, dsn_orcpt, updated FROM recipients";
+
+  /** Runs on the writer thread. Recipients are due at once: delivery picks them up next. */
+  static Void insert(GroupCommitWriter.Context c, NewMessage m) throws SQLException {
+    Envelope e = m.envelope();
+    long created = m.created().toEpochMilli();
+    PreparedStatement ps = c.prepare(INSERT_MESSAGE);
+    int i = 1;
+    ps.setString(i++, m.id().value());
+    ps.setString(i++, e.account());
+    setNullable(ps, i++, e.sender() == null ? null : e.sender().toString());
+    ps.setLong(i++, m.size());
+    ps.setLong(i++, created);
+    setNullable(ps, i++, e.authUser());
+    setNullable(ps, i++, e.clientAddress());
+    setNullable(ps, i++, e.heloName());
+    ps.setString(i++, e.body());
+    ps.setInt(i++, e.smtputf8() ? 1 : 0);
+    setNullable(ps, i++, e.dsnRet());
+    setNullable(ps, i++, e.dsnEnvid());
+    for (String name : HeaderSummary.NAMES) setNullable(ps, i++, m.headers().get(name));
+    ps.executeUpdate();
+
+    PreparedStatement rs = c.prepare(INSERT_RECIPIENT);
+    List<Recipient> recipients = e.recipients();
+    for (int pos = 0; pos < recipients.size(); pos++) {
+      Recipient r = recipients.get(pos);
+      rs.setString(1, m.id().value());
+      rs.setInt(2, pos);
+      rs.setString(3, r.address().toString());
+      rs.setString(4, r.address().domain());
+      rs.setLong(5, created);
+      setNullable(rs, 6, r.dsnNotify());
+      setNullable(rs, 7, r.dsnOrcpt());
+      rs.setLong(8, created);
+      rs.addBatch();
+    }
+    rs.executeBatch();
+
+    if (m.inlineBody() != null) {
+      PreparedStatement bs = c.prepare("INSERT INTO bodies (message_id, data) VALUES (?, ?)");
+      bs.setString(1, m.id().value());
+      bs.setBytes(2, m.inlineBody());
+      bs.executeUpdate();
+    }
+    return null;
+  }
+
+  /** Where a message's body is. */
+  sealed interface BodyAt {
+    /** No such message. */
+    record Unknown() implements BodyAt {}
+
+    /** Kept in the database. */
+    record Inline(byte[] data) implements BodyAt {}
+
+    /** A file under spool/. */
+    record File() implements BodyAt {}
+  }
+
+  static BodyAt body(Connection c, QueueId id) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT b.data FROM messages m LEFT JOIN bodies b ON b.message_id = m.id"
+                + " WHERE m.id = ?")) {
+      ps.setString(1, id.value());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) return new BodyAt.Unknown();
+        byte[] data = rs.getBytes(1);
+        return data == null ? new BodyAt.File() : new BodyAt.Inline(data);
+      }
+    }
+  }
+
+  static boolean setHeld(GroupCommitWriter.Context c, QueueId id, boolean held)
+      throws SQLException {
+    PreparedStatement ps = c.prepare("UPDATE messages SET held = ? WHERE id = ?");
+    ps.setInt(1, held ? 1 : 0);
+    ps.setString(2, id.value());
+    return ps.executeUpdate() > 0;
+  }
+
+  /** Deletes the message; its recipients and attempts go with it (foreign keys cascade). */
+  static boolean delete(GroupCommitWriter.Context c, QueueId id) throws SQLException {
+    PreparedStatement ps = c.prepare("DELETE FROM messages WHERE id = ?");
+    ps.setString(1, id.value());
+    return ps.executeUpdate() > 0;
+  }
+
+  static boolean exists(Connection c, QueueId id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM messages WHERE id = ?")) {
+      ps.setString(1, id.value());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  static StoredMessage find(Connection c, QueueId id) throws SQLException {
+    StoredMessage message = null;
+    try (PreparedStatement ps = c.prepareStatement(MESSAGE_COLUMNS + " WHERE id = ?")) {
+      ps.setString(1, id.value());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) message = message(rs, List.of());
+      }
+    }
+    if (message == null) return null;
+    List<StoredRecipient> recipients = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(RECIPIENT_COLUMNS + " WHERE message_id = ? ORDER BY position")) {
+      ps.setString(1, id.value());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) recipients.add(recipient(rs));
+      }
+    }
+    return withRecipients(message, recipients);
+  }
+
+  static List<StoredMessage> list(Connection c, int limit) throws SQLException {
+    Map<String, StoredMessage> messages = new LinkedHashMap<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(MESSAGE_COLUMNS + " ORDER BY created, rowid LIMIT ?")) {
+      ps.setInt(1, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          StoredMessage m = message(rs, List.of());
+          messages.put(m.id().value(), m);
+        }
+      }
+    }
+    Map<String, List<StoredRecipient>> recipients = new HashMap<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            RECIPIENT_COLUMNS
+                + " WHERE message_id IN (SELECT id FROM messages ORDER BY created, rowid LIMIT ?)"
+                + " ORDER BY message_id, position")) {
+      ps.setInt(1, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next())
+          recipients
+              .computeIfAbsent(rs.getString("message_id"), k -> new ArrayList<>())
+              .add(recipient(rs));
+      }
+    }
+    List<StoredMessage> out = new ArrayList<>(messages.size());
+    for (StoredMessage m : messages.values())
+      out.add(withRecipients(m, recipients.getOrDefault(m.id().value(), List.of())));
+    return out;
+  }
+
+  private static StoredMessage message(ResultSet rs, List<StoredRecipient> recipients)
+      throws SQLException {
+    Map<String, String> headers = new LinkedHashMap<>();
+    String[] columns = {
+      "header_subject", "header_from", "header_to", "header_message_id", "header_date"
+    };
+    for (int i = 0; i < columns.length; i++) {
+      String v = rs.getString(columns[i]);
+      if (v != null) headers.put(HeaderSummary.NAMES.get(i), v);
+    }
+    String sender = rs.getString("sender");
+    return new StoredMessage(
+        new QueueId(rs.getString("id")),
+        sender == null ? null : address(sender),
+        rs.getLong("size"),
+        Instant.ofEpochMilli(rs.getLong("created")),
+        rs.getInt("held") != 0,
+        rs.getString("account"),
+        rs.getString("auth_user"),
+        rs.getString("client_address"),
+        rs.getString("helo_name"),
+        rs.getString("body_type"),
+        rs.getInt("smtputf8") != 0,
+        rs.getString("dsn_ret"),
+        rs.getString("dsn_envid"),
+        java.util.Collections.unmodifiableMap(headers),
+        recipients);
+  }
+
+  private static StoredMessage withRecipients(StoredMessage m, List<StoredRecipient> recipients) {
+    return new StoredMessage(
+        m.id(),
+        m.sender(),
+        m.size(),
+        m.created(),
+        m.held(),
+        m.account(),
+        m.authUser(),
+        m.clientAddress(),
+        m.heloName(),
+        m.body(),
+        m.smtputf8(),
+        m.dsnRet(),
+        m.dsnEnvid(),
+        m.headers(),
+        List.copyOf(recipients));
+  }
+
+  private static StoredRecipient recipient(ResultSet rs) throws SQLException {
+    return new StoredRecipient(
+        address(rs.getString("address")),
+        RecipientState.of(rs.getString("state")),
+        rs.getString("dsn_notify"),
+        rs.getString("dsn_orcpt"),
+        Instant.ofEpochMilli(rs.getLong("updated")));
+  }
+
+  /** Addresses were validated when accepted; split at the last '@' without re-validating. */
+  private static EmailAddress address(String text) {
+    int at = text.lastIndexOf('@');
+    return new EmailAddress(text.substring(0, at), text.substring(at + 1));
+  }
+
+  private static void setNullable(PreparedStatement ps, int index, String value)
+      throws SQLException {
+    if (value == null) ps.setNull(index, Types.VARCHAR);
+    else ps.setString(index, value);
+  }
+}

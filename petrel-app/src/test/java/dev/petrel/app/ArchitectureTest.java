@@ -1,0 +1,73 @@
+package dev.petrel.app;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keeps the package arrows pointing the way mail travels (CONVENTIONS.md): the status engine is a
+ * library on its own (JDK and mime4j only), its low-level parts never reach up to the engine facade
+ * or the bounce parser, and only the application package knows everything.
+ */
+class ArchitectureTest {
+
+  static JavaClasses classes;
+
+  @BeforeAll
+  static void load() {
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.petrel");
+  }
+
+  @Test
+  void statusEngineDependsOnlyOnTheJdkAndMime4j() {
+    classes()
+        .that()
+        .resideInAPackage("dev.petrel.status..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage("java..", "javax..", "org.apache.james.mime4j..", "dev.petrel.status..")
+        .check(classes);
+  }
+
+  @Test
+  void lowLevelPartsDoNotReachUp() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "dev.petrel.status.data..",
+            "dev.petrel.status.reply..",
+            "dev.petrel.status.rules..",
+            "dev.petrel.status.codes..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.petrel.status.bounce..")
+        .check(classes);
+    noClasses()
+        .that()
+        .resideInAPackage("dev.petrel.status.data..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.petrel.status.reply..", "dev.petrel.status.rules..", "dev.petrel.status.codes..")
+        .check(classes);
+  }
+
+  @Test
+  void onlyTheApplicationKnowsTheApplication() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.petrel.app..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.petrel.app..")
+        .check(classes);
+  }
+}

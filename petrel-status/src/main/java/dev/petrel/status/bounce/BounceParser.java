@@ -1,0 +1,445 @@
+package dev.petrel.status.bounce;
+
+import dev.petrel.status.EnhancedCode;
+import dev.petrel.status.Phase;
+import dev.petrel.status.Reason;
+import dev.petrel.status.ReplyContext;
+import dev.petrel.status.ReplyStatus;
+import dev.petrel.status.SmtpReply;
+import dev.petrel.status.StatusEngine;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Reads a bounce mail and says which recipients failed and why.
+ *
+ * <p>The order of the checks follows how specific the evidence is: a feedback report (RFC 5965), an
+ * Amazon SES notification, a delivery status notification (RFC 3464), an auto-reply (RFC 3834),
+ * then a notice written for people, which is read by layout (see {@link TextNotice}). Each
+ * recipient's error text is classified by the {@link StatusEngine}, status code and text together.
+ *
+ * <p>Instances are immutable and thread-safe.
+ */
+public final class BounceParser {
+
+  private static final int MAX_DIAGNOSTIC = 2000;
+
+  private final StatusEngine engine;
+
+  public BounceParser(StatusEngine engine) {
+    this.engine = engine;
+  }
+
+  /** Never throws on malformed content; bounded time on inputs of megabytes. */
+  public BounceReport parse(byte[] rawMessage) {
+    if (rawMessage == null || rawMessage.length == 0) return none();
+    try {
+      return read(rawMessage);
+    } catch (RuntimeException | StackOverflowError e) {
+      return none();
+    }
+  }
+
+  private static BounceReport none() {
+    return new BounceReport(
+        BounceReport.Kind.NOT_A_BOUNCE, "none", List.of(), null, null, null, null, null, null);
+  }
+
+  private BounceReport read(byte[] raw) {
+    MailPart root = MimeReader.read(raw);
+    List<MailPart> all = root.flatten();
+    OriginalMessage original = OriginalMessage.inParts(root, all);
+    NoticeText notice = NoticeText.collect(root, all, original.part);
+    TextNotice text = new TextNotice(notice.text());
+    if (original.isEmpty()) original = OriginalMessage.inText(text.originalText());
+    Context c = new Context(root, all, original, notice, text);
+
+    BounceReport r = Feedback.read(c, engine);
+    if (r != null) return r;
+    r = SesNotification.read(c, this);
+    if (r != null) return r;
+    r = readDsn(c);
+    if (r != null) return r;
+    if (AutoReply.is(c)) return AutoReply.read(c, engine);
+    r = readText(c);
+    if (r != null) return r;
+    return none();
+  }
+
+  /** Everything the readers share about one mail. */
+  record Context(
+      MailPart root,
+      List<MailPart> parts,
+      OriginalMessage original,
+      NoticeText notice,
+      TextNotice text) {
+
+    String header(String name) {
+      return root.header(name);
+    }
+
+    String subject() {
+      String s = root.header("Subject");
+      return s == null ? "" : s;
+    }
+
+    String fromAddress() {
+      return Addresses.first(root.header("From"));
+    }
+
+    BounceReport report(
+        BounceReport.Kind kind,
+        String format,
+        List<BouncedRecipient> rcpts,
+        String reportingMta,
+        String feedbackType) {
+      String rp = original.returnPath();
+      return new BounceReport(
+          kind,
+          format,
+          rcpts,
+          original.messageId(),
+          rp,
+          original.from(),
+          original.subject(),
+          reportingMta,
+          feedbackType);
+    }
+
+    /** Addresses that are not the failed recipients: the sender of the original and the bouncer. */
+    Set<String> senders() {
+      Set<String> s = new HashSet<>();
+      for (String h : List.of("To", "Cc", "X-Original-To", "Delivered-To"))
+        for (String v : root.headers(h)) s.addAll(Addresses.all(v));
+      String f = fromAddress();
+      if (f != null) s.add(f);
+      String of = original.from();
+      if (of != null) s.add(of);
+      String rp = original.returnPath();
+      if (rp != null) s.add(rp);
+      for (String h : List.of("Sender", "Reply-To", "Errors-To"))
+        s.addAll(Addresses.all(original.header(h)));
+      return s;
+    }
+  }
+
+  // ---------------------------------------------------------------- RFC 3464
+
+  private BounceReport readDsn(Context c) {
+    StringBuilder dsn = new StringBuilder();
+    boolean mime = false;
+    for (MailPart p : c.parts()) {
+      if (p.insideEnclosedMessage() || p.text == null) continue;
+      String t = p.mimeType;
+      if (t.equals("message/delivery-status")
+          || t.equals("message/global-delivery-status")
+          || t.equals("message/delivery-status-notification")) {
+        dsn.append(p.text).append("\n\n");
+        mime = true;
+      }
+    }
+    for (MailPart p : c.parts()) {
+      // DSN groups left outside any part by broken boundaries
+      for (String loose : new String[] {p.preamble, p.epilogue}) {
+        if (loose != null && !p.insideEnclosedMessage() && DsnFields.looksLikeDsn(loose))
+          dsn.append(loose).append("\n\n");
+      }
+    }
+    if (dsn.isEmpty()) {
+      // some MTAs write the DSN fields into the text part (or send the DSN part as text/plain)
+      for (MailPart p : c.parts()) {
+        if (p.insideEnclosedMessage() || p.text == null || p == c.original().part) continue;
+        if (!p.mimeType.startsWith("text/") && !p.mimeType.startsWith("message/delivery")) continue;
+        String t = new TextNotice(p.text).noticeText();
+        // a bounce forwarded inline as text carries its DSN below what looks like the original
+        if (!DsnFields.looksLikeDsn(t) && Cues.fromDaemon(c)) t = p.text;
+        if (DsnFields.looksLikeDsn(t)) dsn.append(t).append("\n\n");
+      }
+    }
+    if (dsn.isEmpty()) return null;
+    DsnFields.Report report = DsnFields.parse(dsn.toString());
+    if (report.recipients().isEmpty()) return null;
+    List<String> known = new ArrayList<>();
+    for (DsnFields.Rcpt r : report.recipients()) if (r.address() != null) known.add(r.address());
+    List<TextNotice.Hit> hits = c.text().recipients(Set.of(), known);
+    List<BouncedRecipient> out = new ArrayList<>();
+    for (DsnFields.Rcpt r : report.recipients()) {
+      String addr = r.address();
+      String block = null;
+      for (TextNotice.Hit h : hits) {
+        if (h.address().equals(addr)) block = h.block();
+      }
+      if (block == null && report.recipients().size() == 1) block = c.text().noticeText();
+      out.add(
+          recipient(
+              addr,
+              r.action,
+              r.status,
+              r.diagnosticType,
+              r.diagnostic,
+              block,
+              typedHost(r.remoteMta),
+              Replies.phase(c.text().noticeText())));
+    }
+    String reporting = report.reportingMta();
+    return c.report(
+        mime ? BounceReport.Kind.DSN : BounceReport.Kind.NON_STANDARD,
+        mime ? "rfc3464" : Formats.guess(c),
+        out,
+        reporting,
+        null);
+  }
+
+  private static String typedHost(String remoteMta) {
+    return DsnFields.typed(remoteMta);
+  }
+
+  // ---------------------------------------------------------------- notices for people
+
+  private BounceReport readText(Context c) {
+    if (!Cues.looksLikeBounce(c)) return null;
+    List<String> known = new ArrayList<>();
+    for (String v : c.root().headers("X-Failed-Recipients")) {
+      for (String a : Addresses.all(v)) if (!known.contains(a)) known.add(a);
+    }
+    Set<String> senders = c.senders();
+    List<TextNotice.Hit> hits = c.text().recipients(senders, known);
+    if (hits.isEmpty()) {
+      Set<String> onlyBouncer = new HashSet<>();
+      if (c.fromAddress() != null) onlyBouncer.add(c.fromAddress());
+      hits = c.text().recipients(onlyBouncer, known);
+    }
+    if (hits.isEmpty()) {
+      // the notice names nobody: the original's recipients are the ones that failed
+      List<String> to = new ArrayList<>(new LinkedHashSet<>(c.original().recipients()));
+      for (String h : List.of("X-Envelope-To", "X-HmXmrOriginalRecipient", "Envelope-To")) {
+        String v = c.original().header(h);
+        if (v != null) to = Addresses.all(v);
+      }
+      String all = c.text().noticeText();
+      if (!to.isEmpty()) {
+        hits = new ArrayList<>();
+        for (String a : to) hits.add(new TextNotice.Hit(a, all));
+      } else if (Cues.strongBounce(c)) {
+        hits = List.of(new TextNotice.Hit(null, all));
+      }
+    }
+    if (hits.isEmpty()) return null;
+    List<BouncedRecipient> out = new ArrayList<>();
+    for (TextNotice.Hit h : hits) {
+      out.add(
+          recipient(
+              h.address(),
+              null,
+              null,
+              null,
+              null,
+              withSubject(h.block(), c),
+              null,
+              Replies.phase(c.text().noticeText())));
+    }
+    return c.report(BounceReport.Kind.NON_STANDARD, Formats.guess(c), out, null, null);
+  }
+
+  /** When the notice says nothing about the error, its subject often does ("User unknown"). */
+  private static String withSubject(String block, Context c) {
+    if (Replies.hasCode(block)) return block;
+    String s = c.subject();
+    if (s.isBlank()) return block;
+    return block + "\n" + s;
+  }
+
+  // ---------------------------------------------------------------- classification
+
+  /**
+   * Builds one recipient, classifying its status code and error text together.
+   *
+   * @param diagnostic the DSN Diagnostic-Code text, or null
+   * @param context the notice text that describes this recipient, or null
+   */
+  BouncedRecipient recipient(
+      String address,
+      String action,
+      String status,
+      String diagnosticType,
+      String diagnostic,
+      String context,
+      String remoteMta) {
+    return recipient(address, action, status, diagnosticType, diagnostic, context, remoteMta, null);
+  }
+
+  /**
+   * As above; {@code fallbackPhase} is the phase the whole notice names, used when the recipient's
+   * own text names none.
+   */
+  BouncedRecipient recipient(
+      String address,
+      String action,
+      String status,
+      String diagnosticType,
+      String diagnostic,
+      String context,
+      String remoteMta,
+      Phase fallbackPhase) {
+    String diag = diagnostic == null || diagnostic.isBlank() ? null : oneLine(diagnostic);
+    String replyText;
+    if (diag != null) {
+      replyText = diag;
+    } else if (context != null && !context.isBlank()) {
+      int at = Replies.replyStart(context);
+      replyText = oneLine(at >= 0 ? context.substring(at) : context);
+    } else {
+      replyText = "";
+    }
+    String shownDiagnostic = diag != null ? diag : (replyText.isEmpty() ? null : clip(replyText));
+    String classifyText = diag != null ? diag : oneLine(context == null ? "" : context);
+    if (diag != null && context != null && !Replies.hasCode(diag) && !context.isBlank()) {
+      classifyText = diag + " " + oneLine(context);
+    }
+    EnhancedCode st = statusCode(status);
+    String normalisedAction = action == null ? null : action.toLowerCase(Locale.ROOT);
+    ReplyStatus rs;
+    try {
+      SmtpReply parsed = engine.parse(replyText);
+      // Rules read the reply's text without its codes, so that a flattened multi-line reply
+      // ("550-5.7.1 ... 550 5.7.1 ...") reads as one sentence; the notice's framing before the
+      // reply (Exim's "retry timeout exceeded", qmail's "I'm not going to try again") stays.
+      if (!parsed.text().isBlank()) {
+        if (diag != null) {
+          classifyText = Replies.hasCode(diag) ? parsed.text() : classifyText;
+        } else if (context != null) {
+          int at = Replies.replyStart(context);
+          classifyText =
+              at > 0 ? oneLine(context.substring(0, at)) + " " + parsed.text() : parsed.text();
+        }
+      }
+      int code = parsed.code();
+      EnhancedCode enh = parsed.enhanced();
+      boolean inferred = parsed.enhancedInferred();
+      if (st != null && (enh == null || (inferred && !(st.subject() == 0 && st.detail() == 0)))) {
+        enh = st;
+        inferred = false;
+      }
+      if (enh != null && code != 0 && enh.klass() != code / 100) {
+        // a reply whose two codes disagree on the class: trust the basic code's class
+        enh = enh.withClass(code / 100 == 2 ? 2 : code / 100 == 4 ? 4 : 5);
+      }
+      SmtpReply reply =
+          new SmtpReply(
+              code,
+              enh,
+              inferred,
+              classifyText,
+              parsed.lines().isEmpty() ? List.of(classifyText) : parsed.lines());
+      String contextText = context == null ? replyText : context + "\n" + replyText;
+      String domain = Addresses.domain(address);
+      Phase phase = Replies.phase(diag != null ? diag + "\n" + contextText : contextText);
+      if (phase == Phase.UNKNOWN && fallbackPhase != null) phase = fallbackPhase;
+      ReplyContext ctx =
+          new ReplyContext(
+              phase,
+              remoteMta != null
+                  ? remoteMta.toLowerCase(Locale.ROOT)
+                  : Replies.remoteHost(contextText),
+              domain);
+      if (remoteMta == null) remoteMta = ctx.remoteHost();
+      rs = engine.classify(reply, ctx);
+      rs = adjust(rs, reply, normalisedAction, ctx.phase());
+    } catch (RuntimeException e) {
+      rs = engine.forReason(Reason.UNDEFINED, null);
+    }
+    return new BouncedRecipient(
+        address,
+        normalisedAction,
+        status == null ? null : statusText(status),
+        diagnosticType,
+        shownDiagnostic,
+        remoteMta,
+        rs);
+  }
+
+  /**
+   * Corrections that need what the bounce says around the reply: the DSN action and the SMTP phase.
+   *
+   * <ul>
+   *   <li>Action delivered, relayed or expanded (RFC 3464 §2.3.3) is a success whatever the text.
+   *   <li>Action failed or delayed with a transient (4.x.x) status and no more specific cause than
+   *       a connection or system problem: the sender retried until its queue lifetime ran out (RFC
+   *       5321 §4.5.4.1), so the outcome is {@code expired}.
+   *   <li>"User unknown" that was not given in reply to RCPT TO and carries no address status
+   *       (X.1.x): a server that accepted the recipient and then refuses the message names it
+   *       unknown as a content or recipient filter, so the address is not proven dead ({@code
+   *       filtered}, soft).
+   * </ul>
+   */
+  private ReplyStatus adjust(ReplyStatus rs, SmtpReply reply, String action, Phase phase) {
+    if (action != null
+        && (action.equals("delivered") || action.equals("relayed") || action.equals("expanded"))) {
+      return engine.forReason(Reason.DELIVERED, reply);
+    }
+    Reason r = rs.reason();
+    boolean generic =
+        r == Reason.NETWORKERROR
+            || r == Reason.SYSTEMERROR
+            || r == Reason.UNDEFINED
+            || r == Reason.ONHOLD
+            || r == Reason.DELIVERED;
+    if (action != null
+        && (action.equals("failed") || action.equals("delayed"))
+        && reply.klass() == 4
+        && (reply.enhanced() == null || reply.enhanced().subject() == 4)
+        && generic) {
+      return engine.forReason(Reason.EXPIRED, reply);
+    }
+    if (action != null && action.equals("delayed") && generic) {
+      return engine.forReason(Reason.EXPIRED, reply);
+    }
+    if (r == Reason.USERUNKNOWN && (phase == Phase.DATA || phase == Phase.END_OF_DATA)) {
+      EnhancedCode e = reply.enhanced();
+      boolean addressStatus = e != null && !reply.enhancedInferred() && e.subject() == 1;
+      if (!addressStatus) return engine.forReason(Reason.FILTERED, reply);
+    }
+    return rs;
+  }
+
+  static EnhancedCode statusCode(String status) {
+    if (status == null) return null;
+    String s = status.trim();
+    int e = 0;
+    while (e < s.length() && (Character.isDigit(s.charAt(e)) || s.charAt(e) == '.')) e++;
+    return EnhancedCode.tryParse(s, 0, e);
+  }
+
+  private static String statusText(String status) {
+    EnhancedCode c = statusCode(status);
+    return c != null ? c.toString() : status.trim();
+  }
+
+  static String oneLine(String s) {
+    StringBuilder sb = new StringBuilder(Math.min(s.length(), 8192));
+    boolean space = false;
+    for (int i = 0; i < s.length() && sb.length() < 8192; i++) {
+      char ch = s.charAt(i);
+      if (Character.isWhitespace(ch)) {
+        space = sb.length() > 0;
+      } else {
+        if (space) sb.append(' ');
+        space = false;
+        sb.append(ch);
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String clip(String s) {
+    return s.length() <= MAX_DIAGNOSTIC ? s : s.substring(0, MAX_DIAGNOSTIC);
+  }
+
+  StatusEngine engine() {
+    return engine;
+  }
+}

@@ -1,0 +1,145 @@
+package dev.petrel.status.bounce;
+
+import java.util.Locale;
+
+/**
+ * Tells a bounce notice from other mail by its sender, subject and wording. Used only for mails
+ * without a DSN part, where the layout alone cannot say it.
+ */
+final class Cues {
+
+  private Cues() {}
+
+  /** Local parts and display names that delivery systems send bounces from. */
+  private static final String[] DAEMON_SENDERS = {
+    "mailer-daemon",
+    "mailer_daemon",
+    "maildaemon",
+    "postmaster",
+    "post_master",
+    "mail delivery",
+    "mail.delivery",
+    "mail-delivery",
+    "delivery subsystem",
+    "mail administrator",
+    "mdaemon",
+    "bounce",
+    "ndr",
+    "mailerdaemon"
+  };
+
+  /** Subject words of bounce notices (several MTAs' defaults, in a few languages). */
+  private static final String[] BOUNCE_SUBJECTS = {
+    "undeliver",
+    "undelivered",
+    "delivery fail",
+    "delivery status",
+    "returned mail",
+    "returning message",
+    "failure notice",
+    "delivery failure",
+    "non-delivery",
+    "nondelivery",
+    "not delivered",
+    "could not be delivered",
+    "mail system error",
+    "returned to sender",
+    "delivery has failed",
+    "delivery notification",
+    "mail delivery",
+    "delivery problem",
+    "failed delivery",
+    "mail failure",
+    "message delivery",
+    "bounce",
+    "error sending",
+    "error delivering",
+    "unzustellbar",
+    "non remis",
+    "no entregado",
+    "non recapitabile",
+    "rejected",
+    "メールエラー",
+    "不達",
+    "配信エラー",
+    "送信エラー",
+    "不能"
+  };
+
+  /** Phrases of bounce notices' bodies. */
+  private static final String[] BOUNCE_BODY = {
+    "could not be delivered",
+    "couldn't be delivered",
+    "was not delivered",
+    "undeliverable",
+    "delivery failed",
+    "delivery has failed",
+    "permanent error",
+    "permanent failure",
+    "failed permanently",
+    "unable to deliver",
+    "not able to deliver",
+    "wasn't able to deliver",
+    "delivery to the following recipient",
+    "following address",
+    "following recipient",
+    "transcript of session",
+    "did not reach",
+    "error delivering",
+    "delivery failure",
+    "could not deliver",
+    "not be delivered",
+    "mail delivery failed",
+    "message was rejected",
+    "returned to sender",
+    "rejected by",
+    "non-delivery",
+    "delivery to the following"
+  };
+
+  static boolean looksLikeBounce(BounceParser.Context c) {
+    if (c.header("X-Failed-Recipients") != null) return true;
+    if (listServerRefusal(c)) return true;
+    if (fromDaemon(c)) return true;
+    String subject = c.subject().toLowerCase(Locale.ROOT);
+    if (containsAny(subject, BOUNCE_SUBJECTS)) return true;
+    return bodyCue(c);
+  }
+
+  /**
+   * The fml list server (it marks its mail with X-MLServer) answers a post it refuses with a notice
+   * of its own: "You ... are not member" when the sender is not subscribed, "Loop Alert" when it
+   * has already seen the Message-ID.
+   */
+  static boolean listServerRefusal(BounceParser.Context c) {
+    String server = c.header("X-MLServer");
+    if (server == null || !server.toLowerCase(Locale.ROOT).contains("fml")) return false;
+    String s = c.subject().toLowerCase(Locale.ROOT);
+    return s.contains("not member") || s.contains("loop alert");
+  }
+
+  /** Strong enough to report a bounce even when no recipient can be named. */
+  static boolean strongBounce(BounceParser.Context c) {
+    return (fromDaemon(c) || containsAny(c.subject().toLowerCase(Locale.ROOT), BOUNCE_SUBJECTS))
+        && bodyCue(c);
+  }
+
+  static boolean fromDaemon(BounceParser.Context c) {
+    String from = c.header("From");
+    if (from == null) return false;
+    String f = from.toLowerCase(Locale.ROOT);
+    return containsAny(f, DAEMON_SENDERS);
+  }
+
+  static boolean bodyCue(BounceParser.Context c) {
+    String t = c.text().noticeText().toLowerCase(Locale.ROOT);
+    return containsAny(t, BOUNCE_BODY);
+  }
+
+  static boolean containsAny(String s, String[] needles) {
+    for (String n : needles) {
+      if (s.contains(n)) return true;
+    }
+    return false;
+  }
+}

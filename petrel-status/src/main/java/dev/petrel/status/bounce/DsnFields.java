@@ -1,0 +1,182 @@
+package dev.petrel.status.bounce;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads the fields of an RFC 3464 delivery-status body: the per-message group, then one group per
+ * recipient. Tolerant of what generators get wrong: missing blank lines between recipients, folded
+ * values, fields in any case, and the same fields written into a plain-text part.
+ */
+final class DsnFields {
+
+  /** The fields of one recipient group that matter for classification. */
+  static final class Rcpt {
+    String finalRecipient;
+    String originalRecipient;
+    String actualRecipient;
+    String action;
+    String status;
+    String diagnosticType;
+    String diagnostic;
+    String remoteMta;
+    String reportingMta;
+
+    String address() {
+      String a = addressOf(finalRecipient);
+      if (a == null) a = addressOf(actualRecipient);
+      if (a == null) a = addressOf(originalRecipient);
+      return a;
+    }
+
+    boolean hasAny() {
+      return finalRecipient != null
+          || originalRecipient != null
+          || action != null
+          || status != null;
+    }
+  }
+
+  /** The per-message fields and the recipient groups. */
+  record Report(String reportingMta, List<Rcpt> recipients) {}
+
+  private DsnFields() {}
+
+  /**
+   * True when a text holds DSN recipient fields (Final-Recipient or Original-Recipient, and Action
+   * or Status).
+   */
+  static boolean looksLikeDsn(String text) {
+    if (text == null) return false;
+    String l = text.toLowerCase(Locale.ROOT);
+    return (hasField(l, "final-recipient:") || hasField(l, "original-recipient:"))
+        && (hasField(l, "action:") || hasField(l, "status:"));
+  }
+
+  private static boolean hasField(String lower, String name) {
+    int i = lower.indexOf(name);
+    while (i >= 0) {
+      if (i == 0
+          || lower.charAt(i - 1) == '\n'
+          || lower.charAt(i - 1) == ' '
+          || lower.charAt(i - 1) == '>') return true;
+      i = lower.indexOf(name, i + 1);
+    }
+    return false;
+  }
+
+  static Report parse(String text) {
+    List<Rcpt> out = new ArrayList<>();
+    String reportingMta = null;
+    Rcpt cur = new Rcpt();
+    String[] lines = text.split("\n", -1);
+    String lastName = null;
+    int count = 0;
+    for (String raw : lines) {
+      if (++count > 20000) break;
+      String line = stripQuote(raw);
+      if (line.isBlank()) {
+        if (cur.hasAny()) {
+          finish(cur, out, reportingMta);
+          cur = new Rcpt();
+        }
+        lastName = null;
+        continue;
+      }
+      if ((line.charAt(0) == ' ' || line.charAt(0) == '\t') && lastName != null) {
+        append(cur, lastName, line.trim());
+        continue;
+      }
+      int colon = line.indexOf(':');
+      if (colon <= 0 || colon > 40) {
+        lastName = null;
+        continue;
+      }
+      String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+      String value = line.substring(colon + 1).trim();
+      lastName = name;
+      switch (name) {
+        case "reporting-mta" -> {
+          if (cur.hasAny()) {
+            cur.reportingMta = typed(value);
+          } else {
+            reportingMta = typed(value);
+          }
+        }
+        case "final-recipient" -> {
+          if (cur.finalRecipient != null) {
+            finish(cur, out, reportingMta);
+            cur = new Rcpt();
+          }
+          cur.finalRecipient = value;
+        }
+        case "original-recipient" -> {
+          if (cur.originalRecipient != null) {
+            finish(cur, out, reportingMta);
+            cur = new Rcpt();
+          }
+          cur.originalRecipient = value;
+        }
+        case "x-actual-recipient" -> cur.actualRecipient = value;
+        case "action" -> cur.action = value.toLowerCase(Locale.ROOT).split("[\\s(;]", 2)[0];
+        case "status" -> cur.status = value;
+        case "remote-mta" -> cur.remoteMta = value;
+        case "diagnostic-code" -> {
+          int semi = value.indexOf(';');
+          if (semi > 0 && semi < 20 && value.substring(0, semi).indexOf(' ') < 0) {
+            cur.diagnosticType = value.substring(0, semi).trim();
+            cur.diagnostic = value.substring(semi + 1).trim();
+          } else {
+            cur.diagnostic = value;
+          }
+        }
+        default -> {}
+      }
+    }
+    if (cur.hasAny()) finish(cur, out, reportingMta);
+    return new Report(reportingMta, out);
+  }
+
+  private static void finish(Rcpt r, List<Rcpt> out, String reportingMta) {
+    if (r.reportingMta == null) r.reportingMta = reportingMta;
+    if (r.address() == null && r.action == null) return;
+    if (r.address() == null && r.status == null) return;
+    out.add(r);
+  }
+
+  private static void append(Rcpt r, String name, String more) {
+    switch (name) {
+      case "diagnostic-code" ->
+          r.diagnostic = r.diagnostic == null ? more : r.diagnostic + " " + more;
+      case "remote-mta" -> r.remoteMta = r.remoteMta == null ? more : r.remoteMta + " " + more;
+      case "final-recipient" -> r.finalRecipient = r.finalRecipient + " " + more;
+      case "status" -> r.status = r.status == null ? more : r.status + " " + more;
+      default -> {}
+    }
+  }
+
+  /** Drops a leading "> " quote mark (a DSN forwarded inline). */
+  private static String stripQuote(String line) {
+    if (line.startsWith("> ")) return line.substring(2);
+    if (line.equals(">")) return "";
+    return line;
+  }
+
+  /** The value after "type;" (e.g. "dns; mx.example" gives "mx.example"). */
+  static String typed(String value) {
+    if (value == null) return null;
+    int semi = value.indexOf(';');
+    String v = semi >= 0 && semi < 20 ? value.substring(semi + 1) : value;
+    v = v.trim();
+    int sp = v.indexOf(' ');
+    if (sp > 0) v = v.substring(0, sp);
+    return v.isEmpty() ? null : v;
+  }
+
+  /** The address in "rfc822; a@b", or null. */
+  static String addressOf(String value) {
+    if (value == null) return null;
+    return Addresses.first(value);
+  }
+}

@@ -1,0 +1,141 @@
+package dev.petrel.status.bounce;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Reads mails from the places people keep them: single .eml files, mbox files (messages split on
+ * "From " lines) and folders, read recursively in name order (maildir's cur/ and new/ included).
+ */
+public final class MailInputs {
+
+  /**
+   * One mail read from a path.
+   *
+   * @param name the path, or {@code mbox-path#N} (N from 1) for the N-th message of an mbox
+   * @param bytes the raw message
+   */
+  public record Mail(String name, byte[] bytes) {}
+
+  private MailInputs() {}
+
+  /** Calls sink for each mail; an unreadable path calls onError(path, message) and goes on. */
+  public static void read(Path path, Consumer<Mail> sink, BiConsumer<String, String> onError) {
+    if (Files.isDirectory(path)) {
+      List<Path> files = new ArrayList<>();
+      try (Stream<Path> walk = Files.walk(path)) {
+        walk.filter(Files::isRegularFile)
+            .filter(p -> !p.getFileName().toString().startsWith("."))
+            .forEach(files::add);
+      } catch (IOException | RuntimeException e) {
+        onError.accept(path.toString(), "cannot list folder: " + message(e));
+      }
+      files.sort(null);
+      for (Path f : files) readFile(f, sink, onError);
+    } else {
+      readFile(path, sink, onError);
+    }
+  }
+
+  private static void readFile(Path file, Consumer<Mail> sink, BiConsumer<String, String> onError) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (IOException | RuntimeException | OutOfMemoryError e) {
+      onError.accept(file.toString(), "cannot read: " + message(e));
+      return;
+    }
+    if (isMbox(bytes)) {
+      List<byte[]> mails = splitMbox(bytes);
+      for (int i = 0; i < mails.size(); i++) {
+        sink.accept(new Mail(file + "#" + (i + 1), mails.get(i)));
+      }
+    } else {
+      sink.accept(new Mail(file.toString(), bytes));
+    }
+  }
+
+  private static String message(Throwable e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  /**
+   * An mbox starts with a "From " line and holds at least one more "From " line after a blank line.
+   * A single message that starts with a "From " envelope line is read as one mail.
+   */
+  static boolean isMbox(byte[] b) {
+    if (!startsWith(b, 0, "From ")) return false;
+    int n = b.length;
+    for (int i = 1; i + 6 < n; i++) {
+      if (b[i] == '\n' && b[i - 1] == '\n' && startsWith(b, i + 1, "From ")) return true;
+      if (b[i] == '\n'
+          && i >= 2
+          && b[i - 1] == '\r'
+          && b[i - 2] == '\n'
+          && startsWith(b, i + 1, "From ")) return true;
+    }
+    return false;
+  }
+
+  /** Splits an mbox on "From " lines that follow a blank line (or start the file). */
+  static List<byte[]> splitMbox(byte[] b) {
+    List<byte[]> out = new ArrayList<>();
+    int n = b.length;
+    int start = -1;
+    int i = 0;
+    while (i < n) {
+      boolean lineStart = i == 0 || b[i - 1] == '\n';
+      boolean afterBlank =
+          i == 0
+              || (i >= 2 && b[i - 2] == '\n')
+              || (i >= 3 && b[i - 2] == '\r' && b[i - 3] == '\n');
+      if (lineStart && afterBlank && startsWith(b, i, "From ")) {
+        if (start >= 0) out.add(slice(b, start, i));
+        int e = i;
+        while (e < n && b[e] != '\n') e++;
+        start = Math.min(n, e + 1);
+        i = start;
+        continue;
+      }
+      int nl = i;
+      while (nl < n && b[nl] != '\n') nl++;
+      i = nl + 1;
+    }
+    if (start >= 0 && start < n) out.add(slice(b, start, n));
+    else if (start >= 0) out.add(new byte[0]);
+    return out;
+  }
+
+  /** Un-escapes mboxrd "&gt;From " lines while copying. */
+  private static byte[] slice(byte[] b, int from, int to) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(0, to - from));
+    int i = from;
+    while (i < to) {
+      int e = i;
+      while (e < to && b[e] != '\n') e++;
+      int lineEnd = Math.min(to, e + 1);
+      int s = i;
+      int k = s;
+      while (k < lineEnd && b[k] == '>') k++;
+      if (k > s && startsWith(b, k, "From ")) s++;
+      out.write(b, s, lineEnd - s);
+      i = lineEnd;
+    }
+    return out.toByteArray();
+  }
+
+  private static boolean startsWith(byte[] b, int at, String prefix) {
+    if (at + prefix.length() > b.length) return false;
+    for (int i = 0; i < prefix.length(); i++) {
+      if (b[at + i] != prefix.charAt(i)) return false;
+    }
+    return true;
+  }
+}

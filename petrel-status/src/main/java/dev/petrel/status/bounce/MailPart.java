@@ -1,0 +1,108 @@
+package dev.petrel.status.bounce;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One entity of a parsed mail: its header fields, its media type and, for leaf parts, its decoded
+ * content. A message/rfc822 part has the enclosed message as its only child.
+ */
+final class MailPart {
+
+  /** One header field, unfolded and with RFC 2047 encoded words decoded. */
+  record Header(String name, String value) {}
+
+  final List<Header> headers = new ArrayList<>();
+  final List<MailPart> children = new ArrayList<>();
+  final MailPart parent;
+
+  /** Lower-case media type, e.g. {@code text/plain}; {@code text/plain} when absent. */
+  String mimeType = "text/plain";
+
+  String charset;
+
+  /** Decoded text of a leaf part (after transfer decoding and charset decoding), or null. */
+  String text;
+
+  /**
+   * Text that stood before the first boundary of a multipart (some MTAs write the report there).
+   */
+  String preamble;
+
+  /** Text after the closing boundary of a multipart. */
+  String epilogue;
+
+  /** True for the entity that a message/rfc822 (or message/global) part encloses. */
+  boolean enclosedMessage;
+
+  MailPart(MailPart parent) {
+    this.parent = parent;
+  }
+
+  /** The first value of a header, or null. */
+  String header(String name) {
+    for (Header h : headers) {
+      if (h.name().equalsIgnoreCase(name)) return h.value();
+    }
+    return null;
+  }
+
+  /** All values of a header, in order. */
+  List<String> headers(String name) {
+    List<String> out = new ArrayList<>();
+    for (Header h : headers) {
+      if (h.name().equalsIgnoreCase(name)) out.add(h.value());
+    }
+    return out;
+  }
+
+  boolean isMultipart() {
+    return mimeType.startsWith("multipart/");
+  }
+
+  /** A Content-Type parameter of this part (lower-case value), or null. */
+  String contentTypeParam(String param) {
+    String ct = header("Content-Type");
+    if (ct == null) return null;
+    String lower = ct.toLowerCase(Locale.ROOT);
+    int i = lower.indexOf(param.toLowerCase(Locale.ROOT) + "=");
+    while (i > 0 && Character.isLetterOrDigit(lower.charAt(i - 1))) {
+      i = lower.indexOf(param.toLowerCase(Locale.ROOT) + "=", i + 1);
+    }
+    if (i < 0) return null;
+    int s = i + param.length() + 1;
+    int e = s;
+    if (s < lower.length() && lower.charAt(s) == '"') {
+      s++;
+      e = lower.indexOf('"', s);
+      if (e < 0) e = lower.length();
+    } else {
+      while (e < lower.length()
+          && lower.charAt(e) != ';'
+          && !Character.isWhitespace(lower.charAt(e))) e++;
+    }
+    return lower.substring(s, e).trim();
+  }
+
+  /** Every part below (and including) this one, depth first. */
+  List<MailPart> flatten() {
+    List<MailPart> out = new ArrayList<>();
+    collect(this, out, 0);
+    return out;
+  }
+
+  private static void collect(MailPart p, List<MailPart> out, int depth) {
+    out.add(p);
+    if (depth > 64) return;
+    for (MailPart c : p.children) collect(c, out, depth + 1);
+  }
+
+  /** True when this part lies inside an enclosed (returned original) message. */
+  boolean insideEnclosedMessage() {
+    for (MailPart p = this; p != null; p = p.parent) {
+      if (p.enclosedMessage) return true;
+    }
+    return false;
+  }
+}

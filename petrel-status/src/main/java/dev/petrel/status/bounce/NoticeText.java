@@ -1,0 +1,110 @@
+package dev.petrel.status.bounce;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The human-readable text of a bounce: its text parts outside the returned original, with HTML
+ * turned into plain lines when a notice comes only as HTML.
+ */
+record NoticeText(String text) {
+
+  private static final int MAX_TEXT = 512 * 1024;
+
+  static NoticeText collect(MailPart root, List<MailPart> all, MailPart originalPart) {
+    StringBuilder plain = new StringBuilder();
+    StringBuilder html = new StringBuilder();
+    for (MailPart p : all) {
+      if (p.insideEnclosedMessage() || p == originalPart) continue;
+      // a multipart whose boundary never occurs (a bounce generator's bug) is all preamble
+      if (p.preamble != null && (p.preamble.length() < 4096 || p.children.isEmpty()))
+        plain.append(p.preamble).append('\n');
+      if (p.epilogue != null && p.epilogue.length() < 4096) plain.append(p.epilogue).append('\n');
+      if (p.text == null || !p.children.isEmpty()) continue;
+      String t = p.mimeType;
+      if (t.equals("text/html")) {
+        html.append(htmlToText(p.text)).append('\n');
+      } else if (t.startsWith("text/") && !t.contains("rfc822")) {
+        plain.append(p.text).append('\n');
+      } else if (p == root && !t.startsWith("message/")) {
+        plain.append(p.text).append('\n');
+      }
+      if (plain.length() > MAX_TEXT) break;
+    }
+    String s = plain.toString().isBlank() ? html.toString() : plain.toString();
+    if (s.length() > MAX_TEXT) s = s.substring(0, MAX_TEXT);
+    return new NoticeText(s);
+  }
+
+  /** Plain lines from HTML: tags dropped, block ends made line breaks, common entities decoded. */
+  static String htmlToText(String h) {
+    StringBuilder sb = new StringBuilder(h.length());
+    int n = h.length();
+    int i = 0;
+    while (i < n) {
+      char c = h.charAt(i);
+      if (c == '<') {
+        int e = h.indexOf('>', i);
+        if (e < 0) break;
+        String tag = h.substring(i + 1, Math.min(e, i + 12)).toLowerCase(Locale.ROOT);
+        if (tag.startsWith("style") || tag.startsWith("script")) {
+          String close = tag.startsWith("style") ? "</style" : "</script";
+          int end = h.toLowerCase(Locale.ROOT).indexOf(close, e);
+          if (end < 0) break;
+          e = h.indexOf('>', end);
+          if (e < 0) break;
+        } else if (tag.startsWith("br")
+            || tag.startsWith("p")
+            || tag.startsWith("/p")
+            || tag.startsWith("div")
+            || tag.startsWith("/div")
+            || tag.startsWith("tr")
+            || tag.startsWith("li")
+            || tag.startsWith("/h")
+            || tag.startsWith("h")) {
+          sb.append('\n');
+        } else if (tag.startsWith("td") || tag.startsWith("/td")) {
+          sb.append(' ');
+        }
+        i = e + 1;
+      } else if (c == '&') {
+        int e = h.indexOf(';', i);
+        if (e > i && e - i <= 8) {
+          String ent = h.substring(i + 1, e).toLowerCase(Locale.ROOT);
+          String rep =
+              switch (ent) {
+                case "amp" -> "&";
+                case "lt" -> "<";
+                case "gt" -> ">";
+                case "quot" -> "\"";
+                case "apos", "#39" -> "'";
+                case "nbsp" -> " ";
+                default -> null;
+              };
+          if (rep == null && ent.startsWith("#")) {
+            try {
+              int cp =
+                  ent.startsWith("#x")
+                      ? Integer.parseInt(ent.substring(2), 16)
+                      : Integer.parseInt(ent.substring(1));
+              rep = Character.isValidCodePoint(cp) ? new String(Character.toChars(cp)) : "";
+            } catch (NumberFormatException ex) {
+              rep = null;
+            }
+          }
+          if (rep != null) {
+            sb.append(rep);
+            i = e + 1;
+            continue;
+          }
+        }
+        sb.append(c);
+        i++;
+      } else {
+        sb.append(c);
+        i++;
+      }
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,189 @@
+package dev.petrel.status.bounce;
+
+import dev.petrel.status.EnhancedCode;
+import dev.petrel.status.Phase;
+import java.util.Locale;
+
+/**
+ * Small scanners over a failure description: where the remote server's reply starts, which SMTP
+ * phase it answered, which host gave it. All linear in the length of the text.
+ */
+final class Replies {
+
+  private Replies() {}
+
+  static boolean hasCode(String text) {
+    return replyStart(text) >= 0;
+  }
+
+  /**
+   * The index where an SMTP reply starts in the text: a basic code (2xx, 4xx, 5xx followed by a
+   * space, a dash or the end) or an enhanced code standing on its own; -1 when there is none. Codes
+   * at the start of a line or after a colon win over codes inside running text.
+   */
+  static int replyStart(String t) {
+    int weak = -1;
+    int n = t.length();
+    for (int i = 0; i < n; i++) {
+      char c = t.charAt(i);
+      if (c != '2' && c != '4' && c != '5') continue;
+      if (i > 0) {
+        char p = t.charAt(i - 1);
+        if (Character.isLetterOrDigit(p)
+            || p == '.'
+            || p == '-'
+            || p == '/'
+            || p == '_'
+            || p == '+') continue;
+      }
+      int len = codeLength(t, i);
+      if (len == 0) continue;
+      if (strongPosition(t, i)) return i;
+      if (weak < 0) weak = i;
+    }
+    return weak;
+  }
+
+  /** Length of a basic or enhanced code at i, or 0. */
+  private static int codeLength(String t, int i) {
+    int n = t.length();
+    if (i + 2 < n && isDigit(t.charAt(i + 1)) && isDigit(t.charAt(i + 2))) {
+      int e = i + 3;
+      if (e == n) return 3;
+      char after = t.charAt(e);
+      if (after == ' ' || after == '-' || after == '\n' || after == '\t') return 3;
+      if (after == '.' || after == ',' || after == ')') {
+        // "550." or "550)" at the end of a phrase still counts when not followed by a digit
+        if (e + 1 >= n || !isDigit(t.charAt(e + 1))) return after == '.' ? 0 : 3;
+      }
+      return 0;
+    }
+    int e = i + 1;
+    if (e < n && t.charAt(e) == '.') {
+      int end = enhancedEnd(t, i);
+      if (end > 0 && EnhancedCode.tryParse(t, i, end) != null) return end - i;
+    }
+    return 0;
+  }
+
+  private static int enhancedEnd(String t, int i) {
+    int n = t.length();
+    int e = i + 2;
+    int d = 0;
+    while (e < n && isDigit(t.charAt(e)) && d < 4) {
+      e++;
+      d++;
+    }
+    if (d == 0 || d > 3 || e >= n || t.charAt(e) != '.') return -1;
+    e++;
+    d = 0;
+    while (e < n && isDigit(t.charAt(e)) && d < 4) {
+      e++;
+      d++;
+    }
+    if (d == 0 || d > 3) return -1;
+    if (e < n && (isDigit(t.charAt(e)) || Character.isLetter(t.charAt(e)))) return -1;
+    if (e + 1 < n && t.charAt(e) == '.' && isDigit(t.charAt(e + 1))) return -1;
+    return e;
+  }
+
+  private static boolean strongPosition(String t, int i) {
+    int k = i - 1;
+    while (k >= 0
+        && (t.charAt(k) == ' '
+            || t.charAt(k) == '\t'
+            || t.charAt(k) == '<'
+            || t.charAt(k) == '>'
+            || t.charAt(k) == '#'
+            || t.charAt(k) == '(')) k--;
+    if (k < 0) return true;
+    char p = t.charAt(k);
+    if (p == '\n' || p == ':' || p == ']' || p == ';' || p == '"') return true;
+    if (k >= 3 && t.regionMatches(true, k - 3, "said", 0, 4)) return true;
+    return false;
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  /**
+   * The SMTP phase the text says the reply answered, or UNKNOWN. Reads the phrases MTAs use:
+   * Postfix "(in reply to RCPT TO command)", Exim "after RCPT TO:", sendmail's transcript
+   * "&gt;&gt;&gt; DATA", qmail and DMA "did not like our RCPT TO", and the command names some
+   * filters print.
+   */
+  static Phase phase(String text) {
+    String l = text.toLowerCase(Locale.ROOT);
+    int t = l.lastIndexOf(">>> ");
+    if (t >= 0) {
+      // sendmail's session transcript: the last command sent before the error
+      String cmd = l.substring(t + 4, Math.min(l.length(), t + 14));
+      if (cmd.startsWith("data") || cmd.startsWith("bdat")) return Phase.DATA;
+      if (cmd.startsWith("rcpt")) return Phase.RCPT;
+      if (cmd.startsWith("mail")) return Phase.MAIL;
+    }
+    if (containsAny(l, "smtp command data", "smtp:data", "command: data", "[data]"))
+      return Phase.DATA;
+    if (containsAny(l, "smtp:rcpt", "[rcpt_to]", "command: rcpt", "rcpt to response"))
+      return Phase.RCPT;
+    if (containsAny(
+        l,
+        "after end of data",
+        "in reply to end of data",
+        "our final data",
+        "end of data command",
+        "after data",
+        "in reply to data",
+        "(data)",
+        "our data command",
+        "after dot",
+        "after the end of data"))
+      return l.contains("after data") || l.contains("in reply to data") || l.contains("(data)")
+          ? Phase.DATA
+          : Phase.END_OF_DATA;
+    if (containsAny(
+        l, "after rcpt", "in reply to rcpt", "our rcpt", "rcpt to", "rcpt_to", "(rcpt)"))
+      return Phase.RCPT;
+    if (containsAny(l, "after mail from", "in reply to mail from", "our mail from", "(mail)"))
+      return Phase.MAIL;
+    if (containsAny(
+        l,
+        "after ehlo",
+        "after helo",
+        "in reply to ehlo",
+        "in reply to helo",
+        "our ehlo",
+        "our helo")) return Phase.EHLO;
+    if (containsAny(l, "after initial connection", "after connect", "greeting", "while connected"))
+      return Phase.CONNECT;
+    return Phase.UNKNOWN;
+  }
+
+  /** The host named as the one that replied ("host mx.example[192.0.2.1] said"), or null. */
+  static String remoteHost(String text) {
+    String l = text.toLowerCase(Locale.ROOT);
+    int i = l.indexOf("host ");
+    while (i >= 0) {
+      int s = i + 5;
+      int e = s;
+      while (e < l.length()
+          && (Character.isLetterOrDigit(l.charAt(e))
+              || l.charAt(e) == '.'
+              || l.charAt(e) == '-'
+              || l.charAt(e) == '_')) e++;
+      String h = l.substring(s, e);
+      if (h.indexOf('.') > 0 && !h.endsWith(".") && Character.isLetter(h.charAt(h.length() - 1)))
+        return h;
+      i = l.indexOf("host ", i + 5);
+    }
+    return null;
+  }
+
+  static boolean containsAny(String l, String... needles) {
+    for (String s : needles) {
+      if (l.contains(s)) return true;
+    }
+    return false;
+  }
+}

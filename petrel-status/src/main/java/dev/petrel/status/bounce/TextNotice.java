@@ -1,0 +1,373 @@
+package dev.petrel.status.bounce;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a bounce notice written for people (no DSN part): finds the failed recipients and, for
+ * each, the lines that describe its failure.
+ *
+ * <p>MTAs lay these notices out in a few recurring ways: the address alone on a line (or behind a
+ * bullet, quote or label such as "Recipient address:") followed by the error (Exim, qmail, Postfix,
+ * Gmail, Domino, Exchange 2003...); the address inside a transcript ({@code RCPT TO:<a>} then the
+ * reply); or the error first and the addresses after ("The following recipients were affected").
+ * This class finds the recipients by those layouts and takes as each one's description the lines
+ * from its address to the next recipient's, falling back to the text before the first recipient
+ * when that is where the error stands.
+ */
+final class TextNotice {
+
+  private static final int MAX_LINES = 4000;
+  private static final int MAX_LINE = 2000;
+  private static final int MAX_BLOCK_LINES = 40;
+
+  /** One recipient found in the notice with the text that describes its failure. */
+  record Hit(String address, String block) {}
+
+  /** Labels that, ending the text before an address on its line, mark it as a recipient. */
+  private static final String[] RECIPIENT_LABELS = {
+    "recipient",
+    "recipients",
+    "recipient address",
+    "rcpt to",
+    "rcpt",
+    "address",
+    "addresses",
+    "unknown user",
+    "user unknown",
+    "invalid user",
+    "no such user",
+    "user",
+    "mailbox",
+    "delivered to",
+    "deliver to",
+    "deliver message to",
+    "delivery to",
+    "deliver your message to",
+    "delivering your mail to",
+    "delivering your message to",
+    "deliver the message to",
+    "could not be delivered to",
+    "failed recipient",
+    "failed recipients",
+    "invalid recipient",
+    "unknown recipient",
+    "original-recipient",
+    "final-recipient",
+    "rfc822",
+    "target mail address",
+    "email address",
+    "e-mail address",
+    "mail address",
+    "to the following address",
+    "destination",
+    "was not delivered to",
+    "to",
+    "address(es) failed",
+    "address failed"
+  };
+
+  private final List<String> lines;
+
+  /** Index of the first line of the returned original message in the text, or -1. */
+  final int originalStart;
+
+  TextNotice(String text) {
+    List<String> ls = new ArrayList<>();
+    int start = 0;
+    int n = text.length();
+    while (start <= n && ls.size() < MAX_LINES) {
+      int nl = text.indexOf('\n', start);
+      if (nl < 0) nl = n;
+      String line = text.substring(start, Math.min(nl, start + MAX_LINE));
+      ls.add(stripTrailing(line));
+      start = nl + 1;
+    }
+    unquote(ls);
+    this.originalStart = findOriginalStart(ls);
+    this.lines = originalStart >= 0 ? ls.subList(0, originalStart) : ls;
+    this.allLines = ls;
+  }
+
+  private final List<String> allLines;
+
+  /** The notice text before the returned original (all of it when none was found). */
+  String noticeText() {
+    return String.join("\n", lines);
+  }
+
+  /** The lines after the start of the returned original, or an empty string. */
+  String originalText() {
+    if (originalStart < 0) return "";
+    int s = originalStart;
+    // skip the separator line itself when it is not a header line
+    if (s < allLines.size() && !looksLikeHeaderLine(allLines.get(s))) s++;
+    while (s < allLines.size() && allLines.get(s).isBlank()) s++;
+    return String.join("\n", allLines.subList(s, allLines.size()));
+  }
+
+  private static String stripTrailing(String s) {
+    int e = s.length();
+    while (e > 0 && Character.isWhitespace(s.charAt(e - 1))) e--;
+    return s.substring(0, e);
+  }
+
+  /** Removes one level of "> " quoting when most lines are quoted (a bounce forwarded inline). */
+  private static void unquote(List<String> ls) {
+    int nonEmpty = 0;
+    int quoted = 0;
+    for (String l : ls) {
+      if (l.isBlank()) continue;
+      nonEmpty++;
+      if (l.startsWith(">")) quoted++;
+    }
+    if (nonEmpty < 4 || quoted * 2 < nonEmpty) return;
+    for (int i = 0; i < ls.size(); i++) {
+      String l = ls.get(i);
+      if (l.startsWith("> ")) ls.set(i, l.substring(2));
+      else if (l.equals(">")) ls.set(i, "");
+    }
+  }
+
+  /** Finds the line where the returned original message begins. */
+  static int findOriginalStart(List<String> ls) {
+    for (int i = 0; i < ls.size(); i++) {
+      String t = ls.get(i).trim().toLowerCase(Locale.ROOT);
+      if (t.isEmpty() || t.length() > 100) continue;
+      if (isSeparator(t)) return i;
+      if (i > 0 && startsOriginalHeaders(ls, i)) return i;
+    }
+    return -1;
+  }
+
+  private static boolean isSeparator(String t) {
+    if (t.contains("received at") || t.contains("was received") || t.contains("delivery-status"))
+      return false;
+    if (t.contains("copy of the message")
+        || t.contains("copy of your message")
+        || t.contains("copy of the original")
+        || t.contains("copy of the message header")
+        || t.contains("header of the original")
+        || t.contains("headers of the original")
+        || t.contains("original message follows")
+        || t.contains("original message headers")
+        || t.contains("unsent message follows")
+        || t.contains("message headers follow")
+        || t.contains("returned mail follows")
+        || t.contains("undelivered message follows")
+        || t.contains("message header follows")
+        || (words(t) <= 5
+            && (t.contains("returned message")
+                || t.contains("original message")
+                || t.contains("original mail")
+                || t.contains("bounced e-mail")
+                || t.contains("bounced email")
+                || t.contains("original email")))) {
+      // A sentence that merely mentions the original ("The original message was ...") is not a
+      // separator: separators are short and do not read as a sentence with a verb about it.
+      return !(t.startsWith("the original message was") || t.startsWith("your original message"));
+    }
+    return false;
+  }
+
+  private static int words(String t) {
+    int n = 0;
+    boolean in = false;
+    for (int i = 0; i < t.length(); i++) {
+      boolean letter = Character.isLetter(t.charAt(i));
+      if (letter && !in) n++;
+      in = letter;
+    }
+    return n;
+  }
+
+  private static boolean startsOriginalHeaders(List<String> ls, int i) {
+    String l = ls.get(i);
+    String lower = l.toLowerCase(Locale.ROOT);
+    if (!(lower.startsWith("received: ")
+        || lower.startsWith("return-path: ")
+        || lower.startsWith("dkim-signature: ")
+        || lower.startsWith("x-received: "))) return false;
+    int headerish = 0;
+    for (int k = i; k < Math.min(ls.size(), i + 8); k++) {
+      if (looksLikeHeaderLine(ls.get(k)) || ls.get(k).startsWith(" ") || ls.get(k).startsWith("\t"))
+        headerish++;
+    }
+    return headerish >= 3;
+  }
+
+  static boolean looksLikeHeaderLine(String l) {
+    int colon = l.indexOf(':');
+    if (colon <= 0 || colon > 40) return false;
+    for (int k = 0; k < colon; k++) {
+      char c = l.charAt(k);
+      if (!(Character.isLetterOrDigit(c) || c == '-' || c == '_')) return false;
+    }
+    return true;
+  }
+
+  /**
+   * The recipients this notice reports, each with its describing text, in order of appearance.
+   *
+   * @param excluded addresses that are not recipients (the sender, the reporting postmaster)
+   * @param known recipients already known from elsewhere (X-Failed-Recipients, DSN fields); when
+   *     not empty, only these are looked for
+   */
+  List<Hit> recipients(Set<String> excluded, List<String> known) {
+    Map<String, Integer> strong = new LinkedHashMap<>();
+    Map<String, Integer> weak = new LinkedHashMap<>();
+    Map<String, Integer> any = new LinkedHashMap<>();
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      if (line.indexOf('@') < 0) continue;
+      String lowerLine = line.toLowerCase(Locale.ROOT);
+      for (Addresses.Found f : Addresses.find(line)) {
+        String a = f.address();
+        any.putIfAbsent(a, i);
+        if (excluded.contains(a)) continue;
+        String prefix = lowerLine.substring(0, f.start());
+        int kind = kindOf(prefix, lowerLine);
+        if (kind == 2) strong.putIfAbsent(a, i);
+        else if (kind == 1) weak.putIfAbsent(a, i);
+      }
+    }
+    Map<String, Integer> chosen;
+    if (!known.isEmpty()) {
+      chosen = new LinkedHashMap<>();
+      for (String k : known) {
+        Integer at = strong.get(k);
+        if (at == null) at = weak.get(k);
+        if (at == null) at = any.get(k);
+        chosen.put(k, at == null ? -1 : at);
+      }
+    } else {
+      chosen = !strong.isEmpty() ? strong : weak;
+    }
+    List<Map.Entry<String, Integer>> entries = new ArrayList<>(chosen.entrySet());
+    List<Integer> anchors = new ArrayList<>();
+    for (Map.Entry<String, Integer> e : entries) if (e.getValue() >= 0) anchors.add(e.getValue());
+    anchors.sort(null);
+    int firstAnchor = anchors.isEmpty() ? lines.size() : anchors.getFirst();
+    String intro = join(0, firstAnchor);
+    List<Hit> out = new ArrayList<>();
+    for (Map.Entry<String, Integer> e : entries) {
+      String a = e.getKey();
+      int at = e.getValue();
+      String block;
+      if (at < 0) {
+        block = "";
+      } else {
+        int end = lines.size();
+        for (int x : anchors) {
+          if (x > at) {
+            end = x;
+            break;
+          }
+        }
+        end = Math.min(end, at + MAX_BLOCK_LINES);
+        block = join(at, end);
+        if (!Replies.hasCode(block)) {
+          String mention = mentionWithCode(a, at, end);
+          if (mention != null) block = block + "\n" + mention;
+        }
+      }
+      String description;
+      if (Replies.hasCode(block)) description = block;
+      else if (Replies.hasCode(intro)) description = intro + "\n" + block;
+      else description = block + "\n" + intro;
+      out.add(new Hit(a, description.strip()));
+    }
+    return out;
+  }
+
+  /**
+   * A line elsewhere that names the address together with a reply code (a session transcript), with
+   * the lines that continue it.
+   */
+  private String mentionWithCode(String address, int blockStart, int blockEnd) {
+    for (int i = 0; i < lines.size(); i++) {
+      if (i >= blockStart && i < blockEnd) continue;
+      String l = lines.get(i);
+      if (!l.toLowerCase(Locale.ROOT).contains(address)) continue;
+      int end = Math.min(lines.size(), i + 4);
+      String text = join(i, end);
+      if (Replies.hasCode(text)) {
+        int stop = i + 1;
+        while (stop < end && !lines.get(stop).isBlank()) stop++;
+        return join(i, stop);
+      }
+    }
+    return null;
+  }
+
+  private String join(int from, int to) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = Math.max(0, from); i < Math.min(to, lines.size()); i++) {
+      if (sb.length() > 0) sb.append('\n');
+      sb.append(lines.get(i));
+    }
+    return sb.toString();
+  }
+
+  /**
+   * 2: the address stands alone or behind a recipient label; 1: it stands in running text or a
+   * transcript; 0: it is a sender or a header of the original (From:, Reply-To:, MAIL FROM).
+   */
+  private static int kindOf(String prefix, String lowerLine) {
+    String p = prefix.strip();
+    String ltrim = lowerLine.stripLeading();
+    if (ltrim.startsWith("from:")
+        || ltrim.startsWith("reply-to:")
+        || ltrim.startsWith("sender:")
+        || ltrim.startsWith("return-path:")
+        || ltrim.startsWith("message-id:")
+        || ltrim.startsWith("received:")
+        || ltrim.startsWith("references:")
+        || ltrim.startsWith("in-reply-to:")
+        || ltrim.startsWith("errors-to:")
+        || ltrim.startsWith("x-")
+        || ltrim.startsWith("cc:")
+        || ltrim.startsWith("to:")
+        || ltrim.startsWith("original sender")
+        || ltrim.startsWith("envelope-from")) return 0;
+    String tail = p.length() > 24 ? p.substring(p.length() - 24) : p;
+    if (tail.contains("from") || tail.contains("sender") || tail.contains("envelope")) return 0;
+    if (p.endsWith("mailto:")) return 0;
+    String bare = stripPunct(p);
+    if (bare.isEmpty()) return 2;
+    // sendmail's error lines: "550 5.1.1 <user@example>... User unknown"
+    if (isCodes(bare)) return 2;
+    for (String label : RECIPIENT_LABELS) {
+      if (bare.endsWith(label)) {
+        int before = bare.length() - label.length() - 1;
+        if (before < 0 || !Character.isLetterOrDigit(bare.charAt(before))) return 2;
+      }
+    }
+    return 1;
+  }
+
+  private static boolean isCodes(String s) {
+    if (s.length() < 3) return false;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!(Character.isDigit(c) || c == '.' || c == ' ' || c == '#')) return false;
+    }
+    return Character.isDigit(s.charAt(0)) && (s.length() == 3 || s.charAt(3) == ' ');
+  }
+
+  private static String stripPunct(String p) {
+    int s = 0;
+    int e = p.length();
+    while (s < e && isMark(p.charAt(s))) s++;
+    while (e > s && isMark(p.charAt(e - 1))) e--;
+    return p.substring(s, e);
+  }
+
+  private static boolean isMark(char c) {
+    return Character.isWhitespace(c) || "<>\"'()[]{}*-:#.,;|=~_+".indexOf(c) >= 0 || c == '\u3000';
+  }
+}

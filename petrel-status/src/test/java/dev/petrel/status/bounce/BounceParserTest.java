@@ -1,0 +1,169 @@
+package dev.petrel.status.bounce;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.petrel.status.Bounce;
+import dev.petrel.status.Reason;
+import dev.petrel.status.StatusEngine;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The bounce parser on small hand-written mails, one per layout, and on hostile input. */
+class BounceParserTest {
+
+  private static final BounceParser PARSER = new BounceParser(StatusEngine.standard());
+
+  private static byte[] fixture(String name) throws IOException {
+    try (InputStream in = BounceParserTest.class.getResourceAsStream(name)) {
+      assertThat(in).as(name).isNotNull();
+      return in.readAllBytes();
+    }
+  }
+
+  @Test
+  void postfixDsnGivesEachRecipientWithStatusAndOriginal() throws IOException {
+    BounceReport r = PARSER.parse(fixture("postfix-dsn.eml"));
+    assertThat(r.kind()).isEqualTo(BounceReport.Kind.DSN);
+    assertThat(r.originalMessageId()).isEqualTo("q1-2026@sender.test");
+    assertThat(r.originalReturnPath()).isEqualTo("alice@sender.test");
+    assertThat(r.originalSubject()).isEqualTo("Quarterly figures");
+    assertThat(r.reportingMta()).isEqualTo("mx.sender.test");
+    assertThat(r.recipients()).hasSize(2);
+    BouncedRecipient bob = r.recipients().get(0);
+    assertThat(bob.recipient()).isEqualTo("bob@receiver.test");
+    assertThat(bob.action()).isEqualTo("failed");
+    assertThat(bob.status()).isEqualTo("5.1.1");
+    assertThat(bob.diagnosticType()).isEqualTo("smtp");
+    assertThat(bob.remoteMta()).isEqualTo("mx.receiver.test");
+    assertThat(bob.classification().reason()).isEqualTo(Reason.USERUNKNOWN);
+    assertThat(bob.classification().bounce()).isEqualTo(Bounce.HARD);
+    BouncedRecipient carol = r.recipients().get(1);
+    assertThat(carol.classification().reason()).isEqualTo(Reason.MAILBOXFULL);
+    assertThat(carol.classification().bounce()).isEqualTo(Bounce.SOFT);
+  }
+
+  @Test
+  void eximNoticeWithRetryTimeoutIsExpired() throws IOException {
+    BounceReport r = PARSER.parse(fixture("exim-text.eml"));
+    assertThat(r.kind()).isEqualTo(BounceReport.Kind.NON_STANDARD);
+    assertThat(r.format()).isEqualTo("exim");
+    assertThat(r.recipients())
+        .extracting(BouncedRecipient::recipient)
+        .containsExactly("dave@gone.test");
+    assertThat(r.recipients().getFirst().classification().reason()).isEqualTo(Reason.EXPIRED);
+    assertThat(r.originalMessageId()).isEqualTo("E1abc-0001@relay.sender.test");
+  }
+
+  @Test
+  void qmailNoticeIsReadFromItsText() throws IOException {
+    BounceReport r = PARSER.parse(fixture("qmail-text.eml"));
+    assertThat(r.format()).isEqualTo("qmail");
+    assertThat(r.recipients())
+        .extracting(BouncedRecipient::recipient)
+        .containsExactly("erin@receiver.test");
+    assertThat(r.recipients().getFirst().classification().reason()).isEqualTo(Reason.USERUNKNOWN);
+    assertThat(r.originalMessageId()).isEqualTo("lunch-1@sender.test");
+  }
+
+  @Test
+  void lineEndingsDoNotMatter() throws IOException {
+    String lf = new String(fixture("qmail-text.eml"), StandardCharsets.UTF_8);
+    for (String eol : List.of("\r\n", "\r")) {
+      BounceReport r = PARSER.parse(lf.replace("\n", eol).getBytes(StandardCharsets.UTF_8));
+      assertThat(r.recipients())
+          .extracting(BouncedRecipient::recipient)
+          .containsExactly("erin@receiver.test");
+    }
+  }
+
+  @Test
+  void feedbackReportNamesTheComplainingRecipient() throws IOException {
+    BounceReport r = PARSER.parse(fixture("arf.eml"));
+    assertThat(r.kind()).isEqualTo(BounceReport.Kind.FEEDBACK);
+    assertThat(r.feedbackType()).isEqualTo("abuse");
+    assertThat(r.recipients())
+        .extracting(BouncedRecipient::recipient)
+        .containsExactly("frank@isp.test");
+    assertThat(r.recipients().getFirst().classification().reason()).isEqualTo(Reason.FEEDBACK);
+    assertThat(r.originalMessageId()).isEqualTo("offer-9@sender.test");
+  }
+
+  @Test
+  void autoReplyIsVacation() throws IOException {
+    BounceReport r = PARSER.parse(fixture("vacation.eml"));
+    assertThat(r.kind()).isEqualTo(BounceReport.Kind.AUTO_REPLY);
+    assertThat(r.recipients())
+        .extracting(BouncedRecipient::recipient)
+        .containsExactly("grace@receiver.test");
+    assertThat(r.recipients().getFirst().classification().reason()).isEqualTo(Reason.VACATION);
+  }
+
+  @Test
+  void ordinaryMailIsNotABounce() {
+    String mail = "From: a@x.test\nTo: b@y.test\nSubject: hi\n\nSee you at 5.\n";
+    assertThat(PARSER.parse(mail.getBytes(StandardCharsets.UTF_8)).kind())
+        .isEqualTo(BounceReport.Kind.NOT_A_BOUNCE);
+  }
+
+  @Test
+  void garbageNeverThrows() {
+    Random random = new Random(42);
+    for (int i = 0; i < 300; i++) {
+      byte[] b = new byte[random.nextInt(3000)];
+      random.nextBytes(b);
+      assertThat(PARSER.parse(b)).isNotNull();
+    }
+    assertThat(PARSER.parse(new byte[0]).kind()).isEqualTo(BounceReport.Kind.NOT_A_BOUNCE);
+    assertThat(PARSER.parse(null).kind()).isEqualTo(BounceReport.Kind.NOT_A_BOUNCE);
+  }
+
+  @Test
+  void megabytesOfAddressesAndDigitsAreHandled() throws IOException {
+    StringBuilder sb =
+        new StringBuilder("From: MAILER-DAEMON@x.test\nSubject: Undelivered Mail\n\n");
+    String junk = "a".repeat(5000) + "@" + "550 ".repeat(2000) + "5.1.1 ";
+    while (sb.length() < 4_000_000) sb.append(junk).append('\n');
+    BounceReport r = PARSER.parse(sb.toString().getBytes(StandardCharsets.US_ASCII));
+    assertThat(r).isNotNull();
+    byte[] deep =
+        ("Content-Type: multipart/mixed; boundary=x\n\n"
+                + "--x\nContent-Type: message/rfc822\n\n".repeat(20000))
+            .getBytes(StandardCharsets.US_ASCII);
+    assertThat(PARSER.parse(deep)).isNotNull();
+    assertThat(PARSER.parse(fixture("postfix-dsn.eml"))).isNotNull();
+  }
+
+  @Test
+  void mailInputsReadFilesMboxesAndFolders(@TempDir Path dir) throws IOException {
+    Files.write(dir.resolve("one.eml"), fixture("qmail-text.eml"));
+    String mbox =
+        "From MAILER-DAEMON Mon Mar  2 10:00:00 2026\n"
+            + new String(fixture("qmail-text.eml"), StandardCharsets.UTF_8)
+            + "\nFrom MAILER-DAEMON Mon Mar  2 10:00:01 2026\n"
+            + new String(fixture("exim-text.eml"), StandardCharsets.UTF_8);
+    Files.createDirectories(dir.resolve("maildir/cur"));
+    Files.writeString(dir.resolve("maildir/cur/box.mbox"), mbox);
+    List<MailInputs.Mail> mails = new ArrayList<>();
+    List<String> errors = new ArrayList<>();
+    MailInputs.read(dir, mails::add, (p, m) -> errors.add(p));
+    MailInputs.read(dir.resolve("missing.eml"), mails::add, (p, m) -> errors.add(p));
+    assertThat(mails)
+        .extracting(MailInputs.Mail::name)
+        .containsExactly(
+            dir.resolve("maildir/cur/box.mbox") + "#1",
+            dir.resolve("maildir/cur/box.mbox") + "#2",
+            dir.resolve("one.eml").toString());
+    assertThat(errors).containsExactly(dir.resolve("missing.eml").toString());
+    assertThat(PARSER.parse(mails.get(1).bytes()).recipients())
+        .extracting(BouncedRecipient::recipient)
+        .containsExactly("dave@gone.test");
+  }
+}
