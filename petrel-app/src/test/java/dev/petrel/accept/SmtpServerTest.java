@@ -3,6 +3,7 @@ package dev.petrel.accept;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,10 +58,13 @@ class SmtpServerTest {
     return (Connection c, BooleanSupplier shuttingDown) ->
         () -> {
           try {
+            // Buffered like the real session: a read takes whatever has arrived, and STARTTLS
+            // drops what is left in the buffer.
+            InputStream in = new BufferedInputStream(c.input());
             reply(c, "220 test ready" + (c.secure() ? " secure" : ""));
             c.setReadTimeout(Duration.ofSeconds(30));
             while (true) {
-              String line = readLine(c.input());
+              String line = readLine(in);
               if (line == null) return;
               seen.add(line);
               if (shuttingDown.getAsBoolean()) {
@@ -75,6 +79,7 @@ class SmtpServerTest {
                 case "STARTTLS" -> {
                   reply(c, "220 2.0.0 go ahead");
                   c.startTls();
+                  in = new BufferedInputStream(c.input());
                   reply(c, "220 again " + c.tlsDescription());
                 }
                 case "SLOW" -> {
@@ -95,7 +100,7 @@ class SmtpServerTest {
     c.output().flush();
   }
 
-  /** Reads one CRLF line byte by byte, so nothing is buffered past it. */
+  /** Reads one CRLF line. */
   private static String readLine(InputStream in) throws IOException {
     StringBuilder sb = new StringBuilder();
     int b;
@@ -232,6 +237,24 @@ class SmtpServerTest {
       assertThat(c.line()).isEqualTo("250 AFTER");
     }
     assertThat(seen).containsExactly("STARTTLS", "AFTER");
+  }
+
+  @Test
+  void plainTextSentAfterStartTlsBreaksTheHandshakeAndIsNeverACommand() throws Exception {
+    start(10, 10, false, new CountDownLatch(0));
+    try (Client c = connect("smtp")) {
+      assertThat(c.line()).isEqualTo("220 test ready");
+      c.send("STARTTLS\r\n");
+      assertThat(c.line()).isEqualTo("220 2.0.0 go ahead");
+      c.send("INJECTED\r\n"); // arrives where the TLS ClientHello should
+      try {
+        while (c.socket.getInputStream().read() >= 0) {} // the server's alert, then the close
+      } catch (IOException reset) {
+        // closed by the server
+      }
+    }
+    await().atMost(Duration.ofSeconds(20)).until(() -> server.activeSessions() == 0);
+    assertThat(seen).containsExactly("STARTTLS");
   }
 
   @Test

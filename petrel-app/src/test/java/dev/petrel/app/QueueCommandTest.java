@@ -94,6 +94,28 @@ class QueueCommandTest {
   }
 
   @Test
+  void showBodyPrintsTheStoredMessageBytes() throws Exception {
+    try (RunningPetrel petrel = RunningPetrel.start(dir)) {
+      String a = send(petrel.port(), "alice@example.com", "bob@example.net");
+      java.io.PrintStream saved = System.out;
+      java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+      System.setOut(
+          new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+      CredentialsCommandTest.Result r;
+      try {
+        r = queue("show", "--body", a);
+      } finally {
+        System.setOut(saved);
+      }
+      assertThat(r.status()).isZero();
+      assertThat(captured.toByteArray()).isEqualTo(petrel.body(a));
+      assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8))
+          .startsWith("Received: ")
+          .endsWith("\r\nbody\r\n");
+    }
+  }
+
+  @Test
   void unknownIdsAreClearErrorsWithStatus1() throws Exception {
     try (RunningPetrel petrel = RunningPetrel.start(dir)) {
       String a = send(petrel.port(), "alice@example.com", "bob@example.net");
