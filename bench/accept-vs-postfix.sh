@@ -130,7 +130,7 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ v[NR] = $1 } END { prin
 declare -A result
 measure() { # measure NAME PORT
   local name=$1 port=$2 len per count runs r
-  "$source_bin" -s "$SESSIONS" -m 400 -l 1024 -f from@bench.test -t to@example.net \
+  "$source_bin" -s "$SESSIONS" -m 1000 -l 1024 -f from@bench.test -t to@example.net \
     "127.0.0.1:$port" >/dev/null # warm-up, not measured
   for len in 1024 102400; do
     for per in 1 10; do
