@@ -171,6 +171,16 @@ public final class BounceParser {
         if (DsnFields.looksLikeDsn(t)) dsn.append(t).append("\n\n");
       }
     }
+    if (dsn.isEmpty() && !Replies.hasCode(c.text().noticeText())) {
+      // a notice that says nothing of its own and returns the bounce it received (a gateway or
+      // filter forwarding the DSN of the next hop as an attached message): read that DSN
+      for (MailPart p : c.parts()) {
+        if (!p.insideEnclosedMessage() || p.text == null) continue;
+        if (p.mimeType.equals("message/delivery-status")
+            || p.mimeType.equals("message/global-delivery-status"))
+          dsn.append(p.text).append("\n\n");
+      }
+    }
     if (dsn.isEmpty()) return null;
     DsnFields.Report report = DsnFields.parse(dsn.toString());
     if (report.recipients().isEmpty()) return null;
@@ -184,7 +194,12 @@ public final class BounceParser {
       for (TextNotice.Hit h : hits) {
         if (h.address().equals(addr)) block = h.block();
       }
-      if (block == null && report.recipients().size() == 1) block = c.text().noticeText();
+      if (report.recipients().size() == 1
+          && (block == null || r.diagnostic == null || r.diagnostic.isBlank())) {
+        // one recipient and no Diagnostic-Code: the whole notice describes its failure (sendmail
+        // writes the transcript above the DSN fields, which may name a program, not the address)
+        block = c.text().noticeText();
+      }
       String diagnostic = r.diagnostic;
       String comment = statusComment(r.status);
       if ((diagnostic == null || diagnostic.isBlank()) && comment != null) {
@@ -269,9 +284,14 @@ public final class BounceParser {
       }
     }
     if (hits.isEmpty()) return null;
+    boolean hasReportPart = false;
+    for (MailPart p : c.parts()) {
+      if (!p.insideEnclosedMessage() && p.mimeType.startsWith("message/delivery-status"))
+        hasReportPart = true;
+    }
     List<BouncedRecipient> out = new ArrayList<>();
     for (TextNotice.Hit h : hits) {
-      out.add(
+      BouncedRecipient b =
           recipient(
               h.address(),
               null,
@@ -280,7 +300,14 @@ public final class BounceParser {
               null,
               withSubject(h.block(), c),
               null,
-              Replies.phase(c.text().noticeText())));
+              Replies.phase(c.text().noticeText()));
+      if (b.classification().reason() == Reason.UNDEFINED && !hasReportPart) {
+        // A notice for people that names the recipient and says delivery failed, but gives no
+        // cause that can be read: the cause is held back (Sisimai's "onhold"). A delivery report
+        // part that is empty ("Delivery report unavailable") stays undefined.
+        b = b.withClassification(engine.forReason(Reason.ONHOLD, b.classification().reply()));
+      }
+      out.add(b);
     }
     return c.report(BounceReport.Kind.NON_STANDARD, Formats.guess(c), out, null, null);
   }
@@ -355,7 +382,9 @@ public final class BounceParser {
       // reply (Exim's "retry timeout exceeded", qmail's "I'm not going to try again") stays.
       if (!parsed.text().isBlank()) {
         if (diag != null) {
-          classifyText = Replies.hasCode(diag) ? parsed.text() : classifyText;
+          int at = Replies.hasCode(diag) ? Replies.replyStart(diag) : -1;
+          if (at == 0) classifyText = parsed.text();
+          else if (at > 0) classifyText = diag.substring(0, at).strip() + " " + parsed.text();
         } else if (context != null) {
           int at = Replies.replyStart(context);
           classifyText =
@@ -452,7 +481,10 @@ public final class BounceParser {
     return rs;
   }
 
-  /** Words of MTAs that gave up because the destination did not answer in time. */
+  /**
+   * Words of MTAs that gave up because the destination never took a connection: it did not answer
+   * in time, could not be reached, or refused the TCP connection (nothing listening).
+   */
   private static final String[] TIME_OUTS = {
     "timed out",
     "time out",
@@ -460,7 +492,8 @@ public final class BounceParser {
     "not reachable",
     "unreachable",
     "unable to connect",
-    "could not connect"
+    "could not connect",
+    "connection refused"
   };
 
   private static boolean timedOut(String text) {
@@ -481,6 +514,8 @@ public final class BounceParser {
    * texts given there. So the reply is {@code filtered} when all of these hold:
    *
    * <ul>
+   *   <li>it is not the report of the final host's local delivery agent (see {@link
+   *       #localDelivery});
    *   <li>it was not given in reply to a command before DATA (the phase is DATA, end of data, or
    *       the bounce does not say; when the bounce says DATA or end of data, the condition on the
    *       wording below is relaxed to "not a provider's documented text": an MTA's recipient text
@@ -495,12 +530,26 @@ public final class BounceParser {
    * </ul>
    */
   private boolean userUnknownAfterData(ReplyStatus rs, SmtpReply reply, Phase phase) {
-    if (beforeData(phase)) return false;
+    if (beforeData(phase) || localDelivery(reply.text())) return false;
     boolean afterData = phase == Phase.DATA || phase == Phase.END_OF_DATA;
     if (afterData ? rs.matched().kind().equals("provider-rule") : !genericWording(rs)) return false;
     EnhancedCode e = reply.enhanced();
     boolean addressStatus = e != null && !reply.enhancedInferred() && e.subject() == 1;
     return !addressStatus;
+  }
+
+  /** Local delivery agents that write their own error into the bounce (sendmail's transcript). */
+  private static final String[] LOCAL_DELIVERY_AGENTS = {
+    "mail.local:", "procmail:", "maildrop:", "dovecot-lda", "local delivery"
+  };
+
+  /**
+   * The error comes from the final host's local delivery agent (sendmail's mail.local, procmail,
+   * maildrop, Dovecot's LDA): its "unknown user" is a lookup of the mailbox on that host, not a
+   * filter refusing the message.
+   */
+  private static boolean localDelivery(String text) {
+    return Cues.containsAny(text.toLowerCase(Locale.ROOT), LOCAL_DELIVERY_AGENTS);
   }
 
   private static boolean beforeData(Phase p) {

@@ -139,6 +139,8 @@ final class Replies {
     // qmail-remote's own words for where the remote server refused (qmail-remote.c)
     if (l.contains("does not like recipient")) return Phase.RCPT;
     if (l.contains("but sender was rejected")) return Phase.MAIL;
+    if (l.contains("but my name was rejected")) return Phase.EHLO;
+    if (l.contains("but greeting failed")) return Phase.CONNECT;
     if (l.contains("failed on data command")) return Phase.DATA;
     if (l.contains("failed after i sent the message")) return Phase.END_OF_DATA;
     if (containsAny(l, "smtp command data", "smtp:data", "command: data", "[data]"))

@@ -19,8 +19,24 @@ public record ReplyOrigin(Phase phase, String host) {
   public static ReplyOrigin of(String input) {
     if (input == null || input.isEmpty()) return NONE;
     String s = input.length() > 4096 ? input.substring(0, 4096) : input;
+    // Most replies name neither; look before paying for a lower-cased copy.
+    if (indexOfIgnoreCase(s, "after ") < 0
+        && indexOfIgnoreCase(s, "in reply to ") < 0
+        && indexOfIgnoreCase(s, "host ") < 0) return NONE;
     String low = s.toLowerCase(Locale.ROOT);
     return new ReplyOrigin(phase(low), host(s, low));
+  }
+
+  /** {@code needle} must be lower-case ASCII. */
+  static int indexOfIgnoreCase(String s, String needle) {
+    char first = needle.charAt(0);
+    int max = s.length() - needle.length();
+    for (int i = 0; i <= max; i++) {
+      char c = s.charAt(i);
+      if ((c | 0x20) != first) continue;
+      if (s.regionMatches(true, i, needle, 0, needle.length())) return i;
+    }
+    return -1;
   }
 
   private static Phase phase(String low) {

@@ -35,8 +35,8 @@ public final class ReplyParser {
       return new SmtpReply(0, e, false, text, lines(input));
     }
     int code = digit(s, at) * 100 + digit(s, at + 1) * 10 + digit(s, at + 2);
-    String body = s.substring(at);
-    List<String> rawLines = lines(body);
+    String body = at == 0 ? s : s.substring(at);
+    List<String> rawLines = singleLine(body) ? List.of(body) : lines(body);
     EnhancedCode enhanced = null;
     StringBuilder text = new StringBuilder(body.length());
     for (String line : rawLines) {
@@ -219,6 +219,10 @@ public final class ReplyParser {
     StringBuilder out = new StringBuilder(s.length());
     for (String line : lines(s)) appendText(out, line, skipSpaces(line, 0));
     return out.toString();
+  }
+
+  private static boolean singleLine(String s) {
+    return s.indexOf('\n') < 0 && s.indexOf('\r') < 0;
   }
 
   /** Splits on CRLF, LF or CR; drops a trailing empty line. */
