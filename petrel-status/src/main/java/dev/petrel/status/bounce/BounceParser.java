@@ -423,6 +423,10 @@ public final class BounceParser {
       if (remoteMta == null) remoteMta = ctx.remoteHost();
       rs = engine.classify(reply, ctx);
       rs = adjust(rs, reply, normalisedAction, ctx.phase());
+      if (disabledMailboxStatus(status)
+          && (rs.reason() == Reason.USERUNKNOWN || rs.reason() == Reason.FILTERED)) {
+        rs = engine.forReason(Reason.SUSPEND, reply);
+      }
       if (unixDiagnostic && rs.reason() != Reason.DELIVERED && rs.reason() != Reason.MAILBOXFULL)
         rs = engine.forReason(Reason.MAILERERROR, reply);
     } catch (RuntimeException e) {
@@ -479,6 +483,20 @@ public final class BounceParser {
       return engine.forReason(Reason.FILTERED, reply);
     }
     return rs;
+  }
+
+  /**
+   * The DSN's Status field is X.2.1 and its comment spells out RFC 3463's title for it, "mailbox
+   * disabled, not accepting messages" (PowerMTA writes the title after the code). The reporting MTA
+   * has read the remote's reply as a disabled mailbox; a generic "User unknown" in the reply does
+   * not contradict it, and the status with its own words is the more specific evidence.
+   */
+  private static boolean disabledMailboxStatus(String status) {
+    EnhancedCode c = statusCode(status);
+    return c != null
+        && c.subject() == 2
+        && c.detail() == 1
+        && status.toLowerCase(Locale.ROOT).contains("mailbox disabled");
   }
 
   /**
