@@ -269,7 +269,8 @@ final class TextNotice {
           }
         }
         end = Math.min(end, at + MAX_BLOCK_LINES);
-        block = join(at, end);
+        String remote = remoteReplyBefore(at);
+        block = remote != null ? remote : join(at, end);
         if (!Replies.hasCode(block)) {
           String mention = mentionWithCode(a, at, end);
           if (mention != null) block = block + "\n" + mention;
@@ -282,6 +283,25 @@ final class TextNotice {
       out.add(new Hit(a, description.strip()));
     }
     return out;
+  }
+
+  /**
+   * sendmail's transcript line "554 <address>... Remote protocol error" reports that the remote
+   * answered a command with an error sendmail did not expect; the remote's own reply is the line
+   * just above it ("<<< 550 ..."), after the command it answered ("{@code >>> MAIL From:<...>}").
+   * That reply names the cause, so it describes the recipient, with the command for the phase.
+   * Returns null when the line at {@code at} is not such a report.
+   */
+  private String remoteReplyBefore(int at) {
+    if (at < 1) return null;
+    String l = lines.get(at).toLowerCase(Locale.ROOT);
+    if (!l.contains("... remote protocol error") || !Replies.hasCode(l)) return null;
+    String prev = lines.get(at - 1);
+    if (!prev.startsWith("<<< ")) return null;
+    String reply = prev.substring(4).strip();
+    if (!Replies.hasCode(reply)) return null;
+    if (at >= 2 && lines.get(at - 2).startsWith(">>> ")) return lines.get(at - 2) + "\n" + reply;
+    return reply;
   }
 
   /**
