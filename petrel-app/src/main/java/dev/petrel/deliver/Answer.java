@@ -22,6 +22,11 @@ record Answer(Instant at, Phase phase, SmtpReply reply, boolean remote, Reason f
     return reply.klass();
   }
 
+  /** 421 (RFC 5321 §3.8) and 521 (RFC 7504): the server closes the connection after this. */
+  boolean closing() {
+    return remote && (reply.code() == 421 || reply.code() == 521);
+  }
+
   boolean positive() {
     return klass() == 2 || klass() == 3;
   }

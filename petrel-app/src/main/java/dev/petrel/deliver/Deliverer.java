@@ -264,7 +264,7 @@ public final class Deliverer implements AutoCloseable {
           again.add(index);
           continue;
         }
-        if (conn.broken() && it.answer().code() == 421 && breakage == null) breakage = it.answer();
+        if (conn.broken() && it.answer().closing() && breakage == null) breakage = it.answer();
         results[index] =
             new RecipientResult(
                 it.recipient(), it.outcome(), attempt(it.answer(), host, ip, conn.tls(), domain));

@@ -16,8 +16,8 @@ import java.util.List;
  *
  * <p>With PIPELINING, MAIL, the RCPTs and DATA go out as one group (RFC 2920) and the replies are
  * read in order. A refused MAIL decides for everyone; a refused RCPT for its recipient; the reply
- * after the final dot for every accepted one. A 421 ends the session: every recipient not yet
- * decided gets it. Refusals that need no server — the message is larger than the server's SIZE,
+ * after the final dot for every accepted one. A 421 (or 521) ends the session: every recipient not
+ * yet decided gets it. Refusals that need no server — the message is larger than the server's SIZE,
  * needs SMTPUTF8 or 8BITMIME the server lacks — are decided before anything is sent.
  */
 final class MailTransaction {
@@ -119,14 +119,14 @@ final class MailTransaction {
         if (!bdat) c.write("DATA");
         c.flush(t.mail());
         mail = c.read(Phase.MAIL, t.mail());
-        if (mail.code() == 421) {
+        if (mail.closing()) {
           decideAll(mail);
           return;
         }
         phase = Phase.RCPT;
         for (int i = 0; i < n; i++) {
           rcpt[i] = c.read(Phase.RCPT, t.rcpt());
-          if (rcpt[i].code() == 421) {
+          if (rcpt[i].closing()) {
             decideOpen(positive(mail) ? rcpt[i] : mail);
             return;
           }
@@ -134,7 +134,7 @@ final class MailTransaction {
         if (!bdat) {
           phase = Phase.DATA;
           data = c.read(Phase.DATA, t.dataInit());
-          if (data.code() == 421) {
+          if (data.closing()) {
             decideRefused(mail, rcpt);
             decideOpen(data);
             return;
@@ -149,7 +149,7 @@ final class MailTransaction {
         phase = Phase.RCPT;
         for (int i = 0; i < n; i++) {
           rcpt[i] = c.exchange(rcptCommand(caps, recipients.get(i)), Phase.RCPT, t.rcpt());
-          if (rcpt[i].code() == 421) {
+          if (rcpt[i].closing()) {
             decideRefused(mail, rcpt);
             decideOpen(rcpt[i]);
             return;
@@ -158,7 +158,7 @@ final class MailTransaction {
         if (!bdat && anyAccepted(rcpt)) {
           phase = Phase.DATA;
           data = c.exchange("DATA", Phase.DATA, t.dataInit());
-          if (data.code() == 421) {
+          if (data.closing()) {
             decideRefused(mail, rcpt);
             decideOpen(data);
             return;
@@ -166,7 +166,12 @@ final class MailTransaction {
         }
       }
     } catch (IOException e) {
-      if (mail != null && positive(mail)) decideRefused(mail, rcpt);
+      // Replies already read still decide; a refused MAIL decides for everyone.
+      if (mail != null && !positive(mail)) {
+        decideAll(mail);
+        return;
+      }
+      if (mail != null) decideRefused(mail, rcpt);
       decideOpen(local.ioFailure(now(), phase, c.where(), e));
       return;
     }

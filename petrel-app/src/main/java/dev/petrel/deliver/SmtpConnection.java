@@ -159,7 +159,7 @@ final class SmtpConnection implements Closeable {
       capabilities = Capabilities.parse(a.reply().lines());
       return;
     }
-    if (a.code() == 421 || a.klass() == 4) {
+    if (a.closing() || a.klass() == 4) {
       quit();
       throw new Failure(a, false);
     }
@@ -176,10 +176,7 @@ final class SmtpConnection implements Closeable {
   private Answer startTls(SSLContext context) throws Failure {
     Answer a = exchangeOrFail("STARTTLS", Phase.STARTTLS, config.timeouts().starttls());
     if (a.code() != 220) {
-      if (a.code() == 421) {
-        broken = true;
-        throw new Failure(a, false);
-      }
+      if (a.closing()) throw new Failure(a, false);
       return a;
     }
     try {
@@ -263,7 +260,7 @@ final class SmtpConnection implements Closeable {
       socket.setSoTimeout((int) timeout.toMillis());
       ReplyReader.Raw raw = reader.read();
       Answer a = new Answer(clock.instant(), phase, engine.parse(raw.joined()), true, null);
-      if (a.code() == 421) broken = true; // the server is closing the channel
+      if (a.closing()) broken = true; // the server is closing the channel
       return a;
     } catch (IOException e) {
       broken = true;
