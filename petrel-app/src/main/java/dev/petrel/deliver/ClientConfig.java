@@ -41,7 +41,9 @@ public record ClientConfig(
       throw new IllegalArgumentException("the EHLO name is required");
     if (timeouts == null) throw new IllegalArgumentException("timeouts are required");
     if (tlsPolicy == null) throw new IllegalArgumentException("a TLS policy is required");
-    tlsPolicies = Map.copyOf(tlsPolicies);
+    Map<String, TlsPolicy> lower = new java.util.HashMap<>();
+    tlsPolicies.forEach((k, v) -> lower.put(k.toLowerCase(Locale.ROOT), v));
+    tlsPolicies = Map.copyOf(lower);
     if (chunkSize < 512) throw new IllegalArgumentException("chunk size must be at least 512");
     if (maxRecipientsPerTransaction < 1)
       throw new IllegalArgumentException("maxRecipientsPerTransaction must be at least 1");

@@ -127,7 +127,12 @@ final class MailTransaction {
         for (int i = 0; i < n; i++) {
           rcpt[i] = c.read(Phase.RCPT, t.rcpt());
           if (rcpt[i].closing()) {
-            decideOpen(positive(mail) ? rcpt[i] : mail);
+            if (!positive(mail)) {
+              decideAll(mail);
+              return;
+            }
+            decideRefused(mail, rcpt);
+            decideOpen(rcpt[i]);
             return;
           }
         }

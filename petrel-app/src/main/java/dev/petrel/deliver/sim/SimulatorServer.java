@@ -56,6 +56,7 @@ public final class SimulatorServer implements AutoCloseable {
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger pipelinedGroups = new AtomicInteger();
   private final AtomicInteger messageIds = new AtomicInteger();
+  private final AtomicInteger maxOpen = new AtomicInteger();
   private ServerSocket server;
   private Thread acceptor;
 
@@ -114,6 +115,7 @@ public final class SimulatorServer implements AutoCloseable {
       }
       int number = connections.incrementAndGet();
       open.add(client);
+      maxOpen.accumulateAndGet(open.size(), Math::max);
       Thread.ofVirtual()
           .name("petrel-sim-" + number)
           .start(
@@ -183,6 +185,16 @@ public final class SimulatorServer implements AutoCloseable {
   /** How many connections were accepted since start. */
   public int connectionCount() {
     return connections.get();
+  }
+
+  /** How many connections are open now. */
+  public int openConnections() {
+    return open.size();
+  }
+
+  /** The most connections that were open at the same time. */
+  public int maxOpenConnections() {
+    return maxOpen.get();
   }
 
   /** How many MAIL commands arrived with more commands already behind them (PIPELINING used). */
