@@ -49,7 +49,6 @@ public final class DestinationLimiter {
         released = true;
         dest.inUse--;
         dest.changed.signalAll();
-        forgetIfIdle(dest);
       } finally {
         lock.unlock();
       }
@@ -77,6 +76,7 @@ public final class DestinationLimiter {
     Instant nextStart = Instant.MIN;
     Instant lastChange;
     Instant lastSlowDown;
+    Instant lastStart = Instant.MIN;
     // Starts per second over the last minute, to know the rate before a slow-down.
     final long[] bucketSecond = new long[60];
     final int[] bucketCount = new int[60];
@@ -97,7 +97,6 @@ public final class DestinationLimiter {
   private final InstantSource clock;
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<String, Dest> dests = new HashMap<>();
-  private int waiters;
 
   public DestinationLimiter(ThrottleConfig config, InstantSource clock) {
     this.config = config;
@@ -124,24 +123,18 @@ public final class DestinationLimiter {
     lock.lock();
     try {
       Dest d = dest(destination);
-      waiters++;
-      try {
-        while (true) {
-          Instant now = clock.instant();
-          recover(d, now);
-          long waitNanos;
-          if (d.inUse < d.limit) {
-            if (!now.isBefore(d.nextStart)) return grant(d, now);
-            waitNanos = Duration.between(now, d.nextStart).toNanos();
-          } else {
-            // A release signals; recovery may also raise the limit meanwhile.
-            waitNanos =
-                Math.min(d.limits.recoveryInterval().toNanos(), TimeUnit.SECONDS.toNanos(1));
-          }
-          d.changed.awaitNanos(Math.max(1, waitNanos));
+      while (true) {
+        Instant now = clock.instant();
+        recover(d, now);
+        long waitNanos;
+        if (d.inUse < d.limit) {
+          if (!now.isBefore(d.nextStart)) return grant(d, now);
+          waitNanos = Duration.between(now, d.nextStart).toNanos();
+        } else {
+          // A release signals; recovery may also raise the limit meanwhile.
+          waitNanos = Math.min(d.limits.recoveryInterval().toNanos(), TimeUnit.SECONDS.toNanos(1));
         }
-      } finally {
-        waiters--;
+        d.changed.awaitNanos(Math.max(1, waitNanos));
       }
     } finally {
       lock.unlock();
@@ -198,11 +191,21 @@ public final class DestinationLimiter {
 
   private Dest dest(String destination) {
     String k = key(destination);
-    return dests.computeIfAbsent(k, x -> new Dest(x, config.limitsFor(x)));
+    Dest d = dests.get(k);
+    if (d == null) {
+      if (dests.size() >= PRUNE_AT) prune();
+      d = new Dest(k, config.limitsFor(k));
+      dests.put(k, d);
+    }
+    return d;
   }
+
+  /** Entries are kept while they hold anything worth knowing; beyond this many, idle ones go. */
+  private static final int PRUNE_AT = 1024;
 
   private Permit grant(Dest d, Instant now) {
     d.inUse++;
+    d.lastStart = now;
     if (!Double.isInfinite(d.rate)) {
       Instant base = d.nextStart.isAfter(now) ? d.nextStart : now;
       d.nextStart = base.plusNanos((long) (1e9 / d.rate));
@@ -244,12 +247,22 @@ public final class DestinationLimiter {
     d.changed.signalAll();
   }
 
-  private void forgetIfIdle(Dest d) {
-    // A rate-limited destination keeps its schedule until the next start is due.
-    if (d.inUse == 0
-        && d.atFull()
-        && !clock.instant().isBefore(d.nextStart)
-        && waiters == 0
-        && !lock.hasWaiters(d.changed)) dests.remove(d.key);
+  /**
+   * Forgets destinations that are idle, at their full limits, with no start in the last minute
+   * (nothing of the rate measurement left) and nobody waiting.
+   */
+  private void prune() {
+    Instant now = clock.instant();
+    dests
+        .values()
+        .removeIf(
+            d -> {
+              recover(d, now);
+              return d.inUse == 0
+                  && d.atFull()
+                  && !now.isBefore(d.nextStart)
+                  && Duration.between(d.lastStart, now).toSeconds() >= 60
+                  && !lock.hasWaiters(d.changed);
+            });
   }
 }
