@@ -153,7 +153,7 @@ public final class Deliverer implements AutoCloseable {
                 policy == TlsPolicy.REQUIRED);
         if (conn == null) {
           try {
-            conn = open(target, address, policy, domain);
+            conn = open(target, address, policy, domain, destination, failovers);
           } catch (SmtpConnection.Failure f) {
             last = attempt(f.answer, target.host(), address.getHostAddress(), null, domain);
             failovers.add(last);
@@ -183,7 +183,17 @@ public final class Deliverer implements AutoCloseable {
     return a.reply().klass() == 5 ? Outcome.FAILED : Outcome.DEFERRED;
   }
 
-  private SmtpConnection open(MxTarget target, InetAddress address, TlsPolicy policy, String domain)
+  /**
+   * Opens a connection under the TLS policy. An opportunistic handshake failure is recorded in
+   * {@code failovers} and the same address is tried again in plain text.
+   */
+  private SmtpConnection open(
+      MxTarget target,
+      InetAddress address,
+      TlsPolicy policy,
+      String domain,
+      String destination,
+      List<Attempt> failovers)
       throws SmtpConnection.Failure {
     SSLContext ctx = policy == TlsPolicy.NONE ? null : tlsContext;
     SmtpConnection.Opened opened;
@@ -192,9 +202,9 @@ public final class Deliverer implements AutoCloseable {
     } catch (SmtpConnection.Failure f) {
       if (!f.tlsHandshake || policy != TlsPolicy.OPPORTUNISTIC) throw f;
       // Opportunistic: a failed handshake leaves the session unusable; start over in plain text.
-      observer.serverFailed(
-          router.destinationOf(domain),
-          attempt(f.answer, target.host(), address.getHostAddress(), null, domain));
+      Attempt tlsFailure = attempt(f.answer, target.host(), address.getHostAddress(), null, domain);
+      failovers.add(tlsFailure);
+      observer.serverFailed(destination, tlsFailure);
       opened = SmtpConnection.open(target, address, config.client(), null, engine, local, clock);
     }
     SmtpConnection c = opened.connection();

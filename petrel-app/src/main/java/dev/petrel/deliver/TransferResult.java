@@ -11,7 +11,9 @@ import java.util.List;
  * @param domain the recipients' domain
  * @param destination the key limits are kept under (domain or relay)
  * @param recipients one per job recipient
- * @param failovers connection-level failures of servers tried earlier (next-MX), oldest first
+ * @param failovers what went wrong with servers tried before the one that decided, oldest first:
+ *     connection failures and refusals at greeting or EHLO (next MX), and TLS handshakes that
+ *     failed before an opportunistic retry in plain text
  * @param started when delivery began (after admission by the destination limits)
  * @param finished when the last reply came
  */

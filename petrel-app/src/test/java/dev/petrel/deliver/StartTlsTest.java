@@ -42,11 +42,21 @@ class StartTlsTest {
   void opportunisticRetriesInPlainTextAfterAFailedHandshake() throws Exception {
     try (SimFixture f =
         SimFixture.start(SimulatorOptions.DEFAULTS.withTls(TestTls.brokenServerContext()))) {
-      RecipientResult r = f.send("ok").recipients().getFirst();
+      TransferResult t = f.send("ok");
+      assertThat(t.failovers())
+          .singleElement()
+          .satisfies(
+              a -> {
+                assertThat(a.phase()).isEqualTo(Phase.STARTTLS);
+                assertThat(a.reply().enhanced()).hasToString("4.7.5");
+              });
+      RecipientResult r = t.recipients().getFirst();
       assertThat(r.outcome()).isEqualTo(Outcome.DELIVERED);
       assertThat(r.attempt().tls()).isNull();
       assertThat(f.sim.connectionCount()).isEqualTo(2);
       assertThat(f.events).anyMatch(e -> e.startsWith("failed") && e.contains("4.7.5"));
+      TransferResult again = f.send("ok");
+      assertThat(again.allDelivered()).isTrue();
     }
   }
 
