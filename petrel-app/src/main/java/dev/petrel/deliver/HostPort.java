@@ -57,9 +57,11 @@ public record HostPort(String host, int port) {
 
   /** Parses {@code HOST:PORT} where the port is required. */
   public static HostPort parse(String text) {
-    if (text != null && !text.trim().endsWith("]") && text.lastIndexOf(':') < 0)
-      throw new IllegalArgumentException("missing :PORT in '" + text + "'");
-    return parse(text, 25);
+    HostPort hp = parse(text, 1);
+    String t = text.trim();
+    boolean hasPort = t.startsWith("[") ? t.indexOf("]:") > 0 : t.indexOf(':') > 0;
+    if (!hasPort) throw new IllegalArgumentException("missing :PORT in '" + text + "'");
+    return hp;
   }
 
   @Override

@@ -124,5 +124,7 @@ class RouterTest {
     assertThatThrownBy(() -> HostPort.parse("host:x")).hasMessageContaining("bad port");
     assertThatThrownBy(() -> HostPort.parse(":25")).hasMessageContaining("empty host");
     assertThatThrownBy(() -> HostPort.parse("[::1")).hasMessageContaining("unterminated");
+    assertThatThrownBy(() -> HostPort.parse("[::1]")).hasMessageContaining("missing :PORT");
+    assertThatThrownBy(() -> HostPort.parse("")).hasMessageContaining("empty");
   }
 }
