@@ -9,7 +9,14 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "petrel 0.1.0",
     description = "Petrel: email delivery that explains every SMTP reply.",
-    subcommands = {ExplainCommand.class, BounceCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      ExplainCommand.class,
+      BounceCommand.class,
+      ServeCommand.class,
+      QueueCommand.class,
+      CredentialsCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
 
   /** Exit status when an input could not be read (the others were still processed). */
@@ -31,10 +38,15 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns the exit status (for tests). */
   public static int run(String... args) {
+    return commandLine().execute(args);
+  }
+
+  /** The command line with its exit statuses set, for tests that capture its output. */
+  static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
     // picocli's defaults are our contract: 2 for invalid input, 1 for a failed execution.
     cl.getCommandSpec().exitCodeOnInvalidInput(EXIT_USAGE);
     cl.getCommandSpec().exitCodeOnExecutionException(EXIT_INPUT);
-    return cl.execute(args);
+    return cl;
   }
 }

@@ -116,10 +116,9 @@ public final class StatusEngine {
   /** Classifies a parsed reply. Never throws. */
   public ReplyStatus classify(SmtpReply reply, ReplyContext ctx) {
     if (ctx == null) ctx = ReplyContext.NONE;
-    String norm = TextNormalizer.normalize(reply.text());
     Rule rule =
         rules.match(
-            norm,
+            reply.text(),
             reply.code(),
             reply.enhanced(),
             ctx.phase(),
@@ -151,7 +150,7 @@ public final class StatusEngine {
       matched = new Matched("enhanced-code", reply.enhanced().toString(), entry.source());
       confidence = 0.7;
     } else if (basic != null) {
-      reason = basic.reason();
+      reason = byPhase(basic.reason(), ctx.phase());
       matched = codeMatch(basic);
       confidence = 0.5;
     } else {
@@ -159,7 +158,7 @@ public final class StatusEngine {
       matched = new Matched("none", "", "");
       confidence = 0.1;
     }
-    return build(reply, reason, rule, matched, confidence, norm);
+    return build(reply, reason, rule, matched, confidence);
   }
 
   /**
@@ -168,13 +167,24 @@ public final class StatusEngine {
    */
   public ReplyStatus forReason(Reason reason, SmtpReply reply) {
     if (reply == null) reply = new SmtpReply(0, null, false, "", List.of(""));
-    return build(
-        reply,
-        reason,
-        null,
-        new Matched("reason", reason.id(), "reasons.txt"),
-        0.9,
-        TextNormalizer.normalize(reply.text()));
+    return build(reply, reason, null, new Matched("reason", reason.id(), "reasons.txt"), 0.9);
+  }
+
+  /**
+   * A basic code's default reason read with the SMTP phase. RFC 5321 lets several codes answer more
+   * than one command: 550 is "mailbox unavailable" in reply to RCPT TO, but the same code in reply
+   * to the greeting or EHLO refuses the client (§3.1, §4.3.2), in reply to MAIL FROM refuses the
+   * sender, and after DATA refuses the message "for policy reasons" (§4.3.2). So a default that
+   * names the recipient's address (userunknown) holds only when the phase is RCPT or unknown.
+   */
+  static Reason byPhase(Reason reason, Phase phase) {
+    if (reason != Reason.USERUNKNOWN || phase == null) return reason;
+    return switch (phase) {
+      case CONNECT, EHLO, STARTTLS, AUTH -> Reason.BLOCKED;
+      case MAIL -> Reason.REJECTED;
+      case DATA, END_OF_DATA -> Reason.FILTERED;
+      default -> reason;
+    };
   }
 
   private static Matched codeMatch(BasicCode basic) {
@@ -182,7 +192,7 @@ public final class StatusEngine {
   }
 
   private ReplyStatus build(
-      SmtpReply reply, Reason reason, Rule rule, Matched matched, double confidence, String norm) {
+      SmtpReply reply, Reason reason, Rule rule, Matched matched, double confidence) {
     ReasonInfo info = book.reason(reason);
     int klass = reply.klass();
     boolean transient_ = klass == 4;
@@ -202,7 +212,8 @@ public final class StatusEngine {
     if (transient_ && action == Action.SUPPRESS) action = Action.RETRY;
 
     Duration delay = rule != null ? rule.delay() : null;
-    if (delay == null && (transient_ || reason == Reason.GREYLISTED)) delay = RetryDelay.find(norm);
+    if (delay == null && (transient_ || reason == Reason.GREYLISTED))
+      delay = RetryDelay.find(TextNormalizer.normalize(reply.text()));
     if (delay == null && reason == Reason.GREYLISTED) delay = GREYLIST_DELAY;
     if (delay != null && (action == Action.RETRY || reason == Reason.GREYLISTED))
       action = Action.RETRY_AFTER;

@@ -7,6 +7,7 @@ import dev.petrel.status.ReplyContext;
 import dev.petrel.status.ReplyStatus;
 import dev.petrel.status.SmtpReply;
 import dev.petrel.status.StatusEngine;
+import dev.petrel.status.rules.Rule;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -32,7 +33,17 @@ public final class BounceParser {
 
   public BounceParser(StatusEngine engine) {
     this.engine = engine;
+    Set<String> generic = new HashSet<>();
+    for (Rule r : engine.rules()) {
+      if (r.kind().equals("mta-rule")
+          && r.provider() != null
+          && r.provider().toLowerCase(Locale.ROOT).startsWith("generic")) generic.add(r.id());
+    }
+    this.genericRules = Set.copyOf(generic);
   }
+
+  /** Ids of the MTA rules whose wording is shared by many products (provider "generic"). */
+  private final Set<String> genericRules;
 
   /** Never throws on malformed content; bounded time on inputs of megabytes. */
   public BounceReport parse(byte[] rawMessage) {
@@ -160,6 +171,16 @@ public final class BounceParser {
         if (DsnFields.looksLikeDsn(t)) dsn.append(t).append("\n\n");
       }
     }
+    if (dsn.isEmpty() && !Replies.hasCode(c.text().noticeText())) {
+      // a notice that says nothing of its own and returns the bounce it received (a gateway or
+      // filter forwarding the DSN of the next hop as an attached message): read that DSN
+      for (MailPart p : c.parts()) {
+        if (!p.insideEnclosedMessage() || p.text == null) continue;
+        if (p.mimeType.equals("message/delivery-status")
+            || p.mimeType.equals("message/global-delivery-status"))
+          dsn.append(p.text).append("\n\n");
+      }
+    }
     if (dsn.isEmpty()) return null;
     DsnFields.Report report = DsnFields.parse(dsn.toString());
     if (report.recipients().isEmpty()) return null;
@@ -173,14 +194,27 @@ public final class BounceParser {
       for (TextNotice.Hit h : hits) {
         if (h.address().equals(addr)) block = h.block();
       }
-      if (block == null && report.recipients().size() == 1) block = c.text().noticeText();
+      if (report.recipients().size() == 1
+          && (block == null || r.diagnostic == null || r.diagnostic.isBlank())) {
+        // one recipient and no Diagnostic-Code: the whole notice describes its failure (sendmail
+        // writes the transcript above the DSN fields, which may name a program, not the address)
+        block = c.text().noticeText();
+      }
+      String diagnostic = r.diagnostic;
+      String comment = statusComment(r.status);
+      if ((diagnostic == null || diagnostic.isBlank()) && comment != null) {
+        // RFC 3464 §2.3.4 lets the Status field carry a comment; without a Diagnostic-Code it is
+        // the only description of this recipient's failure ("4.0.0 (host name lookup failure)")
+        diagnostic = comment;
+        block = null;
+      }
       out.add(
           recipient(
               addr,
               r.action,
               r.status,
               r.diagnosticType,
-              r.diagnostic,
+              diagnostic,
               block,
               typedHost(r.remoteMta),
               Replies.phase(c.text().noticeText())));
@@ -192,6 +226,27 @@ public final class BounceParser {
         out,
         reporting,
         null);
+  }
+
+  /**
+   * The comment of a Status field ("5.0.0 (comment)"), or null when there is none or it only
+   * repeats the registry's title of the code or says the failure is permanent or transient.
+   */
+  private String statusComment(String status) {
+    if (status == null) return null;
+    int open = status.indexOf('(');
+    int close = status.lastIndexOf(')');
+    if (open < 0 || close <= open + 1) return null;
+    String c = status.substring(open + 1, close).strip();
+    String l = c.toLowerCase(Locale.ROOT);
+    if (l.isEmpty()
+        || l.equals("permanent failure")
+        || l.equals("transient failure")
+        || l.equals("persistent transient failure")) return null;
+    EnhancedCode code = statusCode(status);
+    var entry = code == null ? null : engine.codes().enhanced(code);
+    if (entry != null && entry.title() != null && entry.title().equalsIgnoreCase(c)) return null;
+    return c;
   }
 
   private static String typedHost(String remoteMta) {
@@ -229,9 +284,14 @@ public final class BounceParser {
       }
     }
     if (hits.isEmpty()) return null;
+    boolean hasReportPart = false;
+    for (MailPart p : c.parts()) {
+      if (!p.insideEnclosedMessage() && p.mimeType.startsWith("message/delivery-status"))
+        hasReportPart = true;
+    }
     List<BouncedRecipient> out = new ArrayList<>();
     for (TextNotice.Hit h : hits) {
-      out.add(
+      BouncedRecipient b =
           recipient(
               h.address(),
               null,
@@ -240,7 +300,14 @@ public final class BounceParser {
               null,
               withSubject(h.block(), c),
               null,
-              Replies.phase(c.text().noticeText())));
+              Replies.phase(c.text().noticeText()));
+      if (b.classification().reason() == Reason.UNDEFINED && !hasReportPart) {
+        // A notice for people that names the recipient and says delivery failed, but gives no
+        // cause that can be read: the cause is held back (Sisimai's "onhold"). A delivery report
+        // part that is empty ("Delivery report unavailable") stays undefined.
+        b = b.withClassification(engine.forReason(Reason.ONHOLD, b.classification().reply()));
+      }
+      out.add(b);
     }
     return c.report(BounceReport.Kind.NON_STANDARD, Formats.guess(c), out, null, null);
   }
@@ -302,15 +369,22 @@ public final class BounceParser {
     }
     EnhancedCode st = statusCode(status);
     String normalisedAction = action == null ? null : action.toLowerCase(Locale.ROOT);
+    // RFC 3464 §2.3.6: the diagnostic type names what the text is. "X-Unix" (sendmail, Postfix
+    // local and pipe) is the exit status or message of a local delivery program, not an SMTP
+    // reply: the program failed (mailererror), whatever its number looks like.
+    boolean unixDiagnostic =
+        "x-unix".equalsIgnoreCase(diagnosticType == null ? "" : diagnosticType);
     ReplyStatus rs;
     try {
-      SmtpReply parsed = engine.parse(replyText);
+      SmtpReply parsed = engine.parse(unixDiagnostic ? "" : replyText);
       // Rules read the reply's text without its codes, so that a flattened multi-line reply
       // ("550-5.7.1 ... 550 5.7.1 ...") reads as one sentence; the notice's framing before the
       // reply (Exim's "retry timeout exceeded", qmail's "I'm not going to try again") stays.
       if (!parsed.text().isBlank()) {
         if (diag != null) {
-          classifyText = Replies.hasCode(diag) ? parsed.text() : classifyText;
+          int at = Replies.hasCode(diag) ? Replies.replyStart(diag) : -1;
+          if (at == 0) classifyText = parsed.text();
+          else if (at > 0) classifyText = diag.substring(0, at).strip() + " " + parsed.text();
         } else if (context != null) {
           int at = Replies.replyStart(context);
           classifyText =
@@ -349,6 +423,8 @@ public final class BounceParser {
       if (remoteMta == null) remoteMta = ctx.remoteHost();
       rs = engine.classify(reply, ctx);
       rs = adjust(rs, reply, normalisedAction, ctx.phase());
+      if (unixDiagnostic && rs.reason() != Reason.DELIVERED && rs.reason() != Reason.MAILBOXFULL)
+        rs = engine.forReason(Reason.MAILERERROR, reply);
     } catch (RuntimeException e) {
       rs = engine.forReason(Reason.UNDEFINED, null);
     }
@@ -367,13 +443,18 @@ public final class BounceParser {
    *
    * <ul>
    *   <li>Action delivered, relayed or expanded (RFC 3464 §2.3.3) is a success whatever the text.
-   *   <li>Action failed or delayed with a transient (4.x.x) status and no more specific cause than
-   *       a connection or system problem: the sender retried until its queue lifetime ran out (RFC
-   *       5321 §4.5.4.1), so the outcome is {@code expired}.
-   *   <li>"User unknown" that was not given in reply to RCPT TO and carries no address status
-   *       (X.1.x): a server that accepted the recipient and then refuses the message names it
-   *       unknown as a content or recipient filter, so the address is not proven dead ({@code
-   *       filtered}, soft).
+   *       Action "expired" (not in RFC 3464, written by some senders) is {@code expired}.
+   *   <li>A bounce that reports a connection time-out, or a host that could not be reached, reports
+   *       that the destination never answered within the sender's retry period: {@code expired}.
+   *       Other network causes (no route, lost connection, DNS failures) keep their reason, as any
+   *       other cause the bounce names does.
+   *   <li>Action failed with a transient (4.x.x) status and no cause at all (no reason, or only a
+   *       system problem): the sender retried until its queue lifetime ran out (RFC 5321 §4.5.4.1),
+   *       so the outcome is {@code expired}. A delay notice (Action delayed) without a cause is
+   *       reported the same way: the message waits in a queue that will expire.
+   *   <li>"User unknown" in the wording many MTAs share (not a provider's or a product's own text),
+   *       with no address status (X.1.x) and not given in reply to a command before DATA: {@code
+   *       filtered}. See {@link #userUnknownAfterData}.
    * </ul>
    */
   private ReplyStatus adjust(ReplyStatus rs, SmtpReply reply, String action, Phase phase) {
@@ -381,29 +462,111 @@ public final class BounceParser {
         && (action.equals("delivered") || action.equals("relayed") || action.equals("expanded"))) {
       return engine.forReason(Reason.DELIVERED, reply);
     }
+    if ("expired".equals(action)) return engine.forReason(Reason.EXPIRED, reply);
     Reason r = rs.reason();
-    boolean generic =
-        r == Reason.NETWORKERROR
-            || r == Reason.SYSTEMERROR
-            || r == Reason.UNDEFINED
-            || r == Reason.ONHOLD
-            || r == Reason.DELIVERED;
-    if (action != null
-        && (action.equals("failed") || action.equals("delayed"))
+    if (r == Reason.NETWORKERROR && timedOut(reply.text())) {
+      return engine.forReason(Reason.EXPIRED, reply);
+    }
+    boolean noCause = r == Reason.UNDEFINED || r == Reason.ONHOLD || r == Reason.DELIVERED;
+    if ("failed".equals(action)
         && reply.klass() == 4
         && (reply.enhanced() == null || reply.enhanced().subject() == 4)
-        && generic) {
+        && (noCause || r == Reason.SYSTEMERROR)) {
       return engine.forReason(Reason.EXPIRED, reply);
     }
-    if (action != null && action.equals("delayed") && generic) {
-      return engine.forReason(Reason.EXPIRED, reply);
-    }
-    if (r == Reason.USERUNKNOWN && (phase == Phase.DATA || phase == Phase.END_OF_DATA)) {
-      EnhancedCode e = reply.enhanced();
-      boolean addressStatus = e != null && !reply.enhancedInferred() && e.subject() == 1;
-      if (!addressStatus) return engine.forReason(Reason.FILTERED, reply);
+    if ("delayed".equals(action) && noCause) return engine.forReason(Reason.EXPIRED, reply);
+    if (r == Reason.USERUNKNOWN && userUnknownAfterData(rs, reply, phase)) {
+      return engine.forReason(Reason.FILTERED, reply);
     }
     return rs;
+  }
+
+  /**
+   * Words of MTAs that gave up because the destination never took a connection: it did not answer
+   * in time, could not be reached, or refused the TCP connection (nothing listening).
+   */
+  private static final String[] TIME_OUTS = {
+    "timed out",
+    "time out",
+    "timeout",
+    "not reachable",
+    "unreachable",
+    "unable to connect",
+    "could not connect",
+    "connection refused"
+  };
+
+  private static boolean timedOut(String text) {
+    String l = text.toLowerCase(Locale.ROOT);
+    if (l.contains("no route to host") || l.contains("network is unreachable")) return false;
+    return Cues.containsAny(l, TIME_OUTS);
+  }
+
+  /**
+   * Whether a "user unknown" reply is better read as {@code filtered}: the receiving server
+   * accepted the recipient and refused the message after DATA, for its content or because the
+   * recipient refuses this sender. Japanese mobile carriers (docomo, au, SoftBank) are known to
+   * answer "User unknown" for recipients whose reception settings refuse the sender.
+   *
+   * <p>The rule follows the compatibility target, Sisimai's published reason definitions
+   * (https://libsisimai.org/en/reason/): {@code userunknown} is a recipient refused at RCPT TO or
+   * with an address status; {@code filtered} is a refusal after DATA, including "user unknown"
+   * texts given there. So the reply is {@code filtered} when all of these hold:
+   *
+   * <ul>
+   *   <li>it is not the report of the final host's local delivery agent (see {@link
+   *       #localDelivery});
+   *   <li>it was not given in reply to a command before DATA (the phase is DATA, end of data, or
+   *       the bounce does not say; when the bounce says DATA or end of data, the condition on the
+   *       wording below is relaxed to "not a provider's documented text": an MTA's recipient text
+   *       given after DATA refuses the message, while providers such as Yahoo document that they
+   *       check recipients at the end of the message);
+   *   <li>it carries no address status of its own or from the DSN (X.1.x, RFC 3463 §3.2): a status
+   *       such as 5.1.1 says the address itself was looked up and not found;
+   *   <li>the words that decided are the generic ones many MTAs share ("User unknown", "No such
+   *       user", or the codes alone), not a provider's or a product's own text: those (Postfix's
+   *       local recipient table, Exchange's directory, Domino's directory, Gmail, Outlook.com,
+   *       Yahoo) document an address lookup.
+   * </ul>
+   */
+  private boolean userUnknownAfterData(ReplyStatus rs, SmtpReply reply, Phase phase) {
+    if (beforeData(phase) || localDelivery(reply.text())) return false;
+    boolean afterData = phase == Phase.DATA || phase == Phase.END_OF_DATA;
+    if (afterData ? rs.matched().kind().equals("provider-rule") : !genericWording(rs)) return false;
+    EnhancedCode e = reply.enhanced();
+    boolean addressStatus = e != null && !reply.enhancedInferred() && e.subject() == 1;
+    return !addressStatus;
+  }
+
+  /** Local delivery agents that write their own error into the bounce (sendmail's transcript). */
+  private static final String[] LOCAL_DELIVERY_AGENTS = {
+    "mail.local:", "procmail:", "maildrop:", "dovecot-lda", "local delivery"
+  };
+
+  /**
+   * The error comes from the final host's local delivery agent (sendmail's mail.local, procmail,
+   * maildrop, Dovecot's LDA): its "unknown user" is a lookup of the mailbox on that host, not a
+   * filter refusing the message.
+   */
+  private static boolean localDelivery(String text) {
+    return Cues.containsAny(text.toLowerCase(Locale.ROOT), LOCAL_DELIVERY_AGENTS);
+  }
+
+  private static boolean beforeData(Phase p) {
+    return p == Phase.RCPT
+        || p == Phase.MAIL
+        || p == Phase.EHLO
+        || p == Phase.CONNECT
+        || p == Phase.STARTTLS
+        || p == Phase.AUTH;
+  }
+
+  /** The reason came from a wording many MTAs share, or from the codes alone. */
+  private boolean genericWording(ReplyStatus rs) {
+    String kind = rs.matched().kind();
+    if (kind.equals("basic-code") || kind.equals("enhanced-code") || kind.equals("none"))
+      return true;
+    return kind.equals("mta-rule") && genericRules.contains(rs.matched().id());
   }
 
   static EnhancedCode statusCode(String status) {

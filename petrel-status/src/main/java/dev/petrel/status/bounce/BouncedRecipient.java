@@ -25,4 +25,10 @@ public record BouncedRecipient(
   public BouncedRecipient {
     if (classification == null) throw new IllegalArgumentException("classification is required");
   }
+
+  /** The same recipient with another classification. */
+  BouncedRecipient withClassification(ReplyStatus c) {
+    return new BouncedRecipient(
+        recipient, action, status, diagnosticType, diagnostic, remoteMta, c);
+  }
 }

@@ -12,17 +12,23 @@ final class Replies {
 
   private Replies() {}
 
+  /** Whether the text holds a failure reply code (4xx, 5xx, 4.x.x or 5.x.x). */
   static boolean hasCode(String text) {
-    return replyStart(text) >= 0;
+    int at = replyStart(text);
+    return at >= 0 && text.charAt(at) != '2';
   }
 
   /**
    * The index where an SMTP reply starts in the text: a basic code (2xx, 4xx, 5xx followed by a
-   * space, a dash or the end) or an enhanced code standing on its own; -1 when there is none. Codes
-   * at the start of a line or after a colon win over codes inside running text.
+   * space, a dash or the end) or an enhanced code standing on its own; -1 when there is none. A
+   * failure code (4 or 5) wins over a success code, which in a bounce is a line of the session
+   * transcript before the error ("250 2.1.5 Ok ... 451 4.3.0 Error"); codes at the start of a line
+   * or after a colon win over codes inside running text.
    */
   static int replyStart(String t) {
     int weak = -1;
+    int strongSuccess = -1;
+    int weakSuccess = -1;
     int n = t.length();
     for (int i = 0; i < n; i++) {
       char c = t.charAt(i);
@@ -38,10 +44,17 @@ final class Replies {
       }
       int len = codeLength(t, i);
       if (len == 0) continue;
-      if (strongPosition(t, i)) return i;
+      boolean strong = strongPosition(t, i);
+      if (c == '2') {
+        if (strong && strongSuccess < 0) strongSuccess = i;
+        if (!strong && weakSuccess < 0) weakSuccess = i;
+        continue;
+      }
+      if (strong) return i;
       if (weak < 0) weak = i;
     }
-    return weak;
+    if (weak >= 0) return weak;
+    return strongSuccess >= 0 ? strongSuccess : weakSuccess;
   }
 
   /** Length of a basic or enhanced code at i, or 0. */
@@ -123,6 +136,13 @@ final class Replies {
       if (cmd.startsWith("rcpt")) return Phase.RCPT;
       if (cmd.startsWith("mail")) return Phase.MAIL;
     }
+    // qmail-remote's own words for where the remote server refused (qmail-remote.c)
+    if (l.contains("does not like recipient")) return Phase.RCPT;
+    if (l.contains("but sender was rejected")) return Phase.MAIL;
+    if (l.contains("but my name was rejected")) return Phase.EHLO;
+    if (l.contains("but greeting failed")) return Phase.CONNECT;
+    if (l.contains("failed on data command")) return Phase.DATA;
+    if (l.contains("failed after i sent the message")) return Phase.END_OF_DATA;
     if (containsAny(l, "smtp command data", "smtp:data", "command: data", "[data]"))
       return Phase.DATA;
     if (containsAny(l, "smtp:rcpt", "[rcpt_to]", "command: rcpt", "rcpt to response"))

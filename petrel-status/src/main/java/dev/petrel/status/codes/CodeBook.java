@@ -65,6 +65,9 @@ public final class CodeBook {
   private final BasicCode[] basicByCode = new BasicCode[600];
   private final EnhancedEntry[][] enhancedBySubject = new EnhancedEntry[10][];
   private final Map<Reason, ReasonInfo> reasons = new EnumMap<>(Reason.class);
+  // Array copies of the digit tables: these are read for every classified reply.
+  private final Digit[] classArray = new Digit[10];
+  private final Digit[] subjectArray = new Digit[10];
 
   private static final CodeBook STANDARD = load();
 
@@ -152,6 +155,8 @@ public final class CodeBook {
               b.require("meaning"),
               b.require("solution")));
     }
+    book.basicClasses.forEach((k, v) -> book.classArray[k] = v);
+    book.basicSubjects.forEach((k, v) -> book.subjectArray[k] = v);
     for (Reason r : Reason.values()) {
       if (!book.reasons.containsKey(r))
         throw new IllegalStateException("reasons.txt lacks reason " + r.id());
@@ -203,12 +208,12 @@ public final class CodeBook {
 
   /** The meaning of a basic code's first digit. */
   public Digit basicClass(int digit) {
-    return basicClasses.get(digit);
+    return digit >= 0 && digit < 10 ? classArray[digit] : null;
   }
 
   /** The meaning of a basic code's second digit. */
   public Digit basicSubject(int digit) {
-    return basicSubjects.get(digit);
+    return digit >= 0 && digit < 10 ? subjectArray[digit] : null;
   }
 
   public Digit enhancedClass(int digit) {

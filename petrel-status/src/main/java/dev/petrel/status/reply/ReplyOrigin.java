@@ -19,8 +19,34 @@ public record ReplyOrigin(Phase phase, String host) {
   public static ReplyOrigin of(String input) {
     if (input == null || input.isEmpty()) return NONE;
     String s = input.length() > 4096 ? input.substring(0, 4096) : input;
+    // Most replies name neither; look before paying for a lower-cased copy.
+    if (!mentionsOrigin(s)) return NONE;
     String low = s.toLowerCase(Locale.ROOT);
     return new ReplyOrigin(phase(low), host(s, low));
+  }
+
+  /** One pass for "after ", "in reply to " or "host ", in any case. */
+  static boolean mentionsOrigin(String s) {
+    int n = s.length();
+    for (int i = 0; i < n; i++) {
+      char c = (char) (s.charAt(i) | 0x20);
+      if (c == 'a' && s.regionMatches(true, i, "after ", 0, 6)) return true;
+      if (c == 'i' && s.regionMatches(true, i, "in reply to ", 0, 12)) return true;
+      if (c == 'h' && s.regionMatches(true, i, "host ", 0, 5)) return true;
+    }
+    return false;
+  }
+
+  /** {@code needle} must be lower-case ASCII. */
+  static int indexOfIgnoreCase(String s, String needle) {
+    char first = needle.charAt(0);
+    int max = s.length() - needle.length();
+    for (int i = 0; i <= max; i++) {
+      char c = s.charAt(i);
+      if ((c | 0x20) != first) continue;
+      if (s.regionMatches(true, i, needle, 0, needle.length())) return i;
+    }
+    return -1;
   }
 
   private static Phase phase(String low) {

@@ -35,9 +35,24 @@ public final class ReplyParser {
       return new SmtpReply(0, e, false, text, lines(input));
     }
     int code = digit(s, at) * 100 + digit(s, at + 1) * 10 + digit(s, at + 2);
-    String body = s.substring(at);
-    List<String> rawLines = lines(body);
+    String body = at == 0 ? s : s.substring(at);
+    List<String> rawLines = singleLine(body) ? List.of(body) : lines(body);
     EnhancedCode enhanced = null;
+    if (rawLines.size() == 1) {
+      // The common case, one line: no builder, at most one substring.
+      String line = body;
+      int p = startOfText(line, code);
+      int e = enhancedEnd(line, p);
+      if (e > 0) {
+        enhanced = EnhancedCode.tryParse(line, p, e);
+        if (enhanced != null) p = skipSpaces(line, e);
+      }
+      int end = line.length();
+      while (end > p && Character.isWhitespace(line.charAt(end - 1))) end--;
+      String joined = removeFlattenedPrefixes(line.substring(p, end), code, enhanced);
+      if (enhanced == null) enhanced = findEnhanced(joined, code / 100, 0);
+      return new SmtpReply(code, enhanced, false, joined, rawLines);
+    }
     StringBuilder text = new StringBuilder(body.length());
     for (String line : rawLines) {
       int p = 0;
@@ -58,6 +73,15 @@ public final class ReplyParser {
     if (enhanced == null) enhanced = findEnhanced(joined, code / 100, 0);
     return new SmtpReply(
         code, enhanced, false, joined, rawLines.isEmpty() ? List.of("") : rawLines);
+  }
+
+  private static int startOfText(String line, int code) {
+    int p = 0;
+    if (startsWithCode(line, code)) {
+      p = 3;
+      if (p < line.length() && (line.charAt(p) == '-' || line.charAt(p) == ' ')) p++;
+    }
+    return skipSpaces(line, p);
   }
 
   /** Removes {@code smtp;}, {@code X-Postfix;}, {@code X-Unix;} and similar DSN type prefixes. */
@@ -175,8 +199,8 @@ public final class ReplyParser {
    * part. The repeats carry nothing, so they are taken out of the text.
    */
   static String removeFlattenedPrefixes(String text, int code, EnhancedCode enhanced) {
+    if (!containsCode(text, code)) return text;
     String c = Integer.toString(code);
-    if (text.indexOf(c) < 0) return text;
     StringBuilder out = new StringBuilder(text.length());
     String e = enhanced == null ? null : enhanced.toString();
     int i = 0;
@@ -206,6 +230,16 @@ public final class ReplyParser {
     return out.toString().strip();
   }
 
+  private static boolean containsCode(String text, int code) {
+    char a = (char) ('0' + code / 100);
+    char b = (char) ('0' + code / 10 % 10);
+    char c = (char) ('0' + code % 10);
+    for (int i = text.indexOf(a); i >= 0 && i + 2 < text.length(); i = text.indexOf(a, i + 1)) {
+      if (text.charAt(i + 1) == b && text.charAt(i + 2) == c) return true;
+    }
+    return false;
+  }
+
   private static void appendText(StringBuilder text, String line, int from) {
     if (from >= line.length()) return;
     if (!text.isEmpty()) text.append(' ');
@@ -219,6 +253,10 @@ public final class ReplyParser {
     StringBuilder out = new StringBuilder(s.length());
     for (String line : lines(s)) appendText(out, line, skipSpaces(line, 0));
     return out.toString();
+  }
+
+  private static boolean singleLine(String s) {
+    return s.indexOf('\n') < 0 && s.indexOf('\r') < 0;
   }
 
   /** Splits on CRLF, LF or CR; drops a trailing empty line. */

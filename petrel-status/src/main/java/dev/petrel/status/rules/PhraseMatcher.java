@@ -15,9 +15,17 @@ import java.util.Map;
  */
 final class PhraseMatcher {
 
+  /**
+   * The symbol of each character, with case and white space already folded the way {@link
+   * TextNormalizer} folds them, so raw reply text can be matched without normalising it first.
+   */
   private final char[] symbolOf = new char[Character.MAX_VALUE + 1];
+
+  private final int spaceSymbol;
   private final int alphabet;
-  private final int[] delta;
+
+  /** Dense transitions, {@code state * alphabet + symbol}; chars keep the table small and hot. */
+  private final char[] delta;
 
   /** For each state, the phrase ids that end there (including through suffix links), or null. */
   private final int[][] outputs;
@@ -32,6 +40,16 @@ final class PhraseMatcher {
         char c = p.charAt(i);
         if (symbolOf[c] == 0) symbolOf[c] = (char) symbols++;
       }
+    }
+    // Fold case: an upper-case character gets the symbol of its lower-case form.
+    for (int c = 0; c <= Character.MAX_VALUE; c++) {
+      char lower = TextNormalizer.fold((char) c);
+      if (lower != c && symbolOf[lower] != 0) symbolOf[c] = symbolOf[lower];
+    }
+    if (symbolOf[' '] == 0) symbolOf[' '] = (char) symbols++;
+    spaceSymbol = symbolOf[' '];
+    for (int c = 0; c <= Character.MAX_VALUE; c++) {
+      if (TextNormalizer.isSpace((char) c)) symbolOf[c] = (char) spaceSymbol;
     }
     alphabet = symbols;
     // Build the trie with growable arrays.
@@ -57,7 +75,9 @@ final class PhraseMatcher {
     }
     int states = next.size();
     int[] fail = new int[states];
-    delta = new int[states * alphabet];
+    if (states > Character.MAX_VALUE)
+      throw new IllegalArgumentException("too many rule phrases: " + states + " automaton states");
+    delta = new char[states * alphabet];
     int[] queue = new int[states];
     int head = 0;
     int tail = 0;
@@ -66,7 +86,7 @@ final class PhraseMatcher {
       if (to < 0) {
         delta[sym] = 0;
       } else {
-        delta[sym] = to;
+        delta[sym] = (char) to;
         fail[to] = 0;
         queue[tail++] = to;
       }
@@ -79,7 +99,7 @@ final class PhraseMatcher {
         if (to < 0) {
           delta[s * alphabet + sym] = delta[fail[s] * alphabet + sym];
         } else {
-          delta[s * alphabet + sym] = to;
+          delta[s * alphabet + sym] = (char) to;
           fail[to] = delta[fail[s] * alphabet + sym];
           queue[tail++] = to;
         }
@@ -102,14 +122,27 @@ final class PhraseMatcher {
     return phraseCount;
   }
 
-  /** Returns a bit set (as longs) of the phrase ids present in {@code text}. */
+  /**
+   * Returns a bit set (as longs) of the phrase ids present in {@code text}, compared as {@link
+   * TextNormalizer#normalize} would make it: case folded, runs of white space as one space.
+   */
   long[] match(CharSequence text) {
     long[] found = new long[(phraseCount + 63) >>> 6];
     int state = 0;
-    int a = alphabet;
-    int[] d = delta;
+    final int a = alphabet;
+    final int space = spaceSymbol;
+    final char[] d = delta;
+    final char[] sym = symbolOf;
+    boolean lastSpace = true;
     for (int i = 0, n = text.length(); i < n; i++) {
-      state = d[state * a + symbolOf[text.charAt(i)]];
+      int s = sym[text.charAt(i)];
+      if (s == space) {
+        if (lastSpace) continue;
+        lastSpace = true;
+      } else {
+        lastSpace = false;
+      }
+      state = d[state * a + s];
       int[] o = outputs[state];
       if (o != null) {
         for (int id : o) found[id >>> 6] |= 1L << id;

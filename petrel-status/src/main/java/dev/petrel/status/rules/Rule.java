@@ -130,15 +130,17 @@ public record Rule(
   }
 
   private boolean codeMatches(int code, EnhancedCode enh) {
-    for (String c : codes) {
+    // Conditions are validated at load: "5xx" (a class) or "550" (one code).
+    for (int i = 0, n = codes.size(); i < n; i++) {
+      String c = codes.get(i);
       int klass = c.charAt(0) - '0';
       if (code == 0) {
         if (enh != null && enh.klass() == klass) return true;
         continue;
       }
-      if (c.endsWith("xx")) {
+      if (c.charAt(1) == 'x') {
         if (code / 100 == klass) return true;
-      } else if (Integer.parseInt(c) == code) {
+      } else if (klass * 100 + (c.charAt(1) - '0') * 10 + (c.charAt(2) - '0') == code) {
         return true;
       }
     }
@@ -147,18 +149,28 @@ public record Rule(
 
   private boolean enhancedMatches(EnhancedCode enh) {
     if (enh == null) return false;
-    for (String e : enhanced) {
-      String[] p = e.split("\\.");
-      if (!p[0].equals("X") && Integer.parseInt(p[0]) != enh.klass()) continue;
-      if (Integer.parseInt(p[1]) != enh.subject()) continue;
-      if (p[2].equals("*") || Integer.parseInt(p[2]) == enh.detail()) return true;
+    // Conditions are validated at load: [245X].subject.(detail|*).
+    for (int i = 0, n = enhanced.size(); i < n; i++) {
+      String e = enhanced.get(i);
+      char k = e.charAt(0);
+      if (k != 'X' && k - '0' != enh.klass()) continue;
+      int dot = e.indexOf('.', 2);
+      if (number(e, 2, dot) != enh.subject()) continue;
+      if (e.charAt(dot + 1) == '*' || number(e, dot + 1, e.length()) == enh.detail()) return true;
     }
     return false;
   }
 
+  private static int number(String s, int from, int to) {
+    int v = 0;
+    for (int i = from; i < to; i++) v = v * 10 + (s.charAt(i) - '0');
+    return v;
+  }
+
   private static boolean suffix(String name, String suffix) {
     if (name == null) return false;
-    String n = name.toLowerCase(Locale.ROOT);
-    return n.equals(suffix) || n.endsWith("." + suffix);
+    int start = name.length() - suffix.length();
+    if (start < 0 || !name.regionMatches(true, start, suffix, 0, suffix.length())) return false;
+    return start == 0 || name.charAt(start - 1) == '.';
   }
 }

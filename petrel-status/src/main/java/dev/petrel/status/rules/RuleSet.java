@@ -87,16 +87,11 @@ public final class RuleSet {
   /**
    * Returns the first rule, in precedence order, whose conditions all hold, or null.
    *
-   * @param normalizedText the reply text as {@link TextNormalizer#normalize} made it
+   * @param text the reply text, raw or normalised: the matcher folds case and white space itself
    */
   public Rule match(
-      String normalizedText,
-      int code,
-      EnhancedCode enhanced,
-      Phase phase,
-      String host,
-      String domain) {
-    long[] found = matcher.match(normalizedText);
+      String text, int code, EnhancedCode enhanced, Phase phase, String host, String domain) {
+    long[] found = matcher.match(text);
     int best = Integer.MAX_VALUE;
     for (int w = 0; w < found.length; w++) {
       long bits = found[w];

@@ -8,6 +8,17 @@ public final class TextNormalizer {
 
   private TextNormalizer() {}
 
+  /** Whether the character counts as white space for matching. */
+  static boolean isSpace(char c) {
+    return c <= ' ' || c == '\u00a0' || c == '\u3000' || c == '\u2028' || c == '\u2029';
+  }
+
+  /** The case-folded form of one character. */
+  static char fold(char c) {
+    if (c < 128) return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+    return Character.toLowerCase(c);
+  }
+
   public static String normalize(CharSequence s) {
     int n = s.length();
     char[] out = new char[n];
@@ -15,7 +26,7 @@ public final class TextNormalizer {
     boolean space = true; // drop leading white space
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
-      if (c <= ' ' || c == '\u00a0' || c == '\u3000' || c == '\u2028' || c == '\u2029') {
+      if (isSpace(c)) {
         if (!space) {
           out[len++] = ' ';
           space = true;
@@ -23,12 +34,7 @@ public final class TextNormalizer {
         continue;
       }
       space = false;
-      if (c < 128) {
-        if (c >= 'A' && c <= 'Z') c = (char) (c + 32);
-      } else {
-        c = Character.toLowerCase(c);
-      }
-      out[len++] = c;
+      out[len++] = fold(c);
     }
     if (len > 0 && out[len - 1] == ' ') len--;
     return new String(out, 0, len);

@@ -1,0 +1,139 @@
+package dev.petrel.accept;
+
+import dev.petrel.protocol.Reply;
+import dev.petrel.protocol.SmtpInput;
+import dev.petrel.queue.MessageStore;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.InstantSource;
+
+/**
+ * What the parts of one SMTP session share: its settings and collaborators, the client's state
+ * (greeting, authentication, transaction) and the two directions of the byte pipe. Replies are
+ * buffered and go out when the session would otherwise wait for the client, so the replies to a
+ * pipelined group leave together (RFC 2920 §3.2).
+ */
+final class SessionContext {
+
+  final ListenerConfig config;
+  final Connection connection;
+  final MessageStore store;
+  final Authenticator authenticator;
+  final SessionObserver observer;
+  final InstantSource clock;
+  final String id;
+  final InetAddress client;
+  final boolean trusted;
+
+  SmtpInput input;
+  private OutputStream output;
+  private Duration readTimeout;
+
+  /** The EHLO/HELO name, null before the client greeted (and again after STARTTLS). */
+  String helo;
+
+  boolean esmtp;
+  String authUser;
+  String account;
+  Transaction transaction;
+  int errors;
+  int authFailures;
+
+  SessionContext(
+      ListenerConfig config,
+      Connection connection,
+      MessageStore store,
+      Authenticator authenticator,
+      SessionObserver observer,
+      InstantSource clock,
+      String id) {
+    this.config = config;
+    this.connection = connection;
+    this.store = store;
+    this.authenticator = authenticator;
+    this.observer = observer;
+    this.clock = clock;
+    this.id = id;
+    this.client = connection.remoteAddress();
+    this.trusted =
+        client != null && config.trustedNetworks().stream().anyMatch(c -> c.contains(client));
+    bindStreams();
+  }
+
+  /** Takes the connection's current streams (again after the TLS handshake). */
+  void bindStreams() {
+    this.output = new BufferedOutputStream(connection.output(), 8192);
+    if (input == null) this.input = new SmtpInput(connection.input(), this::flushQuietly);
+    else input.switchTo(connection.input());
+  }
+
+  /** Queues a reply; it is sent before the next blocking read or at {@link #flush()}. */
+  void reply(Reply r) throws IOException {
+    output.write(r.toBytes());
+  }
+
+  /** Sends a refusal caused by the client and counts it towards the error limit. */
+  void fail(String verb, Reply r) throws IOException {
+    errors++;
+    event("reject " + verb + ": " + r);
+    reply(r);
+  }
+
+  void flush() throws IOException {
+    output.flush();
+  }
+
+  private void flushQuietly() {
+    try {
+      output.flush();
+    } catch (IOException e) {
+      // The client is gone; the read that follows reports it.
+    }
+  }
+
+  void event(String message) {
+    observer.event(id, null, message);
+  }
+
+  void event(String queueId, String message) {
+    observer.event(id, queueId, message);
+  }
+
+  void readTimeout(Duration d) throws IOException {
+    if (!d.equals(readTimeout)) {
+      connection.setReadTimeout(d);
+      readTimeout = d;
+    }
+  }
+
+  boolean authenticated() {
+    return authUser != null;
+  }
+
+  /** Whether this client may send to any recipient: trusted network or authenticated. */
+  boolean mayRelay() {
+    return trusted || authenticated();
+  }
+
+  /** AUTH is offered under TLS, to trusted clients, or everywhere when so configured. */
+  boolean authOffered() {
+    return connection.secure() || trusted || config.authWithoutTls();
+  }
+
+  boolean startTlsOffered() {
+    return connection.tlsAvailable() && !connection.secure();
+  }
+
+  /** Ends the current transaction, discarding an uncommitted message. */
+  void endTransaction() {
+    if (transaction != null) transaction.discard();
+    transaction = null;
+  }
+
+  String clientText() {
+    return client == null ? "unknown" : client.getHostAddress();
+  }
+}

@@ -1,0 +1,75 @@
+package dev.petrel.app;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Every setting {@code petrel serve} knows. One name serves three sources: the flag {@code --NAME},
+ * the line {@code NAME = value} in the {@code --config} file, and the environment variable {@code
+ * PETREL_NAME} (upper case, dashes as underscores).
+ */
+public enum ConfigKey {
+  DATA_DIR("data-dir", "./petrel-data", "Data folder: queue store, TLS certificate, credentials."),
+  SMTP_PORT("smtp-port", "2525", "SMTP port (STARTTLS offered); 0 picks a free port."),
+  SMTPS_PORT("smtps-port", "off", "Implicit-TLS SMTP port (like 465), or off."),
+  HTTP_PORT("http-port", "8080", "HTTP port, reserved for the API."),
+  LISTEN_ADDRESS("listen-address", "", "Address to listen on; empty means all addresses."),
+  HOSTNAME("hostname", "", "Name in the greeting and Received header; empty: this machine's name."),
+  TRUSTED_NETWORKS(
+      "trusted-networks",
+      "127.0.0.0/8,::1/128",
+      "CIDR list allowed to relay without AUTH (like Postfix's mynetworks)."),
+  MAX_MESSAGE_SIZE(
+      "max-message-size", "25MiB", "Largest message: bytes, or with KB/MB/GB (SI), KiB/MiB/GiB."),
+  MAX_RECIPIENTS("max-recipients", "1000", "Recipients per message; more get 452 4.5.3."),
+  MAX_ERRORS("max-errors", "10", "Errors per session before 421 4.7.0 and close."),
+  MAX_CONNECTIONS("max-connections", "1000", "Concurrent connections in all; more get 421 4.3.2."),
+  MAX_CONNECTIONS_PER_IP(
+      "max-connections-per-ip", "100", "Concurrent connections per client IP; more get 421 4.7.0."),
+  TLS_CERT("tls-cert", "", "PEM certificate chain; without it a self-signed one is generated."),
+  TLS_KEY("tls-key", "", "PEM private key of --tls-cert (PKCS#8, PKCS#1 or SEC1, unencrypted)."),
+  COMMAND_TIMEOUT("command-timeout", "5m", "How long to wait for a command (RFC 5321: 5m)."),
+  DATA_TIMEOUT("data-timeout", "3m", "How long to wait for each block of message data."),
+  SHUTDOWN_TIMEOUT(
+      "shutdown-timeout", "30s", "On SIGTERM, how long in-flight sessions may take to finish."),
+  AUTH_WITHOUT_TLS(
+      "auth-without-tls", "false", "Offer AUTH before TLS to clients outside trusted networks."),
+  STRICT_LINE_ENDINGS(
+      "strict-line-endings", "false", "Reject lines ending in a bare LF instead of normalising.");
+
+  private final String key;
+  private final String defaultValue;
+  private final String description;
+
+  ConfigKey(String key, String defaultValue, String description) {
+    this.key = key;
+    this.defaultValue = defaultValue;
+    this.description = description;
+  }
+
+  /** The name in the configuration file. */
+  public String key() {
+    return key;
+  }
+
+  public String flag() {
+    return "--" + key;
+  }
+
+  public String envName() {
+    return "PETREL_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
+  }
+
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  public static Optional<ConfigKey> byKey(String key) {
+    for (ConfigKey k : values()) if (k.key.equals(key)) return Optional.of(k);
+    return Optional.empty();
+  }
+}

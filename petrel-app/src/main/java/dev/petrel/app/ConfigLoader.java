@@ -1,0 +1,212 @@
+package dev.petrel.app;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * Builds the {@link PetrelConfig} from its three sources. A flag beats the environment, which beats
+ * the configuration file, which beats the default. Every error names the option and where the bad
+ * value came from, so start-up stops with a message a person can act on.
+ *
+ * <p>Unknown keys in the configuration file are errors; unknown {@code PETREL_*} environment
+ * variables are not (the launcher and the test script use some of their own).
+ */
+public final class ConfigLoader {
+
+  /** The environment variable that names a configuration file, like {@code --config}. */
+  public static final String CONFIG_ENV = "PETREL_CONFIG";
+
+  /** A configuration error: start-up stops with this message and exit status 2. */
+  public static final class ConfigException extends Exception {
+    public ConfigException(String message) {
+      super(message);
+    }
+  }
+
+  /** One value and where it came from, for error messages. */
+  record Setting(String value, String source) {}
+
+  private final Map<ConfigKey, Setting> settings;
+
+  private ConfigLoader(Map<ConfigKey, Setting> settings) {
+    this.settings = settings;
+  }
+
+  /**
+   * Resolves every key from its sources.
+   *
+   * @param flags values given as flags (absent keys were not given)
+   * @param configFile the {@code --config} flag, or null (then {@code PETREL_CONFIG} is used)
+   * @param env the process environment
+   */
+  public static ConfigLoader resolve(
+      Map<ConfigKey, String> flags, Path configFile, Map<String, String> env)
+      throws ConfigException {
+    Map<ConfigKey, Setting> s = new EnumMap<>(ConfigKey.class);
+    for (ConfigKey k : ConfigKey.values()) s.put(k, new Setting(k.defaultValue(), "the default"));
+    String fromEnv = env.get(CONFIG_ENV);
+    Path file =
+        configFile != null
+            ? configFile
+            : fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv.strip()) : null;
+    if (file != null) {
+      for (Map.Entry<String, String> e : readFile(file).entrySet()) {
+        ConfigKey k =
+            ConfigKey.byKey(e.getKey())
+                .orElseThrow(
+                    () ->
+                        new ConfigException(
+                            "unknown option '"
+                                + e.getKey()
+                                + "' in configuration file "
+                                + file
+                                + "; known: "
+                                + known()));
+        s.put(k, new Setting(e.getValue(), "configuration file " + file));
+      }
+    }
+    for (ConfigKey k : ConfigKey.values()) {
+      String v = env.get(k.envName());
+      if (v != null) s.put(k, new Setting(v, "environment variable " + k.envName()));
+    }
+    flags.forEach((k, v) -> s.put(k, new Setting(v, k.flag())));
+    return new ConfigLoader(s);
+  }
+
+  private static Map<String, String> readFile(Path file) throws ConfigException {
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      p.load(r);
+    } catch (IOException e) {
+      throw new ConfigException(
+          "cannot read configuration file " + file + ": " + describe(e) + " (--config)");
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("malformed configuration file " + file + ": " + e.getMessage());
+    }
+    Map<String, String> out = new java.util.TreeMap<>();
+    for (String name : p.stringPropertyNames()) out.put(name.strip(), p.getProperty(name).strip());
+    return out;
+  }
+
+  private static String describe(IOException e) {
+    return e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.toString();
+  }
+
+  private static String known() {
+    TreeSet<String> names = new TreeSet<>();
+    for (ConfigKey k : ConfigKey.values()) names.add(k.key());
+    return String.join(", ", names);
+  }
+
+  /** The raw text of a key after resolution. */
+  public String raw(ConfigKey key) {
+    return settings.get(key).value();
+  }
+
+  private <T> T get(ConfigKey key, Function<String, T> parser) throws ConfigException {
+    Setting s = settings.get(key);
+    try {
+      return parser.apply(s.value());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(
+          "invalid value '"
+              + s.value()
+              + "' for "
+              + key.flag()
+              + " (from "
+              + s.source()
+              + "): "
+              + e.getMessage());
+    }
+  }
+
+  private Path path(ConfigKey key) throws ConfigException {
+    String v = get(key, String::strip);
+    if (v.isEmpty()) return null;
+    return get(key, t -> Path.of(t.strip())).toAbsolutePath().normalize();
+  }
+
+  /** Only the data folder, for the commands that need nothing else. */
+  public Path dataDir() throws ConfigException {
+    Path p = path(ConfigKey.DATA_DIR);
+    if (p == null)
+      throw new ConfigException(
+          "invalid value '' for --data-dir (from "
+              + settings.get(ConfigKey.DATA_DIR).source()
+              + ")");
+    return p;
+  }
+
+  /** The whole configuration for {@code serve}. */
+  public PetrelConfig config() throws ConfigException {
+    String host = get(ConfigKey.HOSTNAME, String::strip);
+    host = host.isEmpty() ? localHostName() : get(ConfigKey.HOSTNAME, ConfigValues::hostname);
+    long size = get(ConfigKey.MAX_MESSAGE_SIZE, ConfigValues::size);
+    if (size < 1024)
+      throw new ConfigException(
+          "invalid value '"
+              + raw(ConfigKey.MAX_MESSAGE_SIZE)
+              + "' for --max-message-size (from "
+              + settings.get(ConfigKey.MAX_MESSAGE_SIZE).source()
+              + "): must be at least 1024 bytes");
+    Path cert = path(ConfigKey.TLS_CERT);
+    Path key = path(ConfigKey.TLS_KEY);
+    if ((cert == null) != (key == null))
+      throw new ConfigException(
+          (cert == null
+                  ? "--tls-key given without --tls-cert"
+                  : "--tls-cert given without --tls-key")
+              + ": give both, or neither for a self-signed certificate");
+    int smtp = get(ConfigKey.SMTP_PORT, ConfigValues::port);
+    int smtps = get(ConfigKey.SMTPS_PORT, ConfigValues::optionalPort);
+    if (smtps > 0 && smtps == smtp)
+      throw new ConfigException("--smtps-port " + smtps + " is the same as --smtp-port");
+    return new PetrelConfig(
+        dataDir(),
+        smtp,
+        smtps,
+        get(ConfigKey.HTTP_PORT, ConfigValues::port),
+        get(ConfigKey.LISTEN_ADDRESS, ConfigValues::address),
+        host,
+        get(ConfigKey.TRUSTED_NETWORKS, ConfigValues::networks),
+        size,
+        get(ConfigKey.MAX_RECIPIENTS, ConfigValues::positive),
+        get(ConfigKey.MAX_ERRORS, ConfigValues::positive),
+        get(ConfigKey.MAX_CONNECTIONS, ConfigValues::positive),
+        get(ConfigKey.MAX_CONNECTIONS_PER_IP, ConfigValues::positive),
+        cert,
+        key,
+        positiveDuration(ConfigKey.COMMAND_TIMEOUT),
+        positiveDuration(ConfigKey.DATA_TIMEOUT),
+        get(ConfigKey.SHUTDOWN_TIMEOUT, ConfigValues::duration),
+        get(ConfigKey.AUTH_WITHOUT_TLS, ConfigValues::bool),
+        get(ConfigKey.STRICT_LINE_ENDINGS, ConfigValues::bool));
+  }
+
+  private java.time.Duration positiveDuration(ConfigKey key) throws ConfigException {
+    return get(
+        key,
+        t -> {
+          java.time.Duration d = ConfigValues.duration(t);
+          if (d.isZero()) throw new IllegalArgumentException("must be longer than zero");
+          return d;
+        });
+  }
+
+  private static String localHostName() {
+    try {
+      return ConfigValues.hostname(InetAddress.getLocalHost().getHostName());
+    } catch (IOException | IllegalArgumentException e) {
+      return "localhost";
+    }
+  }
+}

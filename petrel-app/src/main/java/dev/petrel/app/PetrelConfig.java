@@ -1,0 +1,62 @@
+package dev.petrel.app;
+
+import dev.petrel.accept.Cidr;
+import dev.petrel.accept.ListenerConfig;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything {@code petrel serve} was told, typed and validated once at start-up (see {@link
+ * ConfigLoader}); immutable afterwards.
+ *
+ * @param smtpsPort the implicit-TLS port, or -1 when off
+ * @param listenAddress where to listen, or null for all addresses
+ * @param tlsCert PEM certificate chain, or null to use the generated self-signed one
+ * @param tlsKey PEM private key for {@code tlsCert}, or null
+ */
+public record PetrelConfig(
+    Path dataDir,
+    int smtpPort,
+    int smtpsPort,
+    int httpPort,
+    InetAddress listenAddress,
+    String hostname,
+    List<Cidr> trustedNetworks,
+    long maxMessageSize,
+    int maxRecipients,
+    int maxErrors,
+    int maxConnections,
+    int maxConnectionsPerIp,
+    Path tlsCert,
+    Path tlsKey,
+    Duration commandTimeout,
+    Duration dataTimeout,
+    Duration shutdownTimeout,
+    boolean authWithoutTls,
+    boolean strictLineEndings) {
+
+  public PetrelConfig {
+    trustedNetworks = List.copyOf(trustedNetworks);
+    if ((tlsCert == null) != (tlsKey == null))
+      throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both or none");
+  }
+
+  public boolean smtpsEnabled() {
+    return smtpsPort >= 0;
+  }
+
+  /** The settings the SMTP session needs. */
+  public ListenerConfig listenerConfig() {
+    return new ListenerConfig(
+        hostname,
+        maxMessageSize,
+        maxRecipients,
+        maxErrors,
+        new ListenerConfig.Timeouts(commandTimeout, dataTimeout),
+        trustedNetworks,
+        authWithoutTls,
+        strictLineEndings);
+  }
+}

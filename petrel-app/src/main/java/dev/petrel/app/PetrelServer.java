@@ -1,0 +1,174 @@
+package dev.petrel.app;
+
+import dev.petrel.accept.CredentialStore;
+import dev.petrel.accept.SmtpServer;
+import dev.petrel.accept.SmtpSession;
+import dev.petrel.accept.TlsMaterial;
+import dev.petrel.accept.TlsMaterial.TlsSetupException;
+import dev.petrel.queue.DataDirLock;
+import dev.petrel.queue.MessageStore;
+import dev.petrel.queue.SqliteMessageStore;
+import dev.petrel.queue.SqliteStoreOptions;
+import dev.petrel.queue.StorageException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Petrel: the parts {@code petrel serve} starts, in order (configuration, data-folder
+ * lock, store, TLS, listeners), and stops in reverse. Tests start one in-process the same way.
+ */
+public final class PetrelServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger("serve");
+
+  /** Start-up failed; the message says why and what to do. Nothing stays open. */
+  public static final class StartupException extends Exception {
+    public StartupException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private final PetrelConfig config;
+  private final DataDirLock lock;
+  private final SqliteMessageStore store;
+  private final SmtpServer smtp;
+  private boolean stopped;
+
+  private PetrelServer(
+      PetrelConfig config, DataDirLock lock, SqliteMessageStore store, SmtpServer smtp) {
+    this.config = config;
+    this.lock = lock;
+    this.store = store;
+    this.smtp = smtp;
+  }
+
+  /** Starts everything; on failure closes what was opened and says why. */
+  public static PetrelServer start(PetrelConfig config, InstantSource clock)
+      throws StartupException {
+    DataDirLock lock;
+    try {
+      lock = DataDirLock.acquire(config.dataDir());
+    } catch (DataDirLock.InUseException e) {
+      throw new StartupException(e.getMessage() + "; stop it first, or give another --data-dir", e);
+    } catch (IOException e) {
+      throw new StartupException(
+          "cannot use data folder " + config.dataDir() + ": " + e.getMessage(), e);
+    }
+    SqliteMessageStore store = null;
+    try {
+      try {
+        store = SqliteMessageStore.open(config.dataDir(), SqliteStoreOptions.defaults(), clock);
+      } catch (StorageException e) {
+        throw new StartupException("cannot open the queue store: " + e.getMessage(), e);
+      }
+      TlsMaterial tls;
+      try {
+        tls =
+            config.tlsCert() != null
+                ? TlsMaterial.load(config.tlsCert(), config.tlsKey())
+                : TlsMaterial.selfSigned(config.dataDir().resolve("tls"), config.hostname(), clock);
+      } catch (TlsSetupException e) {
+        throw new StartupException(e.getMessage(), e);
+      }
+      CredentialStore credentials =
+          new CredentialStore(config.dataDir().resolve(CredentialsCommand.FILE_NAME));
+      ServerLog log = new ServerLog();
+      var listenerConfig = config.listenerConfig();
+      MessageStore queue = store;
+      SmtpServer smtp =
+          new SmtpServer(
+              listeners(config),
+              new SmtpServer.Limits(
+                  config.maxConnections(), config.maxConnectionsPerIp(), config.commandTimeout()),
+              tls,
+              config.hostname(),
+              (connection, shuttingDown) ->
+                  new SmtpSession(
+                          listenerConfig, connection, queue, credentials, log, clock, shuttingDown)
+                      ::run,
+              log);
+      try {
+        smtp.start();
+      } catch (IOException e) {
+        throw new StartupException(e.getMessage(), e);
+      }
+      LOG.info(
+          "petrel serve: data folder {}, hostname {}, TLS certificate {}, http port {} reserved",
+          config.dataDir(),
+          config.hostname(),
+          config.tlsCert() != null ? config.tlsCert() : "self-signed (in the data folder)",
+          config.httpPort());
+      return new PetrelServer(config, lock, store, smtp);
+    } catch (StartupException | RuntimeException e) {
+      if (store != null) store.close();
+      closeQuietly(lock);
+      throw e;
+    }
+  }
+
+  private static List<SmtpServer.Listener> listeners(PetrelConfig c) {
+    List<SmtpServer.Listener> out = new ArrayList<>();
+    out.add(
+        new SmtpServer.Listener(
+            "smtp", new InetSocketAddress(c.listenAddress(), c.smtpPort()), false));
+    if (c.smtpsEnabled())
+      out.add(
+          new SmtpServer.Listener(
+              "smtps", new InetSocketAddress(c.listenAddress(), c.smtpsPort()), true));
+    return out;
+  }
+
+  public PetrelConfig config() {
+    return config;
+  }
+
+  /** Where the SMTP listener is bound (the real port when 0 was asked). */
+  public InetSocketAddress smtpAddress() {
+    return smtp.address("smtp");
+  }
+
+  /** Where the implicit-TLS listener is bound; only when {@code --smtps-port} was given. */
+  public InetSocketAddress smtpsAddress() {
+    return smtp.address("smtps");
+  }
+
+  public MessageStore store() {
+    return store;
+  }
+
+  public boolean shuttingDown() {
+    return smtp.shuttingDown();
+  }
+
+  /**
+   * Stops gracefully: no new connections, 421 4.3.2 to new commands, in-flight transactions get up
+   * to the shutdown timeout, then the store finishes its commits and closes, then the lock goes.
+   */
+  public synchronized void stop() {
+    if (stopped) return;
+    stopped = true;
+    LOG.info("petrel serve: stopping");
+    smtp.stop(config.shutdownTimeout());
+    store.close();
+    closeQuietly(lock);
+    LOG.info("petrel serve: stopped; queue closed cleanly");
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception ignored) {
+      // already failing or stopping
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package dev.petrel.app;
+
+import dev.petrel.queue.StoredMessage;
+import dev.petrel.queue.StoredMessage.StoredRecipient;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How the {@code queue} commands print messages: one JSON shape that scripts rely on, and plain
+ * text for people. The JSON field names are a contract (issue 3): {@code id}, {@code from}, {@code
+ * size}, {@code created}, {@code recipients} with {@code address} and {@code state}.
+ */
+final class QueueFormat {
+
+  private QueueFormat() {}
+
+  /** The fields {@code queue list --json} prints for each message. */
+  static Map<String, Object> summary(StoredMessage m) {
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("id", m.id().value());
+    o.put("from", m.sender() == null ? "" : m.sender().toString());
+    o.put("size", m.size());
+    o.put("created", instant(m.created()));
+    o.put("held", m.held());
+    List<Map<String, Object>> rcpts = new ArrayList<>();
+    for (StoredRecipient r : m.recipients()) {
+      Map<String, Object> ro = new LinkedHashMap<>();
+      ro.put("address", r.address().toString());
+      ro.put("state", r.state().id());
+      rcpts.add(ro);
+    }
+    o.put("recipients", rcpts);
+    return o;
+  }
+
+  /** The fields {@code queue show --json} prints: the summary and everything else known. */
+  static Map<String, Object> detail(StoredMessage m) {
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("id", m.id().value());
+    o.put("from", m.sender() == null ? "" : m.sender().toString());
+    o.put("size", m.size());
+    o.put("created", instant(m.created()));
+    o.put("held", m.held());
+    o.put("account", m.account());
+    o.put("auth_user", m.authUser());
+    o.put("client_address", m.clientAddress());
+    o.put("helo", m.heloName());
+    o.put("body", m.body());
+    o.put("smtputf8", m.smtputf8());
+    o.put("dsn_ret", m.dsnRet());
+    o.put("dsn_envid", m.dsnEnvid());
+    o.put("headers", m.headers() == null ? Map.of() : new LinkedHashMap<>(m.headers()));
+    List<Map<String, Object>> rcpts = new ArrayList<>();
+    for (StoredRecipient r : m.recipients()) {
+      Map<String, Object> ro = new LinkedHashMap<>();
+      ro.put("address", r.address().toString());
+      ro.put("state", r.state().id());
+      ro.put("notify", r.dsnNotify());
+      ro.put("orcpt", r.dsnOrcpt());
+      ro.put("updated", instant(r.updated()));
+      rcpts.add(ro);
+    }
+    o.put("recipients", rcpts);
+    return o;
+  }
+
+  static String json(Map<String, Object> fields) {
+    return StatusJson.MAPPER.writeValueAsString(fields);
+  }
+
+  private static String instant(Instant t) {
+    return t == null ? null : t.truncatedTo(ChronoUnit.MILLIS).toString();
+  }
+
+  private static String sender(StoredMessage m) {
+    return m.sender() == null ? "<>" : m.sender().toString();
+  }
+
+  /** One message for {@code queue list}: a line for the message, one per recipient. */
+  static String text(StoredMessage m) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(m.id().value())
+        .append("  ")
+        .append(m.size())
+        .append(" bytes  ")
+        .append(instant(m.created()))
+        .append("  from ")
+        .append(sender(m));
+    if (m.held()) sb.append("  [held]");
+    sb.append('\n');
+    for (StoredRecipient r : m.recipients())
+      sb.append("    ").append(r.address()).append("  ").append(r.state().id()).append('\n');
+    return sb.toString();
+  }
+
+  /** Everything about one message for {@code queue show}. */
+  static String detailText(StoredMessage m) {
+    StringBuilder sb = new StringBuilder();
+    row(sb, "id", m.id().value());
+    row(sb, "from", sender(m));
+    row(sb, "size", m.size() + " bytes");
+    row(sb, "created", instant(m.created()));
+    row(sb, "held", m.held() ? "yes" : "no");
+    row(sb, "account", m.account());
+    if (m.authUser() != null) row(sb, "auth user", m.authUser());
+    row(
+        sb,
+        "client",
+        (m.clientAddress() == null ? "-" : m.clientAddress())
+            + (m.heloName() == null ? "" : " (helo " + m.heloName() + ")"));
+    row(sb, "body", (m.body() == null ? "7BIT" : m.body()) + (m.smtputf8() ? ", SMTPUTF8" : ""));
+    if (m.dsnRet() != null || m.dsnEnvid() != null)
+      row(
+          sb,
+          "dsn",
+          (m.dsnRet() == null ? "" : "RET=" + m.dsnRet())
+              + (m.dsnEnvid() == null ? "" : " ENVID=" + m.dsnEnvid()));
+    if (m.headers() != null && !m.headers().isEmpty()) {
+      sb.append("headers:\n");
+      m.headers()
+          .forEach(
+              (k, v) ->
+                  sb.append("  ").append(clean(k)).append(": ").append(clean(v)).append('\n'));
+    }
+    sb.append("recipients:\n");
+    for (StoredRecipient r : m.recipients()) {
+      sb.append("  ").append(r.address()).append("  ").append(r.state().id());
+      if (r.dsnNotify() != null) sb.append("  NOTIFY=").append(r.dsnNotify());
+      if (r.dsnOrcpt() != null) sb.append("  ORCPT=").append(r.dsnOrcpt());
+      sb.append('\n');
+    }
+    return sb.toString();
+  }
+
+  private static void row(StringBuilder sb, String name, String value) {
+    sb.append(name).append(':').append(" ".repeat(Math.max(1, 11 - name.length())));
+    sb.append(clean(value)).append('\n');
+  }
+
+  /** Text from a client may hold control characters; a terminal must not interpret them. */
+  static String clean(String s) {
+    if (s == null) return "";
+    StringBuilder sb = new StringBuilder(s.length());
+    s.codePoints()
+        .forEach(
+            c -> sb.appendCodePoint(c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) ? '?' : c));
+    return sb.toString();
+  }
+}

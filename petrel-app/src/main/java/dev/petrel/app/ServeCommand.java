@@ -1,0 +1,129 @@
+package dev.petrel.app;
+
+import dev.petrel.app.ConfigLoader.ConfigException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code petrel serve}: runs Petrel until SIGTERM or Ctrl-C. Its options are generated from {@link
+ * ConfigKey}, so the flags, the configuration file and the environment always know the same keys.
+ */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run Petrel: accept mail over SMTP into the durable queue.",
+      "Every option can also be set in the --config file (key = value, same names without the"
+          + " dashes) or as an environment variable PETREL_KEY (upper case, dashes as"
+          + " underscores). Flags win over the environment, which wins over the file."
+    })
+final class ServeCommand implements Callable<Integer> {
+
+  private CommandSpec spec;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Configuration file (properties: key = value; env PETREL_CONFIG).")
+  Path config;
+
+  /** Adds one option per configuration key when picocli builds the command. */
+  @CommandLine.Spec
+  void spec(CommandSpec spec) {
+    this.spec = spec;
+    for (ConfigKey k : ConfigKey.values()) {
+      OptionSpec.Builder b =
+          OptionSpec.builder(k.flag())
+              .type(String.class)
+              .description(
+                  k.description()
+                      + " Default: "
+                      + (k.defaultValue().isEmpty() ? "none" : k.defaultValue())
+                      + ". Env "
+                      + k.envName()
+                      + ".");
+      if (k.defaultValue().equals("false")) b.arity("0..1").fallbackValue("true");
+      else b.paramLabel(label(k));
+      spec.addOption(b.build());
+    }
+  }
+
+  private static String label(ConfigKey k) {
+    return switch (k) {
+      case DATA_DIR -> "DIR";
+      case SMTP_PORT, SMTPS_PORT, HTTP_PORT -> "PORT";
+      case LISTEN_ADDRESS -> "ADDRESS";
+      case HOSTNAME -> "NAME";
+      case TRUSTED_NETWORKS -> "CIDR,...";
+      case MAX_MESSAGE_SIZE -> "SIZE";
+      case TLS_CERT, TLS_KEY -> "PEM";
+      case COMMAND_TIMEOUT, DATA_TIMEOUT, SHUTDOWN_TIMEOUT -> "DURATION";
+      default -> "N";
+    };
+  }
+
+  /** The configuration from this command line, the environment and the config file. */
+  PetrelConfig configuration(Map<String, String> env) throws ConfigException {
+    Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
+    for (ConfigKey k : ConfigKey.values()) {
+      OptionSpec o = spec.findOption(k.flag());
+      if (o != null && o.getValue() != null) flags.put(k, o.getValue());
+    }
+    return ConfigLoader.resolve(flags, config, env).config();
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    PetrelConfig c;
+    try {
+      c = configuration(System.getenv());
+    } catch (ConfigException e) {
+      err.println("petrel serve: " + e.getMessage());
+      err.flush();
+      return Main.EXIT_USAGE;
+    }
+    PetrelServer server;
+    try {
+      server = PetrelServer.start(c, InstantSource.system());
+    } catch (PetrelServer.StartupException e) {
+      err.println("petrel serve: " + e.getMessage());
+      err.flush();
+      flushLogs();
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.stop();
+                  flushLogs();
+                  stopped.countDown();
+                },
+                "petrel-shutdown"));
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  /** Empties the asynchronous log queue; the JVM is about to end. */
+  private static void flushLogs() {
+    if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext ctx)
+      ctx.stop();
+  }
+}

@@ -1,0 +1,202 @@
+package dev.petrel.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.petrel.accept.Cidr;
+import dev.petrel.app.ConfigLoader.ConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigLoaderTest {
+
+  @TempDir Path tmp;
+
+  private static PetrelConfig load(Map<ConfigKey, String> flags, Map<String, String> env)
+      throws ConfigException {
+    return ConfigLoader.resolve(flags, null, env).config();
+  }
+
+  @Test
+  void defaultsWorkOnAFreshMachine() throws Exception {
+    PetrelConfig c = load(Map.of(), Map.of());
+    assertThat(c.dataDir()).isEqualTo(Path.of("petrel-data").toAbsolutePath());
+    assertThat(c.smtpPort()).isEqualTo(2525);
+    assertThat(c.smtpsEnabled()).isFalse();
+    assertThat(c.httpPort()).isEqualTo(8080);
+    assertThat(c.maxMessageSize()).isEqualTo(25L * 1024 * 1024);
+    assertThat(c.maxRecipients()).isEqualTo(1000);
+    assertThat(c.trustedNetworks())
+        .containsExactly(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128"));
+    assertThat(c.tlsCert()).isNull();
+    assertThat(c.listenAddress()).isNull();
+    assertThat(c.hostname()).isNotBlank();
+    assertThat(c.commandTimeout()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(c.listenerConfig().timeouts().dataBlock()).isEqualTo(Duration.ofMinutes(3));
+  }
+
+  @Test
+  void flagBeatsEnvironmentWhichBeatsFileWhichBeatsDefault() throws Exception {
+    Path file = tmp.resolve("petrel.conf");
+    Files.writeString(
+        file,
+        "# comment\nsmtp-port = 2600\nmax-recipients: 50\nhostname=file.example\n"
+            + "max-connections 7\n");
+    Map<String, String> env =
+        Map.of("PETREL_SMTP_PORT", "2700", "PETREL_MAX_RECIPIENTS", "60", "PETREL_UNRELATED", "x");
+    PetrelConfig c = ConfigLoader.resolve(Map.of(ConfigKey.SMTP_PORT, "2800"), file, env).config();
+    assertThat(c.smtpPort()).isEqualTo(2800);
+    assertThat(c.maxRecipients()).isEqualTo(60);
+    assertThat(c.hostname()).isEqualTo("file.example");
+    assertThat(c.maxConnections()).isEqualTo(7);
+    assertThat(c.maxConnectionsPerIp()).isEqualTo(100);
+  }
+
+  @Test
+  void configFileCanComeFromTheEnvironment() throws Exception {
+    Path file = tmp.resolve("p.properties");
+    Files.writeString(file, "data-dir=" + tmp.resolve("d") + "\n");
+    PetrelConfig c =
+        ConfigLoader.resolve(Map.of(), null, Map.of("PETREL_CONFIG", file.toString())).config();
+    assertThat(c.dataDir()).isEqualTo(tmp.resolve("d"));
+  }
+
+  @Test
+  void unknownKeyInTheFileIsNamed() throws Exception {
+    Path file = tmp.resolve("petrel.conf");
+    Files.writeString(file, "smtp-prot=25\n");
+    assertThatThrownBy(() -> ConfigLoader.resolve(Map.of(), file, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("unknown option 'smtp-prot'")
+        .hasMessageContaining(file.toString());
+  }
+
+  @Test
+  void missingConfigFileIsNamed() {
+    Path file = tmp.resolve("nope.conf");
+    assertThatThrownBy(() -> ConfigLoader.resolve(Map.of(), file, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("nope.conf")
+        .hasMessageContaining("no such file");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "SMTP_PORT|70000|--smtp-port",
+        "SMTP_PORT|abc|--smtp-port",
+        "SMTPS_PORT|-5|--smtps-port",
+        "MAX_MESSAGE_SIZE|25 parsecs|--max-message-size",
+        "MAX_MESSAGE_SIZE|100|--max-message-size",
+        "MAX_RECIPIENTS|0|--max-recipients",
+        "MAX_CONNECTIONS|-1|--max-connections",
+        "MAX_CONNECTIONS_PER_IP|many|--max-connections-per-ip",
+        "TRUSTED_NETWORKS|10.0.0.0/33|--trusted-networks",
+        "TRUSTED_NETWORKS|example.com|--trusted-networks",
+        "LISTEN_ADDRESS|localhost|--listen-address",
+        "HOSTNAME|bad host|--hostname",
+        "COMMAND_TIMEOUT|0|--command-timeout",
+        "DATA_TIMEOUT|soon|--data-timeout",
+        "AUTH_WITHOUT_TLS|maybe|--auth-without-tls",
+      })
+  void invalidValueNamesTheOptionAndWhereItCameFrom(ConfigKey key, String value, String flag) {
+    assertThatThrownBy(() -> load(Map.of(key, value), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(flag)
+        .hasMessageContaining("'" + value + "'")
+        .hasMessageContaining("from " + flag);
+    assertThatThrownBy(() -> load(Map.of(), Map.of(key.envName(), value)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(flag)
+        .hasMessageContaining("environment variable " + key.envName());
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "26214400, 26214400",
+    "25MiB, 26214400",
+    "25mib, 26214400",
+    "25M, 26214400",
+    "25MB, 25000000",
+    "25 MB, 25000000",
+    "100KB, 100000",
+    "64KiB, 65536",
+    "1GiB, 1073741824",
+    "2048B, 2048"
+  })
+  void messageSizeTakesBytesOrUnits(String text, long bytes) throws Exception {
+    assertThat(load(Map.of(ConfigKey.MAX_MESSAGE_SIZE, text), Map.of()).maxMessageSize())
+        .isEqualTo(bytes);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"300, 300", "300s, 300", "5m, 300", "PT5M, 300", "1h, 3600", "1500ms, 1"})
+  void durationsTakeUnits(String text, long seconds) throws Exception {
+    assertThat(load(Map.of(ConfigKey.COMMAND_TIMEOUT, text), Map.of()).commandTimeout())
+        .hasSeconds(seconds);
+  }
+
+  @Test
+  void smtpsPortIsOffUnlessGiven() throws Exception {
+    assertThat(load(Map.of(ConfigKey.SMTPS_PORT, "4650"), Map.of()).smtpsPort()).isEqualTo(4650);
+    assertThat(load(Map.of(ConfigKey.SMTPS_PORT, "off"), Map.of()).smtpsEnabled()).isFalse();
+    assertThatThrownBy(
+            () -> load(Map.of(ConfigKey.SMTPS_PORT, "2600", ConfigKey.SMTP_PORT, "2600"), Map.of()))
+        .hasMessageContaining("--smtps-port 2600 is the same as --smtp-port");
+  }
+
+  @Test
+  void trustedNetworksTakeCommasOrSpacesAndMayBeEmpty() throws Exception {
+    assertThat(
+            load(
+                    Map.of(ConfigKey.TRUSTED_NETWORKS, "10.0.0.0/8, 192.0.2.7 2001:db8::/32"),
+                    Map.of())
+                .trustedNetworks())
+        .containsExactly(
+            Cidr.parse("10.0.0.0/8"), Cidr.parse("192.0.2.7/32"), Cidr.parse("2001:db8::/32"));
+    assertThat(load(Map.of(ConfigKey.TRUSTED_NETWORKS, ""), Map.of()).trustedNetworks()).isEmpty();
+  }
+
+  @Test
+  void certificateAndKeyGoTogether() {
+    assertThatThrownBy(() -> load(Map.of(ConfigKey.TLS_CERT, "/etc/c.pem"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--tls-cert given without --tls-key");
+    assertThatThrownBy(() -> load(Map.of(ConfigKey.TLS_KEY, "/etc/k.pem"), Map.of()))
+        .hasMessageContaining("--tls-key given without --tls-cert");
+  }
+
+  @Test
+  void dataDirAloneIgnoresTheOtherKeys() throws Exception {
+    ConfigLoader l =
+        ConfigLoader.resolve(
+            Map.of(), null, Map.of("PETREL_DATA_DIR", tmp.toString(), "PETREL_SMTP_PORT", "x"));
+    assertThat(l.dataDir()).isEqualTo(tmp);
+    assertThatThrownBy(l::config).hasMessageContaining("--smtp-port");
+  }
+
+  @Test
+  void listenerConfigCarriesTheLimits() throws Exception {
+    PetrelConfig c =
+        load(
+            Map.of(
+                ConfigKey.MAX_RECIPIENTS, "5",
+                ConfigKey.MAX_MESSAGE_SIZE, "2MiB",
+                ConfigKey.HOSTNAME, "mx.example.org",
+                ConfigKey.STRICT_LINE_ENDINGS, "true"),
+            Map.of());
+    var l = c.listenerConfig();
+    assertThat(l.maxRecipients()).isEqualTo(5);
+    assertThat(l.maxMessageSize()).isEqualTo(2 * 1024 * 1024);
+    assertThat(l.hostname()).isEqualTo("mx.example.org");
+    assertThat(l.strictLineEndings()).isTrue();
+    assertThat(l.authWithoutTls()).isFalse();
+  }
+}

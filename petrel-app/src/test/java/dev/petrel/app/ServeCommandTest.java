@@ -1,0 +1,66 @@
+package dev.petrel.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Start-up stops with exit status 2 and a message naming the option when options are wrong. */
+class ServeCommandTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void unknownFlagIsNamed() {
+    var r = CredentialsCommandTest.run("serve", "--smtp-prot", "25");
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.err()).contains("--smtp-prot");
+  }
+
+  @Test
+  void invalidFlagValueIsNamed() {
+    var r = CredentialsCommandTest.run("serve", "--data-dir", dir.toString(), "--smtp-port", "x");
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.err())
+        .contains("petrel serve: invalid value 'x' for --smtp-port (from --smtp-port)");
+    assertThat(dir.resolve("petrel.db")).doesNotExist();
+  }
+
+  @Test
+  void unknownKeyInTheConfigFileIsNamed() throws Exception {
+    Path conf = dir.resolve("petrel.conf");
+    Files.writeString(conf, "max-recipient = 5\n");
+    var r = CredentialsCommandTest.run("serve", "--config", conf.toString());
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.err()).contains("unknown option 'max-recipient'");
+  }
+
+  @Test
+  void helpListsEveryConfigurationKey() {
+    var r = CredentialsCommandTest.run("serve", "--help");
+    assertThat(r.status()).isZero();
+    for (ConfigKey k : ConfigKey.values()) assertThat(r.out()).contains(k.flag());
+    assertThat(r.out()).contains("PETREL_DATA_DIR");
+  }
+
+  @Test
+  void missingCertificateFileStopsStartUp() {
+    var r =
+        CredentialsCommandTest.run(
+            "serve",
+            "--data-dir",
+            dir.toString(),
+            "--smtp-port",
+            "0",
+            "--listen-address",
+            "127.0.0.1",
+            "--tls-cert",
+            dir.resolve("none.pem").toString(),
+            "--tls-key",
+            dir.resolve("none.key").toString());
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.err()).contains("none.pem").contains("does not exist");
+  }
+}

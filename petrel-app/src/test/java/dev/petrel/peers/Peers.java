@@ -1,0 +1,47 @@
+package dev.petrel.peers;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Finds the peer programs tests drive (swaks, smtp-source, curl, python3, openssl). A missing peer
+ * skips the test with a message, except under {@code PETREL_REQUIRE_PEERS=1} (set by .ci/run, which
+ * installs them): there it fails.
+ */
+public final class Peers {
+
+  private Peers() {}
+
+  public static boolean required() {
+    return "1".equals(System.getenv("PETREL_REQUIRE_PEERS"));
+  }
+
+  /** The absolute path of {@code program}; skips or fails the test when it is not installed. */
+  public static String require(String program) {
+    Path p = find(program);
+    if (p != null) return p.toString();
+    String why = program + " is not installed (Debian: see .ci/run for the package)";
+    if (required()) fail(why + ", and PETREL_REQUIRE_PEERS=1");
+    Assumptions.abort(why + "; skipping");
+    return null;
+  }
+
+  static Path find(String program) {
+    List<String> dirs = new ArrayList<>();
+    String path = System.getenv("PATH");
+    if (path != null) dirs.addAll(List.of(path.split(File.pathSeparator)));
+    dirs.addAll(List.of("/usr/sbin", "/usr/local/sbin", "/sbin", "/usr/bin"));
+    for (String d : dirs) {
+      if (d.isEmpty()) continue;
+      Path p = Path.of(d, program);
+      if (Files.isExecutable(p) && !Files.isDirectory(p)) return p;
+    }
+    return null;
+  }
+}

@@ -1,0 +1,82 @@
+package dev.petrel.peers;
+
+import dev.petrel.app.ConfigKey;
+import dev.petrel.app.ConfigLoader;
+import dev.petrel.app.PetrelServer;
+import dev.petrel.model.QueueId;
+import dev.petrel.queue.MessageStore;
+import dev.petrel.queue.StoredMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A real Petrel started in this JVM the way {@code petrel serve} starts it (configuration, lock,
+ * store, TLS, listeners), on free ports, with its own data folder.
+ */
+public final class RunningPetrel implements AutoCloseable {
+
+  public static final String HOSTNAME = "petrel.test";
+
+  private final PetrelServer server;
+
+  private RunningPetrel(PetrelServer server) {
+    this.server = server;
+  }
+
+  public static RunningPetrel start(Path dataDir) throws Exception {
+    return start(dataDir, Map.of());
+  }
+
+  /** Starts with the test defaults (loopback, port 0, short shutdown timeout) and {@code extra}. */
+  public static RunningPetrel start(Path dataDir, Map<ConfigKey, String> extra) throws Exception {
+    Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
+    flags.put(ConfigKey.DATA_DIR, dataDir.toString());
+    flags.put(ConfigKey.SMTP_PORT, "0");
+    flags.put(ConfigKey.LISTEN_ADDRESS, "127.0.0.1");
+    flags.put(ConfigKey.HOSTNAME, HOSTNAME);
+    flags.put(ConfigKey.SHUTDOWN_TIMEOUT, "5s");
+    flags.putAll(extra);
+    var config = ConfigLoader.resolve(flags, null, Map.of()).config();
+    return new RunningPetrel(PetrelServer.start(config, InstantSource.system()));
+  }
+
+  public int port() {
+    return server.smtpAddress().getPort();
+  }
+
+  public int smtpsPort() {
+    return server.smtpsAddress().getPort();
+  }
+
+  public MessageStore store() {
+    return server.store();
+  }
+
+  public Path dataDir() {
+    return server.config().dataDir();
+  }
+
+  public PetrelServer server() {
+    return server;
+  }
+
+  public Optional<StoredMessage> find(String queueId) throws Exception {
+    return store().find(QueueId.parse(queueId));
+  }
+
+  public byte[] body(String queueId) throws IOException {
+    try (InputStream in = store().openBody(QueueId.parse(queueId))) {
+      return in.readAllBytes();
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop();
+  }
+}

@@ -1,0 +1,233 @@
+package dev.petrel.status.bounce;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.petrel.status.Bounce;
+import dev.petrel.status.Phase;
+import dev.petrel.status.Reason;
+import dev.petrel.status.ReplyContext;
+import dev.petrel.status.StatusEngine;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The corrections the bounce parser makes from what a bounce says around the reply (phase, DSN
+ * action and status, diagnostic type), and the engine's phase-aware basic-code defaults, on small
+ * mails written for these tests (docs/bounce-formats.md, docs/classification.md).
+ */
+class BounceReasonTest {
+
+  private static final StatusEngine ENGINE = StatusEngine.standard();
+  private static final BounceParser PARSER = new BounceParser(ENGINE);
+
+  /** A multipart/report DSN for one recipient; {@code notice} is the human-readable part. */
+  private static BouncedRecipient dsn(String notice, String fields) {
+    String mail =
+        """
+        From: Mail Delivery System <MAILER-DAEMON@mx.sender.test>
+        To: alice@sender.test
+        Subject: Undelivered Mail Returned to Sender
+        MIME-Version: 1.0
+        Content-Type: multipart/report; report-type=delivery-status; boundary="b1"
+
+        --b1
+        Content-Type: text/plain
+
+        %s
+
+        --b1
+        Content-Type: message/delivery-status
+
+        Reporting-MTA: dns; mx.sender.test
+
+        Final-Recipient: rfc822; bob@receiver.test
+        %s
+
+        --b1--
+        """
+            .formatted(notice, fields);
+    BounceReport r = PARSER.parse(mail.getBytes(StandardCharsets.UTF_8));
+    assertThat(r.recipients()).hasSize(1);
+    return r.recipients().getFirst();
+  }
+
+  private static BouncedRecipient notice(String subject, String body) {
+    String mail =
+        """
+        From: MAILER-DAEMON@mx.sender.test
+        To: alice@sender.test
+        Subject: %s
+
+        %s
+        """
+            .formatted(subject, body);
+    BounceReport r = PARSER.parse(mail.getBytes(StandardCharsets.UTF_8));
+    assertThat(r.recipients()).hasSize(1);
+    return r.recipients().getFirst();
+  }
+
+  @Test
+  void userUnknownAfterTheMessageWithoutAddressStatusIsFiltered() {
+    BouncedRecipient b =
+        dsn(
+            "<bob@receiver.test>: host mx.receiver.test[192.0.2.7] said: 550 : User unknown (in"
+                + " reply to end of DATA command)",
+            "Action: failed\nStatus: 5.0.0\nDiagnostic-Code: smtp; 550 : User unknown");
+    assertThat(b.classification().reason()).isEqualTo(Reason.FILTERED);
+    assertThat(b.classification().bounce()).isEqualTo(Bounce.SOFT);
+  }
+
+  @Test
+  void userUnknownWithNoPhaseAndNoAddressStatusIsFiltered() {
+    BouncedRecipient b =
+        dsn(
+            "The message could not be delivered.",
+            "Action: failed\nStatus: 5.0.0\nDiagnostic-Code: smtp; 550 No such user");
+    assertThat(b.classification().reason()).isEqualTo(Reason.FILTERED);
+  }
+
+  @Test
+  void userUnknownInReplyToRcptIsUserUnknown() {
+    BouncedRecipient b =
+        dsn(
+            "<bob@receiver.test>: host mx.receiver.test[192.0.2.7] said: 550 No such user (in"
+                + " reply to RCPT TO command)",
+            "Action: failed\nStatus: 5.0.0\nDiagnostic-Code: smtp; 550 No such user");
+    assertThat(b.classification().reason()).isEqualTo(Reason.USERUNKNOWN);
+    assertThat(b.classification().bounce()).isEqualTo(Bounce.HARD);
+  }
+
+  @Test
+  void anAddressStatusKeepsUserUnknownWhateverThePhase() {
+    BouncedRecipient b =
+        dsn(
+            "The message could not be delivered.",
+            "Action: failed\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 User unknown");
+    assertThat(b.classification().reason()).isEqualTo(Reason.USERUNKNOWN);
+  }
+
+  @Test
+  void aProductsOwnDirectoryTextStaysUserUnknown() {
+    BouncedRecipient b =
+        dsn(
+            "The message could not be delivered.",
+            "Action: failed\nStatus: 5.0.0\nDiagnostic-Code: smtp; 550 <bob@receiver.test>:"
+                + " Recipient address rejected: User unknown in local recipient table");
+    assertThat(b.classification().reason()).isEqualTo(Reason.USERUNKNOWN);
+  }
+
+  @Test
+  void sendmailTranscriptGivesThePhase() {
+    BouncedRecipient b =
+        notice(
+            "Returned mail: see transcript for details",
+            """
+               ----- The following addresses had permanent fatal errors -----
+            <bob@receiver.test>
+                (reason: 550 Unknown user bob@receiver.test)
+
+               ----- Transcript of session follows -----
+            ... while talking to mx.receiver.test.:
+            >>> DATA
+            <<< 550 Unknown user bob@receiver.test
+            554 5.0.0 Service unavailable
+            """);
+    assertThat(b.classification().reason()).isEqualTo(Reason.FILTERED);
+  }
+
+  @Test
+  void qmailRemoteRecipientRefusalIsRcpt() {
+    BouncedRecipient b =
+        notice(
+            "failure notice",
+            """
+            Hi. This is the qmail-send program at mx.sender.test.
+            I'm afraid I wasn't able to deliver your message to the following addresses.
+            This is a permanent error; I've given up. Sorry it didn't work out.
+
+            <bob@receiver.test>:
+            192.0.2.7 does not like recipient.
+            Remote host said: 550 <bob@receiver.test>... User unknown
+            Giving up on 192.0.2.7.
+            """);
+    assertThat(b.classification().reason()).isEqualTo(Reason.USERUNKNOWN);
+  }
+
+  @Test
+  void aDelayNoticeKeepsItsNetworkCause() {
+    BouncedRecipient b =
+        dsn(
+            "<bob@receiver.test>: connect to mx.receiver.test[192.0.2.7]:25: No route to host",
+            "Action: delayed\nStatus: 4.4.1\nDiagnostic-Code: X-Postfix; connect to"
+                + " mx.receiver.test[192.0.2.7]:25: No route to host");
+    assertThat(b.classification().reason()).isEqualTo(Reason.NETWORKERROR);
+  }
+
+  @Test
+  void aTimeOutReportedInAFinalBounceIsExpired() {
+    BouncedRecipient b =
+        dsn(
+            "<bob@receiver.test>: connect to mx.receiver.test[192.0.2.7]:25: Connection timed out",
+            "Action: failed\nStatus: 4.4.1\nDiagnostic-Code: X-Postfix; connect to"
+                + " mx.receiver.test[192.0.2.7]:25: Connection timed out");
+    assertThat(b.classification().reason()).isEqualTo(Reason.EXPIRED);
+  }
+
+  @Test
+  void aLocalProgramsExitStatusIsAMailerError() {
+    BouncedRecipient b =
+        dsn(
+            "The message could not be delivered to a program.",
+            "Action: failed\nStatus: 5.0.0\nDiagnostic-Code: X-Unix; 255");
+    assertThat(b.classification().reason()).isEqualTo(Reason.MAILERERROR);
+    assertThat(b.classification().reply().code()).isZero();
+  }
+
+  @Test
+  void aStatusCommentDescribesARecipientWithoutDiagnostic() {
+    BouncedRecipient b =
+        dsn(
+            "The message could not be delivered yet.",
+            "Action: delayed\nStatus: 4.0.0 (receiver.test: host name lookup failure)");
+    assertThat(b.classification().reason()).isEqualTo(Reason.NETWORKERROR);
+  }
+
+  @Test
+  void aNoticeWithoutAReadableCauseIsOnHold() {
+    BouncedRecipient b =
+        notice(
+            "Undeliverable: Lunch",
+            """
+            Your message
+
+              To: bob@receiver.test
+              Subject: Lunch
+
+            did not reach the following recipient: bob@receiver.test
+            """);
+    assertThat(b.classification().reason()).isEqualTo(Reason.ONHOLD);
+  }
+
+  @Test
+  void aBare550ReadsThePhase() {
+    assertThat(reason("550 Rejected", Phase.RCPT)).isEqualTo(Reason.USERUNKNOWN);
+    assertThat(reason("550 Rejected", Phase.UNKNOWN)).isEqualTo(Reason.USERUNKNOWN);
+    assertThat(reason("550 Rejected", Phase.MAIL)).isEqualTo(Reason.REJECTED);
+    assertThat(reason("550 Rejected", Phase.CONNECT)).isEqualTo(Reason.BLOCKED);
+    assertThat(reason("550 Rejected", Phase.EHLO)).isEqualTo(Reason.BLOCKED);
+    assertThat(reason("550 Rejected", Phase.END_OF_DATA)).isEqualTo(Reason.FILTERED);
+    assertThat(ENGINE.classify("550 Rejected", new ReplyContext(Phase.MAIL, null, null)).bounce())
+        .isEqualTo(Bounce.SOFT);
+  }
+
+  @Test
+  void aBare450IsOnHoldAndRetried() {
+    var s = ENGINE.classify("450 Please come back later, sorry");
+    assertThat(s.reason()).isEqualTo(Reason.ONHOLD);
+    assertThat(s.bounce()).isEqualTo(Bounce.SOFT);
+  }
+
+  private static Reason reason(String reply, Phase phase) {
+    return ENGINE.classify(reply, new ReplyContext(phase, null, null)).reason();
+  }
+}

@@ -1,0 +1,45 @@
+package dev.petrel.status.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PhraseMatcherTest {
+
+  static final List<String> PHRASES =
+      List.of("user unknown", "mailbox full", "über quota", "no such user here", "here");
+
+  static List<String> found(String text) {
+    PhraseMatcher m = new PhraseMatcher(PHRASES);
+    long[] set = m.match(text);
+    return PHRASES.stream().filter(p -> PhraseMatcher.has(set, PHRASES.indexOf(p))).toList();
+  }
+
+  @Test
+  void foldsCaseAndWhiteSpaceLikeTheNormalizer() {
+    assertThat(found("550 5.1.1 User   UNKNOWN")).containsExactly("user unknown");
+    assertThat(found("Mailbox\r\n\tFULL")).containsExactly("mailbox full");
+    assertThat(found("Mailbox\u00a0full")).containsExactly("mailbox full");
+    assertThat(found("ÜBER QUOTA")).containsExactly("über quota");
+  }
+
+  @Test
+  void findsOverlappingPhrases() {
+    assertThat(found("No such user here")).containsExactlyInAnyOrder("no such user here", "here");
+  }
+
+  @Test
+  void rawAndNormalisedTextGiveTheSameResult() {
+    for (String t :
+        List.of("  User\tunknown ", "MAILBOX  full", "nothing", "", "über\n\nquota", "x here")) {
+      assertThat(found(t)).as(t).isEqualTo(found(TextNormalizer.normalize(t)));
+    }
+  }
+
+  @Test
+  void unknownCharactersResetTheMatch() {
+    assertThat(found("user-unknown")).isEmpty();
+    assertThat(found("user ☃unknown")).isEmpty();
+  }
+}
