@@ -1,0 +1,307 @@
+package dev.petrel.deliver;
+
+import dev.petrel.model.Recipient;
+import dev.petrel.status.Action;
+import dev.petrel.status.Phase;
+import dev.petrel.status.ReplyContext;
+import dev.petrel.status.ReplyStatus;
+import dev.petrel.status.StatusEngine;
+import java.net.InetAddress;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import javax.net.ssl.SSLContext;
+
+/**
+ * Delivers one message to the recipients of one domain and reports what happened; it never writes
+ * the store (that is the scheduler's, on the facts returned here).
+ *
+ * <p>The flow: admission by the destination's limits; routing; then for each server in order (MX
+ * preference, each of its addresses) a pooled or new connection with the destination's TLS policy.
+ * A server that cannot be connected to, or answers the greeting or EHLO with an error, is skipped
+ * for the next (RFC 5321 §5.1). On the first usable server the recipients go in one transaction
+ * (several when there are more than the per-transaction limit, or when the server answers 452 4.5.3
+ * to some). Every reply is classified by the status engine with its phase, server and recipient
+ * domain; {@code slow-down} results lower the destination's limits.
+ *
+ * <p>Thread-safe: call {@link #deliver} from as many (virtual) threads as you like.
+ */
+public final class Deliverer implements AutoCloseable {
+
+  private final DeliveryConfig config;
+  private final Router router;
+  private final StatusEngine engine;
+  private final InstantSource clock;
+  private final DeliveryObserver observer;
+  private final LocalReplies local;
+  private final ConnectionPool pool;
+  private final DestinationLimiter limiter;
+  private final SSLContext tlsContext;
+
+  public Deliverer(
+      DeliveryConfig config,
+      Router router,
+      StatusEngine engine,
+      InstantSource clock,
+      DeliveryObserver observer) {
+    this.config = config;
+    this.router = router;
+    this.engine = engine;
+    this.clock = clock;
+    this.observer = observer == null ? DeliveryObserver.NONE : observer;
+    this.local = new LocalReplies(engine);
+    this.pool = new ConnectionPool(config.pool(), clock);
+    this.limiter = new DestinationLimiter(config.throttle(), clock);
+    this.tlsContext =
+        config.client().tlsContext() != null ? config.client().tlsContext() : TrustAll.context();
+  }
+
+  /** A deliverer that routes through DNS as configured (system resolver or the given server). */
+  public static Deliverer create(
+      DeliveryConfig config, StatusEngine engine, InstantSource clock, DeliveryObserver observer) {
+    return new Deliverer(config, Router.create(config.routing(), clock), engine, clock, observer);
+  }
+
+  public DeliveryConfig config() {
+    return config;
+  }
+
+  public Router router() {
+    return router;
+  }
+
+  /** The per-destination limits, for schedulers that want to check before calling. */
+  public DestinationLimiter limiter() {
+    return limiter;
+  }
+
+  /** The key limits are kept under for mail to {@code domain} (see {@link Router}). */
+  public String destinationOf(String domain) {
+    return router.destinationOf(domain);
+  }
+
+  /**
+   * Waits for the destination to admit a delivery, then delivers. Remote and network failures are
+   * results, never exceptions.
+   *
+   * @throws InterruptedException when interrupted while waiting for admission
+   */
+  public TransferResult deliver(DeliveryJob job) throws InterruptedException {
+    try (DestinationLimiter.Permit permit = limiter.acquire(destinationOf(job.domain()))) {
+      return deliver(job, permit);
+    }
+  }
+
+  /**
+   * Delivers under a permit the caller got from {@link #limiter()} (and closes afterwards). Remote
+   * and network failures are results, never exceptions.
+   */
+  public TransferResult deliver(DeliveryJob job, DestinationLimiter.Permit permit) {
+    String destination = permit.destination();
+    TransferResult result = transfer(job, destination);
+    boolean slowDown =
+        result.recipients().stream().anyMatch(r -> slowDown(r.attempt()))
+            || result.failovers().stream().anyMatch(Deliverer::slowDown);
+    if (slowDown && limiter.slowDown(destination)) observer.slowedDown(limiter.state(destination));
+    observer.transferred(result);
+    return result;
+  }
+
+  private static boolean slowDown(Attempt a) {
+    return a.classification().action() == Action.SLOW_DOWN;
+  }
+
+  private TransferResult transfer(DeliveryJob job, String destination) {
+    Instant started = clock.instant();
+    String domain = job.domain();
+    Resolution resolution = router.resolve(domain);
+    Answer refusal =
+        switch (resolution) {
+          case Resolution.Routed r -> null;
+          case Resolution.NullMx n -> local.nullMx(clock.instant(), domain);
+          case Resolution.NoSuchDomain n -> local.noSuchDomain(clock.instant(), domain, n.detail());
+          case Resolution.Unroutable u -> local.unroutable(clock.instant(), domain, u.detail());
+          case Resolution.LookupFailed f -> local.lookupFailed(clock.instant(), domain, f.detail());
+        };
+    if (refusal != null) {
+      Attempt a = attempt(refusal, null, null, null, domain);
+      List<RecipientResult> all = new ArrayList<>();
+      for (Recipient r : job.recipients()) all.add(new RecipientResult(r, refusal.outcome(), a));
+      return new TransferResult(
+          job.id(), domain, destination, all, List.of(), started, clock.instant());
+    }
+    return viaRoute(job, destination, ((Resolution.Routed) resolution).route(), started);
+  }
+
+  private TransferResult viaRoute(DeliveryJob job, String destination, Route route, Instant start) {
+    String domain = job.domain();
+    TlsPolicy policy = config.client().tlsPolicyFor(domain);
+    List<Attempt> failovers = new ArrayList<>();
+    Attempt last = null;
+    int tried = 0;
+    for (MxTarget target : route.targets()) {
+      for (InetAddress address : target.addresses()) {
+        if (tried++ >= config.client().maxAddressesPerDelivery()) break;
+        SmtpConnection conn =
+            pool.take(
+                new ConnectionPool.Key(target.host(), address, target.port()),
+                policy == TlsPolicy.REQUIRED);
+        if (conn == null) {
+          try {
+            conn = open(target, address, policy, domain, destination, failovers);
+          } catch (SmtpConnection.Failure f) {
+            last = attempt(f.answer, target.host(), address.getHostAddress(), null, domain);
+            failovers.add(last);
+            observer.serverFailed(destination, last);
+            continue;
+          }
+        }
+        observer.connected(
+            destination, target.host(), address.getHostAddress(), conn.tls(), conn.reused());
+        List<RecipientResult> results = runTransactions(conn, job, domain);
+        pool.release(conn);
+        return new TransferResult(
+            job.id(), domain, destination, results, failovers, start, clock.instant());
+      }
+    }
+    // No server was usable: the last failure decides for everyone.
+    failovers.removeLast();
+    List<RecipientResult> all = new ArrayList<>();
+    Outcome outcome = outcomeOfFailure(last);
+    for (Recipient r : job.recipients()) all.add(new RecipientResult(r, outcome, last));
+    return new TransferResult(
+        job.id(), domain, destination, all, failovers, start, clock.instant());
+  }
+
+  /** A server that failed before any transaction cannot have delivered; 5xx ends, else defers. */
+  private static Outcome outcomeOfFailure(Attempt a) {
+    return a.reply().klass() == 5 ? Outcome.FAILED : Outcome.DEFERRED;
+  }
+
+  /**
+   * Opens a connection under the TLS policy. An opportunistic handshake failure is recorded in
+   * {@code failovers} and the same address is tried again in plain text.
+   */
+  private SmtpConnection open(
+      MxTarget target,
+      InetAddress address,
+      TlsPolicy policy,
+      String domain,
+      String destination,
+      List<Attempt> failovers)
+      throws SmtpConnection.Failure {
+    SSLContext ctx = policy == TlsPolicy.NONE ? null : tlsContext;
+    SmtpConnection.Opened opened;
+    try {
+      opened = SmtpConnection.open(target, address, config.client(), ctx, engine, local, clock);
+    } catch (SmtpConnection.Failure f) {
+      if (!f.tlsHandshake || policy != TlsPolicy.OPPORTUNISTIC) throw f;
+      // Opportunistic: a failed handshake leaves the session unusable; start over in plain text.
+      Attempt tlsFailure = attempt(f.answer, target.host(), address.getHostAddress(), null, domain);
+      failovers.add(tlsFailure);
+      observer.serverFailed(destination, tlsFailure);
+      opened = SmtpConnection.open(target, address, config.client(), null, engine, local, clock);
+    }
+    SmtpConnection c = opened.connection();
+    if (policy == TlsPolicy.REQUIRED && c.tls() == null) {
+      Answer why =
+          opened.tlsRefusal() != null
+              ? local.tlsRefused(opened.tlsRefusal())
+              : local.tlsNotOffered(clock.instant(), domain, c.where());
+      c.quit();
+      throw new SmtpConnection.Failure(why, false);
+    }
+    return c;
+  }
+
+  /**
+   * Runs as many transactions as the recipients need on one connection. Recipients refused with 452
+   * 4.5.3 (too many recipients) while others of the same transaction were accepted go again in the
+   * next one (RFC 5321 §4.5.3.1.10).
+   */
+  private List<RecipientResult> runTransactions(
+      SmtpConnection conn, DeliveryJob job, String domain) {
+    List<Recipient> all = job.recipients();
+    RecipientResult[] results = new RecipientResult[all.size()];
+    Deque<List<Integer>> batches = new ArrayDeque<>();
+    int per = config.client().maxRecipientsPerTransaction();
+    for (int i = 0; i < all.size(); i += per) {
+      List<Integer> batch = new ArrayList<>();
+      for (int j = i; j < Math.min(all.size(), i + per); j++) batch.add(j);
+      batches.add(batch);
+    }
+    String host = conn.target().host();
+    String ip = conn.address().getHostAddress();
+    Answer breakage = null;
+    while (!batches.isEmpty()) {
+      List<Integer> batch = batches.poll();
+      if (conn.broken()) {
+        Answer why =
+            breakage != null
+                ? breakage
+                : local.ioFailure(
+                    clock.instant(),
+                    Phase.MAIL,
+                    conn.where(),
+                    new java.io.EOFException("connection lost"),
+                    "before these recipients were tried");
+        Attempt a = attempt(why, host, ip, conn.tls(), domain);
+        for (int i : batch) results[i] = new RecipientResult(all.get(i), why.outcome(), a);
+        continue;
+      }
+      if (conn.needsReset() && !conn.reset()) {
+        batches.addFirst(batch);
+        continue;
+      }
+      List<Recipient> rcpts = batch.stream().map(all::get).toList();
+      List<MailTransaction.Item> items = MailTransaction.run(conn, job, rcpts);
+      boolean someAccepted =
+          items.stream()
+              .anyMatch(
+                  it ->
+                      it.answer().phase() == Phase.DATA
+                          || it.answer().phase() == Phase.END_OF_DATA);
+      List<Integer> again = new ArrayList<>();
+      for (int k = 0; k < items.size(); k++) {
+        MailTransaction.Item it = items.get(k);
+        int index = batch.get(k);
+        if (someAccepted && tooManyRecipients(it.answer()) && !conn.broken()) {
+          again.add(index);
+          continue;
+        }
+        if (conn.broken() && it.answer().closing() && breakage == null) breakage = it.answer();
+        results[index] =
+            new RecipientResult(
+                it.recipient(), it.outcome(), attempt(it.answer(), host, ip, conn.tls(), domain));
+      }
+      if (!again.isEmpty()) batches.addFirst(again);
+    }
+    return Arrays.asList(results);
+  }
+
+  private static boolean tooManyRecipients(Answer a) {
+    if (a.phase() != Phase.RCPT || a.code() != 452) return false;
+    var e = a.reply().enhanced();
+    if (e != null && e.subject() == 5 && e.detail() == 3) return true;
+    return a.reply().text().toLowerCase(Locale.ROOT).contains("too many recipients");
+  }
+
+  private Attempt attempt(Answer a, String mxHost, String mxIp, String tls, String domain) {
+    ReplyStatus status =
+        a.forcedReason() != null
+            ? engine.forReason(a.forcedReason(), a.reply())
+            : engine.classify(a.reply(), new ReplyContext(a.phase(), mxHost, domain));
+    return new Attempt(a.at(), mxHost, mxIp, tls, a.phase(), a.reply(), status, a.remote());
+  }
+
+  /** Closes idle pooled connections (with QUIT). Deliveries in progress finish on their own. */
+  @Override
+  public void close() {
+    pool.close();
+  }
+}
