@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       QueueCommand.class,
       CredentialsCommand.class,
+      SinkCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
