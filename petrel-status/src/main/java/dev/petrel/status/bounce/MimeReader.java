@@ -3,83 +3,67 @@ package dev.petrel.status.bounce;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.Charset;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.Arrays;
 import java.util.Locale;
-import org.apache.james.mime4j.MimeException;
+import org.apache.james.mime4j.codec.Base64InputStream;
 import org.apache.james.mime4j.codec.DecodeMonitor;
-import org.apache.james.mime4j.codec.DecoderUtil;
-import org.apache.james.mime4j.parser.ContentHandler;
-import org.apache.james.mime4j.parser.MimeStreamParser;
-import org.apache.james.mime4j.stream.BodyDescriptor;
-import org.apache.james.mime4j.stream.Field;
-import org.apache.james.mime4j.stream.MimeConfig;
-import org.apache.james.mime4j.util.ByteSequence;
+import org.apache.james.mime4j.codec.QuotedPrintableInputStream;
 
 /**
- * Turns the bytes of a mail into a {@link MailPart} tree with mime4j, tolerating what bounce
- * generators get wrong: bare CR or LF line ends, 8-bit text without a charset, unknown charset
- * names, ISO-2022-JP text labelled us-ascii, and broken multipart structure (whatever mime4j cannot
- * place ends up as text of the nearest part).
+ * Turns the bytes of a mail into a {@link MailPart} tree, tolerating what bounce generators get
+ * wrong: bare CR or LF line ends, 8-bit text without a charset, unknown charset names, ISO-2022-JP
+ * text labelled us-ascii, and broken multipart structure (text outside any part is kept as the
+ * preamble or epilogue of its multipart).
+ *
+ * <p>It splits the byte array in place, without streams or copies: a multipart's parts are the
+ * ranges between its boundary lines, an enclosed message (message/rfc822) is its part's body. The
+ * splitting follows mime4j's lenient parser, which it replaced for speed (mime4j copied every body
+ * through buffers and threw an exception per malformed header line), so that bounces read as
+ * before: a boundary line is "--" and the boundary at the start of a line, followed by white space,
+ * "--" or the end; "--" anywhere after it on that line makes it the closing one; a part runs to the
+ * next boundary line or to the end of its enclosing part. The line end before a boundary line
+ * belongs to the boundary. Transfer encodings are decoded by mime4j's decoders.
+ *
+ * <p>Bounded work on any input: inputs are cut at {@link #MAX_INPUT}, texts at 1 MB, parts after
+ * the 500th are not kept, and below {@link #MAX_DEPTH} levels a multipart or an enclosed message is
+ * read as plain text (each level scans its range once, so nesting costs at most that many passes).
  */
 final class MimeReader {
 
   /** Inputs are cut here; a bounce notice that matters is never this long. */
   static final int MAX_INPUT = 8 << 20;
 
+  /** Nesting deeper than this (multiparts in multiparts, messages in messages) is read as text. */
+  static final int MAX_DEPTH = 20;
+
   /** The most text kept from one part. */
   private static final int MAX_PART_TEXT = 1 << 20;
 
   private static final int MAX_PARTS = 500;
 
-  private static final Charset ISO_2022_JP = charset("ISO-2022-JP");
-  private static final Charset WINDOWS_1252 = charset("windows-1252");
+  /** Entities read so far; parts after {@link #MAX_PARTS} are left out of the tree. */
+  private int parts;
 
   private MimeReader() {}
 
   /** Parses a mail; never throws. */
   static MailPart read(byte[] raw) {
-    byte[] bytes = normaliseLineEnds(raw);
-    MimeConfig config =
-        new MimeConfig.Builder()
-            .setStrictParsing(false)
-            .setMaxLineLen(-1)
-            .setMaxHeaderCount(-1)
-            .setMaxHeaderLen(-1)
-            .setMaxContentLen(-1)
-            .setMalformedHeaderStartsBody(false)
-            .build();
-    MimeStreamParser parser = new MimeStreamParser(config, DecodeMonitor.SILENT, null);
-    parser.setContentDecoding(true);
-    parser.setRecurse();
-    Builder builder = new Builder();
-    parser.setContentHandler(builder);
+    MailPart root = new MailPart(null);
     try {
-      parser.parse(new ByteArrayInputStream(bytes));
-    } catch (MimeException | IOException | RuntimeException e) {
+      byte[] bytes = normaliseLineEnds(raw);
+      new MimeReader().entity(bytes, 0, bytes.length, root, 0, null);
+    } catch (RuntimeException | StackOverflowError e) {
       // Keep what was built so far; a part that was cut short still carries useful text.
     }
-    if (builder.root == null) {
-      MailPart p = new MailPart(null);
-      p.text = decode(bytes, null);
-      return p;
-    }
-    return builder.root;
+    return root;
   }
 
   /**
-   * Makes every line end a single LF (mime4j reads LF and CRLF, not a bare CR), drops an mbox "From
-   * " envelope line at the top, and cuts inputs longer than {@link #MAX_INPUT}.
+   * Makes every line end a single LF, drops an mbox "From " envelope line at the top, and cuts
+   * inputs longer than {@link #MAX_INPUT}. Returns {@code raw} itself when there is nothing to do.
    */
   static byte[] normaliseLineEnds(byte[] raw) {
     int n = Math.min(raw.length, MAX_INPUT);
-    byte[] out = new byte[n];
-    int o = 0;
     int start = 0;
     if (n > 5
         && raw[0] == 'F'
@@ -91,7 +75,13 @@ final class MimeReader {
       if (start < n && raw[start] == '\r') start++;
       if (start < n && raw[start] == '\n') start++;
     }
-    for (int i = start; i < n; i++) {
+    int firstCr = start;
+    while (firstCr < n && raw[firstCr] != '\r') firstCr++;
+    if (start == 0 && firstCr == n) return n == raw.length ? raw : Arrays.copyOf(raw, n);
+    byte[] out = new byte[n - start];
+    int o = firstCr - start;
+    System.arraycopy(raw, start, out, 0, o);
+    for (int i = firstCr; i < n; i++) {
       byte b = raw[i];
       if (b == '\r') {
         out[o++] = '\n';
@@ -100,227 +90,196 @@ final class MimeReader {
         out[o++] = b;
       }
     }
-    return java.util.Arrays.copyOf(out, o);
+    return o == out.length ? out : Arrays.copyOf(out, o);
   }
 
   /**
-   * Decodes text bytes: the declared charset when it is known and fits, else UTF-8 when the bytes
-   * are valid UTF-8, ISO-2022-JP when they carry its escape sequences, else windows-1252.
+   * Reads the entity (a message or a body part) in {@code b[start, end)} into {@code part}.
+   *
+   * @param parentType the media type the enclosing entity's Content-Type gave, or null; the parts
+   *     of a multipart/digest are messages by default
    */
-  static String decode(byte[] bytes, String declared) {
-    if (containsIso2022Escape(bytes)) {
-      if (declared == null || !declared.toLowerCase(Locale.ROOT).startsWith("utf")) {
-        return new String(bytes, ISO_2022_JP);
+  private void entity(byte[] b, int start, int end, MailPart part, int depth, String parentType) {
+    parts++;
+    MimeHeader h = MimeHeader.read(b, start, end, part);
+    String ct = part.header("Content-Type");
+    if (ct != null) {
+      int semi = ct.indexOf(';');
+      String t = (semi >= 0 ? ct.substring(0, semi) : ct).trim().toLowerCase(Locale.ROOT);
+      if (t.indexOf('/') > 0) part.mimeType = t;
+    } else if (part.parent != null && "multipart/digest".equals(part.parent.mimeType)) {
+      part.mimeType = "message/rfc822";
+    }
+    String type = h.mimeType;
+    if (type == null) {
+      type = "multipart/digest".equalsIgnoreCase(parentType) ? "message/rfc822" : "text/plain";
+    }
+    boolean multipart = type.startsWith("multipart/");
+    boolean message = type.equals("message/rfc822");
+    if ((multipart || message) && depth >= MAX_DEPTH) {
+      leaf(b, h.bodyStart, end, part, "text/plain", h.transferEncoding);
+    } else if (multipart) {
+      part.mimeType = type;
+      multipart(b, h.bodyStart, end, part, h, depth);
+    } else if (message) {
+      if (parts >= MAX_PARTS) return;
+      MailPart enclosed = new MailPart(part);
+      enclosed.enclosedMessage = true;
+      part.children.add(enclosed);
+      int len = end - h.bodyStart;
+      byte[] content = transferDecode(b, h.bodyStart, len, h.transferEncoding, Integer.MAX_VALUE);
+      if (content == null) entity(b, h.bodyStart, end, enclosed, depth + 1, h.mimeType);
+      else entity(content, 0, content.length, enclosed, depth + 1, h.mimeType);
+    } else {
+      leaf(b, h.bodyStart, end, part, type, h.transferEncoding);
+    }
+  }
+
+  private void multipart(byte[] b, int body, int end, MailPart part, MimeHeader h, int depth) {
+    byte[] delimiter = delimiter(h.boundary);
+    int at = findBoundary(b, body, end, delimiter);
+    if (at < 0) {
+      // no boundary at all: the whole body is preamble
+      part.preamble = text(b, body, end);
+      return;
+    }
+    part.preamble = text(b, body, beforeBoundary(b, body, at));
+    while (true) {
+      int next = at + delimiter.length;
+      boolean last = false;
+      boolean lookForClose = true;
+      // the rest of the boundary line is skipped; "--" anywhere on it closes the multipart
+      while (end - next > 1) {
+        byte c1 = b[next];
+        byte c2 = b[next + 1];
+        if (lookForClose && c1 == '-' && c2 == '-') {
+          last = true;
+          lookForClose = false;
+          next += 2;
+          continue;
+        }
+        if (c1 == '\r' && c2 == '\n') {
+          next += 2;
+          break;
+        }
+        next++;
+        if (c1 == '\n') break;
       }
-    }
-    Charset cs = declared == null ? null : charset(declared);
-    boolean ascii = isAscii(bytes);
-    if (ascii) return new String(bytes, StandardCharsets.US_ASCII);
-    if (cs != null && cs != StandardCharsets.US_ASCII) {
-      String s = strict(bytes, cs);
-      if (s != null) return s;
-    }
-    String utf8 = strict(bytes, StandardCharsets.UTF_8);
-    if (utf8 != null) return utf8;
-    if (cs != null && cs != StandardCharsets.US_ASCII) return new String(bytes, cs);
-    return new String(bytes, WINDOWS_1252);
-  }
-
-  private static String strict(byte[] bytes, Charset cs) {
-    try {
-      return cs.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
-    } catch (CharacterCodingException e) {
-      return null;
+      if (last) {
+        part.epilogue = text(b, next, end);
+        return;
+      }
+      if (next >= end) return;
+      at = findBoundary(b, next, end, delimiter);
+      int partEnd = at < 0 ? end : beforeBoundary(b, next, at);
+      if (parts < MAX_PARTS) {
+        MailPart child = new MailPart(part);
+        part.children.add(child);
+        entity(b, next, partEnd, child, depth + 1, h.mimeType);
+      }
+      if (at < 0) return;
     }
   }
 
-  private static boolean isAscii(byte[] bytes) {
-    for (byte b : bytes) {
-      if (b < 0) return false;
+  /** "--" and the boundary, one byte per char. */
+  private static byte[] delimiter(String boundary) {
+    byte[] d = new byte[boundary.length() + 2];
+    d[0] = '-';
+    d[1] = '-';
+    for (int i = 0; i < boundary.length(); i++) d[i + 2] = (byte) boundary.charAt(i);
+    return d;
+  }
+
+  /**
+   * The first boundary line in {@code b[from, end)}: the delimiter at {@code from} or right after a
+   * LF, followed by white space, "--" or the end. Returns its index, or -1.
+   */
+  static int findBoundary(byte[] b, int from, int end, byte[] delimiter) {
+    int last = end - delimiter.length;
+    int i = from;
+    while (i <= last) {
+      if (startsWith(b, i, delimiter)) {
+        int after = i + delimiter.length;
+        if (after == end) return i;
+        byte c = b[after];
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') return i;
+        if (c == '-' && after + 1 < end && b[after + 1] == '-') return i;
+      }
+      while (i < last && b[i] != '\n') i++;
+      i++;
+    }
+    return -1;
+  }
+
+  private static boolean startsWith(byte[] b, int at, byte[] prefix) {
+    for (int k = 0; k < prefix.length; k++) {
+      if (b[at + k] != prefix[k]) return false;
     }
     return true;
   }
 
-  private static boolean containsIso2022Escape(byte[] b) {
-    for (int i = 0; i + 2 < b.length; i++) {
-      if (b[i] == 0x1b && b[i + 1] == '$' && (b[i + 2] == 'B' || b[i + 2] == '@')) return true;
-    }
-    return false;
+  /** Where the content before a boundary line at {@code at} ends: its LF (or CRLF) excluded. */
+  private static int beforeBoundary(byte[] b, int from, int at) {
+    int len = at - from;
+    int e = at;
+    if (len > 0 && b[e - 1] == '\n') e--;
+    if (len > 1 && b[e - 1] == '\r') e--;
+    return e;
   }
 
-  static Charset charset(String name) {
-    if (name == null) return null;
-    String n = name.trim().replace("\"", "");
-    if (n.isEmpty()) return null;
-    try {
-      return Charset.forName(n);
-    } catch (RuntimeException e) {
-      String l = n.toLowerCase(Locale.ROOT);
-      if (l.contains("utf") || l.contains("uft")) return StandardCharsets.UTF_8;
-      if (l.contains("2022")) return charset("ISO-2022-JP");
-      if (l.contains("sjis") || l.contains("shift")) return charset("Shift_JIS");
-      if (l.contains("8859") || l.contains("latin")) return StandardCharsets.ISO_8859_1;
+  /** A preamble or epilogue: raw bytes as text, or null when empty. */
+  private static String text(byte[] b, int from, int to) {
+    if (to <= from) return null;
+    return TextDecoder.decode(b, from, Math.min(to - from, MAX_PART_TEXT), null);
+  }
+
+  private static void leaf(
+      byte[] b, int body, int end, MailPart part, String type, String transferEncoding) {
+    part.mimeType = type;
+    String cs = part.contentTypeParam("charset");
+    part.charset = cs;
+    if (type.startsWith("image/")
+        || type.startsWith("audio/")
+        || type.startsWith("video/")
+        || (type.startsWith("application/") && !type.contains("json") && !type.contains("octet"))) {
+      return;
+    }
+    int len = end - body;
+    byte[] decoded = transferDecode(b, body, len, transferEncoding, MAX_PART_TEXT);
+    if (decoded == null) {
+      part.text = TextDecoder.decode(b, body, Math.min(len, MAX_PART_TEXT), cs);
+    } else {
+      part.text = TextDecoder.decode(decoded, 0, Math.min(decoded.length, MAX_PART_TEXT), cs);
+    }
+  }
+
+  /**
+   * The body decoded from base64 or quoted-printable (at most {@code cap} bytes of it), or null
+   * when the transfer encoding leaves the bytes as they are.
+   */
+  private static byte[] transferDecode(byte[] b, int off, int len, String encoding, int cap) {
+    InputStream in;
+    if ("base64".equals(encoding)) {
+      in = new Base64InputStream(new ByteArrayInputStream(b, off, len), DecodeMonitor.SILENT);
+    } else if ("quoted-printable".equals(encoding)) {
+      in =
+          new QuotedPrintableInputStream(
+              new ByteArrayInputStream(b, off, len), DecodeMonitor.SILENT);
+    } else {
       return null;
     }
-  }
-
-  /** Decodes a raw header field: bytes as UTF-8 (else windows-1252), unfolded, encoded words. */
-  static MailPart.Header header(Field field) {
-    String name = field.getName();
-    String value;
-    ByteSequence raw = field.getRaw();
-    if (raw != null) {
-      String whole = decode(raw.toByteArray(), null);
-      int colon = whole.indexOf(':');
-      value = colon >= 0 ? whole.substring(colon + 1) : whole;
-    } else {
-      value = field.getBody();
-    }
-    value = unfold(value);
-    if (value.contains("=?")) {
-      try {
-        value = DecoderUtil.decodeEncodedWords(value, DecodeMonitor.SILENT);
-      } catch (RuntimeException e) {
-        // keep the undecoded value
+    byte[] out = new byte[Math.min(cap, len + 16)];
+    int n = 0;
+    try (in) {
+      while (n < cap) {
+        if (n == out.length) out = Arrays.copyOf(out, (int) Math.min(cap, 2L * out.length));
+        int r = in.read(out, n, out.length - n);
+        if (r < 0) break;
+        n += r;
       }
+    } catch (IOException | RuntimeException e) {
+      // keep what was decoded
     }
-    return new MailPart.Header(name.trim(), value.trim());
-  }
-
-  static String unfold(String v) {
-    StringBuilder sb = new StringBuilder(v.length());
-    for (int i = 0; i < v.length(); i++) {
-      char c = v.charAt(i);
-      if (c == '\r' || c == '\n') {
-        while (i + 1 < v.length() && (v.charAt(i + 1) == '\r' || v.charAt(i + 1) == '\n')) i++;
-        sb.append(' ');
-        while (i + 1 < v.length() && (v.charAt(i + 1) == ' ' || v.charAt(i + 1) == '\t')) i++;
-      } else {
-        sb.append(c);
-      }
-    }
-    return sb.toString();
-  }
-
-  static byte[] readCapped(InputStream in, int cap) throws IOException {
-    byte[] b = in.readNBytes(cap);
-    // drain the rest so the parser can move on
-    in.transferTo(java.io.OutputStream.nullOutputStream());
-    return b;
-  }
-
-  /** Builds the part tree from mime4j's events. */
-  private static final class Builder implements ContentHandler {
-    MailPart root;
-    final Deque<MailPart> stack = new ArrayDeque<>();
-    int parts;
-
-    private MailPart push(boolean enclosed) {
-      MailPart top = stack.peek();
-      MailPart p = new MailPart(top);
-      p.enclosedMessage = enclosed;
-      if (top == null) {
-        if (root == null) root = p;
-      } else if (parts < MAX_PARTS) {
-        top.children.add(p);
-      }
-      parts++;
-      stack.push(p);
-      return p;
-    }
-
-    @Override
-    public void startMessage() {
-      push(!stack.isEmpty());
-    }
-
-    @Override
-    public void endMessage() {
-      if (!stack.isEmpty()) stack.pop();
-    }
-
-    @Override
-    public void startBodyPart() {
-      push(false);
-    }
-
-    @Override
-    public void endBodyPart() {
-      if (!stack.isEmpty()) stack.pop();
-    }
-
-    @Override
-    public void startHeader() {}
-
-    @Override
-    public void field(Field rawField) {
-      MailPart top = stack.peek();
-      if (top != null && top.headers.size() < 1000) top.headers.add(header(rawField));
-    }
-
-    @Override
-    public void endHeader() {
-      MailPart top = stack.peek();
-      if (top == null) return;
-      String ct = top.header("Content-Type");
-      if (ct != null) {
-        int semi = ct.indexOf(';');
-        String t = (semi >= 0 ? ct.substring(0, semi) : ct).trim().toLowerCase(Locale.ROOT);
-        if (t.indexOf('/') > 0) top.mimeType = t;
-      } else if (top.parent != null && "multipart/digest".equals(top.parent.mimeType)) {
-        top.mimeType = "message/rfc822";
-      }
-    }
-
-    @Override
-    public void preamble(InputStream is) throws IOException {
-      MailPart top = stack.peek();
-      byte[] b = readCapped(is, MAX_PART_TEXT);
-      if (top != null && b.length > 0) top.preamble = decode(b, null);
-    }
-
-    @Override
-    public void epilogue(InputStream is) throws IOException {
-      MailPart top = stack.peek();
-      byte[] b = readCapped(is, MAX_PART_TEXT);
-      if (top != null && b.length > 0) top.epilogue = decode(b, null);
-    }
-
-    @Override
-    public void startMultipart(BodyDescriptor bd) {
-      MailPart top = stack.peek();
-      if (top != null) top.mimeType = bd.getMimeType().toLowerCase(Locale.ROOT);
-    }
-
-    @Override
-    public void endMultipart() {}
-
-    @Override
-    public void body(BodyDescriptor bd, InputStream is) throws IOException {
-      MailPart top = stack.peek();
-      byte[] b = readCapped(is, MAX_PART_TEXT);
-      if (top == null) return;
-      top.mimeType =
-          bd.getMimeType() == null ? "text/plain" : bd.getMimeType().toLowerCase(Locale.ROOT);
-      String cs = top.contentTypeParam("charset");
-      top.charset = cs;
-      String t = top.mimeType;
-      if (t.startsWith("image/")
-          || t.startsWith("audio/")
-          || t.startsWith("video/")
-          || (t.startsWith("application/") && !t.contains("json") && !t.contains("octet"))) {
-        return;
-      }
-      top.text = decode(b, cs);
-    }
-
-    @Override
-    public void raw(InputStream is) throws IOException {
-      readCapped(is, 0);
-    }
+    return n == out.length ? out : Arrays.copyOf(out, n);
   }
 }
