@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
  */
 class SisimaiCorpusTest {
 
-  /** The agreement reached by the current rules (percent); the goal is 95. */
-  private static final String FLOOR = "91.7";
+  /** The agreement reached by the current rules (percent): 633 of 666 rows, the goal of 95. */
+  private static final String FLOOR = "95.0";
 
   /**
    * maildir/not/rb-issue-368-bug.eml is a real bounce ("reject reason: Mailbox full", "target mail
