@@ -2,6 +2,7 @@ package dev.petrel.status.bounce;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.petrel.status.Action;
 import dev.petrel.status.Bounce;
 import dev.petrel.status.Phase;
 import dev.petrel.status.Reason;
@@ -225,6 +226,57 @@ class BounceReasonTest {
     var s = ENGINE.classify("450 Please come back later, sorry");
     assertThat(s.reason()).isEqualTo(Reason.ONHOLD);
     assertThat(s.bounce()).isEqualTo(Bounce.SOFT);
+  }
+
+  @Test
+  void aTemporarilyLockedAccountIsSuspendButSoft() {
+    var s =
+        ENGINE.classify(
+            "550 5.7.1 <bob@receiver.test>: Recipient address rejected: User bob@receiver.test"
+                + " temporary locked. Please try again later!");
+    assertThat(s.reason()).isEqualTo(Reason.SUSPEND);
+    assertThat(s.bounce()).isEqualTo(Bounce.SOFT);
+    assertThat(s.action()).isEqualTo(Action.RETRY);
+  }
+
+  @Test
+  void aDisabledMailboxStatusOutranksAGenericUserUnknown() {
+    BouncedRecipient b =
+        dsn(
+            "The message could not be delivered.",
+            "Action: failed\nStatus: 5.2.1 (mailbox disabled, not accepting messages)\n"
+                + "Diagnostic-Code: smtp;550 5.2.1 <bob@receiver.test>... User Unknown");
+    assertThat(b.classification().reason()).isEqualTo(Reason.SUSPEND);
+    assertThat(b.classification().bounce()).isEqualTo(Bounce.HARD);
+  }
+
+  @Test
+  void docomosUnknownUserAfterTheMessageRefusesTheSender() {
+    BouncedRecipient b =
+        dsn(
+            "<bob@docomo.ne.jp>: host mfsmax.docomo.ne.jp[192.0.2.7] said: 550 Unknown user"
+                + " bob@docomo.ne.jp (in reply to end of DATA command)",
+            "Action: failed\nStatus: 5.0.0\nRemote-MTA: dns; mfsmax.docomo.ne.jp\n"
+                + "Diagnostic-Code: smtp; 550 Unknown user bob@docomo.ne.jp");
+    assertThat(b.classification().reason()).isEqualTo(Reason.REJECTED);
+    assertThat(b.classification().bounce()).isEqualTo(Bounce.SOFT);
+    assertThat(b.classification().action()).isEqualTo(Action.CONTACT_RECIPIENT);
+  }
+
+  @Test
+  void sendmailsRemoteProtocolErrorReadsTheRemoteReplyAboveIt() {
+    BouncedRecipient b =
+        notice(
+            "Returned mail: Remote protocol error",
+            """
+               ----- Transcript of session follows -----
+            While talking to mx.receiver.test:
+            >>> MAIL From:<alice@sender.test>
+            <<< 550 Insecure Mail Relay
+            554 <bob@receiver.test>... Remote protocol error
+            421 other.test (smtp)... Deferred: Connection timed out during user open with other.test
+            """);
+    assertThat(b.classification().reason()).isEqualTo(Reason.NORELAYING);
   }
 
   private static Reason reason(String reply, Phase phase) {
