@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       BounceCommand.class,
       ServeCommand.class,
       QueueCommand.class,
+      SuppressionsCommand.class,
       CredentialsCommand.class,
       SinkCommand.class,
       CommandLine.HelpCommand.class

@@ -2,7 +2,9 @@ package dev.petrel.app;
 
 import dev.petrel.app.ConfigLoader.ConfigException;
 import dev.petrel.model.QueueId;
+import dev.petrel.model.RecipientState;
 import dev.petrel.queue.MessageStore;
+import dev.petrel.queue.Selection;
 import dev.petrel.queue.SqliteMessageStore;
 import dev.petrel.queue.SqliteStoreOptions;
 import dev.petrel.queue.StorageException;
@@ -10,6 +12,7 @@ import dev.petrel.queue.StoredMessage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
@@ -28,13 +31,18 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "queue",
     mixinStandardHelpOptions = true,
-    description = "List, show, hold, release and delete queued messages.",
+    description =
+        "List, show, hold, release, delete, retry and cancel queued messages; pause delivery.",
     subcommands = {
       QueueCommand.ListMessages.class,
       QueueCommand.Show.class,
       QueueCommand.Hold.class,
       QueueCommand.Release.class,
-      QueueCommand.Delete.class
+      QueueCommand.Delete.class,
+      QueueCommand.Retry.class,
+      QueueCommand.Cancel.class,
+      QueueCommand.Pause.class,
+      QueueCommand.Resume.class
     })
 final class QueueCommand implements Runnable {
 
@@ -43,7 +51,8 @@ final class QueueCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "name a subcommand: list, show, hold, release, delete");
+        spec.commandLine(),
+        "name a subcommand: list, show, hold, release, delete, retry, cancel, pause, resume");
   }
 
   /** Opens the store of an existing data folder, runs the action, and maps failures to statuses. */
@@ -161,8 +170,9 @@ final class QueueCommand implements Runnable {
           in.transferTo(System.out);
         }
         System.out.flush();
-      } else if (json) out.println(QueueFormat.json(QueueFormat.detail(m.get())));
-      else out.print(QueueFormat.detailText(m.get()));
+      } else if (json)
+        out.println(QueueFormat.json(QueueFormat.detail(m.get(), store.deliveries(qid))));
+      else out.print(QueueFormat.detailText(m.get(), store.deliveries(qid)));
       return 0;
     }
   }
@@ -240,6 +250,140 @@ final class QueueCommand implements Runnable {
     @Override
     String done() {
       return "deleted";
+    }
+  }
+
+  /** Retry and cancel: ids, or every message, narrowed by destination and state. */
+  abstract static class Bulk extends StoreAction {
+    @Parameters(arity = "0..*", paramLabel = "ID")
+    List<String> ids = List.of();
+
+    @Option(names = "--all", description = "Every message (narrow with --domain, --state).")
+    boolean all;
+
+    @Option(names = "--domain", paramLabel = "D", description = "Only recipients at domain D.")
+    String domain;
+
+    @Option(
+        names = "--state",
+        paramLabel = "S",
+        description = "Only recipients in state S (queued or deferred).")
+    String state;
+
+    abstract int apply(MessageStore store, Selection selection) throws StorageException;
+
+    abstract String done();
+
+    @Override
+    int run(MessageStore store, PrintWriter out, PrintWriter err) throws StorageException {
+      if (ids.isEmpty() && !all && domain == null && state == null) {
+        err.println(name() + ": name message ids, or --all, --domain D or --state S");
+        return Main.EXIT_USAGE;
+      }
+      if (!ids.isEmpty() && all) {
+        err.println(name() + ": give ids or --all, not both");
+        return Main.EXIT_USAGE;
+      }
+      RecipientState s = null;
+      if (state != null) {
+        try {
+          s = RecipientState.of(state);
+        } catch (IllegalArgumentException e) {
+          err.println(name() + ": unknown state '" + state + "'");
+          return Main.EXIT_USAGE;
+        }
+        if (s.isFinal()) {
+          err.println(name() + ": recipients in state " + s.id() + " are done; nothing to do");
+          return Main.EXIT_USAGE;
+        }
+      }
+      int status = 0;
+      List<QueueId> known = new java.util.ArrayList<>();
+      for (String text : ids) {
+        QueueId id = parse(text, err);
+        if (id == null) status = 1;
+        else if (store.find(id).isEmpty()) {
+          err.println(name() + ": no message with id " + id);
+          status = 1;
+        } else known.add(id);
+      }
+      if (!ids.isEmpty() && known.isEmpty()) return status;
+      Selection selection = new Selection(known, domain, s);
+      int n = apply(store, selection);
+      out.println(done() + " " + n + (n == 1 ? " recipient" : " recipients"));
+      return status;
+    }
+  }
+
+  @Command(
+      name = "retry",
+      mixinStandardHelpOptions = true,
+      description = "Make waiting recipients due now (delivery tries them at once).")
+  static final class Retry extends Bulk {
+    @Override
+    int apply(MessageStore store, Selection selection) throws StorageException {
+      return store.retryNow(selection, Instant.now());
+    }
+
+    @Override
+    String done() {
+      return "retrying";
+    }
+  }
+
+  @Command(
+      name = "cancel",
+      mixinStandardHelpOptions = true,
+      description = "Cancel delivery to waiting recipients (their state becomes cancelled).")
+  static final class Cancel extends Bulk {
+    @Override
+    int apply(MessageStore store, Selection selection) throws StorageException {
+      return store.cancel(selection, Instant.now());
+    }
+
+    @Override
+    String done() {
+      return "cancelled";
+    }
+  }
+
+  @Command(
+      name = "pause",
+      mixinStandardHelpOptions = true,
+      description = "Pause delivery (all, or one destination); mail is still accepted.")
+  static final class Pause extends StoreAction {
+    @Option(names = "--domain", paramLabel = "D", description = "Pause only domain D.")
+    String domain;
+
+    @Override
+    int run(MessageStore store, PrintWriter out, PrintWriter err) throws StorageException {
+      if (domain != null && domain.isBlank()) {
+        err.println(name() + ": --domain needs a domain");
+        return Main.EXIT_USAGE;
+      }
+      store.pause(domain, Instant.now());
+      out.println("paused " + (domain == null ? "all delivery" : domain.strip().toLowerCase()));
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "resume",
+      mixinStandardHelpOptions = true,
+      description = "Resume delivery: one destination, or (without --domain) every pause.")
+  static final class Resume extends StoreAction {
+    @Option(names = "--domain", paramLabel = "D", description = "Resume only domain D.")
+    String domain;
+
+    @Override
+    int run(MessageStore store, PrintWriter out, PrintWriter err) throws StorageException {
+      if (domain != null && domain.isBlank()) {
+        err.println(name() + ": --domain needs a domain");
+        return Main.EXIT_USAGE;
+      }
+      store.resume(domain);
+      out.println("resumed " + (domain == null ? "all delivery" : domain.strip().toLowerCase()));
+      return 0;
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.petrel.app;
 
+import dev.petrel.queue.AttemptRecord;
+import dev.petrel.queue.RecipientDelivery;
 import dev.petrel.queue.StoredMessage;
 import dev.petrel.queue.StoredMessage.StoredRecipient;
 import java.time.Instant;
@@ -39,6 +41,15 @@ final class QueueFormat {
 
   /** The fields {@code queue show --json} prints: the summary and everything else known. */
   static Map<String, Object> detail(StoredMessage m) {
+    return detail(m, List.of());
+  }
+
+  /**
+   * As {@link #detail(StoredMessage)}, each recipient with its delivery history (issue 4): {@code
+   * attempts} (objects with at, mx, ip, tls, phase, code, enhanced, text, bounce, reason, action),
+   * {@code next_attempt} (null once final) and {@code possible_duplicate}.
+   */
+  static Map<String, Object> detail(StoredMessage m, List<RecipientDelivery> deliveries) {
     Map<String, Object> o = new LinkedHashMap<>();
     o.put("id", m.id().value());
     o.put("from", m.sender() == null ? "" : m.sender().toString());
@@ -62,10 +73,47 @@ final class QueueFormat {
       ro.put("notify", r.dsnNotify());
       ro.put("orcpt", r.dsnOrcpt());
       ro.put("updated", instant(r.updated()));
+      RecipientDelivery d = rcpts.size() < deliveries.size() ? deliveries.get(rcpts.size()) : null;
+      ro.put("next_attempt", d == null || r.state().isFinal() ? null : instant(d.nextAttempt()));
+      ro.put("possible_duplicate", d != null && d.possibleDuplicate());
+      List<Map<String, Object>> attempts = new ArrayList<>();
+      if (d != null) for (AttemptRecord a : d.attempts()) attempts.add(attempt(a));
+      ro.put("attempts", attempts);
       rcpts.add(ro);
     }
     o.put("recipients", rcpts);
     return o;
+  }
+
+  private static Map<String, Object> attempt(AttemptRecord a) {
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("at", instant(a.at()));
+    o.put("mx", a.mx());
+    o.put("ip", a.ip());
+    o.put("tls", a.tls());
+    o.put("phase", a.phase());
+    o.put("code", a.code());
+    o.put("enhanced", a.enhanced());
+    o.put("text", a.text());
+    o.put("bounce", a.bounce());
+    o.put("reason", a.reason());
+    o.put("action", a.action());
+    return o;
+  }
+
+  /** One attempt as a line for people. */
+  static String attemptText(AttemptRecord a) {
+    StringBuilder sb = new StringBuilder(instant(a.at()));
+    if (a.mx() != null) sb.append("  ").append(a.mx());
+    if (a.ip() != null) sb.append(" [").append(a.ip()).append(']');
+    if (a.phase() != null) sb.append("  ").append(a.phase());
+    if (a.code() != null) sb.append("  ").append(a.code());
+    if (a.enhanced() != null) sb.append(' ').append(a.enhanced());
+    if (a.text() != null) sb.append(' ').append(a.text());
+    if (a.reason() != null) sb.append("  (").append(a.reason());
+    if (a.action() != null) sb.append(a.reason() != null ? ", " : "  (").append(a.action());
+    if (a.reason() != null || a.action() != null) sb.append(')');
+    return clean(sb.toString());
   }
 
   static String json(Map<String, Object> fields) {
@@ -99,6 +147,11 @@ final class QueueFormat {
 
   /** Everything about one message for {@code queue show}. */
   static String detailText(StoredMessage m) {
+    return detailText(m, List.of());
+  }
+
+  /** As {@link #detailText(StoredMessage)}, with each recipient's attempts and next attempt. */
+  static String detailText(StoredMessage m, List<RecipientDelivery> deliveries) {
     StringBuilder sb = new StringBuilder();
     row(sb, "id", m.id().value());
     row(sb, "from", sender(m));
@@ -127,11 +180,19 @@ final class QueueFormat {
                   sb.append("  ").append(clean(k)).append(": ").append(clean(v)).append('\n'));
     }
     sb.append("recipients:\n");
-    for (StoredRecipient r : m.recipients()) {
+    for (int i = 0; i < m.recipients().size(); i++) {
+      StoredRecipient r = m.recipients().get(i);
       sb.append("  ").append(r.address()).append("  ").append(r.state().id());
       if (r.dsnNotify() != null) sb.append("  NOTIFY=").append(r.dsnNotify());
       if (r.dsnOrcpt() != null) sb.append("  ORCPT=").append(r.dsnOrcpt());
       sb.append('\n');
+      RecipientDelivery d = i < deliveries.size() ? deliveries.get(i) : null;
+      if (d == null) continue;
+      for (AttemptRecord a : d.attempts()) sb.append("      ").append(attemptText(a)).append('\n');
+      if (!r.state().isFinal() && d.nextAttempt() != null && !d.attempts().isEmpty())
+        sb.append("      next attempt ").append(instant(d.nextAttempt())).append('\n');
+      if (d.possibleDuplicate())
+        sb.append("      possible duplicate: a reply was lost after the message was sent\n");
     }
     return sb.toString();
   }

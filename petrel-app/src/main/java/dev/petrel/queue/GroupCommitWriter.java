@@ -42,6 +42,11 @@ final class GroupCommitWriter implements AutoCloseable {
       this.connection = connection;
     }
 
+    /** The write connection, inside the group's transaction (for reads that must see it). */
+    Connection connection() {
+      return connection;
+    }
+
     PreparedStatement prepare(String sql) throws SQLException {
       PreparedStatement ps = statements.get(sql);
       if (ps == null) {

@@ -4,8 +4,11 @@ import dev.petrel.model.Envelope;
 import dev.petrel.model.QueueId;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The queue's durable store (SPEC §5): the only owner of message state. One interface, an embedded
@@ -45,6 +48,73 @@ public interface MessageStore extends AutoCloseable {
 
   /** Deletes a message and its body. False when the id is unknown. */
   boolean delete(QueueId id) throws StorageException;
+
+  // ---- delivery (issue 4): the scheduler's side of the queue ----
+
+  /**
+   * Claims recipients due at {@code now} (queued, or deferred with their next attempt reached),
+   * leasing them for {@code lease}: until then no other claim returns them; when a lease runs out
+   * without an attempt being recorded (a crashed node), they are due again. Held messages, paused
+   * destinations and recipients on their account's suppression list are skipped; the latter are
+   * moved to {@code suppressed} here, with an attempt saying so, and never reach the network.
+   *
+   * <p>Fresh mail is not starved by retries: see the implementation for the lane rule.
+   *
+   * @param limit at most this many recipients in all
+   * @return jobs grouped by message and recipient domain
+   */
+  List<DeliveryJob> claimDue(Instant now, int limit, Duration lease) throws StorageException;
+
+  /**
+   * Records one attempt of one claimed recipient and moves it to its next state, in one
+   * transaction, ending its lease. False, and nothing written, when the lease is no longer this
+   * job's (it ran out and someone else claimed the recipient) or the recipient is unknown. When an
+   * operator cancelled the recipient meanwhile, the attempt is still recorded and it stays
+   * cancelled unless the attempt delivered it.
+   */
+  boolean recordAttempt(
+      DeliveryJob job, int position, AttemptRecord attempt, RecipientUpdate update)
+      throws StorageException;
+
+  /**
+   * Gives claimed recipients back without an attempt (e.g. the destination's connection limit is
+   * reached), due again at {@code nextAttempt}. Recipients whose lease is no longer the job's are
+   * left alone.
+   */
+  void unclaim(DeliveryJob job, Instant nextAttempt) throws StorageException;
+
+  /** Each recipient's next attempt and attempts, in envelope order; empty for an unknown id. */
+  List<RecipientDelivery> deliveries(QueueId id) throws StorageException;
+
+  /**
+   * Makes the selected recipients that still wait (queued or deferred, not in flight) due at {@code
+   * now}. Returns how many.
+   */
+  int retryNow(Selection selection, Instant now) throws StorageException;
+
+  /** Moves the selected recipients that are not final to {@code cancelled}. Returns how many. */
+  int cancel(Selection selection, Instant now) throws StorageException;
+
+  /** Pauses delivery to one domain, or to all when {@code domain} is null. Acceptance goes on. */
+  void pause(String domain, Instant now) throws StorageException;
+
+  /** Resumes a paused domain, or lifts the pause of everything when {@code domain} is null. */
+  void resume(String domain) throws StorageException;
+
+  /** The paused domains; the empty string stands for "everything". */
+  Set<String> paused() throws StorageException;
+
+  /** Adds (or replaces) an entry of a suppression list. True when the address was not on it. */
+  boolean addSuppression(Suppression suppression) throws StorageException;
+
+  /** Removes an address from an account's list. False when it was not on it. */
+  boolean removeSuppression(String account, String address) throws StorageException;
+
+  /** One entry, if the address is on the account's list (case-insensitive). */
+  Optional<Suppression> findSuppression(String account, String address) throws StorageException;
+
+  /** An account's list, oldest first, at most {@code limit}. */
+  List<Suppression> suppressions(String account, int limit) throws StorageException;
 
   /** Closes the store cleanly (pending commits finish first). */
   @Override

@@ -12,11 +12,16 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -268,6 +273,115 @@ public final class SqliteMessageStore implements MessageStore {
     boolean deleted = writer.call(c -> MessageRows.delete(c, id), false, "deleting message " + id);
     if (deleted) files.deleteQuietly(id);
     return deleted;
+  }
+
+  @Override
+  public List<DeliveryJob> claimDue(Instant now, int limit, Duration lease)
+      throws StorageException {
+    Objects.requireNonNull(now, "now");
+    if (limit < 1) throw new IllegalArgumentException("limit must be at least 1");
+    if (lease == null || lease.isNegative() || lease.isZero())
+      throw new IllegalArgumentException("the lease must be positive");
+    String leaseId = UUID.randomUUID().toString();
+    return writer.call(
+        c -> DeliveryRows.claim(c, now.toEpochMilli(), limit, lease.toMillis(), leaseId),
+        false,
+        "claiming due recipients");
+  }
+
+  @Override
+  public boolean recordAttempt(
+      DeliveryJob job, int position, AttemptRecord attempt, RecipientUpdate update)
+      throws StorageException {
+    Objects.requireNonNull(job, "job");
+    Objects.requireNonNull(attempt, "attempt");
+    Objects.requireNonNull(update, "update");
+    return writer.call(
+        c -> DeliveryRows.record(c, job, position, attempt, update),
+        false,
+        "recording an attempt of message " + job.message().id());
+  }
+
+  @Override
+  public void unclaim(DeliveryJob job, Instant nextAttempt) throws StorageException {
+    Objects.requireNonNull(job, "job");
+    Objects.requireNonNull(nextAttempt, "nextAttempt");
+    writer.call(
+        c -> DeliveryRows.unclaim(c, job, nextAttempt.toEpochMilli()),
+        false,
+        "giving back message " + job.message().id());
+  }
+
+  @Override
+  public List<RecipientDelivery> deliveries(QueueId id) throws StorageException {
+    Objects.requireNonNull(id, "id");
+    return read(c -> DeliveryRows.deliveries(c, id), "reading the attempts of message " + id);
+  }
+
+  @Override
+  public int retryNow(Selection selection, Instant now) throws StorageException {
+    Objects.requireNonNull(selection, "selection");
+    return writer.call(
+        c -> DeliveryRows.retryNow(c, selection, now.toEpochMilli()), false, "retrying");
+  }
+
+  @Override
+  public int cancel(Selection selection, Instant now) throws StorageException {
+    Objects.requireNonNull(selection, "selection");
+    return writer.call(
+        c -> DeliveryRows.cancel(c, selection, now.toEpochMilli()), false, "cancelling");
+  }
+
+  @Override
+  public void pause(String domain, Instant now) throws StorageException {
+    writer.call(
+        c -> SuppressionRows.pause(c, domainKey(domain), now.toEpochMilli()), false, "pausing");
+  }
+
+  @Override
+  public void resume(String domain) throws StorageException {
+    writer.call(
+        c -> SuppressionRows.resume(c, domain == null ? null : domainKey(domain)),
+        false,
+        "resuming");
+  }
+
+  @Override
+  public Set<String> paused() throws StorageException {
+    return read(SuppressionRows::paused, "reading paused destinations");
+  }
+
+  private static String domainKey(String domain) {
+    if (domain == null) return "";
+    String d = domain.trim().toLowerCase(Locale.ROOT);
+    if (d.isEmpty()) throw new IllegalArgumentException("the domain is empty");
+    return d;
+  }
+
+  @Override
+  public boolean addSuppression(Suppression suppression) throws StorageException {
+    Objects.requireNonNull(suppression, "suppression");
+    return writer.call(
+        c -> SuppressionRows.add(c, suppression), false, "suppressing " + suppression.address());
+  }
+
+  @Override
+  public boolean removeSuppression(String account, String address) throws StorageException {
+    return writer.call(
+        c -> SuppressionRows.remove(c, account, address), false, "unsuppressing " + address);
+  }
+
+  @Override
+  public Optional<Suppression> findSuppression(String account, String address)
+      throws StorageException {
+    return Optional.ofNullable(
+        read(c -> SuppressionRows.find(c, account, address), "reading the suppression list"));
+  }
+
+  @Override
+  public List<Suppression> suppressions(String account, int limit) throws StorageException {
+    if (limit < 0) throw new IllegalArgumentException("limit must not be negative");
+    return read(c -> SuppressionRows.list(c, account, limit), "reading the suppression list");
   }
 
   /** Counters of the writer: how many transactions, messages and writes so far. */

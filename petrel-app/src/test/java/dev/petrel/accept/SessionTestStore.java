@@ -186,4 +186,81 @@ final class SessionTestStore implements MessageStore {
 
   @Override
   public void close() {}
+
+  // Delivery is not part of the listener's tests: the session only begins and commits messages.
+
+  private static UnsupportedOperationException notForSessions() {
+    return new UnsupportedOperationException("delivery is not simulated by the session test store");
+  }
+
+  @Override
+  public java.util.List<dev.petrel.queue.DeliveryJob> claimDue(
+      Instant now, int limit, java.time.Duration lease) {
+    throw notForSessions();
+  }
+
+  @Override
+  public boolean recordAttempt(
+      dev.petrel.queue.DeliveryJob job,
+      int position,
+      dev.petrel.queue.AttemptRecord attempt,
+      dev.petrel.queue.RecipientUpdate update) {
+    throw notForSessions();
+  }
+
+  @Override
+  public void unclaim(dev.petrel.queue.DeliveryJob job, Instant nextAttempt) {
+    throw notForSessions();
+  }
+
+  @Override
+  public java.util.List<dev.petrel.queue.RecipientDelivery> deliveries(QueueId id) {
+    throw notForSessions();
+  }
+
+  @Override
+  public int retryNow(dev.petrel.queue.Selection selection, Instant now) {
+    throw notForSessions();
+  }
+
+  @Override
+  public int cancel(dev.petrel.queue.Selection selection, Instant now) {
+    throw notForSessions();
+  }
+
+  @Override
+  public void pause(String domain, Instant now) {
+    throw notForSessions();
+  }
+
+  @Override
+  public void resume(String domain) {
+    throw notForSessions();
+  }
+
+  @Override
+  public java.util.Set<String> paused() {
+    throw notForSessions();
+  }
+
+  @Override
+  public boolean addSuppression(dev.petrel.queue.Suppression suppression) {
+    throw notForSessions();
+  }
+
+  @Override
+  public boolean removeSuppression(String account, String address) {
+    throw notForSessions();
+  }
+
+  @Override
+  public java.util.Optional<dev.petrel.queue.Suppression> findSuppression(
+      String account, String address) {
+    throw notForSessions();
+  }
+
+  @Override
+  public java.util.List<dev.petrel.queue.Suppression> suppressions(String account, int limit) {
+    throw notForSessions();
+  }
 }

@@ -239,8 +239,9 @@ class SqliteMessageStoreTest {
   void migrationsRunOnceAndCreateTheWholeSchema() throws Exception {
     for (int i = 0; i < 3; i++) open(dir).close();
     assertThat(countRows("flyway_schema_history WHERE success = 1 AND version IS NOT NULL"))
-        .isEqualTo(1);
-    for (String table : List.of("messages", "recipients", "bodies", "attempts", "events"))
+        .isEqualTo(2);
+    for (String table :
+        List.of("messages", "recipients", "bodies", "attempts", "events", "paused", "suppressions"))
       assertThat(countRows("sqlite_master WHERE type = 'table' AND name = '" + table + "'"))
           .as(table)
           .isEqualTo(1);

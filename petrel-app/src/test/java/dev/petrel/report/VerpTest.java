@@ -1,0 +1,61 @@
+package dev.petrel.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.petrel.model.EmailAddress;
+import dev.petrel.model.QueueId;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class VerpTest {
+
+  static final byte[] SECRET = "0123456789abcdef-secret".getBytes(StandardCharsets.US_ASCII);
+  final Verp verp = new Verp(SECRET, "Bounce.Example.COM");
+  final QueueId id = QueueId.generate(Instant.parse("2026-03-01T10:00:00Z"));
+
+  @Test
+  void aReturnPathReadsBackToItsMessageAndRecipient() {
+    EmailAddress rp = verp.returnPath(id, 7);
+    assertThat(rp.domain()).isEqualTo("bounce.example.com");
+    assertThat(rp.localPart()).startsWith("bounces+" + id.value().toLowerCase() + "-7-");
+    assertThat(EmailAddress.parse(rp.toString())).isEqualTo(rp);
+    assertThat(verp.read(rp)).contains(new Verp.Target(id, 7));
+    // servers that fold case do not break it
+    EmailAddress upper = new EmailAddress(rp.localPart().toUpperCase(), rp.domain().toUpperCase());
+    assertThat(verp.read(upper)).contains(new Verp.Target(id, 7));
+  }
+
+  @Test
+  void forgedOrBrokenTokensReadAsNothing() {
+    String local = verp.returnPath(id, 7).localPart();
+    String otherPos = local.replace("-7-", "-8-");
+    assertThat(verp.read(new EmailAddress(otherPos, "bounce.example.com"))).isEmpty();
+    char last = local.charAt(local.length() - 1);
+    String flipped = local.substring(0, local.length() - 1) + (last == 'a' ? 'b' : 'a');
+    assertThat(verp.read(new EmailAddress(flipped, "bounce.example.com"))).isEmpty();
+    assertThat(verp.read(new EmailAddress(local, "other.example"))).isEmpty();
+    Verp otherKey = new Verp("another-secret-of-16+".getBytes(), "bounce.example.com");
+    assertThat(otherKey.read(verp.returnPath(id, 7))).isEmpty();
+    for (String bad :
+        new String[] {
+          "bounces",
+          "bounces+",
+          "bounces+x",
+          "bounces+--",
+          "bounces+a-1-zz",
+          "postmaster",
+          "bounces+" + id.value() + "-x-00",
+          "bounces+short-1-" + "00".repeat(10)
+        }) assertThat(verp.read(new EmailAddress(bad, "bounce.example.com"))).as(bad).isEmpty();
+  }
+
+  @Test
+  void configurationIsChecked() {
+    assertThatThrownBy(() -> new Verp(new byte[8], "b.example"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Verp(SECRET, "a@b")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> verp.returnPath(id, -1)).isInstanceOf(IllegalArgumentException.class);
+  }
+}
