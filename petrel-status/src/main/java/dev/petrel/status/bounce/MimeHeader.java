@@ -61,10 +61,8 @@ final class MimeHeader {
 
   /** The index after the next LF at or after {@code pos}, or {@code end}. */
   static int lineEnd(byte[] b, int pos, int end) {
-    for (int i = pos; i < end; i++) {
-      if (b[i] == '\n') return i + 1;
-    }
-    return end;
+    int lf = Bytes.indexOf(b, pos, end, '\n');
+    return lf < 0 ? end : lf + 1;
   }
 
   /** A line with nothing but its line end (LF, CRLF). */
@@ -183,16 +181,13 @@ final class MimeHeader {
     int s = colon < to ? colon + 1 : from;
     byte[] src = b;
     int e = to;
-    for (int i = s; i < to; i++) {
-      if (b[i] == '\n' || b[i] == '\r') {
-        src = unfold(b, s, to);
-        s = 0;
-        e = src.length;
-        break;
-      }
+    if (Bytes.indexOf(b, s, to, '\n') >= 0 || Bytes.indexOf(b, s, to, '\r') >= 0) {
+      src = unfold(b, s, to);
+      s = 0;
+      e = src.length;
     }
-    for (int i = s; i + 1 < e; i++) {
-      if (src[i] == '=' && src[i + 1] == '?') {
+    for (int i = Bytes.indexOf(src, s, e, '='); i >= 0; i = Bytes.indexOf(src, i + 1, e, '=')) {
+      if (i + 1 < e && src[i + 1] == '?') {
         return decodeWords(new String(src, s, e - s, StandardCharsets.ISO_8859_1)).trim();
       }
     }

@@ -75,8 +75,8 @@ final class MimeReader {
       if (start < n && raw[start] == '\r') start++;
       if (start < n && raw[start] == '\n') start++;
     }
-    int firstCr = start;
-    while (firstCr < n && raw[firstCr] != '\r') firstCr++;
+    int firstCr = Bytes.indexOf(raw, start, n, '\r');
+    if (firstCr < 0) firstCr = n;
     if (start == 0 && firstCr == n) return n == raw.length ? raw : Arrays.copyOf(raw, n);
     byte[] out = new byte[n - start];
     int o = firstCr - start;
@@ -205,8 +205,9 @@ final class MimeReader {
         if (c == ' ' || c == '\t' || c == '\r' || c == '\n') return i;
         if (c == '-' && after + 1 < end && b[after + 1] == '-') return i;
       }
-      while (i < last && b[i] != '\n') i++;
-      i++;
+      int lf = Bytes.indexOf(b, i, last, '\n');
+      if (lf < 0) return -1;
+      i = lf + 1;
     }
     return -1;
   }

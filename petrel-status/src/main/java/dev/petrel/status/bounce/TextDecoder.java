@@ -46,14 +46,8 @@ final class TextDecoder {
    */
   static String decode(byte[] b, int off, int len, String declared) {
     int end = off + len;
-    boolean high = false;
-    boolean escape = false;
-    for (int i = off; i < end; i++) {
-      byte x = b[i];
-      if (x < 0) high = true;
-      else if (x == 0x1b) escape = true;
-    }
-    if (escape && containsIso2022Escape(b, off, end)) {
+    boolean high = Bytes.hasHighBit(b, off, end);
+    if (Bytes.hasEscape(b, off, end) && containsIso2022Escape(b, off, end)) {
       if (declared == null || !declared.toLowerCase(Locale.ROOT).startsWith("utf")) {
         return new String(b, off, len, ISO_2022_JP);
       }
@@ -71,11 +65,7 @@ final class TextDecoder {
 
   /** True when the bytes are all ASCII and free of ISO-2022 escapes: one byte is one char. */
   static boolean plainAscii(byte[] b, int off, int end) {
-    for (int i = off; i < end; i++) {
-      byte x = b[i];
-      if (x < 0 || x == 0x1b) return false;
-    }
-    return true;
+    return !Bytes.hasHighBit(b, off, end) && !Bytes.hasEscape(b, off, end);
   }
 
   private static boolean containsIso2022Escape(byte[] b, int off, int end) {
