@@ -94,8 +94,8 @@ final class SmtpSink implements AutoCloseable {
 
   /**
    * The dumped messages' text. smtp-sink keeps a capture file open for each transaction in progress
-   * (smtp-sink(1), -d); a transaction refused before DATA can leave that file behind empty (seen
-   * in CI), and an empty file holds no message.
+   * (smtp-sink(1), -d); a transaction refused before DATA can leave that file behind empty (seen in
+   * CI), and an empty file holds no message.
    */
   List<String> messages() throws IOException {
     try (Stream<Path> files = Files.list(dumps)) {
