@@ -186,6 +186,9 @@ public final class DeliveryScheduler implements AutoCloseable {
       giveBack(job, clock.instant().plus(Duration.ofMinutes(1)));
       return;
     }
+    // A stop interrupts deliveries in flight: their results (deferred, reply lost) are still
+    // recorded, so the interrupt must not also abort the store's writes.
+    boolean stopping = Thread.interrupted();
     List<DsnWriter.Failure> failures = new ArrayList<>();
     boolean retrying = false;
     for (int i = 0; i < job.recipients().size(); i++) {
@@ -238,7 +241,7 @@ public final class DeliveryScheduler implements AutoCloseable {
       }
     }
     if (!failures.isEmpty()) notifySender(m, failures);
-    if (retrying) wake();
+    if (retrying && !stopping) wake();
   }
 
   private RetrySchedule.Decision decide(

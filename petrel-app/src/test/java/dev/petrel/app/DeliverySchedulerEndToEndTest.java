@@ -142,6 +142,52 @@ class DeliverySchedulerEndToEndTest {
     await().atMost(GUARD).until(() -> state(id, "ok@sim.test") == RecipientState.DELIVERED);
   }
 
+  @Test
+  void nullSenderGetsNoNotice() throws Exception {
+    QueueId id = send("", "rcpt-550-5.1.1@sim.test", "ok@sim.test");
+    await()
+        .atMost(GUARD)
+        .until(() -> state(id, "rcpt-550-5.1.1@sim.test") == RecipientState.BOUNCED);
+    await().atMost(GUARD).until(() -> state(id, "ok@sim.test") == RecipientState.DELIVERED);
+    assertThat(petrel.store().list(100)).extracting(StoredMessage::id).containsExactly(id);
+  }
+
+  @Test
+  void aRefusalAfterTheDataBouncesEveryRecipientOfTheTransaction() throws Exception {
+    QueueId id = send("sender@sim.test", "data-554-5.7.1@sim.test");
+    await()
+        .atMost(GUARD)
+        .until(() -> state(id, "data-554-5.7.1@sim.test") == RecipientState.BOUNCED);
+    var attempts = petrel.store().deliveries(id).getFirst().attempts();
+    assertThat(attempts).hasSize(1);
+    assertThat(attempts.getFirst().code()).isEqualTo(554);
+    assertThat(attempts.getFirst().phase()).isEqualTo("end-of-data");
+    // 5.7.1 is about the content or policy, not the address: it is not suppressed
+    StoredMessage m = petrel.store().find(id).orElseThrow();
+    assertThat(petrel.store().findSuppression(m.account(), "data-554-5.7.1@sim.test")).isEmpty();
+    await().atMost(GUARD).until(() -> notice(id).isPresent());
+  }
+
+  @Test
+  void stopDuringADeliveryRecordsItAsDeferred() throws Exception {
+    QueueId id = send("sender@sim.test", "timeout-after-data@sim.test");
+    await()
+        .atMost(GUARD)
+        .until(() -> sim.commands().stream().anyMatch(c -> c.toUpperCase().contains(" DATA")));
+    petrel.stop();
+    petrel = null;
+    try (var store =
+        dev.petrel.queue.SqliteMessageStore.open(
+            dir, dev.petrel.queue.SqliteStoreOptions.defaults(), InstantSource.system())) {
+      var r = store.find(id).orElseThrow().recipients().getFirst();
+      assertThat(r.state()).isEqualTo(RecipientState.DEFERRED);
+      var d = store.deliveries(id).getFirst();
+      assertThat(d.attempts()).hasSize(1);
+      assertThat(d.inFlight()).isFalse();
+      assertThat(d.nextAttempt()).isNotNull();
+    }
+  }
+
   private QueueId send(String from, String... to) throws Exception {
     try (SmtpClient c = new SmtpClient(petrel.smtpAddress().getPort(), Duration.ofSeconds(30))) {
       assertThat(c.reply()).startsWith("220");
