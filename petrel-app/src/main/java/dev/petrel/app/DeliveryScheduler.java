@@ -189,6 +189,14 @@ public final class DeliveryScheduler implements AutoCloseable {
     // A stop interrupts deliveries in flight: their results (deferred, reply lost) are still
     // recorded, so the interrupt must not also abort the store's writes.
     boolean stopping = Thread.interrupted();
+    for (Attempt f : result.failovers())
+      LOG.info(
+          "{} {}: server {} [{}] not used: {}",
+          m.id(),
+          job.domain(),
+          f.mxHost(),
+          f.mxIp(),
+          oneLine(f));
     List<DsnWriter.Failure> failures = new ArrayList<>();
     boolean retrying = false;
     for (int i = 0; i < job.recipients().size(); i++) {
