@@ -185,6 +185,49 @@ class DeliverySchedulerEndToEndTest {
     }
   }
 
+  @Test
+  void aReplyLostAfterTheDotIsRetriedAsAPossibleDuplicate() throws Exception {
+    QueueId id = send("sender@sim.test", "disconnect-after-data@sim.test");
+    await()
+        .atMost(GUARD)
+        .until(() -> state(id, "disconnect-after-data@sim.test") == RecipientState.DEFERRED);
+    var d = petrel.store().deliveries(id).getFirst();
+    assertThat(d.possibleDuplicate()).isTrue();
+    assertThat(d.nextAttempt()).isNotNull();
+    assertThat(d.attempts()).hasSize(1);
+  }
+
+  @Test
+  void aRecipientPastTheGiveUpAgeExpiresAndTheSenderIsTold() throws Exception {
+    petrel.stop();
+    Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
+    flags.put(ConfigKey.DATA_DIR, dir.toString());
+    flags.put(ConfigKey.SMTP_PORT, "0");
+    flags.put(ConfigKey.LISTEN_ADDRESS, "127.0.0.1");
+    flags.put(ConfigKey.HOSTNAME, "petrel.test");
+    flags.put(ConfigKey.ROUTE, "sim.test=127.0.0.1:" + sim.port());
+    petrel =
+        PetrelServer.start(
+            ConfigLoader.resolve(flags, null, Map.of()).config(),
+            InstantSource.system(),
+            dev.petrel.queue.RetrySchedule.Policy.defaults().withGiveUpAfter(Duration.ofMillis(1)));
+    QueueId id = send("sender@sim.test", "rcpt-451-4.3.0@sim.test");
+    await()
+        .atMost(GUARD)
+        .until(() -> state(id, "rcpt-451-4.3.0@sim.test") == RecipientState.EXPIRED);
+    var a = petrel.store().deliveries(id).getFirst().attempts().getFirst();
+    assertThat(a.code()).isEqualTo(451);
+    assertThat(a.reason()).isEqualTo("expired");
+    await().atMost(GUARD).until(() -> notice(id).isPresent());
+    try (var body = petrel.store().openBody(notice(id).orElseThrow().id())) {
+      assertThat(new String(body.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+          .contains(
+              "Status: 4.4.7",
+              "Action: failed",
+              "Final-Recipient: rfc822; rcpt-451-4.3.0@sim.test");
+    }
+  }
+
   private QueueId send(String from, String... to) throws Exception {
     try (SmtpClient c = new SmtpClient(petrel.smtpAddress().getPort(), Duration.ofSeconds(30))) {
       assertThat(c.reply()).startsWith("220");
