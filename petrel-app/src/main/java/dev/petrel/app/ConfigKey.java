@@ -35,7 +35,16 @@ public enum ConfigKey {
   AUTH_WITHOUT_TLS(
       "auth-without-tls", "false", "Offer AUTH before TLS to clients outside trusted networks."),
   STRICT_LINE_ENDINGS(
-      "strict-line-endings", "false", "Reject lines ending in a bare LF instead of normalising.");
+      "strict-line-endings", "false", "Reject lines ending in a bare LF instead of normalising."),
+  DNS_SERVER("dns-server", "", "DNS server for MX lookups (HOST:PORT); empty: the system's."),
+  ROUTE(
+      "route",
+      "",
+      "Static route DOMAIN=HOST:PORT overriding DNS (.DOMAIN covers subdomains); repeat the flag,"
+          + " or separate with commas in the file and environment."),
+  RELAY_HOST("relay-host", "", "Send all mail without a static route through HOST:PORT."),
+  PAUSED(
+      "paused", "false", "Start with delivery paused (queue resume starts it); acceptance runs.");
 
   private final String key;
   private final String defaultValue;

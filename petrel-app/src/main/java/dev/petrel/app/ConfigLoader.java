@@ -189,7 +189,37 @@ public final class ConfigLoader {
         positiveDuration(ConfigKey.DATA_TIMEOUT),
         get(ConfigKey.SHUTDOWN_TIMEOUT, ConfigValues::duration),
         get(ConfigKey.AUTH_WITHOUT_TLS, ConfigValues::bool),
-        get(ConfigKey.STRICT_LINE_ENDINGS, ConfigValues::bool));
+        get(ConfigKey.STRICT_LINE_ENDINGS, ConfigValues::bool),
+        routing(),
+        get(ConfigKey.PAUSED, ConfigValues::bool));
+  }
+
+  /**
+   * {@code --dns-server}, {@code --route} (comma-separated when repeated) and {@code --relay-host}.
+   */
+  private dev.petrel.deliver.RoutingConfig routing() throws ConfigException {
+    var r = dev.petrel.deliver.RoutingConfig.DEFAULTS;
+    String dns = raw(ConfigKey.DNS_SERVER).strip();
+    if (!dns.isEmpty()) r = r.withDnsServer(get(ConfigKey.DNS_SERVER, t -> hostPort(t, 53)));
+    String relay = raw(ConfigKey.RELAY_HOST).strip();
+    if (!relay.isEmpty()) r = r.withRelayHost(get(ConfigKey.RELAY_HOST, t -> hostPort(t, 25)));
+    String routes = raw(ConfigKey.ROUTE).strip();
+    if (!routes.isEmpty())
+      r =
+          r.withRoutes(
+              get(
+                  ConfigKey.ROUTE,
+                  t ->
+                      dev.petrel.deliver.RoutingConfig.parseRoutes(
+                          java.util.Arrays.stream(t.split(","))
+                              .map(String::strip)
+                              .filter(x -> !x.isEmpty())
+                              .toList())));
+    return r;
+  }
+
+  private static dev.petrel.deliver.HostPort hostPort(String text, int defaultPort) {
+    return dev.petrel.deliver.HostPort.parse(text.strip(), defaultPort);
   }
 
   private java.time.Duration positiveDuration(ConfigKey key) throws ConfigException {

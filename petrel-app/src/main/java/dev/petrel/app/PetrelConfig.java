@@ -2,6 +2,7 @@ package dev.petrel.app;
 
 import dev.petrel.accept.Cidr;
 import dev.petrel.accept.ListenerConfig;
+import dev.petrel.deliver.RoutingConfig;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +16,8 @@ import java.util.List;
  * @param listenAddress where to listen, or null for all addresses
  * @param tlsCert PEM certificate chain, or null to use the generated self-signed one
  * @param tlsKey PEM private key for {@code tlsCert}, or null
+ * @param routing DNS server, static routes and relay host for delivery
+ * @param paused whether delivery starts paused
  */
 public record PetrelConfig(
     Path dataDir,
@@ -35,10 +38,13 @@ public record PetrelConfig(
     Duration dataTimeout,
     Duration shutdownTimeout,
     boolean authWithoutTls,
-    boolean strictLineEndings) {
+    boolean strictLineEndings,
+    RoutingConfig routing,
+    boolean paused) {
 
   public PetrelConfig {
     trustedNetworks = List.copyOf(trustedNetworks);
+    if (routing == null) routing = RoutingConfig.DEFAULTS;
     if ((tlsCert == null) != (tlsKey == null))
       throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both or none");
   }

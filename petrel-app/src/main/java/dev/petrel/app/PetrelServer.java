@@ -1,20 +1,29 @@
 package dev.petrel.app;
 
 import dev.petrel.accept.CredentialStore;
+import dev.petrel.accept.SessionObserver;
 import dev.petrel.accept.SmtpServer;
 import dev.petrel.accept.SmtpSession;
 import dev.petrel.accept.TlsMaterial;
 import dev.petrel.accept.TlsMaterial.TlsSetupException;
+import dev.petrel.deliver.Deliverer;
+import dev.petrel.deliver.DeliveryConfig;
+import dev.petrel.deliver.DeliveryObserver;
+import dev.petrel.deliver.RoutingConfig;
 import dev.petrel.queue.DataDirLock;
 import dev.petrel.queue.MessageStore;
+import dev.petrel.queue.RetrySchedule;
 import dev.petrel.queue.SqliteMessageStore;
 import dev.petrel.queue.SqliteStoreOptions;
 import dev.petrel.queue.StorageException;
+import dev.petrel.report.DsnWriter;
+import dev.petrel.status.StatusEngine;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,18 +46,34 @@ public final class PetrelServer implements AutoCloseable {
   private final DataDirLock lock;
   private final SqliteMessageStore store;
   private final SmtpServer smtp;
+  private final Deliverer deliverer;
+  private final DeliveryScheduler scheduler;
   private boolean stopped;
 
   private PetrelServer(
-      PetrelConfig config, DataDirLock lock, SqliteMessageStore store, SmtpServer smtp) {
+      PetrelConfig config,
+      DataDirLock lock,
+      SqliteMessageStore store,
+      SmtpServer smtp,
+      Deliverer deliverer,
+      DeliveryScheduler scheduler) {
     this.config = config;
     this.lock = lock;
     this.store = store;
     this.smtp = smtp;
+    this.deliverer = deliverer;
+    this.scheduler = scheduler;
   }
 
   /** Starts everything; on failure closes what was opened and says why. */
   public static PetrelServer start(PetrelConfig config, InstantSource clock)
+      throws StartupException {
+    return start(config, clock, RetrySchedule.Policy.defaults());
+  }
+
+  /** Starts everything with the given retry schedule (tests use a short one). */
+  public static PetrelServer start(
+      PetrelConfig config, InstantSource clock, RetrySchedule.Policy retryPolicy)
       throws StartupException {
     DataDirLock lock;
     try {
@@ -60,6 +85,8 @@ public final class PetrelServer implements AutoCloseable {
           "cannot use data folder " + config.dataDir() + ": " + e.getMessage(), e);
     }
     SqliteMessageStore store = null;
+    Deliverer deliverer = null;
+    DeliveryScheduler scheduler = null;
     try {
       try {
         store = SqliteMessageStore.open(config.dataDir(), SqliteStoreOptions.defaults(), clock);
@@ -80,6 +107,34 @@ public final class PetrelServer implements AutoCloseable {
       ServerLog log = new ServerLog();
       var listenerConfig = config.listenerConfig();
       MessageStore queue = store;
+      if (config.paused()) {
+        try {
+          store.pause(null, clock.instant());
+        } catch (StorageException e) {
+          throw new StartupException("cannot pause delivery: " + e.getMessage(), e);
+        }
+      }
+      deliverer =
+          Deliverer.create(
+              DeliveryConfig.defaults(config.hostname()).withRouting(config.routing()),
+              StatusEngine.standard(),
+              clock,
+              DeliveryObserver.NONE);
+      DeliveryScheduler delivery =
+          new DeliveryScheduler(
+              store,
+              deliverer,
+              new RetrySchedule(retryPolicy, clock, RandomGenerator.getDefault()),
+              new DsnWriter(config.hostname(), clock),
+              clock,
+              DeliveryScheduler.Settings.DEFAULTS);
+      scheduler = delivery;
+      // The listener wakes delivery after each committed message (its "queued" event).
+      SessionObserver sessions =
+          (sessionId, queueId, message) -> {
+            log.event(sessionId, queueId, message);
+            if (queueId != null && message.startsWith("queued ")) delivery.wake();
+          };
       SmtpServer smtp =
           new SmtpServer(
               listeners(config),
@@ -89,7 +144,13 @@ public final class PetrelServer implements AutoCloseable {
               config.hostname(),
               (connection, shuttingDown) ->
                   new SmtpSession(
-                          listenerConfig, connection, queue, credentials, log, clock, shuttingDown)
+                          listenerConfig,
+                          connection,
+                          queue,
+                          credentials,
+                          sessions,
+                          clock,
+                          shuttingDown)
                       ::run,
               log);
       try {
@@ -103,12 +164,32 @@ public final class PetrelServer implements AutoCloseable {
           config.hostname(),
           config.tlsCert() != null ? config.tlsCert() : "self-signed (in the data folder)",
           config.httpPort());
-      return new PetrelServer(config, lock, store, smtp);
+      delivery.start();
+      LOG.info(
+          "petrel serve: delivery {}{}",
+          config.paused() ? "paused (queue resume starts it)" : "running",
+          describe(config.routing()));
+      return new PetrelServer(config, lock, store, smtp, deliverer, delivery);
     } catch (StartupException | RuntimeException e) {
+      if (scheduler != null) scheduler.close();
+      if (deliverer != null) deliverer.close();
       if (store != null) store.close();
       closeQuietly(lock);
       throw e;
     }
+  }
+
+  private static String describe(RoutingConfig r) {
+    StringBuilder b = new StringBuilder();
+    if (r.dnsServer() != null) b.append(", DNS server ").append(r.dnsServer());
+    if (!r.routes().isEmpty()) b.append(", routes ").append(r.routes());
+    if (r.relayHost() != null) b.append(", relay host ").append(r.relayHost());
+    return b.toString();
+  }
+
+  /** The delivery loop, e.g. to wake it after {@code queue retry}. */
+  public DeliveryScheduler scheduler() {
+    return scheduler;
   }
 
   private static List<SmtpServer.Listener> listeners(PetrelConfig c) {
@@ -154,6 +235,8 @@ public final class PetrelServer implements AutoCloseable {
     stopped = true;
     LOG.info("petrel serve: stopping");
     smtp.stop(config.shutdownTimeout());
+    scheduler.stop(config.shutdownTimeout());
+    deliverer.close();
     store.close();
     closeQuietly(lock);
     LOG.info("petrel serve: stopped; queue closed cleanly");

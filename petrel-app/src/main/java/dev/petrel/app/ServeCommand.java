@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -54,6 +55,8 @@ final class ServeCommand implements Callable<Integer> {
                       + k.envName()
                       + ".");
       if (k.defaultValue().equals("false")) b.arity("0..1").fallbackValue("true");
+      else if (k == ConfigKey.ROUTE)
+        b.type(List.class).auxiliaryTypes(String.class).arity("1").paramLabel(label(k));
       else b.paramLabel(label(k));
       spec.addOption(b.build());
     }
@@ -69,6 +72,8 @@ final class ServeCommand implements Callable<Integer> {
       case MAX_MESSAGE_SIZE -> "SIZE";
       case TLS_CERT, TLS_KEY -> "PEM";
       case COMMAND_TIMEOUT, DATA_TIMEOUT, SHUTDOWN_TIMEOUT -> "DURATION";
+      case DNS_SERVER, RELAY_HOST -> "HOST:PORT";
+      case ROUTE -> "DOMAIN=HOST:PORT";
       default -> "N";
     };
   }
@@ -78,7 +83,12 @@ final class ServeCommand implements Callable<Integer> {
     Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
     for (ConfigKey k : ConfigKey.values()) {
       OptionSpec o = spec.findOption(k.flag());
-      if (o != null && o.getValue() != null) flags.put(k, o.getValue());
+      if (o == null || o.getValue() == null) continue;
+      Object v = o.getValue();
+      if (v instanceof List<?> list) {
+        if (!list.isEmpty())
+          flags.put(k, String.join(",", list.stream().map(String::valueOf).toList()));
+      } else flags.put(k, v.toString());
     }
     return ConfigLoader.resolve(flags, config, env).config();
   }

@@ -70,7 +70,9 @@ public final class PetrelProcess implements AutoCloseable {
             "--hostname",
             RunningPetrel.HOSTNAME,
             "--shutdown-timeout",
-            "20s"));
+            "20s",
+            // acceptance tests look at what was queued; delivery would move it on
+            "--paused=true"));
     args.addAll(List.of(extra));
     PetrelProcess p = launch(logFile, args.toArray(String[]::new));
     await()

@@ -40,6 +40,8 @@ public final class RunningPetrel implements AutoCloseable {
     flags.put(ConfigKey.LISTEN_ADDRESS, "127.0.0.1");
     flags.put(ConfigKey.HOSTNAME, HOSTNAME);
     flags.put(ConfigKey.SHUTDOWN_TIMEOUT, "5s");
+    // Acceptance tests look at what was queued: delivery stays paused unless a test turns it on.
+    flags.put(ConfigKey.PAUSED, "true");
     flags.putAll(extra);
     var config = ConfigLoader.resolve(flags, null, Map.of()).config();
     return new RunningPetrel(PetrelServer.start(config, InstantSource.system()));

@@ -1,0 +1,357 @@
+package dev.petrel.app;
+
+import dev.petrel.deliver.Attempt;
+import dev.petrel.deliver.Deliverer;
+import dev.petrel.deliver.RecipientResult;
+import dev.petrel.deliver.TransferResult;
+import dev.petrel.model.Recipient;
+import dev.petrel.queue.AttemptRecord;
+import dev.petrel.queue.DeliveryJob;
+import dev.petrel.queue.MessageStore;
+import dev.petrel.queue.RetrySchedule;
+import dev.petrel.queue.StorageException;
+import dev.petrel.queue.StoredMessage;
+import dev.petrel.report.DsnWriter;
+import dev.petrel.report.Suppressions;
+import dev.petrel.status.ReplyStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The loop that joins the queue and the client: it claims due recipients from the store in bounded
+ * batches, hands each job (one message, one domain) to the {@link Deliverer} on its own virtual
+ * thread under a bound on concurrent jobs, and writes back what happened: one attempt per recipient
+ * with its next state from the {@link RetrySchedule}, suppression entries for dead addresses, and a
+ * delivery status notification to the sender for recipients whose delivery ended in failure.
+ *
+ * <p>It lives in the application package because it is the one place that knows both the queue and
+ * delivery (delivery must not depend on the queue). It sleeps until {@link #wake()} is called (the
+ * listener calls it after each committed message, the loop after recording a retry) or until the
+ * poll interval has passed, which also picks up retries whose time has come and work given back by
+ * an expired lease.
+ */
+public final class DeliveryScheduler implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger("deliver");
+
+  /**
+   * How hard the loop works.
+   *
+   * @param batch at most this many recipients claimed at once
+   * @param concurrency at most this many jobs delivering at once
+   * @param lease how long a claim is kept before the store hands it out again
+   * @param poll the longest sleep without a wake-up
+   */
+  public record Settings(int batch, int concurrency, Duration lease, Duration poll) {
+    public Settings {
+      if (batch < 1 || concurrency < 1)
+        throw new IllegalArgumentException("batch and concurrency must be at least 1");
+      Objects.requireNonNull(lease, "lease");
+      Objects.requireNonNull(poll, "poll");
+    }
+
+    public static final Settings DEFAULTS =
+        new Settings(500, 200, Duration.ofMinutes(15), Duration.ofMillis(500));
+  }
+
+  private final MessageStore store;
+  private final Deliverer deliverer;
+  private final RetrySchedule retry;
+  private final Suppressions suppressions;
+  private final DsnWriter dsn;
+  private final InstantSource clock;
+  private final Settings settings;
+  private final Semaphore slots;
+  private final Semaphore wakeUp = new Semaphore(0);
+  private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+  private volatile boolean running;
+  private Thread loop;
+
+  public DeliveryScheduler(
+      MessageStore store,
+      Deliverer deliverer,
+      RetrySchedule retry,
+      DsnWriter dsn,
+      InstantSource clock,
+      Settings settings) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.deliverer = Objects.requireNonNull(deliverer, "deliverer");
+    this.retry = Objects.requireNonNull(retry, "retry");
+    this.suppressions = new Suppressions(store);
+    this.dsn = Objects.requireNonNull(dsn, "dsn");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.slots = new Semaphore(settings.concurrency());
+  }
+
+  /** Starts the loop on its own platform thread. */
+  public synchronized void start() {
+    if (loop != null) throw new IllegalStateException("already started");
+    running = true;
+    loop = Thread.ofPlatform().name("petrel-delivery").daemon(true).start(this::run);
+  }
+
+  /** Asks the loop to look for due work now (new mail committed, a retry made due). */
+  public void wake() {
+    if (wakeUp.availablePermits() == 0) wakeUp.release();
+  }
+
+  private void run() {
+    while (running) {
+      int claimed = 0;
+      try {
+        claimed = claimOnce();
+      } catch (InterruptedException e) {
+        break;
+      } catch (StorageException | RuntimeException e) {
+        LOG.warn("delivery: cannot claim due work: {}", e.toString());
+      }
+      if (claimed > 0) continue; // more may be due right away
+      try {
+        wakeUp.tryAcquire(settings.poll().toMillis(), TimeUnit.MILLISECONDS);
+        wakeUp.drainPermits();
+      } catch (InterruptedException e) {
+        break;
+      }
+    }
+  }
+
+  /** Claims one batch and starts its jobs; returns how many jobs were started. */
+  private int claimOnce() throws StorageException, InterruptedException {
+    // Wait for a free slot first, so that claimed work never sits leased while nothing can run it.
+    slots.acquire();
+    int free = 1 + slots.drainPermits();
+    List<DeliveryJob> jobs;
+    try {
+      jobs =
+          store.claimDue(clock.instant(), Math.min(settings.batch(), free * 50), settings.lease());
+    } catch (StorageException | RuntimeException e) {
+      slots.release(free);
+      throw e;
+    }
+    int started = 0;
+    for (DeliveryJob job : jobs) {
+      if (free == 0) {
+        slots.acquire();
+        free = 1;
+      }
+      free--;
+      started++;
+      workers.execute(
+          () -> {
+            try {
+              deliver(job);
+            } finally {
+              slots.release();
+            }
+          });
+    }
+    if (free > 0) slots.release(free);
+    return started;
+  }
+
+  private void deliver(DeliveryJob job) {
+    StoredMessage m = job.message();
+    List<Recipient> rcpts =
+        job.recipients().stream().map(DeliveryJob.JobRecipient::recipient).toList();
+    dev.petrel.deliver.DeliveryJob work =
+        new dev.petrel.deliver.DeliveryJob(
+            m.id().value(),
+            m.sender(),
+            rcpts,
+            m.size(),
+            () -> store.openBody(m.id()),
+            m.smtputf8(),
+            m.body() != null && !m.body().equalsIgnoreCase("7BIT"),
+            m.dsnRet(),
+            m.dsnEnvid());
+    TransferResult result;
+    try {
+      result = deliverer.deliver(work);
+    } catch (InterruptedException e) {
+      giveBack(job, clock.instant());
+      return;
+    } catch (RuntimeException e) {
+      LOG.warn("delivery of {} to {} failed unexpectedly: {}", m.id(), job.domain(), e.toString());
+      giveBack(job, clock.instant().plus(Duration.ofMinutes(1)));
+      return;
+    }
+    // A stop interrupts deliveries in flight: their results (deferred, reply lost) are still
+    // recorded, so the interrupt must not also abort the store's writes.
+    boolean stopping = Thread.interrupted();
+    for (Attempt f : result.failovers())
+      LOG.info(
+          "{} {}: server {} [{}] not used: {}",
+          m.id(),
+          job.domain(),
+          f.mxHost(),
+          f.mxIp(),
+          oneLine(f));
+    List<DsnWriter.Failure> failures = new ArrayList<>();
+    boolean retrying = false;
+    for (int i = 0; i < job.recipients().size(); i++) {
+      DeliveryJob.JobRecipient jr = job.recipients().get(i);
+      RecipientResult r = result.recipients().get(i);
+      RetrySchedule.Decision d = decide(m, jr, r);
+      Attempt a = r.attempt();
+      ReplyStatus s = a.classification();
+      AttemptRecord record =
+          new AttemptRecord(
+              a.at(),
+              a.mxHost(),
+              a.mxIp(),
+              a.tls(),
+              a.phase().id(),
+              a.reply().hasCode() ? a.reply().code() : null,
+              a.reply().enhanced() == null ? null : a.reply().enhanced().toString(),
+              a.reply().text(),
+              s.bounce() == null ? null : s.bounce().id(),
+              d.reason() != null ? d.reason() : s.reason() == null ? null : s.reason().id(),
+              s.action() == null ? null : s.action().id());
+      try {
+        if (!store.recordAttempt(job, jr.position(), record, d.update())) {
+          LOG.info("{} <{}>: lease lost, attempt not recorded", m.id(), jr.recipient().address());
+          continue;
+        }
+      } catch (StorageException e) {
+        // The lease runs out and the recipient is tried again: nothing accepted is lost.
+        LOG.warn(
+            "{} <{}>: cannot record attempt: {}", m.id(), jr.recipient().address(), e.toString());
+        continue;
+      }
+      LOG.info(
+          "{} <{}>: {} via {} [{}]: {} {}",
+          m.id(),
+          jr.recipient().address(),
+          d.update().state().name().toLowerCase(java.util.Locale.ROOT),
+          a.mxHost(),
+          a.mxIp(),
+          a.phase().id(),
+          oneLine(a));
+      switch (d.outcome()) {
+        case BOUNCED -> {
+          suppress(m, jr, s, a.at());
+          failures.add(failure(jr.recipient(), a, s, statusOf(a, "5.0.0")));
+        }
+        case EXPIRED -> failures.add(failure(jr.recipient(), a, s, "4.4.7"));
+        case DEFERRED, REPLY_LOST -> retrying = true;
+        case DELIVERED -> {}
+      }
+    }
+    if (!failures.isEmpty()) notifySender(m, failures);
+    if (retrying && !stopping) wake();
+  }
+
+  private RetrySchedule.Decision decide(
+      StoredMessage m, DeliveryJob.JobRecipient jr, RecipientResult r) {
+    int attempts = jr.attempts() + 1;
+    ReplyStatus s = r.attempt().classification();
+    return switch (r.outcome()) {
+      case DELIVERED -> new RetrySchedule.Decision(RetrySchedule.Outcome.DELIVERED, null, null);
+      // A permanent failure ends delivery even when Petrel itself wrote the reply (null MX...).
+      case FAILED -> new RetrySchedule.Decision(RetrySchedule.Outcome.BOUNCED, null, null);
+      case DEFERRED -> retry.afterReply(m.created(), attempts, s);
+      case REPLY_LOST -> retry.afterLostReply(m.created(), attempts);
+    };
+  }
+
+  private void suppress(StoredMessage m, DeliveryJob.JobRecipient jr, ReplyStatus s, Instant at) {
+    try {
+      suppressions
+          .onOutcome(m.account(), jr.recipient().address(), s, at)
+          .ifPresent(x -> LOG.info("suppressed <{}>: {}", x.address(), x.reason()));
+    } catch (StorageException e) {
+      LOG.warn("cannot suppress <{}>: {}", jr.recipient().address(), e.toString());
+    }
+  }
+
+  private static String statusOf(Attempt a, String fallback) {
+    var e = a.reply().enhanced();
+    if (e != null && e.klass() == 5) return e.toString();
+    return fallback;
+  }
+
+  private static DsnWriter.Failure failure(Recipient r, Attempt a, ReplyStatus s, String status) {
+    return new DsnWriter.Failure(
+        r,
+        "failed",
+        status,
+        a.remote() ? a.mxHost() : null,
+        a.reply().hasCode() ? a.reply().code() : null,
+        a.reply().enhanced() == null ? null : a.reply().enhanced().toString(),
+        a.reply().text(),
+        a.at(),
+        s.meaning());
+  }
+
+  private void notifySender(StoredMessage m, List<DsnWriter.Failure> failures) {
+    try {
+      dsn.enqueue(store, m, failures)
+          .ifPresent(
+              id -> {
+                LOG.info(
+                    "{}: delivery status notification {} queued to <{}>", m.id(), id, m.sender());
+                wake();
+              });
+    } catch (StorageException | java.io.IOException | RuntimeException e) {
+      LOG.warn("{}: cannot queue the delivery status notification: {}", m.id(), e.toString());
+    }
+  }
+
+  private static String oneLine(Attempt a) {
+    String code = a.reply().hasCode() ? String.valueOf(a.reply().code()) : "-";
+    String enh = a.reply().enhanced() == null ? "" : " " + a.reply().enhanced();
+    return code + enh + " " + a.reply().text().replaceAll("[\\r\\n]+", " ");
+  }
+
+  private void giveBack(DeliveryJob job, Instant next) {
+    try {
+      store.unclaim(job, next);
+    } catch (StorageException | RuntimeException e) {
+      LOG.warn(
+          "cannot give back {}: {} (its lease will run out)", job.message().id(), e.toString());
+    }
+  }
+
+  /**
+   * Stops claiming, interrupts deliveries in progress (they are recorded as deferred or given back)
+   * and waits up to {@code timeout} for them.
+   */
+  public void stop(Duration timeout) {
+    Thread t;
+    synchronized (this) {
+      t = loop;
+      running = false;
+    }
+    if (t != null) {
+      t.interrupt();
+      try {
+        t.join(timeout.toMillis() + 1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    workers.shutdownNow();
+    try {
+      if (!workers.awaitTermination(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS))
+        LOG.warn("delivery: some deliveries did not stop in time; their leases will run out");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    stop(Duration.ofSeconds(10));
+  }
+}
