@@ -217,7 +217,7 @@ public final class BounceParser {
               diagnostic,
               block,
               typedHost(r.remoteMta),
-              Replies.phase(c.text().noticeText())));
+              c.text().noticePhase()));
     }
     String reporting = report.reportingMta();
     return c.report(
@@ -300,7 +300,7 @@ public final class BounceParser {
               null,
               withSubject(h.block(), c),
               null,
-              Replies.phase(c.text().noticeText()));
+              c.text().noticePhase());
       if (b.classification().reason() == Reason.UNDEFINED && !hasReportPart) {
         // A notice for people that names the recipient and says delivery failed, but gives no
         // cause that can be read: the cause is held back (Sisimai's "onhold"). A delivery report
@@ -601,19 +601,34 @@ public final class BounceParser {
   }
 
   static String oneLine(String s) {
-    StringBuilder sb = new StringBuilder(Math.min(s.length(), 8192));
+    int n = s.length();
+    if (n <= 8192 && isOneLine(s)) return s;
+    char[] out = new char[Math.min(n, 8193)];
+    int o = 0;
     boolean space = false;
-    for (int i = 0; i < s.length() && sb.length() < 8192; i++) {
+    for (int i = 0; i < n && o < 8192; i++) {
       char ch = s.charAt(i);
       if (Character.isWhitespace(ch)) {
-        space = sb.length() > 0;
+        space = o > 0;
       } else {
-        if (space) sb.append(' ');
+        if (space) out[o++] = ' ';
         space = false;
-        sb.append(ch);
+        out[o++] = ch;
       }
     }
-    return sb.toString();
+    return new String(out, 0, o);
+  }
+
+  /** Already what {@link #oneLine} makes: no white space at the ends, single spaces inside. */
+  private static boolean isOneLine(String s) {
+    int n = s.length();
+    for (int i = 0; i < n; i++) {
+      char ch = s.charAt(i);
+      if (Character.isWhitespace(ch)
+          && (ch != ' ' || i == 0 || i == n - 1 || Character.isWhitespace(s.charAt(i + 1))))
+        return false;
+    }
+    return true;
   }
 
   private static String clip(String s) {

@@ -48,10 +48,21 @@ final class DsnFields {
    * or Status).
    */
   static boolean looksLikeDsn(String text) {
-    if (text == null) return false;
+    if (text == null || !recipientColon(text)) return false;
     String l = text.toLowerCase(Locale.ROOT);
     return (hasField(l, "final-recipient:") || hasField(l, "original-recipient:"))
         && (hasField(l, "action:") || hasField(l, "status:"));
+  }
+
+  /**
+   * Whether "recipient:" stands in the text in any case: both recipient fields need it, and most
+   * texts have none, which this finds without a lower-case copy of the text.
+   */
+  private static boolean recipientColon(String text) {
+    for (int c = text.indexOf(':'); c >= 0; c = text.indexOf(':', c + 1)) {
+      if (c >= 9 && text.regionMatches(true, c - 9, "recipient", 0, 9)) return true;
+    }
+    return false;
   }
 
   private static boolean hasField(String lower, String name) {

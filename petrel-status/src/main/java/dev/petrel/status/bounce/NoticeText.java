@@ -1,5 +1,6 @@
 package dev.petrel.status.bounce;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -13,7 +14,7 @@ record NoticeText(String text) {
 
   static NoticeText collect(MailPart root, List<MailPart> all, MailPart originalPart) {
     StringBuilder plain = new StringBuilder();
-    StringBuilder html = new StringBuilder();
+    List<String> html = new ArrayList<>();
     for (MailPart p : all) {
       if (p.insideEnclosedMessage() || p == originalPart) continue;
       // a multipart whose boundary never occurs (a bounce generator's bug) is all preamble
@@ -23,7 +24,7 @@ record NoticeText(String text) {
       if (p.text == null || !p.children.isEmpty()) continue;
       String t = p.mimeType;
       if (t.equals("text/html")) {
-        html.append(htmlToText(p.text)).append('\n');
+        html.add(p.text);
       } else if (t.startsWith("text/") && !t.contains("rfc822")) {
         plain.append(p.text).append('\n');
       } else if (p == root && !t.startsWith("message/")) {
@@ -31,7 +32,13 @@ record NoticeText(String text) {
       }
       if (plain.length() > MAX_TEXT) break;
     }
-    String s = plain.toString().isBlank() ? html.toString() : plain.toString();
+    String s = plain.toString();
+    if (s.isBlank()) {
+      // the notice came only as HTML: its text
+      StringBuilder h = new StringBuilder();
+      for (String part : html) h.append(htmlToText(part)).append('\n');
+      s = h.toString();
+    }
     if (s.length() > MAX_TEXT) s = s.substring(0, MAX_TEXT);
     return new NoticeText(s);
   }
@@ -39,6 +46,7 @@ record NoticeText(String text) {
   /** Plain lines from HTML: tags dropped, block ends made line breaks, common entities decoded. */
   static String htmlToText(String h) {
     StringBuilder sb = new StringBuilder(h.length());
+    String lower = null;
     int n = h.length();
     int i = 0;
     while (i < n) {
@@ -49,7 +57,8 @@ record NoticeText(String text) {
         String tag = h.substring(i + 1, Math.min(e, i + 12)).toLowerCase(Locale.ROOT);
         if (tag.startsWith("style") || tag.startsWith("script")) {
           String close = tag.startsWith("style") ? "</style" : "</script";
-          int end = h.toLowerCase(Locale.ROOT).indexOf(close, e);
+          if (lower == null) lower = h.toLowerCase(Locale.ROOT);
+          int end = lower.indexOf(close, e);
           if (end < 0) break;
           e = h.indexOf('>', end);
           if (e < 0) break;

@@ -15,6 +15,7 @@ final class SesNotification {
   private SesNotification() {}
 
   static BounceReport read(BounceParser.Context c, BounceParser parser) {
+    if (!c.notice().text().contains("notificationType")) return null;
     String text = c.notice().text().strip();
     int brace = text.indexOf('{');
     if (brace < 0 || brace > 200 || !text.contains("notificationType")) return null;

@@ -1,5 +1,6 @@
 package dev.petrel.status.bounce;
 
+import dev.petrel.status.Phase;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,8 +84,9 @@ final class TextNotice {
     while (start <= n && ls.size() < MAX_LINES) {
       int nl = text.indexOf('\n', start);
       if (nl < 0) nl = n;
-      String line = text.substring(start, Math.min(nl, start + MAX_LINE));
-      ls.add(stripTrailing(line));
+      int end = Math.min(nl, start + MAX_LINE);
+      while (end > start && Character.isWhitespace(text.charAt(end - 1))) end--;
+      ls.add(text.substring(start, end));
       start = nl + 1;
     }
     unquote(ls);
@@ -95,9 +97,21 @@ final class TextNotice {
 
   private final List<String> allLines;
 
+  private String noticeText;
+  private Phase noticePhase;
+
   /** The notice text before the returned original (all of it when none was found). */
   String noticeText() {
-    return String.join("\n", lines);
+    String t = noticeText;
+    if (t == null) noticeText = t = String.join("\n", lines);
+    return t;
+  }
+
+  /** {@link Replies#phase} of the {@link #noticeText()}, read once. */
+  Phase noticePhase() {
+    Phase p = noticePhase;
+    if (p == null) noticePhase = p = Replies.phase(noticeText());
+    return p;
   }
 
   /** The lines after the start of the returned original, or an empty string. */
@@ -108,12 +122,6 @@ final class TextNotice {
     if (s < allLines.size() && !looksLikeHeaderLine(allLines.get(s))) s++;
     while (s < allLines.size() && allLines.get(s).isBlank()) s++;
     return String.join("\n", allLines.subList(s, allLines.size()));
-  }
-
-  private static String stripTrailing(String s) {
-    int e = s.length();
-    while (e > 0 && Character.isWhitespace(s.charAt(e - 1))) e--;
-    return s.substring(0, e);
   }
 
   /** Removes one level of "> " quoting when most lines are quoted (a bounce forwarded inline). */
@@ -136,8 +144,11 @@ final class TextNotice {
   /** Finds the line where the returned original message begins. */
   static int findOriginalStart(List<String> ls) {
     for (int i = 0; i < ls.size(); i++) {
-      String t = ls.get(i).trim().toLowerCase(Locale.ROOT);
-      if (t.isEmpty() || t.length() > 100) continue;
+      String trimmed = ls.get(i).trim();
+      // lower case never shortens a string: longer lines are skipped without it
+      if (trimmed.isEmpty() || trimmed.length() > 100) continue;
+      String t = trimmed.toLowerCase(Locale.ROOT);
+      if (t.length() > 100) continue;
       if (isSeparator(t)) return i;
       if (i > 0 && startsOriginalHeaders(ls, i)) return i;
     }
@@ -145,6 +156,12 @@ final class TextNotice {
   }
 
   private static boolean isSeparator(String t) {
+    // every separator phrase below holds one of these words
+    if (!(t.contains("cop")
+        || t.contains("original")
+        || t.contains("follow")
+        || t.contains("returned")
+        || t.contains("bounced"))) return false;
     if (t.contains("received at") || t.contains("was received") || t.contains("delivery-status"))
       return false;
     if (t.contains("copy of the message")
@@ -187,6 +204,9 @@ final class TextNotice {
 
   private static boolean startsOriginalHeaders(List<String> ls, int i) {
     String l = ls.get(i);
+    // only R, D and X lower-case to the first letters of the header names below
+    char first = l.isEmpty() ? ' ' : Character.toLowerCase(l.charAt(0));
+    if (first != 'r' && first != 'd' && first != 'x') return false;
     String lower = l.toLowerCase(Locale.ROOT);
     if (!(lower.startsWith("received: ")
         || lower.startsWith("return-path: ")
@@ -210,6 +230,29 @@ final class TextNotice {
     return true;
   }
 
+  /** An address on a line of the notice, with how it stands there (see {@link #kindOf}). */
+  private record Mention(int line, String address, int kind) {}
+
+  private List<Mention> mentions;
+
+  /** Every address on the notice's lines, read once for the several look-ups of a mail. */
+  private List<Mention> mentions() {
+    List<Mention> found = mentions;
+    if (found != null) return found;
+    found = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      if (line.indexOf('@') < 0) continue;
+      String lowerLine = line.toLowerCase(Locale.ROOT);
+      for (Addresses.Found f : Addresses.find(line)) {
+        String prefix = lowerLine.substring(0, f.start());
+        found.add(new Mention(i, f.address(), kindOf(prefix, lowerLine)));
+      }
+    }
+    mentions = found;
+    return found;
+  }
+
   /**
    * The recipients this notice reports, each with its describing text, in order of appearance.
    *
@@ -221,19 +264,11 @@ final class TextNotice {
     Map<String, Integer> strong = new LinkedHashMap<>();
     Map<String, Integer> weak = new LinkedHashMap<>();
     Map<String, Integer> any = new LinkedHashMap<>();
-    for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i);
-      if (line.indexOf('@') < 0) continue;
-      String lowerLine = line.toLowerCase(Locale.ROOT);
-      for (Addresses.Found f : Addresses.find(line)) {
-        String a = f.address();
-        any.putIfAbsent(a, i);
-        if (excluded.contains(a)) continue;
-        String prefix = lowerLine.substring(0, f.start());
-        int kind = kindOf(prefix, lowerLine);
-        if (kind == 2) strong.putIfAbsent(a, i);
-        else if (kind == 1) weak.putIfAbsent(a, i);
-      }
+    for (Mention m : mentions()) {
+      any.putIfAbsent(m.address(), m.line());
+      if (excluded.contains(m.address())) continue;
+      if (m.kind() == 2) strong.putIfAbsent(m.address(), m.line());
+      else if (m.kind() == 1) weak.putIfAbsent(m.address(), m.line());
     }
     Map<String, Integer> chosen;
     if (!known.isEmpty()) {
@@ -252,7 +287,8 @@ final class TextNotice {
     for (Map.Entry<String, Integer> e : entries) if (e.getValue() >= 0) anchors.add(e.getValue());
     anchors.sort(null);
     int firstAnchor = anchors.isEmpty() ? lines.size() : anchors.getFirst();
-    String intro = join(0, firstAnchor);
+    String intro = null;
+    boolean introHasCode = false;
     List<Hit> out = new ArrayList<>();
     for (Map.Entry<String, Integer> e : entries) {
       String a = e.getKey();
@@ -277,9 +313,16 @@ final class TextNotice {
         }
       }
       String description;
-      if (Replies.hasCode(block)) description = block;
-      else if (Replies.hasCode(intro)) description = intro + "\n" + block;
-      else description = block + "\n" + intro;
+      if (Replies.hasCode(block)) {
+        description = block;
+      } else {
+        if (intro == null) {
+          // the text before the first recipient, read only when a block needs it
+          intro = join(0, firstAnchor);
+          introHasCode = Replies.hasCode(intro);
+        }
+        description = introHasCode ? intro + "\n" + block : block + "\n" + intro;
+      }
       out.add(new Hit(a, description.strip()));
     }
     return out;
@@ -312,6 +355,7 @@ final class TextNotice {
     for (int i = 0; i < lines.size(); i++) {
       if (i >= blockStart && i < blockEnd) continue;
       String l = lines.get(i);
+      if (l.indexOf('@') < 0 && address.indexOf('@') >= 0) continue;
       if (!l.toLowerCase(Locale.ROOT).contains(address)) continue;
       int end = Math.min(lines.size(), i + 4);
       String text = join(i, end);
