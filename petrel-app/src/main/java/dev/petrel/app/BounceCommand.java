@@ -1,5 +1,6 @@
 package dev.petrel.app;
 
+import dev.petrel.report.StatusJson;
 import dev.petrel.status.ReplyStatus;
 import dev.petrel.status.StatusEngine;
 import dev.petrel.status.bounce.BounceParser;

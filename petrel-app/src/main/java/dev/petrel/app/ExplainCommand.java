@@ -1,5 +1,6 @@
 package dev.petrel.app;
 
+import dev.petrel.report.StatusJson;
 import dev.petrel.status.Phase;
 import dev.petrel.status.ReplyContext;
 import dev.petrel.status.ReplyStatus;

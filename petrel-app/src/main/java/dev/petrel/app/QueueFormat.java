@@ -4,10 +4,9 @@ import dev.petrel.queue.AttemptRecord;
 import dev.petrel.queue.RecipientDelivery;
 import dev.petrel.queue.StoredMessage;
 import dev.petrel.queue.StoredMessage.StoredRecipient;
+import dev.petrel.report.MessageJson;
+import dev.petrel.report.StatusJson;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,85 +19,16 @@ final class QueueFormat {
 
   private QueueFormat() {}
 
-  /** The fields {@code queue list --json} prints for each message. */
   static Map<String, Object> summary(StoredMessage m) {
-    Map<String, Object> o = new LinkedHashMap<>();
-    o.put("id", m.id().value());
-    o.put("from", m.sender() == null ? "" : m.sender().toString());
-    o.put("size", m.size());
-    o.put("created", instant(m.created()));
-    o.put("held", m.held());
-    List<Map<String, Object>> rcpts = new ArrayList<>();
-    for (StoredRecipient r : m.recipients()) {
-      Map<String, Object> ro = new LinkedHashMap<>();
-      ro.put("address", r.address().toString());
-      ro.put("state", r.state().id());
-      rcpts.add(ro);
-    }
-    o.put("recipients", rcpts);
-    return o;
+    return MessageJson.summary(m);
   }
 
-  /** The fields {@code queue show --json} prints: the summary and everything else known. */
   static Map<String, Object> detail(StoredMessage m) {
-    return detail(m, List.of());
+    return MessageJson.detail(m, List.of());
   }
 
-  /**
-   * As {@link #detail(StoredMessage)}, each recipient with its delivery history (issue 4): {@code
-   * attempts} (objects with at, mx, ip, tls, phase, code, enhanced, text, bounce, reason, action),
-   * {@code next_attempt} (null once final) and {@code possible_duplicate}.
-   */
   static Map<String, Object> detail(StoredMessage m, List<RecipientDelivery> deliveries) {
-    Map<String, Object> o = new LinkedHashMap<>();
-    o.put("id", m.id().value());
-    o.put("from", m.sender() == null ? "" : m.sender().toString());
-    o.put("size", m.size());
-    o.put("created", instant(m.created()));
-    o.put("held", m.held());
-    o.put("account", m.account());
-    o.put("auth_user", m.authUser());
-    o.put("client_address", m.clientAddress());
-    o.put("helo", m.heloName());
-    o.put("body", m.body());
-    o.put("smtputf8", m.smtputf8());
-    o.put("dsn_ret", m.dsnRet());
-    o.put("dsn_envid", m.dsnEnvid());
-    o.put("headers", m.headers() == null ? Map.of() : new LinkedHashMap<>(m.headers()));
-    List<Map<String, Object>> rcpts = new ArrayList<>();
-    for (StoredRecipient r : m.recipients()) {
-      Map<String, Object> ro = new LinkedHashMap<>();
-      ro.put("address", r.address().toString());
-      ro.put("state", r.state().id());
-      ro.put("notify", r.dsnNotify());
-      ro.put("orcpt", r.dsnOrcpt());
-      ro.put("updated", instant(r.updated()));
-      RecipientDelivery d = rcpts.size() < deliveries.size() ? deliveries.get(rcpts.size()) : null;
-      ro.put("next_attempt", d == null || r.state().isFinal() ? null : instant(d.nextAttempt()));
-      ro.put("possible_duplicate", d != null && d.possibleDuplicate());
-      List<Map<String, Object>> attempts = new ArrayList<>();
-      if (d != null) for (AttemptRecord a : d.attempts()) attempts.add(attempt(a));
-      ro.put("attempts", attempts);
-      rcpts.add(ro);
-    }
-    o.put("recipients", rcpts);
-    return o;
-  }
-
-  private static Map<String, Object> attempt(AttemptRecord a) {
-    Map<String, Object> o = new LinkedHashMap<>();
-    o.put("at", instant(a.at()));
-    o.put("mx", a.mx());
-    o.put("ip", a.ip());
-    o.put("tls", a.tls());
-    o.put("phase", a.phase());
-    o.put("code", a.code());
-    o.put("enhanced", a.enhanced());
-    o.put("text", a.text());
-    o.put("bounce", a.bounce());
-    o.put("reason", a.reason());
-    o.put("action", a.action());
-    return o;
+    return MessageJson.detail(m, deliveries);
   }
 
   /** One attempt as a line for people. */
@@ -121,7 +51,7 @@ final class QueueFormat {
   }
 
   private static String instant(Instant t) {
-    return t == null ? null : t.truncatedTo(ChronoUnit.MILLIS).toString();
+    return MessageJson.instant(t);
   }
 
   private static String sender(StoredMessage m) {

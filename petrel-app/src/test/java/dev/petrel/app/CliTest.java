@@ -2,6 +2,7 @@ package dev.petrel.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.petrel.report.StatusJson;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;

@@ -13,6 +13,7 @@ import dev.petrel.queue.RecipientUpdate;
 import dev.petrel.queue.Spool;
 import dev.petrel.queue.SqliteMessageStore;
 import dev.petrel.queue.SqliteStoreOptions;
+import dev.petrel.report.StatusJson;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -10,6 +10,7 @@ import dev.petrel.model.QueueId;
 import dev.petrel.model.RecipientState;
 import dev.petrel.peers.SmtpClient;
 import dev.petrel.queue.StoredMessage;
+import dev.petrel.report.StatusJson;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.petrel.peers.RunningPetrel;
 import dev.petrel.peers.SmtpClient;
+import dev.petrel.report.StatusJson;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.petrel.app;
+package dev.petrel.report;
 
 import dev.petrel.status.ReplyStatus;
 import java.util.LinkedHashMap;
