@@ -127,6 +127,12 @@ final class MailCommands {
       s.reply(refusal);
       return;
     }
+    Reply overQuota = s.quotaRefusal(t.recipients.size() + 1);
+    if (overQuota != null) {
+      s.event(who + " refused: " + overQuota);
+      s.reply(overQuota);
+      return;
+    }
     t.recipients.add(r);
     s.event(who + " accepted");
     s.reply(Reply.of(250, "2.1.5", "Recipient ok"));
@@ -290,6 +296,7 @@ final class MailCommands {
       String id = spool.commit().value();
       s.event(id, "queued size=" + sink.octets() + " recipients=" + t.recipients.size());
       s.reply(Reply.of(250, "2.0.0", "Ok: queued as " + id));
+      if (s.quotas != null) s.quotas.afterAccepted(s.accountName());
     } catch (StorageException e) {
       s.reply(storageRefusal(e, queueId));
     }

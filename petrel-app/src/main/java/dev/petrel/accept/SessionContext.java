@@ -1,8 +1,11 @@
 package dev.petrel.accept;
 
+import dev.petrel.model.Envelope;
 import dev.petrel.protocol.Reply;
 import dev.petrel.protocol.SmtpInput;
 import dev.petrel.queue.MessageStore;
+import dev.petrel.queue.Quotas;
+import dev.petrel.queue.StorageException;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -38,6 +41,10 @@ final class SessionContext {
   boolean esmtp;
   String authUser;
   String account;
+
+  /** Monthly quotas to enforce at RCPT; null accepts without counting (tests, tools). */
+  Quotas quotas;
+
   Transaction transaction;
   int errors;
   int authFailures;
@@ -61,6 +68,32 @@ final class SessionContext {
     this.trusted =
         client != null && config.trustedNetworks().stream().anyMatch(c -> c.contains(client));
     bindStreams();
+  }
+
+  /** The account the transaction's mail is for. */
+  String accountName() {
+    return account == null ? Envelope.DEFAULT_ACCOUNT : account;
+  }
+
+  /**
+   * The refusal for a recipient that would take the account past its monthly quota (SPEC §9: 450
+   * 4.7.1 saying when it resets), or null when it fits.
+   */
+  Reply quotaRefusal(int recipients) {
+    if (quotas == null) return null;
+    try {
+      Quotas.Check c = quotas.check(accountName(), recipients);
+      if (c.allowed()) return null;
+      return Reply.of(
+          450,
+          "4.7.1",
+          "Monthly quota of "
+              + c.limit()
+              + " recipients reached for this account; it resets at "
+              + c.resets());
+    } catch (StorageException e) {
+      return Reply.of(451, "4.3.0", "Cannot check the sending quota now, try again later");
+    }
   }
 
   /** Takes the connection's current streams (again after the TLS handshake). */

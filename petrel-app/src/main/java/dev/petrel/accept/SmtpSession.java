@@ -91,6 +91,12 @@ public final class SmtpSession {
     this.auth = new AuthCommand(s, pause);
   }
 
+  /** Enforces monthly quotas at RCPT (SPEC §9); without this call nothing is counted against. */
+  public SmtpSession quotas(dev.petrel.queue.Quotas quotas) {
+    s.quotas = quotas;
+    return this;
+  }
+
   /** Runs the whole session (greeting to QUIT/close/timeout); never throws. */
   public void run() {
     String end = "closed";

@@ -39,8 +39,8 @@ final class MessageRows {
   private static final String INSERT_MESSAGE =
       "INSERT INTO messages (id, account, sender, size, created, held, auth_user, client_address,"
           + " helo_name, body_type, smtputf8, dsn_ret, dsn_envid, header_subject, header_from,"
-          + " header_to, header_message_id, header_date)"
-          + " VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+          + " header_to, header_message_id, header_date, source)"
+          + " VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   private static final String INSERT_RECIPIENT =
       "INSERT INTO recipients (message_id, position, address, domain, state, next_attempt,"
@@ -49,7 +49,7 @@ final class MessageRows {
   private static final String MESSAGE_COLUMNS =
       "SELECT id, account, sender, size, created, held, auth_user, client_address, helo_name,"
           + " body_type, smtputf8, dsn_ret, dsn_envid, header_subject, header_from, header_to,"
-          + " header_message_id, header_date FROM messages";
+          + " header_message_id, header_date, source FROM messages";
 
   private static final String RECIPIENT_COLUMNS =
       "SELECT message_id, address, state, dsn_notify, dsn_orcpt, updated FROM recipients";
@@ -73,7 +73,9 @@ final class MessageRows {
     setNullable(ps, i++, e.dsnRet());
     setNullable(ps, i++, e.dsnEnvid());
     for (String name : HeaderSummary.NAMES) setNullable(ps, i++, m.headers().get(name));
+    ps.setString(i, e.source());
     ps.executeUpdate();
+    AccountRows.countUsage(c, e.account(), m.created(), e.recipients().size());
 
     PreparedStatement rs = c.prepare(INSERT_RECIPIENT);
     List<Recipient> recipients = e.recipients();
@@ -228,7 +230,8 @@ final class MessageRows {
         rs.getString("dsn_ret"),
         rs.getString("dsn_envid"),
         java.util.Collections.unmodifiableMap(headers),
-        recipients);
+        recipients,
+        rs.getString("source"));
   }
 
   private static StoredMessage withRecipients(StoredMessage m, List<StoredRecipient> recipients) {
@@ -247,7 +250,8 @@ final class MessageRows {
         m.dsnRet(),
         m.dsnEnvid(),
         m.headers(),
-        List.copyOf(recipients));
+        List.copyOf(recipients),
+        m.source());
   }
 
   private static StoredRecipient recipient(ResultSet rs) throws SQLException {

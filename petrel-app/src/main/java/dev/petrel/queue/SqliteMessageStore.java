@@ -68,6 +68,7 @@ public final class SqliteMessageStore implements MessageStore {
   private final SqliteConnections connections;
   private final GroupCommitWriter writer;
   private final BufferPool buffers = new BufferPool(64);
+  private final SqliteAccountStore accounts = new SqliteAccountStore(this);
   private volatile boolean closed;
 
   private SqliteMessageStore(
@@ -384,6 +385,11 @@ public final class SqliteMessageStore implements MessageStore {
     return read(c -> SuppressionRows.list(c, account, limit), "reading the suppression list");
   }
 
+  /** Accounts, keys and usage, in the same database. */
+  public AccountStore accounts() {
+    return accounts;
+  }
+
   /** Counters of the writer: how many transactions, messages and writes so far. */
   public StoreStats stats() {
     return writer.stats();
@@ -411,7 +417,7 @@ public final class SqliteMessageStore implements MessageStore {
   }
 
   /** A read in one snapshot of the database (a deferred transaction on a pooled connection). */
-  private <T> T read(Read<T> read, String doing) throws StorageException {
+  <T> T read(Read<T> read, String doing) throws StorageException {
     Connection c;
     try {
       c = connections.borrowReader();
@@ -433,7 +439,7 @@ public final class SqliteMessageStore implements MessageStore {
   }
 
   @FunctionalInterface
-  private interface Read<T> {
+  interface Read<T> {
     T run(Connection c) throws SQLException;
   }
 

@@ -27,7 +27,49 @@ public record StoredMessage(
     String dsnRet,
     String dsnEnvid,
     Map<String, String> headers,
-    List<StoredRecipient> recipients) {
+    List<StoredRecipient> recipients,
+    String source) {
+
+  /** A message submitted over SMTP. */
+  public StoredMessage(
+      QueueId id,
+      EmailAddress sender,
+      long size,
+      Instant created,
+      boolean held,
+      String account,
+      String authUser,
+      String clientAddress,
+      String heloName,
+      String body,
+      boolean smtputf8,
+      String dsnRet,
+      String dsnEnvid,
+      Map<String, String> headers,
+      List<StoredRecipient> recipients) {
+    this(
+        id,
+        sender,
+        size,
+        created,
+        held,
+        account,
+        authUser,
+        clientAddress,
+        heloName,
+        body,
+        smtputf8,
+        dsnRet,
+        dsnEnvid,
+        headers,
+        recipients,
+        "smtp");
+  }
+
+  /** Whether it came through the HTTP API (API mail gets webhooks rather than DSNs). */
+  public boolean fromApi() {
+    return "api".equals(source);
+  }
 
   /** One recipient and where it stands. */
   public record StoredRecipient(

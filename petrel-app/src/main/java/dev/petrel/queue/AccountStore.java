@@ -1,0 +1,66 @@
+package dev.petrel.queue;
+
+import java.time.Instant;
+import java.time.YearMonth;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Accounts, API keys and monthly usage (SPEC §9), kept in the same store as the queue so a usage
+ * count is written in the same transaction as the message it counts.
+ *
+ * <p>Exceptions: {@link StorageException} means the store could not answer now (the caller answers
+ * with a temporary failure); nothing was changed.
+ */
+public interface AccountStore {
+
+  /** Creates an account. False, and nothing changed, when the name is taken. */
+  boolean createAccount(Account account) throws StorageException;
+
+  Optional<Account> findAccount(String name) throws StorageException;
+
+  /** Every account, by name. */
+  List<Account> accounts() throws StorageException;
+
+  /** Changes an account's plan. False when the account is unknown. */
+  boolean setPlan(String account, String plan) throws StorageException;
+
+  /**
+   * Makes a new random key for an account and returns it with its secret, which is shown once and
+   * never stored (only its SHA-256 is).
+   *
+   * @throws IllegalArgumentException when the account is unknown
+   */
+  ApiKey.Created createKey(String account, Instant now) throws StorageException;
+
+  /**
+   * Stores a key whose secret the operator chose (e.g. {@code PETREL_BOOTSTRAP_API_KEY}). Does
+   * nothing when that exact secret is already stored for the account.
+   *
+   * @throws IllegalArgumentException when the account is unknown, the secret is too short, or the
+   *     secret belongs to another account
+   */
+  ApiKey importKey(String account, String secret, Instant now) throws StorageException;
+
+  /** The keys of an account (revoked ones too), oldest first. */
+  List<ApiKey> keys(String account) throws StorageException;
+
+  /** Revokes a key by its public id. False when the account has no such key. */
+  boolean revokeKey(String account, String id, Instant now) throws StorageException;
+
+  /** The account a secret acts for; empty when the secret is unknown or revoked. */
+  Optional<String> authenticate(String secret) throws StorageException;
+
+  /** Accepted recipients of an account in a calendar month (UTC). */
+  long usage(String account, YearMonth month) throws StorageException;
+
+  /**
+   * Marks that the 90 % warning of a month was raised. True only for the first caller, so the event
+   * is raised once per account and month even with several nodes.
+   */
+  boolean markWarned(String account, YearMonth month) throws StorageException;
+
+  /** Records an event (type, account, optional message and JSON data) for webhooks and stats. */
+  void addEvent(Instant at, String account, String type, String messageId, String jsonData)
+      throws StorageException;
+}
