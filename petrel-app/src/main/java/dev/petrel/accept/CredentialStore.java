@@ -106,6 +106,11 @@ public final class CredentialStore implements Authenticator {
    * secure random source. The password is not stored, only its hash.
    */
   public String add(String user) throws IOException, UserExistsException {
+    return add(Envelope.DEFAULT_ACCOUNT, user);
+  }
+
+  /** Creates a login whose mail belongs to {@code account}; returns its generated password. */
+  public String add(String account, String user) throws IOException, UserExistsException {
     checkUserName(user);
     byte[] raw = new byte[18];
     RANDOM.nextBytes(raw);
@@ -114,7 +119,7 @@ public final class CredentialStore implements Authenticator {
     try (Lock ignored = lock()) {
       Map<String, Entry> users = new LinkedHashMap<>(read().users());
       if (users.containsKey(user)) throw new UserExistsException(user);
-      users.put(user, new Entry(Envelope.DEFAULT_ACCOUNT, hash));
+      users.put(user, new Entry(account, hash));
       write(users);
     }
     return password;

@@ -12,7 +12,11 @@ public enum ConfigKey {
   DATA_DIR("data-dir", "./petrel-data", "Data folder: queue store, TLS certificate, credentials."),
   SMTP_PORT("smtp-port", "2525", "SMTP port (STARTTLS offered); 0 picks a free port."),
   SMTPS_PORT("smtps-port", "off", "Implicit-TLS SMTP port (like 465), or off."),
-  HTTP_PORT("http-port", "8080", "HTTP port, reserved for the API."),
+  HTTP_PORT("http-port", "8080", "HTTP port of the API, health and metrics; 0 picks one; off."),
+  PLANS(
+      "plans",
+      "free=2000,unlimited=none",
+      "Plans: NAME=recipients a month (or none), comma-separated."),
   LISTEN_ADDRESS("listen-address", "", "Address to listen on; empty means all addresses."),
   HOSTNAME("hostname", "", "Name in the greeting and Received header; empty: this machine's name."),
   TRUSTED_NETWORKS(

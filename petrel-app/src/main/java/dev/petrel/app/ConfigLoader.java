@@ -174,7 +174,7 @@ public final class ConfigLoader {
         dataDir(),
         smtp,
         smtps,
-        get(ConfigKey.HTTP_PORT, ConfigValues::port),
+        get(ConfigKey.HTTP_PORT, ConfigValues::optionalPort),
         get(ConfigKey.LISTEN_ADDRESS, ConfigValues::address),
         host,
         get(ConfigKey.TRUSTED_NETWORKS, ConfigValues::networks),
@@ -191,7 +191,16 @@ public final class ConfigLoader {
         get(ConfigKey.AUTH_WITHOUT_TLS, ConfigValues::bool),
         get(ConfigKey.STRICT_LINE_ENDINGS, ConfigValues::bool),
         routing(),
-        get(ConfigKey.PAUSED, ConfigValues::bool));
+        get(ConfigKey.PAUSED, ConfigValues::bool),
+        plans());
+  }
+
+  private dev.petrel.queue.Plans plans() throws ConfigException {
+    try {
+      return dev.petrel.queue.Plans.parse(raw(ConfigKey.PLANS));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(ConfigKey.PLANS.flag() + ": " + e.getMessage());
+    }
   }
 
   /**

@@ -50,14 +50,23 @@ final class CredentialsCommand implements Runnable {
     @Spec CommandLine.Model.CommandSpec spec;
     @Mixin DataDirOptions data;
 
-    @Parameters(paramLabel = "USER", description = "Login name, e.g. app@example.com.")
-    String user;
+    @Parameters(
+        paramLabel = "[ACCOUNT] USER",
+        arity = "1..2",
+        description = {
+          "The account the login's mail belongs to (default: default), then the login name,",
+          "e.g. acme app@example.com."
+        })
+    java.util.List<String> names;
 
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
+      String account = names.size() == 2 ? names.get(0) : dev.petrel.model.Envelope.DEFAULT_ACCOUNT;
+      String user = names.getLast();
       try {
+        dev.petrel.queue.Account.checkName(account);
         CredentialStore.checkUserName(user);
       } catch (IllegalArgumentException e) {
         err.println("petrel credentials add: " + e.getMessage());
@@ -65,7 +74,8 @@ final class CredentialsCommand implements Runnable {
       }
       try {
         Path dir = data.resolve();
-        String password = store(dir).add(user);
+        String password = store(dir).add(account, user);
+        out.println("account:  " + account);
         out.println("user:     " + user);
         out.println("password: " + password);
         out.println(

@@ -295,6 +295,7 @@ public final class DeliveryScheduler implements AutoCloseable {
   }
 
   private void notifySender(StoredMessage m, List<DsnWriter.Failure> failures) {
+    if (m.fromApi()) return; // API senders learn through webhooks, not DSNs (SPEC §6)
     try {
       dsn.enqueue(store, m, failures)
           .ifPresent(

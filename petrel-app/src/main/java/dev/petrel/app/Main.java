@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
       QueueCommand.class,
       SuppressionsCommand.class,
       CredentialsCommand.class,
+      AccountsCommand.Accounts.class,
+      AccountsCommand.Keys.class,
       SinkCommand.class,
       CommandLine.HelpCommand.class
     })

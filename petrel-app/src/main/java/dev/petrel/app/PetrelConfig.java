@@ -18,6 +18,8 @@ import java.util.List;
  * @param tlsKey PEM private key for {@code tlsCert}, or null
  * @param routing DNS server, static routes and relay host for delivery
  * @param paused whether delivery starts paused
+ * @param httpPort the HTTP API's port, -1 when off
+ * @param plans the plans accounts can be on, with their monthly limits
  */
 public record PetrelConfig(
     Path dataDir,
@@ -40,13 +42,19 @@ public record PetrelConfig(
     boolean authWithoutTls,
     boolean strictLineEndings,
     RoutingConfig routing,
-    boolean paused) {
+    boolean paused,
+    dev.petrel.queue.Plans plans) {
 
   public PetrelConfig {
     trustedNetworks = List.copyOf(trustedNetworks);
     if (routing == null) routing = RoutingConfig.DEFAULTS;
+    if (plans == null) plans = dev.petrel.queue.Plans.DEFAULTS;
     if ((tlsCert == null) != (tlsKey == null))
       throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both or none");
+  }
+
+  public boolean httpEnabled() {
+    return httpPort >= 0;
   }
 
   public boolean smtpsEnabled() {

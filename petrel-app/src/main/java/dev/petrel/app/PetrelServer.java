@@ -6,12 +6,18 @@ import dev.petrel.accept.SmtpServer;
 import dev.petrel.accept.SmtpSession;
 import dev.petrel.accept.TlsMaterial;
 import dev.petrel.accept.TlsMaterial.TlsSetupException;
+import dev.petrel.api.Api;
+import dev.petrel.api.ApiServer;
 import dev.petrel.deliver.Deliverer;
 import dev.petrel.deliver.DeliveryConfig;
 import dev.petrel.deliver.DeliveryObserver;
 import dev.petrel.deliver.RoutingConfig;
+import dev.petrel.queue.Account;
+import dev.petrel.queue.AccountStore;
 import dev.petrel.queue.DataDirLock;
 import dev.petrel.queue.MessageStore;
+import dev.petrel.queue.Plans;
+import dev.petrel.queue.Quotas;
 import dev.petrel.queue.RetrySchedule;
 import dev.petrel.queue.SqliteMessageStore;
 import dev.petrel.queue.SqliteStoreOptions;
@@ -48,6 +54,7 @@ public final class PetrelServer implements AutoCloseable {
   private final SmtpServer smtp;
   private final Deliverer deliverer;
   private final DeliveryScheduler scheduler;
+  private final ApiServer http;
   private boolean stopped;
 
   private PetrelServer(
@@ -56,13 +63,15 @@ public final class PetrelServer implements AutoCloseable {
       SqliteMessageStore store,
       SmtpServer smtp,
       Deliverer deliverer,
-      DeliveryScheduler scheduler) {
+      DeliveryScheduler scheduler,
+      ApiServer http) {
     this.config = config;
     this.lock = lock;
     this.store = store;
     this.smtp = smtp;
     this.deliverer = deliverer;
     this.scheduler = scheduler;
+    this.http = http;
   }
 
   /** Starts everything; on failure closes what was opened and says why. */
@@ -87,6 +96,7 @@ public final class PetrelServer implements AutoCloseable {
     SqliteMessageStore store = null;
     Deliverer deliverer = null;
     DeliveryScheduler scheduler = null;
+    ApiServer http = null;
     try {
       try {
         store = SqliteMessageStore.open(config.dataDir(), SqliteStoreOptions.defaults(), clock);
@@ -113,6 +123,12 @@ public final class PetrelServer implements AutoCloseable {
         } catch (StorageException e) {
           throw new StartupException("cannot pause delivery: " + e.getMessage(), e);
         }
+      }
+      Quotas quotas = new Quotas(store.accounts(), config.plans(), clock);
+      try {
+        bootstrap(store.accounts(), clock);
+      } catch (StorageException | IllegalArgumentException e) {
+        throw new StartupException("cannot set up the first account: " + e.getMessage(), e);
       }
       deliverer =
           Deliverer.create(
@@ -144,13 +160,14 @@ public final class PetrelServer implements AutoCloseable {
               config.hostname(),
               (connection, shuttingDown) ->
                   new SmtpSession(
-                          listenerConfig,
-                          connection,
-                          queue,
-                          credentials,
-                          sessions,
-                          clock,
-                          shuttingDown)
+                              listenerConfig,
+                              connection,
+                              queue,
+                              credentials,
+                              sessions,
+                              clock,
+                              shuttingDown)
+                          .quotas(quotas)
                       ::run,
               log);
       try {
@@ -158,25 +175,81 @@ public final class PetrelServer implements AutoCloseable {
       } catch (IOException e) {
         throw new StartupException(e.getMessage(), e);
       }
+      if (config.httpEnabled()) {
+        http =
+            new ApiServer(
+                new Api(
+                    store,
+                    store.accounts(),
+                    quotas,
+                    StatusEngine.standard(),
+                    config.hostname(),
+                    clock,
+                    delivery::wake),
+                ApiServer.Limits.DEFAULTS);
+        try {
+          http.start(
+              config.listenAddress() == null ? null : config.listenAddress().getHostAddress(),
+              config.httpPort());
+        } catch (RuntimeException e) {
+          throw new StartupException(
+              "cannot listen for HTTP on port " + config.httpPort() + ": " + e.getMessage(), e);
+        }
+      }
       LOG.info(
-          "petrel serve: data folder {}, hostname {}, TLS certificate {}, http port {} reserved",
+          "petrel serve: data folder {}, hostname {}, TLS certificate {}, http port {}",
           config.dataDir(),
           config.hostname(),
           config.tlsCert() != null ? config.tlsCert() : "self-signed (in the data folder)",
-          config.httpPort());
+          http == null ? "off" : http.port());
       delivery.start();
       LOG.info(
           "petrel serve: delivery {}{}",
           config.paused() ? "paused (queue resume starts it)" : "running",
           describe(config.routing()));
-      return new PetrelServer(config, lock, store, smtp, deliverer, delivery);
+      return new PetrelServer(config, lock, store, smtp, deliverer, delivery, http);
     } catch (StartupException | RuntimeException e) {
+      if (http != null) http.stop();
       if (scheduler != null) scheduler.close();
       if (deliverer != null) deliverer.close();
       if (store != null) store.close();
       closeQuietly(lock);
       throw e;
     }
+  }
+
+  /** Environment variable that sets the first account's API key (for automation). */
+  public static final String BOOTSTRAP_KEY_ENV = "PETREL_BOOTSTRAP_API_KEY";
+
+  /**
+   * On the first start, creates the operator's account ({@code default}, unlimited plan: trusted
+   * clients' SMTP mail is counted against it) and an API key, printed once. With {@value
+   * #BOOTSTRAP_KEY_ENV} set, that key is stored instead (and again on every start, so automation
+   * can rely on it).
+   */
+  static void bootstrap(AccountStore accounts, InstantSource clock) throws StorageException {
+    String name = dev.petrel.model.Envelope.DEFAULT_ACCOUNT;
+    boolean created = accounts.createAccount(new Account(name, Plans.UNLIMITED, clock.instant()));
+    String chosen = System.getenv(BOOTSTRAP_KEY_ENV);
+    if (chosen != null && !chosen.isBlank()) {
+      accounts.importKey(name, chosen.trim(), clock.instant());
+      if (created)
+        LOG.info(
+            "petrel serve: created account '{}' with the key from {}", name, BOOTSTRAP_KEY_ENV);
+      return;
+    }
+    if (created || accounts.keys(name).isEmpty()) {
+      var key = accounts.createKey(name, clock.instant());
+      LOG.info(
+          "petrel serve: created account '{}' and its API key (shown only this once): {}",
+          name,
+          key.secret());
+    }
+  }
+
+  /** Where the HTTP API listens, or null when it is off. */
+  public InetSocketAddress httpAddress() {
+    return http == null ? null : new InetSocketAddress(config.listenAddress(), http.port());
   }
 
   private static String describe(RoutingConfig r) {
@@ -222,6 +295,11 @@ public final class PetrelServer implements AutoCloseable {
     return store;
   }
 
+  /** Accounts, keys and usage. */
+  public AccountStore accounts() {
+    return store.accounts();
+  }
+
   public boolean shuttingDown() {
     return smtp.shuttingDown();
   }
@@ -235,6 +313,7 @@ public final class PetrelServer implements AutoCloseable {
     stopped = true;
     LOG.info("petrel serve: stopping");
     smtp.stop(config.shutdownTimeout());
+    if (http != null) http.stop();
     scheduler.stop(config.shutdownTimeout());
     deliverer.close();
     store.close();

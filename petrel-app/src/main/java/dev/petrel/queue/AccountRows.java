@@ -188,4 +188,43 @@ final class AccountRows {
     else ps.setString(5, data);
     ps.executeUpdate();
   }
+
+  static AccountStore.IdempotentAnswer idempotent(
+      Connection c, String account, String key, Instant notBefore) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT fingerprint, status, response FROM idempotency"
+                + " WHERE account = ? AND key = ? AND created >= ?")) {
+      ps.setString(1, account);
+      ps.setString(2, key);
+      ps.setLong(3, notBefore.toEpochMilli());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next()
+            ? new AccountStore.IdempotentAnswer(rs.getString(1), rs.getInt(2), rs.getString(3))
+            : null;
+      }
+    }
+  }
+
+  static void saveIdempotent(
+      GroupCommitWriter.Context c,
+      String account,
+      String key,
+      AccountStore.IdempotentAnswer a,
+      Instant now)
+      throws SQLException {
+    PreparedStatement ps =
+        c.prepare(
+            "INSERT INTO idempotency (account, key, fingerprint, status, response, created)"
+                + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account, key) DO UPDATE SET"
+                + " fingerprint = excluded.fingerprint, status = excluded.status,"
+                + " response = excluded.response, created = excluded.created");
+    ps.setString(1, account);
+    ps.setString(2, key);
+    ps.setString(3, a.fingerprint());
+    ps.setInt(4, a.status());
+    ps.setString(5, a.response());
+    ps.setLong(6, now.toEpochMilli());
+    ps.executeUpdate();
+  }
 }

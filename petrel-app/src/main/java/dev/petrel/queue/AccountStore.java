@@ -60,6 +60,17 @@ public interface AccountStore {
    */
   boolean markWarned(String account, YearMonth month) throws StorageException;
 
+  /** The first answer given to an {@code Idempotency-Key}. */
+  record IdempotentAnswer(String fingerprint, int status, String response) {}
+
+  /** The answer stored for an account's key since {@code notBefore}; empty when none. */
+  Optional<IdempotentAnswer> idempotent(String account, String key, Instant notBefore)
+      throws StorageException;
+
+  /** Stores the answer to an account's key (replacing one older than the retention). */
+  void saveIdempotent(String account, String key, IdempotentAnswer answer, Instant now)
+      throws StorageException;
+
   /** Records an event (type, account, optional message and JSON data) for webhooks and stats. */
   void addEvent(Instant at, String account, String type, String messageId, String jsonData)
       throws StorageException;

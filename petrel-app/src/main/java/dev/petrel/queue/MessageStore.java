@@ -37,6 +37,9 @@ public interface MessageStore extends AutoCloseable {
   /** Messages in queue order (oldest first), at most {@code limit}. */
   List<StoredMessage> list(int limit) throws StorageException;
 
+  /** One page of an account's messages, newest first, matching the query's filters. */
+  List<StoredMessage> search(MessageQuery query) throws StorageException;
+
   /** Opens the stored body (as received, with Petrel's Received header first). */
   InputStream openBody(QueueId id) throws IOException;
 

@@ -142,6 +142,28 @@ final class SqliteAccountStore implements AccountStore {
             "recording event " + type);
   }
 
+  @Override
+  public Optional<IdempotentAnswer> idempotent(String account, String key, Instant notBefore)
+      throws StorageException {
+    return Optional.ofNullable(
+        store.read(
+            c -> AccountRows.idempotent(c, account, key, notBefore), "reading an idempotency key"));
+  }
+
+  @Override
+  public void saveIdempotent(String account, String key, IdempotentAnswer answer, Instant now)
+      throws StorageException {
+    store
+        .writer()
+        .call(
+            c -> {
+              AccountRows.saveIdempotent(c, account, key, answer, now);
+              return null;
+            },
+            false,
+            "storing an idempotency key");
+  }
+
   private void requireAccount(String account) throws StorageException {
     if (findAccount(account).isEmpty())
       throw new IllegalArgumentException("no account named '" + account + "'");

@@ -240,6 +240,12 @@ public final class SqliteMessageStore implements MessageStore {
   }
 
   @Override
+  public List<StoredMessage> search(MessageQuery query) throws StorageException {
+    Objects.requireNonNull(query, "query");
+    return read(c -> SearchRows.search(c, query), "searching messages");
+  }
+
+  @Override
   public InputStream openBody(QueueId id) throws IOException {
     Objects.requireNonNull(id, "id");
     MessageRows.BodyAt at;

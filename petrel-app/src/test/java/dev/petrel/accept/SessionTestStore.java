@@ -157,6 +157,11 @@ final class SessionTestStore implements MessageStore {
   }
 
   @Override
+  public List<StoredMessage> search(dev.petrel.queue.MessageQuery query) {
+    throw new UnsupportedOperationException("sessions never search");
+  }
+
+  @Override
   public synchronized InputStream openBody(QueueId id) throws IOException {
     Message m = messages.get(id);
     if (m == null) throw new IOException("no message " + id);

@@ -45,6 +45,7 @@ class DeliverySchedulerEndToEndTest {
     Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
     flags.put(ConfigKey.DATA_DIR, dir.toString());
     flags.put(ConfigKey.SMTP_PORT, "0");
+    flags.put(ConfigKey.HTTP_PORT, "0");
     flags.put(ConfigKey.LISTEN_ADDRESS, "127.0.0.1");
     flags.put(ConfigKey.HOSTNAME, "petrel.test");
     flags.put(ConfigKey.SHUTDOWN_TIMEOUT, "5s");
@@ -124,6 +125,7 @@ class DeliverySchedulerEndToEndTest {
     Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
     flags.put(ConfigKey.DATA_DIR, dir.toString());
     flags.put(ConfigKey.SMTP_PORT, "0");
+    flags.put(ConfigKey.HTTP_PORT, "0");
     flags.put(ConfigKey.LISTEN_ADDRESS, "127.0.0.1");
     flags.put(ConfigKey.HOSTNAME, "petrel.test");
     flags.put(ConfigKey.SHUTDOWN_TIMEOUT, "5s");
@@ -204,6 +206,7 @@ class DeliverySchedulerEndToEndTest {
     Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
     flags.put(ConfigKey.DATA_DIR, dir.toString());
     flags.put(ConfigKey.SMTP_PORT, "0");
+    flags.put(ConfigKey.HTTP_PORT, "0");
     flags.put(ConfigKey.LISTEN_ADDRESS, "127.0.0.1");
     flags.put(ConfigKey.HOSTNAME, "petrel.test");
     flags.put(ConfigKey.ROUTE, "sim.test=127.0.0.1:" + sim.port());

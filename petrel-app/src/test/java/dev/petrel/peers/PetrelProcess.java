@@ -65,6 +65,8 @@ public final class PetrelProcess implements AutoCloseable {
             dataDir.toString(),
             "--smtp-port",
             "0",
+            "--http-port",
+            "0",
             "--listen-address",
             "127.0.0.1",
             "--hostname",

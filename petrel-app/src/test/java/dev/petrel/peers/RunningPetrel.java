@@ -37,6 +37,7 @@ public final class RunningPetrel implements AutoCloseable {
     Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
     flags.put(ConfigKey.DATA_DIR, dataDir.toString());
     flags.put(ConfigKey.SMTP_PORT, "0");
+    flags.put(ConfigKey.HTTP_PORT, "0");
     flags.put(ConfigKey.LISTEN_ADDRESS, "127.0.0.1");
     flags.put(ConfigKey.HOSTNAME, HOSTNAME);
     flags.put(ConfigKey.SHUTDOWN_TIMEOUT, "5s");
@@ -45,6 +46,20 @@ public final class RunningPetrel implements AutoCloseable {
     flags.putAll(extra);
     var config = ConfigLoader.resolve(flags, null, Map.of()).config();
     return new RunningPetrel(PetrelServer.start(config, InstantSource.system()));
+  }
+
+  /** The HTTP API's port. */
+  public int httpPort() {
+    return server.httpAddress().getPort();
+  }
+
+  /** Makes an API key for an account (created on the free plan when missing). */
+  public String apiKey(String account) throws Exception {
+    var accounts = server.accounts();
+    if (accounts.findAccount(account).isEmpty())
+      accounts.createAccount(
+          new dev.petrel.queue.Account(account, "free", java.time.Instant.now()));
+    return accounts.createKey(account, java.time.Instant.now()).secret();
   }
 
   public int port() {

@@ -1,0 +1,39 @@
+package dev.petrel.api;
+
+import dev.petrel.queue.AccountStore;
+import dev.petrel.queue.MessageStore;
+import dev.petrel.queue.Quotas;
+import dev.petrel.status.StatusEngine;
+import java.time.InstantSource;
+import java.util.Objects;
+
+/**
+ * What the API's handlers work with, built once by the application.
+ *
+ * @param store the queue
+ * @param accounts accounts, keys and usage
+ * @param quotas monthly quotas
+ * @param engine the status engine, for explanations
+ * @param hostname this server's name (Message-ID and Received header of API mail)
+ * @param clock the time
+ * @param queued called after each message the API queued (wakes delivery)
+ */
+public record Api(
+    MessageStore store,
+    AccountStore accounts,
+    Quotas quotas,
+    StatusEngine engine,
+    String hostname,
+    InstantSource clock,
+    Runnable queued) {
+
+  public Api {
+    Objects.requireNonNull(store, "store");
+    Objects.requireNonNull(accounts, "accounts");
+    Objects.requireNonNull(quotas, "quotas");
+    Objects.requireNonNull(engine, "engine");
+    Objects.requireNonNull(hostname, "hostname");
+    Objects.requireNonNull(clock, "clock");
+    if (queued == null) queued = () -> {};
+  }
+}

@@ -1,0 +1,206 @@
+package dev.petrel.api;
+
+import dev.petrel.queue.StorageException;
+import dev.petrel.report.StatusJson;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server of {@code petrel serve}: Javalin on Jetty with virtual threads, the API routes,
+ * the key check, the per-account rate limit, and one error path that turns every failure into an
+ * RFC 9457 problem document (never an HTML page or a stack trace).
+ */
+public final class ApiServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger("api");
+
+  /** Largest request body: a 25 MB message grows by a third in base64, plus the JSON around it. */
+  public static final long MAX_REQUEST_BYTES = 36L * 1024 * 1024;
+
+  /** Requests per second and burst per account, unless configured otherwise. */
+  public record Limits(int perSecond, int burst) {
+    public static final Limits DEFAULTS = new Limits(200, 400);
+  }
+
+  private final Api api;
+  private final RateLimiter limiter;
+  private final List<Route> routes;
+  private Javalin app;
+
+  public ApiServer(Api api, Limits limits) {
+    this.api = api;
+    this.limiter = new RateLimiter(limits.perSecond(), limits.burst(), api.clock());
+    this.routes = routes(api);
+  }
+
+  /** Every endpoint, in the order of docs/api.md. */
+  static List<Route> routes(Api api) {
+    Health health = new Health(api);
+    return List.of(
+        new Route(HandlerType.GET, "/healthz", false, health::live),
+        new Route(HandlerType.GET, "/readyz", false, health::ready),
+        new Route(HandlerType.GET, "/api/v1/openapi.json", false, OpenApiDocument::serve),
+        new Route(HandlerType.POST, "/api/v1/messages", true, new SendMessage(api)),
+        new Route(HandlerType.GET, "/api/v1/messages", true, new ListMessages(api)),
+        new Route(HandlerType.GET, "/api/v1/messages/{id}", true, new GetMessage(api)),
+        new Route(HandlerType.GET, "/api/v1/explain", true, new ExplainReply(api)),
+        new Route(HandlerType.GET, "/api/v1/suppressions", true, new ListSuppressions(api)),
+        new Route(HandlerType.POST, "/api/v1/suppressions", true, new AddSuppression(api)),
+        new Route(
+            HandlerType.DELETE, "/api/v1/suppressions/{address}", true, new RemoveSuppression(api)),
+        new Route(HandlerType.GET, "/api/v1/account", true, new GetAccount(api)));
+  }
+
+  /** The registered endpoints (for the OpenAPI test). */
+  public List<Route> routes() {
+    return routes;
+  }
+
+  /** Starts listening; port 0 picks a free one ({@link #port()} tells which). */
+  public void start(String host, int port) {
+    app =
+        Javalin.create(
+            cfg -> {
+              cfg.startup.showJavalinBanner = false;
+              cfg.startup.showOldJavalinVersionWarning = false;
+              cfg.concurrency.useVirtualThreads = true;
+              cfg.http.maxRequestSize = MAX_REQUEST_BYTES;
+              cfg.http.defaultContentType = "application/json";
+              if (host != null && !host.isEmpty()) cfg.jetty.host = host;
+              cfg.jetty.port = port;
+              cfg.routes.before("/api/v1/*", this::authenticate);
+              for (Route r : routes) cfg.routes.addHttpHandler(r.method(), r.path(), r.handler());
+              cfg.routes.exception(Problem.class, (e, ctx) -> write(ctx, e));
+              cfg.routes.exception(
+                  HttpResponseException.class,
+                  (e, ctx) -> write(ctx, fromJavalin(e.getStatus(), e.getMessage())));
+              cfg.routes.exception(
+                  StorageException.class,
+                  (e, ctx) ->
+                      write(
+                          ctx,
+                          new Problem(
+                                  503,
+                                  "storage",
+                                  "The store cannot answer now",
+                                  "the queue store failed: "
+                                      + e.getMessage()
+                                      + "; nothing was changed, try again shortly")
+                              .header("Retry-After", "5")));
+              cfg.routes.exception(
+                  Exception.class,
+                  (e, ctx) -> {
+                    LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+                    write(
+                        ctx,
+                        new Problem(
+                            500,
+                            "internal",
+                            "Internal error",
+                            "the server failed to answer this request; it is logged"));
+                  });
+              cfg.routes.error(404, ctx -> notFoundUnlessWritten(ctx));
+              cfg.routes.error(405, ctx -> methodNotAllowed(ctx));
+            });
+    app.start();
+    LOG.info("HTTP API listening on port {}", app.port());
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  private void authenticate(Context ctx) throws StorageException {
+    if (ctx.path().equals("/api/v1/openapi.json")) return;
+    String header = ctx.header("Authorization");
+    if (header == null || header.isBlank())
+      throw Problem.unauthorized(
+          "send your API key in the Authorization header: 'Authorization: Bearer <key>'");
+    if (!header.regionMatches(true, 0, "Bearer ", 0, 7))
+      throw Problem.unauthorized("the Authorization header must use the Bearer scheme");
+    Optional<String> account = api.accounts().authenticate(header.substring(7).trim());
+    if (account.isEmpty())
+      throw Problem.unauthorized("the API key is not valid (unknown or revoked)");
+    RateLimiter.Decision d = limiter.take(account.get());
+    ctx.header("RateLimit-Limit", Integer.toString(d.limit()));
+    ctx.header("RateLimit-Remaining", Integer.toString(d.remaining()));
+    ctx.header("RateLimit-Reset", Long.toString(d.resetSeconds()));
+    if (!d.allowed())
+      throw new Problem(
+              429,
+              "rate-limited",
+              "Too many requests",
+              "this account may make "
+                  + d.limit()
+                  + " requests in a burst; wait "
+                  + d.retryAfter()
+                  + " s before the next one")
+          .header("Retry-After", Long.toString(d.retryAfter()));
+    ctx.attribute(Caller.ATTRIBUTE, new Caller(account.get()));
+  }
+
+  private static Problem fromJavalin(int status, String message) {
+    return switch (status) {
+      case 413 ->
+          new Problem(
+              413,
+              "too-large",
+              "The request is too large",
+              "the request body is over " + MAX_REQUEST_BYTES / (1024 * 1024) + " MiB");
+      case 404 -> Problem.notFound("no such endpoint");
+      case 405 -> new Problem(405, "method", "Method not allowed", message);
+      default -> new Problem(status, "http-" + status, "HTTP " + status, message);
+    };
+  }
+
+  private static void notFoundUnlessWritten(Context ctx) {
+    if (isProblem(ctx)) return;
+    write(ctx, Problem.notFound("there is no endpoint " + ctx.method() + " " + ctx.path()));
+  }
+
+  private static void methodNotAllowed(Context ctx) {
+    if (isProblem(ctx)) return;
+    write(
+        ctx,
+        new Problem(
+            405,
+            "method",
+            "Method not allowed",
+            ctx.method() + " is not allowed on " + ctx.path()));
+  }
+
+  private static boolean isProblem(Context ctx) {
+    String type = ctx.res().getContentType();
+    return type != null && type.startsWith("application/problem+json");
+  }
+
+  static void write(Context ctx, Problem p) {
+    for (Map.Entry<String, String> h : p.headers().entrySet()) ctx.header(h.getKey(), h.getValue());
+    ctx.status(p.status());
+    ctx.contentType("application/problem+json");
+    ctx.result(StatusJson.MAPPER.writeValueAsString(p.body(ctx.path())));
+  }
+
+  /** Writes a JSON answer. */
+  static void json(Context ctx, int status, Object body) {
+    ctx.status(status);
+    ctx.contentType("application/json");
+    ctx.result(StatusJson.MAPPER.writeValueAsString(body));
+  }
+
+  public void stop() {
+    if (app != null) app.stop();
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}

@@ -1,0 +1,295 @@
+package dev.petrel.api;
+
+import dev.petrel.model.EmailAddress;
+import dev.petrel.model.Envelope;
+import dev.petrel.model.Recipient;
+import dev.petrel.queue.AccountStore.IdempotentAnswer;
+import dev.petrel.queue.Quotas;
+import dev.petrel.queue.Spool;
+import dev.petrel.queue.StorageFullException;
+import dev.petrel.report.StatusJson;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.james.mime4j.dom.address.Mailbox;
+import org.apache.james.mime4j.dom.address.MailboxList;
+import org.apache.james.mime4j.field.address.DefaultAddressParser;
+
+/**
+ * {@code POST /api/v1/messages}: checks the request, the quota and the suppression list, writes the
+ * message (composed, or {@code raw} as given) to the queue through the same store as the listener,
+ * and answers 202 with its id and each recipient's first status ({@code queued} or {@code
+ * suppressed}). The message is durable before the answer. An {@code Idempotency-Key} seen in the
+ * last 24 hours with the same body returns the first answer again without queueing twice.
+ */
+final class SendMessage implements Handler {
+
+  static final Duration IDEMPOTENCY = Duration.ofHours(24);
+  private static final DateTimeFormatter RFC5322 =
+      DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
+
+  private final Api api;
+
+  /** Serialises requests with the same idempotency key inside this process. */
+  private final ConcurrentHashMap<String, Object> keyLocks = new ConcurrentHashMap<>();
+
+  SendMessage(Api api) {
+    this.api = api;
+  }
+
+  @Override
+  public void handle(Context ctx) throws Exception {
+    Caller caller = Caller.of(ctx);
+    String key = ctx.header("Idempotency-Key");
+    if (key == null) {
+      send(ctx, caller);
+      return;
+    }
+    if (key.isBlank() || key.length() > 255)
+      throw Problem.badRequest("Idempotency-Key must be 1 to 255 characters");
+    String fingerprint = sha256(ctx.bodyAsBytes());
+    Object lock = keyLocks.computeIfAbsent(caller.account() + "\n" + key, k -> new Object());
+    synchronized (lock) {
+      try {
+        Instant now = api.clock().instant();
+        var earlier = api.accounts().idempotent(caller.account(), key, now.minus(IDEMPOTENCY));
+        if (earlier.isPresent()) {
+          if (!earlier.get().fingerprint().equals(fingerprint))
+            throw new Problem(
+                422,
+                "idempotency-mismatch",
+                "Idempotency-Key reused with another request",
+                "this Idempotency-Key was used in the last 24 hours with a different body; use a"
+                    + " new key for a new message");
+          ctx.header("Idempotent-Replayed", "true");
+          ctx.status(earlier.get().status());
+          ctx.contentType("application/json");
+          ctx.result(earlier.get().response());
+          return;
+        }
+        Map<String, Object> answer = send(ctx, caller);
+        api.accounts()
+            .saveIdempotent(
+                caller.account(),
+                key,
+                new IdempotentAnswer(
+                    fingerprint, 202, StatusJson.MAPPER.writeValueAsString(answer)),
+                now);
+      } finally {
+        keyLocks.remove(caller.account() + "\n" + key, lock);
+      }
+    }
+  }
+
+  private Map<String, Object> send(Context ctx, Caller caller) throws Exception {
+    JsonBody body = JsonBody.read(ctx);
+    MessageRequest r = MessageRequest.read(body);
+    body.finish();
+    Instant now = api.clock().instant();
+    EmailAddress sender;
+    List<EmailAddress> recipients;
+    if (r.raw() != null) {
+      sender = r.from() != null ? r.from().address() : rawFrom(r.raw());
+      recipients = r.recipients().isEmpty() ? rawRecipients(r.raw()) : r.recipients();
+    } else {
+      sender = r.from().address();
+      recipients = r.recipients();
+    }
+
+    Quotas.Check quota = api.quotas().check(caller.account(), recipients.size());
+    if (!quota.allowed()) {
+      long wait = Math.max(1, Duration.between(now, quota.resets()).toSeconds());
+      throw new Problem(
+              429,
+              "quota",
+              "Monthly quota reached",
+              "this account may send to "
+                  + quota.limit()
+                  + " recipients a month and has used "
+                  + quota.used()
+                  + "; "
+                  + recipients.size()
+                  + " more do not fit. The quota resets at "
+                  + quota.resets())
+          .header("Retry-After", Long.toString(wait));
+    }
+
+    List<Recipient> envelopeRecipients = new ArrayList<>();
+    for (EmailAddress a : recipients) envelopeRecipients.add(new Recipient(a, null, null));
+    boolean utf8 = sender.needsUtf8() || recipients.stream().anyMatch(EmailAddress::needsUtf8);
+    Envelope envelope =
+        new Envelope(
+            sender,
+            envelopeRecipients,
+            "8BITMIME",
+            utf8,
+            null,
+            null,
+            caller.account(),
+            null,
+            ctx.ip(),
+            null,
+            Envelope.SOURCE_API);
+
+    String messageId = UUID.randomUUID() + "@" + api.hostname();
+    byte[] mime =
+        r.raw() != null
+            ? normalise(r.raw())
+            : MessageComposer.compose(r, messageId, Date.from(now));
+    String id;
+    try (Spool spool = api.store().begin(envelope)) {
+      OutputStream out = spool.body();
+      out.write(received(ctx, spool.id().value(), now).getBytes(StandardCharsets.US_ASCII));
+      out.write(mime);
+      id = spool.commit().value();
+    } catch (StorageFullException e) {
+      throw new Problem(
+              507,
+              "storage-full",
+              "No room to queue the message",
+              "the server's disk is nearly full; nothing was queued, try again later")
+          .header("Retry-After", "60");
+    }
+    api.queued().run();
+    api.quotas().afterAccepted(caller.account());
+
+    List<Map<String, Object>> rcpts = new ArrayList<>();
+    for (EmailAddress a : recipients) {
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("address", a.toString());
+      boolean suppressed = api.store().findSuppression(caller.account(), a.toString()).isPresent();
+      o.put("status", suppressed ? "suppressed" : "queued");
+      rcpts.add(o);
+    }
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("id", id);
+    answer.put("message_id", r.raw() != null ? null : "<" + messageId + ">");
+    answer.put("status", "queued");
+    answer.put("recipients", rcpts);
+    if (!r.metadata().isEmpty()) answer.put("metadata", r.metadata());
+    ctx.header("Location", "/api/v1/messages/" + id);
+    ApiServer.json(ctx, 202, answer);
+    return answer;
+  }
+
+  private String received(Context ctx, String id, Instant now) {
+    return "Received: from api (["
+        + ctx.ip()
+        + "])\r\n\tby "
+        + api.hostname()
+        + " (Petrel) with HTTP id "
+        + id
+        + ";\r\n\t"
+        + RFC5322.format(now.atOffset(ZoneOffset.UTC))
+        + "\r\n";
+  }
+
+  /** Raw MIME as given, with every line ending made CRLF (the queue keeps wire form). */
+  static byte[] normalise(byte[] raw) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(raw.length + 64);
+    for (int i = 0; i < raw.length; i++) {
+      byte b = raw[i];
+      if (b == '\r') {
+        out.write('\r');
+        out.write('\n');
+        if (i + 1 < raw.length && raw[i + 1] == '\n') i++;
+      } else if (b == '\n') {
+        out.write('\r');
+        out.write('\n');
+      } else out.write(b);
+    }
+    if (raw.length > 0 && raw[raw.length - 1] != '\n' && raw[raw.length - 1] != '\r') {
+      out.write('\r');
+      out.write('\n');
+    }
+    return out.toByteArray();
+  }
+
+  private static String header(byte[] raw, String name) {
+    String text = new String(raw, StandardCharsets.UTF_8);
+    int end = text.indexOf("\r\n\r\n");
+    if (end < 0) end = text.indexOf("\n\n");
+    String head = (end < 0 ? text : text.substring(0, end)).replaceAll("\r?\n[ \t]", " ");
+    StringBuilder values = new StringBuilder();
+    for (String line : head.split("\r?\n")) {
+      int colon = line.indexOf(':');
+      if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
+        if (!values.isEmpty()) values.append(", ");
+        values.append(line.substring(colon + 1).trim());
+      }
+    }
+    return values.isEmpty() ? null : values.toString();
+  }
+
+  private static List<Mailbox> parse(String value, String what) {
+    try {
+      MailboxList list = DefaultAddressParser.DEFAULT.parseAddressList(value).flatten();
+      return list;
+    } catch (Exception e) {
+      throw Problem.invalid(
+          List.of(new Problem.FieldError("/raw", "the " + what + " header cannot be read")));
+    }
+  }
+
+  private static EmailAddress rawFrom(byte[] raw) {
+    String from = header(raw, "From");
+    if (from == null)
+      throw Problem.invalid(
+          List.of(new Problem.FieldError("/from", "is required: raw has no From header")));
+    List<Mailbox> boxes = parse(from, "From");
+    if (boxes.isEmpty())
+      throw Problem.invalid(List.of(new Problem.FieldError("/raw", "the From header is empty")));
+    return address(boxes.getFirst().getAddress(), "/raw");
+  }
+
+  private static List<EmailAddress> rawRecipients(byte[] raw) {
+    Map<String, EmailAddress> out = new LinkedHashMap<>();
+    for (String h : List.of("To", "Cc", "Bcc")) {
+      String v = header(raw, h);
+      if (v == null) continue;
+      for (Mailbox m : parse(v, h)) {
+        EmailAddress a = address(m.getAddress(), "/raw");
+        out.putIfAbsent(a.toString().toLowerCase(Locale.ROOT), a);
+      }
+    }
+    if (out.isEmpty())
+      throw Problem.invalid(
+          List.of(
+              new Problem.FieldError(
+                  "/to", "at least one recipient is required: give to, or To/Cc headers in raw")));
+    return List.copyOf(out.values());
+  }
+
+  private static EmailAddress address(String text, String pointer) {
+    try {
+      return EmailAddress.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw Problem.invalid(
+          List.of(new Problem.FieldError(pointer, "'" + text + "' is not an email address")));
+    }
+  }
+
+  private static String sha256(byte[] body) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

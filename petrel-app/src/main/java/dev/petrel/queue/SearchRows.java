@@ -1,0 +1,75 @@
+package dev.petrel.queue;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The SQL of message searches: the ids of one page of an account's messages, newest first. Uses the
+ * (account, created) index, so a page costs the same with a hundred messages or a hundred thousand.
+ */
+final class SearchRows {
+
+  private SearchRows() {}
+
+  static List<StoredMessage> search(Connection c, MessageQuery q) throws SQLException {
+    StringBuilder sql = new StringBuilder("SELECT m.id FROM messages m WHERE m.account = ?");
+    List<Object> args = new ArrayList<>();
+    args.add(q.account());
+    if (q.since() != null) {
+      sql.append(" AND m.created >= ?");
+      args.add(q.since().toEpochMilli());
+    }
+    if (q.until() != null) {
+      sql.append(" AND m.created < ?");
+      args.add(q.until().toEpochMilli());
+    }
+    if (q.before() != null) {
+      sql.append(" AND (m.created < ? OR (m.created = ? AND m.id < ?))");
+      long t = q.before().created().toEpochMilli();
+      args.add(t);
+      args.add(t);
+      args.add(q.before().id());
+    }
+    if (q.filtersRecipients()) {
+      sql.append(" AND EXISTS (SELECT 1 FROM recipients r WHERE r.message_id = m.id");
+      if (q.state() != null) {
+        sql.append(" AND r.state = ?");
+        args.add(q.state());
+      }
+      if (q.recipient() != null) {
+        sql.append(" AND lower(r.address) = ?");
+        args.add(q.recipient());
+      }
+      if (q.domain() != null) {
+        sql.append(" AND r.domain = ?");
+        args.add(q.domain());
+      }
+      if (q.reason() != null) {
+        sql.append(
+            " AND EXISTS (SELECT 1 FROM attempts a WHERE a.message_id = r.message_id"
+                + " AND a.position = r.position AND a.reason = ?)");
+        args.add(q.reason());
+      }
+      sql.append(')');
+    }
+    sql.append(" ORDER BY m.created DESC, m.id DESC LIMIT ?");
+    args.add(q.limit());
+    List<String> ids = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      for (int i = 0; i < args.size(); i++) ps.setObject(i + 1, args.get(i));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) ids.add(rs.getString(1));
+      }
+    }
+    List<StoredMessage> out = new ArrayList<>(ids.size());
+    for (String id : ids) {
+      StoredMessage m = MessageRows.find(c, new dev.petrel.model.QueueId(id));
+      if (m != null) out.add(m);
+    }
+    return out;
+  }
+}
