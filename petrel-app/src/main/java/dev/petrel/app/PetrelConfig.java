@@ -18,6 +18,7 @@ import java.util.List;
  * @param tlsKey PEM private key for {@code tlsCert}, or null
  * @param routing DNS server, static routes and relay host for delivery
  * @param paused whether delivery starts paused
+ * @param bounceDomain the domain of VERP return paths, lower case; its mail is read as bounces
  */
 public record PetrelConfig(
     Path dataDir,
@@ -40,11 +41,14 @@ public record PetrelConfig(
     boolean authWithoutTls,
     boolean strictLineEndings,
     RoutingConfig routing,
-    boolean paused) {
+    boolean paused,
+    String bounceDomain) {
 
   public PetrelConfig {
     trustedNetworks = List.copyOf(trustedNetworks);
     if (routing == null) routing = RoutingConfig.DEFAULTS;
+    if (bounceDomain == null || bounceDomain.isBlank()) bounceDomain = "bounces." + hostname;
+    bounceDomain = bounceDomain.strip().toLowerCase(java.util.Locale.ROOT);
     if ((tlsCert == null) != (tlsKey == null))
       throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both or none");
   }
