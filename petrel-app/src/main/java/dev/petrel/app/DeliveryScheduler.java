@@ -273,12 +273,19 @@ public final class DeliveryScheduler implements AutoCloseable {
 
   /**
    * The reverse path of one transaction: the null sender stays null (a notice is never answered by
-   * a notice); any other becomes a VERP return path, naming the recipient when the transaction has
-   * one, else the message (the bounce's own recipient fields then say which one failed).
+   * a notice); any other becomes a VERP return path. It names the recipient when the message has a
+   * single recipient at this domain, else the message only (the bounce's own recipient fields then
+   * say which one failed). The choice depends on the message, not on which recipients this attempt
+   * carries, so a recipient's return path is the same on every retry: greylisting remembers the
+   * sender, and a new one each time would be greylisted again.
    */
   private EmailAddress returnPath(StoredMessage m, DeliveryJob job) {
     if (verp == null || m.sender() == null) return m.sender();
-    return job.recipients().size() == 1
+    long atDomain =
+        m.recipients().stream()
+            .filter(r -> r.address().domain().equalsIgnoreCase(job.domain()))
+            .count();
+    return atDomain == 1
         ? verp.returnPath(m.id(), job.recipients().getFirst().position())
         : verp.returnPath(m.id());
   }
