@@ -20,8 +20,8 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>Two token forms, all lower case (some servers fold the local part's case):
  *
  * <ul>
- *   <li>{@code <queue id>-<recipient position>-<mac>} names one recipient. It fits a transaction
- *       with a single recipient, which is the common case (one recipient per domain).
+ *   <li>{@code <queue id>-<recipient position>-<mac>} names one recipient. Delivery uses it when
+ *       the message has a single recipient at the destination domain (the common case).
  *   <li>{@code <queue id>-<mac>} names the message only. A transaction carries every recipient of
  *       the message at one domain but has one return path, so for several recipients the bounce's
  *       own Final-Recipient or Original-Recipient says which one failed.
