@@ -26,7 +26,9 @@ import java.io.OutputStream;
  *   <li>A client outside the trusted networks that has not authenticated gets 530 5.7.0 at MAIL
  *       when it could authenticate (AUTH offered now, or after STARTTLS); when the listener offers
  *       it no way to authenticate, MAIL is accepted and every RCPT gets 554 5.7.1 (relaying
- *       denied), the rule later extended for local domains.
+ *       denied). A listener that reads the bounce domain accepts MAIL from everyone, since remote
+ *       servers send bounces without logging in, and gives the same 530 5.7.0 (or 554 5.7.1) at
+ *       RCPT to recipients off that domain. Bounce-domain recipients: see {@link BounceIntake}.
  *   <li>8-bit octets in DATA without BODY=8BITMIME are accepted as they are (be liberal, as Postfix
  *       is); BODY=BINARYMIME requires BDAT (RFC 3030 §3: DATA gets 503 5.5.1).
  *   <li>In strict mode a message whose lines end in a bare LF or bare CR is refused with 550 5.5.2
@@ -39,9 +41,11 @@ import java.io.OutputStream;
 final class MailCommands {
 
   private final SessionContext s;
+  private final BounceIntake bounces;
 
   MailCommands(SessionContext s) {
     this.s = s;
+    this.bounces = new BounceIntake(s);
   }
 
   void mail(Line line, String argument) throws IOException {
@@ -49,7 +53,9 @@ final class MailCommands {
       s.fail("MAIL", Reply.of(503, "5.5.1", "Nested MAIL command: a transaction is in progress"));
       return;
     }
-    if (!s.mayRelay()) {
+    // A listener that reads bounces takes MAIL from anyone (remote servers do not log in) and
+    // asks for authentication at RCPT, for recipients off the bounce domain.
+    if (!s.mayRelay() && s.bounces == null) {
       if (s.authOffered()) {
         s.fail("MAIL", Reply.of(530, "5.7.0", "Authentication required"));
         return;
@@ -109,8 +115,16 @@ final class MailCommands {
       return;
     }
     String who = "rcpt to=<" + r.address() + ">";
+    if (bounces.isBounceAddress(r.address())) {
+      bounces.rcpt(t, r, who);
+      return;
+    }
+    if (t.bounces) {
+      s.reply(bounces.mixed(who));
+      return;
+    }
     if (!s.mayRelay()) {
-      Reply refusal = Reply.of(554, "5.7.1", "Relaying denied: authenticate first");
+      Reply refusal = relayRefusal();
       s.errors++;
       s.event(who + " refused: " + refusal);
       s.reply(refusal);
@@ -138,6 +152,15 @@ final class MailCommands {
     s.reply(Reply.of(250, "2.1.5", "Recipient ok"));
   }
 
+  /** What a client that may not relay hears at RCPT (see the class comment). */
+  private Reply relayRefusal() {
+    if (s.bounces != null && s.authOffered())
+      return Reply.of(530, "5.7.0", "Authentication required");
+    if (s.bounces != null && s.startTlsOffered())
+      return Reply.of(530, "5.7.0", "Authentication required: issue STARTTLS first");
+    return Reply.of(554, "5.7.1", "Relaying denied: authenticate first");
+  }
+
   /** The reply that refuses DATA or BDAT in this state, or null when a message may come. */
   private Reply sequenceRefusal(String verb) {
     Transaction t = s.transaction;
@@ -158,6 +181,14 @@ final class MailCommands {
       refusal = Reply.of(503, "5.5.1", "BODY=BINARYMIME needs BDAT, not DATA");
     if (refusal != null) {
       s.fail("DATA", refusal);
+      return;
+    }
+    if (t.bounces) {
+      try {
+        bounces.data(t);
+      } finally {
+        s.endTransaction();
+      }
       return;
     }
     Spool spool;
@@ -222,6 +253,14 @@ final class MailCommands {
       skip(chunk.size());
       s.reply(t.failed);
       if (chunk.last()) s.endTransaction();
+      return;
+    }
+    if (t.bounces) {
+      try {
+        bounces.bdat(t, chunk);
+      } finally {
+        if (chunk.last()) s.endTransaction();
+      }
       return;
     }
     if (t.spool == null) {

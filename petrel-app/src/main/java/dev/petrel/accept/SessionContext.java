@@ -28,6 +28,10 @@ final class SessionContext {
   final SessionObserver observer;
   final InstantSource clock;
   final String id;
+
+  /** The bounce domain's reader, or null when this listener reads no bounces. */
+  final BounceMailbox bounces;
+
   final InetAddress client;
   final boolean trusted;
 
@@ -56,7 +60,8 @@ final class SessionContext {
       Authenticator authenticator,
       SessionObserver observer,
       InstantSource clock,
-      String id) {
+      String id,
+      BounceMailbox bounces) {
     this.config = config;
     this.connection = connection;
     this.store = store;
@@ -64,6 +69,7 @@ final class SessionContext {
     this.observer = observer;
     this.clock = clock;
     this.id = id;
+    this.bounces = bounces;
     this.client = connection.remoteAddress();
     this.trusted =
         client != null && config.trustedNetworks().stream().anyMatch(c -> c.contains(client));

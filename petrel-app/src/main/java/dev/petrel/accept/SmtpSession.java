@@ -62,7 +62,29 @@ public final class SmtpSession {
       SessionObserver observer,
       InstantSource clock,
       BooleanSupplier shuttingDown) {
-    this(config, connection, store, auth, observer, clock, shuttingDown, AuthThrottle.Pause.SLEEP);
+    this(config, connection, store, auth, observer, clock, shuttingDown, (BounceMailbox) null);
+  }
+
+  /** A session that also reads mail to the bounce domain with {@code bounces} (null for none). */
+  public SmtpSession(
+      ListenerConfig config,
+      Connection connection,
+      MessageStore store,
+      Authenticator auth,
+      SessionObserver observer,
+      InstantSource clock,
+      BooleanSupplier shuttingDown,
+      BounceMailbox bounces) {
+    this(
+        config,
+        connection,
+        store,
+        auth,
+        observer,
+        clock,
+        shuttingDown,
+        AuthThrottle.Pause.SLEEP,
+        bounces);
   }
 
   /** For tests: {@code pause} replaces the sleep that slows down repeated AUTH failures. */
@@ -75,6 +97,20 @@ public final class SmtpSession {
       InstantSource clock,
       BooleanSupplier shuttingDown,
       AuthThrottle.Pause pause) {
+    this(config, connection, store, auth, observer, clock, shuttingDown, pause, null);
+  }
+
+  /** For tests: with a pause and a bounce-domain reader. */
+  SmtpSession(
+      ListenerConfig config,
+      Connection connection,
+      MessageStore store,
+      Authenticator auth,
+      SessionObserver observer,
+      InstantSource clock,
+      BooleanSupplier shuttingDown,
+      AuthThrottle.Pause pause,
+      BounceMailbox bounces) {
     byte[] idBytes = new byte[6];
     RANDOM.nextBytes(idBytes);
     this.s =
@@ -85,7 +121,8 @@ public final class SmtpSession {
             Objects.requireNonNull(auth),
             Objects.requireNonNull(observer),
             Objects.requireNonNull(clock),
-            HexFormat.of().formatHex(idBytes));
+            HexFormat.of().formatHex(idBytes),
+            bounces);
     this.shuttingDown = Objects.requireNonNull(shuttingDown);
     this.mail = new MailCommands(s);
     this.auth = new AuthCommand(s, pause);

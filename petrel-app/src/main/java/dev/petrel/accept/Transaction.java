@@ -31,6 +31,17 @@ final class Transaction {
    */
   Reply failed;
 
+  /**
+   * Whether the accepted recipients are on the bounce domain: the message is a report to read, not
+   * mail to deliver. The first accepted recipient decides; the two kinds never mix.
+   */
+  boolean bounces;
+
+  /** Where BDAT chunks of a bounce go (DATA reads it in one go), or null. */
+  SpoolSink bounceSink;
+
+  BounceIntake.CappedBuffer bounceBuffer;
+
   Transaction(MailFrom mail) {
     this.mail = mail;
   }
@@ -41,7 +52,7 @@ final class Transaction {
   }
 
   boolean chunking() {
-    return spool != null || failed != null;
+    return spool != null || failed != null || bounceSink != null;
   }
 
   /** Discards a message not committed yet. */
@@ -49,5 +60,7 @@ final class Transaction {
     if (spool != null) spool.close();
     spool = null;
     sink = null;
+    bounceSink = null;
+    bounceBuffer = null;
   }
 }

@@ -48,7 +48,12 @@ public enum ConfigKey {
           + " or separate with commas in the file and environment."),
   RELAY_HOST("relay-host", "", "Send all mail without a static route through HOST:PORT."),
   PAUSED(
-      "paused", "false", "Start with delivery paused (queue resume starts it); acceptance runs.");
+      "paused", "false", "Start with delivery paused (queue resume starts it); acceptance runs."),
+  BOUNCE_DOMAIN(
+      "bounce-domain",
+      "",
+      "Domain of the VERP return paths (bounces+TOKEN@DOMAIN) whose mail is read as bounces;"
+          + " empty: bounces.HOSTNAME.");
 
   private final String key;
   private final String defaultValue;

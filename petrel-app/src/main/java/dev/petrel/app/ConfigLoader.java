@@ -192,7 +192,8 @@ public final class ConfigLoader {
         get(ConfigKey.STRICT_LINE_ENDINGS, ConfigValues::bool),
         routing(),
         get(ConfigKey.PAUSED, ConfigValues::bool),
-        plans());
+        plans(),
+        bounceDomain(host));
   }
 
   private dev.petrel.queue.Plans plans() throws ConfigException {
@@ -225,6 +226,23 @@ public final class ConfigLoader {
                               .filter(x -> !x.isEmpty())
                               .toList())));
     return r;
+  }
+
+  /** {@code --bounce-domain}: a domain name (no address literal), or bounces.HOSTNAME. */
+  private String bounceDomain(String host) throws ConfigException {
+    String v = raw(ConfigKey.BOUNCE_DOMAIN).strip();
+    if (v.isEmpty()) {
+      // an address literal as the host name gives no domain to put under it
+      return host.startsWith("[") ? "bounces.localhost" : "bounces." + host;
+    }
+    return get(
+        ConfigKey.BOUNCE_DOMAIN,
+        t -> {
+          String d = ConfigValues.hostname(t);
+          if (d.startsWith("[") || !d.contains("."))
+            throw new IllegalArgumentException("not a domain name with a dot");
+          return d.toLowerCase(java.util.Locale.ROOT);
+        });
   }
 
   private static dev.petrel.deliver.HostPort hostPort(String text, int defaultPort) {

@@ -4,6 +4,7 @@ import dev.petrel.deliver.Attempt;
 import dev.petrel.deliver.Deliverer;
 import dev.petrel.deliver.RecipientResult;
 import dev.petrel.deliver.TransferResult;
+import dev.petrel.model.EmailAddress;
 import dev.petrel.model.Recipient;
 import dev.petrel.queue.AttemptRecord;
 import dev.petrel.queue.DeliveryJob;
@@ -13,6 +14,7 @@ import dev.petrel.queue.StorageException;
 import dev.petrel.queue.StoredMessage;
 import dev.petrel.report.DsnWriter;
 import dev.petrel.report.Suppressions;
+import dev.petrel.report.Verp;
 import dev.petrel.status.ReplyStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,6 +71,7 @@ public final class DeliveryScheduler implements AutoCloseable {
   private final RetrySchedule retry;
   private final Suppressions suppressions;
   private final DsnWriter dsn;
+  private final Verp verp;
   private final InstantSource clock;
   private final Settings settings;
   private final Semaphore slots;
@@ -84,6 +87,22 @@ public final class DeliveryScheduler implements AutoCloseable {
       DsnWriter dsn,
       InstantSource clock,
       Settings settings) {
+    this(store, deliverer, retry, dsn, null, clock, settings);
+  }
+
+  /**
+   * @param verp makes the VERP return path each transaction announces in MAIL FROM (SPEC §6), or
+   *     null to pass the envelope sender on unchanged
+   */
+  public DeliveryScheduler(
+      MessageStore store,
+      Deliverer deliverer,
+      RetrySchedule retry,
+      DsnWriter dsn,
+      Verp verp,
+      InstantSource clock,
+      Settings settings) {
+    this.verp = verp;
     this.store = Objects.requireNonNull(store, "store");
     this.deliverer = Objects.requireNonNull(deliverer, "deliverer");
     this.retry = Objects.requireNonNull(retry, "retry");
@@ -167,7 +186,7 @@ public final class DeliveryScheduler implements AutoCloseable {
     dev.petrel.deliver.DeliveryJob work =
         new dev.petrel.deliver.DeliveryJob(
             m.id().value(),
-            m.sender(),
+            returnPath(m, job),
             rcpts,
             m.size(),
             () -> store.openBody(m.id()),
@@ -250,6 +269,25 @@ public final class DeliveryScheduler implements AutoCloseable {
     }
     if (!failures.isEmpty()) notifySender(m, failures);
     if (retrying && !stopping) wake();
+  }
+
+  /**
+   * The reverse path of one transaction: the null sender stays null (a notice is never answered by
+   * a notice); any other becomes a VERP return path. It names the recipient when the message has a
+   * single recipient at this domain, else the message only (the bounce's own recipient fields then
+   * say which one failed). The choice depends on the message, not on which recipients this attempt
+   * carries, so a recipient's return path is the same on every retry: greylisting remembers the
+   * sender, and a new one each time would be greylisted again.
+   */
+  private EmailAddress returnPath(StoredMessage m, DeliveryJob job) {
+    if (verp == null || m.sender() == null) return m.sender();
+    long atDomain =
+        m.recipients().stream()
+            .filter(r -> r.address().domain().equalsIgnoreCase(job.domain()))
+            .count();
+    return atDomain == 1
+        ? verp.returnPath(m.id(), job.recipients().getFirst().position())
+        : verp.returnPath(m.id());
   }
 
   private RetrySchedule.Decision decide(

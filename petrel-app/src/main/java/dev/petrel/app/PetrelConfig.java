@@ -20,6 +20,7 @@ import java.util.List;
  * @param paused whether delivery starts paused
  * @param httpPort the HTTP API's port, -1 when off
  * @param plans the plans accounts can be on, with their monthly limits
+ * @param bounceDomain the domain of VERP return paths, lower case; its mail is read as bounces
  */
 public record PetrelConfig(
     Path dataDir,
@@ -43,12 +44,15 @@ public record PetrelConfig(
     boolean strictLineEndings,
     RoutingConfig routing,
     boolean paused,
-    dev.petrel.queue.Plans plans) {
+    dev.petrel.queue.Plans plans,
+    String bounceDomain) {
 
   public PetrelConfig {
     trustedNetworks = List.copyOf(trustedNetworks);
     if (routing == null) routing = RoutingConfig.DEFAULTS;
     if (plans == null) plans = dev.petrel.queue.Plans.DEFAULTS;
+    if (bounceDomain == null || bounceDomain.isBlank()) bounceDomain = "bounces." + hostname;
+    bounceDomain = bounceDomain.strip().toLowerCase(java.util.Locale.ROOT);
     if ((tlsCert == null) != (tlsKey == null))
       throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both or none");
   }

@@ -1,5 +1,6 @@
 package dev.petrel.app;
 
+import dev.petrel.accept.BounceMailbox;
 import dev.petrel.accept.CredentialStore;
 import dev.petrel.accept.SessionObserver;
 import dev.petrel.accept.SmtpServer;
@@ -22,8 +23,11 @@ import dev.petrel.queue.RetrySchedule;
 import dev.petrel.queue.SqliteMessageStore;
 import dev.petrel.queue.SqliteStoreOptions;
 import dev.petrel.queue.StorageException;
+import dev.petrel.report.AsyncBounces;
 import dev.petrel.report.DsnWriter;
+import dev.petrel.report.Verp;
 import dev.petrel.status.StatusEngine;
+import dev.petrel.status.bounce.BounceParser;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.InstantSource;
@@ -130,10 +134,18 @@ public final class PetrelServer implements AutoCloseable {
       } catch (StorageException | IllegalArgumentException e) {
         throw new StartupException("cannot set up the first account: " + e.getMessage(), e);
       }
+      Verp verp;
+      try {
+        verp = new Verp(VerpSecret.load(config.dataDir()), config.bounceDomain());
+      } catch (IOException e) {
+        throw new StartupException("cannot read the VERP secret: " + e.getMessage(), e);
+      }
+      StatusEngine engine = StatusEngine.standard();
+      DsnWriter dsn = new DsnWriter(config.hostname(), clock);
       deliverer =
           Deliverer.create(
               DeliveryConfig.defaults(config.hostname()).withRouting(config.routing()),
-              StatusEngine.standard(),
+              engine,
               clock,
               DeliveryObserver.NONE);
       DeliveryScheduler delivery =
@@ -141,9 +153,13 @@ public final class PetrelServer implements AutoCloseable {
               store,
               deliverer,
               new RetrySchedule(retryPolicy, clock, RandomGenerator.getDefault()),
-              new DsnWriter(config.hostname(), clock),
+              dsn,
+              verp,
               clock,
               DeliveryScheduler.Settings.DEFAULTS);
+      BounceMailbox bounces =
+          new BounceDomainMailbox(
+              new AsyncBounces(verp, store, new BounceParser(engine), dsn, clock), delivery::wake);
       scheduler = delivery;
       // The listener wakes delivery after each committed message (its "queued" event).
       SessionObserver sessions =
@@ -166,7 +182,8 @@ public final class PetrelServer implements AutoCloseable {
                               credentials,
                               sessions,
                               clock,
-                              shuttingDown)
+                              shuttingDown,
+                              bounces)
                           .quotas(quotas)
                       ::run,
               log);
@@ -197,9 +214,11 @@ public final class PetrelServer implements AutoCloseable {
         }
       }
       LOG.info(
-          "petrel serve: data folder {}, hostname {}, TLS certificate {}, http port {}",
+          "petrel serve: data folder {}, hostname {}, bounce domain {}, TLS certificate {},"
+              + " http port {}",
           config.dataDir(),
           config.hostname(),
+          config.bounceDomain(),
           config.tlsCert() != null ? config.tlsCert() : "self-signed (in the data folder)",
           http == null ? "off" : http.port());
       delivery.start();

@@ -67,7 +67,7 @@ final class ServeCommand implements Callable<Integer> {
       case DATA_DIR -> "DIR";
       case SMTP_PORT, SMTPS_PORT, HTTP_PORT -> "PORT";
       case LISTEN_ADDRESS -> "ADDRESS";
-      case HOSTNAME -> "NAME";
+      case HOSTNAME, BOUNCE_DOMAIN -> "NAME";
       case TRUSTED_NETWORKS -> "CIDR,...";
       case MAX_MESSAGE_SIZE -> "SIZE";
       case TLS_CERT, TLS_KEY -> "PEM";

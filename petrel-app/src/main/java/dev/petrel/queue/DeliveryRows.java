@@ -229,7 +229,7 @@ final class DeliveryRows {
     return null;
   }
 
-  private static void insertAttempt(
+  static void insertAttempt(
       GroupCommitWriter.Context c, String messageId, int position, AttemptRecord a)
       throws SQLException {
     PreparedStatement ps =
@@ -253,7 +253,7 @@ final class DeliveryRows {
     ps.executeUpdate();
   }
 
-  private static void event(
+  static void event(
       GroupCommitWriter.Context c,
       long at,
       String account,

@@ -2,6 +2,7 @@ package dev.petrel.queue;
 
 import dev.petrel.model.Envelope;
 import dev.petrel.model.QueueId;
+import dev.petrel.model.RecipientState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -85,6 +86,20 @@ public interface MessageStore extends AutoCloseable {
    * left alone.
    */
   void unclaim(DeliveryJob job, Instant nextAttempt) throws StorageException;
+
+  /**
+   * Records a report about one recipient that arrived by mail after delivery (an asynchronous
+   * bounce, a delay notice, an auto-reply, a complaint) as an attempt, and when {@code bounce} is
+   * set ends the recipient's delivery: one that is delivered or still waiting (queued, deferred,
+   * even in flight) becomes {@code bounced}, and loses its lease, so an attempt in flight then
+   * records nothing. A recipient already in another final state keeps it. One transaction, on
+   * stable storage when this returns.
+   *
+   * @return the recipient's state before the report, or empty (nothing written) when the message or
+   *     the position is unknown
+   */
+  Optional<RecipientState> recordReport(
+      QueueId id, int position, AttemptRecord attempt, boolean bounce) throws StorageException;
 
   /** Each recipient's next attempt and attempts, in envelope order; empty for an unknown id. */
   List<RecipientDelivery> deliveries(QueueId id) throws StorageException;

@@ -2,6 +2,7 @@ package dev.petrel.queue;
 
 import dev.petrel.model.Envelope;
 import dev.petrel.model.QueueId;
+import dev.petrel.model.RecipientState;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -317,6 +318,18 @@ public final class SqliteMessageStore implements MessageStore {
         c -> DeliveryRows.unclaim(c, job, nextAttempt.toEpochMilli()),
         false,
         "giving back message " + job.message().id());
+  }
+
+  @Override
+  public Optional<RecipientState> recordReport(
+      QueueId id, int position, AttemptRecord attempt, boolean bounce) throws StorageException {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(attempt, "attempt");
+    return Optional.ofNullable(
+        writer.call(
+            c -> ReportRows.record(c, id.value(), position, attempt, bounce),
+            false,
+            "recording a report on message " + id));
   }
 
   @Override

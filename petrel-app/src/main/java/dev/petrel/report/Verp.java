@@ -17,10 +17,20 @@ import javax.crypto.spec.SecretKeySpec;
  * message and one recipient, so an asynchronous bounce sent to that address says which recipient
  * failed even when its content names nobody.
  *
- * <p>Token: {@code <queue id>-<recipient position>-<mac>}, all lower case (some servers fold the
- * local part's case), the mac being the first 10 bytes of HMAC-SHA256 over the id and position with
- * the installation's secret. Without the secret nobody can make a token that marks another
- * message's recipient as bounced.
+ * <p>Two token forms, all lower case (some servers fold the local part's case):
+ *
+ * <ul>
+ *   <li>{@code <queue id>-<recipient position>-<mac>} names one recipient. Delivery uses it when
+ *       the message has a single recipient at the destination domain (the common case).
+ *   <li>{@code <queue id>-<mac>} names the message only. A transaction carries every recipient of
+ *       the message at one domain but has one return path, so for several recipients the bounce's
+ *       own Final-Recipient or Original-Recipient says which one failed.
+ * </ul>
+ *
+ * <p>The mac is the first 10 bytes of HMAC-SHA256 with the installation's secret over the id, or
+ * the id, a dash and the position. The two signed texts never coincide (a queue id has no dash), so
+ * a message token cannot be turned into a recipient token. Without the secret nobody can make a
+ * token that marks another message's recipient as bounced.
  */
 public final class Verp {
 
@@ -30,8 +40,25 @@ public final class Verp {
   private static final int MAC_BYTES = 10;
   private static final HexFormat HEX = HexFormat.of();
 
-  /** What a valid token names. */
-  public record Target(QueueId message, int position) {}
+  /** The position of a {@link Target} that names the whole message. */
+  public static final int WHOLE_MESSAGE = -1;
+
+  /**
+   * What a valid token names.
+   *
+   * @param position the recipient's place in the envelope, or {@link #WHOLE_MESSAGE}
+   */
+  public record Target(QueueId message, int position) {
+    public Target {
+      if (message == null) throw new IllegalArgumentException("a target needs a message");
+      if (position < WHOLE_MESSAGE) throw new IllegalArgumentException("negative position");
+    }
+
+    /** Whether the token names the message only, not one recipient. */
+    public boolean wholeMessage() {
+      return position == WHOLE_MESSAGE;
+    }
+  }
 
   private final SecretKeySpec key;
   private final String domain;
@@ -60,6 +87,17 @@ public final class Verp {
     return new EmailAddress(PREFIX + body + "-" + HEX.formatHex(mac(body)), domain);
   }
 
+  /** The return path for a transaction with several recipients of one message. */
+  public EmailAddress returnPath(QueueId message) {
+    String body = message.value().toLowerCase(Locale.ROOT);
+    return new EmailAddress(PREFIX + body + "-" + HEX.formatHex(mac(body)), domain);
+  }
+
+  /** Whether the address is on the bounce domain (whatever its local part). */
+  public boolean onBounceDomain(EmailAddress address) {
+    return address != null && address.domain().equalsIgnoreCase(domain);
+  }
+
   /**
    * Reads a bounce's envelope recipient. Empty when the address is not on the bounce domain, has no
    * token, or the token is malformed or its mac does not match (a forgery or a typo).
@@ -69,23 +107,28 @@ public final class Verp {
     String local = address.localPart().toLowerCase(Locale.ROOT);
     if (!local.startsWith(PREFIX)) return Optional.empty();
     String token = local.substring(PREFIX.length());
-    int second = token.lastIndexOf('-');
-    int first = second < 0 ? -1 : token.lastIndexOf('-', second - 1);
-    if (first < 0) return Optional.empty();
-    String body = token.substring(0, second);
-    String id = token.substring(0, first);
-    String pos = token.substring(first + 1, second);
-    if (pos.isEmpty() || pos.length() > 6 || !pos.chars().allMatch(c -> c >= '0' && c <= '9'))
-      return Optional.empty();
+    int last = token.lastIndexOf('-');
+    if (last <= 0) return Optional.empty();
+    String body = token.substring(0, last);
     byte[] given;
     try {
-      given = HEX.parseHex(token.substring(second + 1));
+      given = HEX.parseHex(token.substring(last + 1));
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
-    if (!MessageDigest.isEqual(given, mac(body))) return Optional.empty();
+    if (given.length != MAC_BYTES || !MessageDigest.isEqual(given, mac(body)))
+      return Optional.empty();
+    int dash = body.indexOf('-');
+    String id = dash < 0 ? body : body.substring(0, dash);
+    int position = WHOLE_MESSAGE;
+    if (dash >= 0) {
+      String pos = body.substring(dash + 1);
+      if (pos.isEmpty() || pos.length() > 6 || !pos.chars().allMatch(c -> c >= '0' && c <= '9'))
+        return Optional.empty();
+      position = Integer.parseInt(pos);
+    }
     try {
-      return Optional.of(new Target(QueueId.parse(id), Integer.parseInt(pos)));
+      return Optional.of(new Target(QueueId.parse(id), position));
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }

@@ -37,6 +37,10 @@ final class SessionHarness {
   boolean secure;
   boolean timeoutAtEnd;
   boolean failHandshake;
+
+  /** The bounce-domain reader the session gets, or null for none. */
+  BounceMailbox bounces;
+
   RuntimeException authenticatorFailure;
   SessionTestConnection connection;
   private final List<byte[]> chunks = new ArrayList<>();
@@ -118,7 +122,8 @@ final class SessionHarness {
                 events.add(queueId == null ? message : "[" + queueId + "] " + message),
             CLOCK,
             shuttingDown::get,
-            pauses::add);
+            pauses::add,
+            bounces);
     session.run();
     return new Outcome(new String(connection.written(), UTF_8));
   }

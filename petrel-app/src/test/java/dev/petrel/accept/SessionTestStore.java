@@ -219,6 +219,12 @@ final class SessionTestStore implements MessageStore {
   }
 
   @Override
+  public Optional<RecipientState> recordReport(
+      QueueId id, int position, dev.petrel.queue.AttemptRecord attempt, boolean bounce) {
+    throw notForSessions();
+  }
+
+  @Override
   public java.util.List<dev.petrel.queue.RecipientDelivery> deliveries(QueueId id) {
     throw notForSessions();
   }

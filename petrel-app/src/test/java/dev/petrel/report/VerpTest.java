@@ -52,6 +52,42 @@ class VerpTest {
   }
 
   @Test
+  void aMessageTokenNamesTheMessageWithoutARecipient() {
+    EmailAddress rp = verp.returnPath(id);
+    assertThat(rp.localPart()).startsWith("bounces+" + id.value().toLowerCase() + "-");
+    assertThat(rp.localPart().chars().filter(c -> c == '-').count()).isEqualTo(1);
+    Verp.Target t = verp.read(rp).orElseThrow();
+    assertThat(t.message()).isEqualTo(id);
+    assertThat(t.wholeMessage()).isTrue();
+    assertThat(verp.read(rp.toString().toUpperCase().transform(EmailAddress::parse)))
+        .contains(new Verp.Target(id, Verp.WHOLE_MESSAGE));
+    // a recipient token keeps its position and is not a message token
+    assertThat(verp.read(verp.returnPath(id, 0)).orElseThrow().wholeMessage()).isFalse();
+  }
+
+  @Test
+  void oneTokenFormCannotBeMadeIntoTheOther() {
+    String message = verp.returnPath(id).localPart();
+    String mac = message.substring(message.lastIndexOf('-') + 1);
+    // the message token's mac under a recipient position, and the reverse
+    String withPosition = "bounces+" + id.value().toLowerCase() + "-0-" + mac;
+    assertThat(verp.read(new EmailAddress(withPosition, "bounce.example.com"))).isEmpty();
+    String recipient = verp.returnPath(id, 0).localPart();
+    String rmac = recipient.substring(recipient.lastIndexOf('-') + 1);
+    String withoutPosition = "bounces+" + id.value().toLowerCase() + "-" + rmac;
+    assertThat(verp.read(new EmailAddress(withoutPosition, "bounce.example.com"))).isEmpty();
+    // a truncated mac is not accepted either
+    String shortMac = message.substring(0, message.length() - 2);
+    assertThat(verp.read(new EmailAddress(shortMac, "bounce.example.com"))).isEmpty();
+  }
+
+  @Test
+  void theBounceDomainIsRecognisedWhateverTheLocalPart() {
+    assertThat(verp.onBounceDomain(EmailAddress.parse("postmaster@BOUNCE.example.com"))).isTrue();
+    assertThat(verp.onBounceDomain(EmailAddress.parse("bounces+x@example.com"))).isFalse();
+  }
+
+  @Test
   void configurationIsChecked() {
     assertThatThrownBy(() -> new Verp(new byte[8], "b.example"))
         .isInstanceOf(IllegalArgumentException.class);
