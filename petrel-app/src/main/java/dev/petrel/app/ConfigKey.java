@@ -44,7 +44,11 @@ public enum ConfigKey {
           + " or separate with commas in the file and environment."),
   RELAY_HOST("relay-host", "", "Send all mail without a static route through HOST:PORT."),
   PAUSED(
-      "paused", "false", "Start with delivery paused (queue resume starts it); acceptance runs.");
+      "paused", "false", "Start with delivery paused (queue resume starts it); acceptance runs."),
+  ALLOW_ANY_SENDER(
+      "allow-any-sender",
+      "true",
+      "Let accounts send from any domain; false: only from their sender domains (553 5.7.1).");
 
   private final String key;
   private final String defaultValue;

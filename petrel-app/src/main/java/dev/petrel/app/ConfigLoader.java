@@ -191,7 +191,8 @@ public final class ConfigLoader {
         get(ConfigKey.AUTH_WITHOUT_TLS, ConfigValues::bool),
         get(ConfigKey.STRICT_LINE_ENDINGS, ConfigValues::bool),
         routing(),
-        get(ConfigKey.PAUSED, ConfigValues::bool));
+        get(ConfigKey.PAUSED, ConfigValues::bool),
+        get(ConfigKey.ALLOW_ANY_SENDER, ConfigValues::bool));
   }
 
   /**

@@ -18,6 +18,7 @@ import java.util.List;
  * @param tlsKey PEM private key for {@code tlsCert}, or null
  * @param routing DNS server, static routes and relay host for delivery
  * @param paused whether delivery starts paused
+ * @param allowAnySender whether accounts may send from domains they have not added
  */
 public record PetrelConfig(
     Path dataDir,
@@ -40,7 +41,8 @@ public record PetrelConfig(
     boolean authWithoutTls,
     boolean strictLineEndings,
     RoutingConfig routing,
-    boolean paused) {
+    boolean paused,
+    boolean allowAnySender) {
 
   public PetrelConfig {
     trustedNetworks = List.copyOf(trustedNetworks);

@@ -129,6 +129,11 @@ public final class PetrelServer implements AutoCloseable {
               clock,
               DeliveryScheduler.Settings.DEFAULTS);
       scheduler = delivery;
+      // Mail from a verified sender domain of its account is DKIM-signed as it leaves.
+      var signing = new dev.petrel.report.DkimSigning(store.senderDomains(), clock);
+      delivery.signWith((m, job) -> signing.sign(m.account(), job));
+      var senders =
+          new dev.petrel.queue.SenderPolicy(store.senderDomains(), config.allowAnySender());
       // The listener wakes delivery after each committed message (its "queued" event).
       SessionObserver sessions =
           (sessionId, queueId, message) -> {
@@ -144,13 +149,14 @@ public final class PetrelServer implements AutoCloseable {
               config.hostname(),
               (connection, shuttingDown) ->
                   new SmtpSession(
-                          listenerConfig,
-                          connection,
-                          queue,
-                          credentials,
-                          sessions,
-                          clock,
-                          shuttingDown)
+                              listenerConfig,
+                              connection,
+                              queue,
+                              credentials,
+                              sessions,
+                              clock,
+                              shuttingDown)
+                          .senders(senders)
                       ::run,
               log);
       try {
