@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       QueueCommand.class,
       SuppressionsCommand.class,
+      DomainsCommand.class,
       CredentialsCommand.class,
       SinkCommand.class,
       CommandLine.HelpCommand.class
