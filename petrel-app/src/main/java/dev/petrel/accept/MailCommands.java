@@ -81,6 +81,11 @@ final class MailCommands {
       s.event("mail refused: declared size " + mail.size() + " over the limit");
       return;
     }
+    Reply notOwned = senderRefusal(mail);
+    if (notOwned != null) {
+      s.fail("MAIL", notOwned);
+      return;
+    }
     s.transaction = new Transaction(mail);
     s.event(
         "mail from=<"
@@ -90,6 +95,23 @@ final class MailCommands {
             + (mail.body() != null ? " body=" + mail.body() : "")
             + (mail.smtputf8() ? " smtputf8" : ""));
     s.reply(Reply.of(250, "2.1.0", "Sender ok"));
+  }
+
+  /** 553 5.7.1 when the account may not send from the sender's domain (issue 5), else null. */
+  private Reply senderRefusal(MailFrom mail) {
+    if (s.senders == null || mail.sender() == null) return null;
+    try {
+      if (s.senders.mayUseSender(s.accountName(), mail.sender().domain())) return null;
+      return Reply.of(
+          553,
+          "5.7.1",
+          "Sender domain "
+              + mail.sender().domain()
+              + " is not a sender domain of account "
+              + s.accountName());
+    } catch (StorageException e) {
+      return Reply.of(451, "4.3.0", "Cannot check the sender domain now, try again later");
+    }
   }
 
   void rcpt(Line line, String argument) throws IOException {

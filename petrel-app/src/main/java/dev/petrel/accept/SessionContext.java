@@ -49,6 +49,9 @@ final class SessionContext {
   /** Monthly quotas to enforce at RCPT; null accepts without counting (tests, tools). */
   Quotas quotas;
 
+  /** Which sender domains the account may use at MAIL; null allows any (tests, tools). */
+  dev.petrel.queue.SenderPolicy senders;
+
   Transaction transaction;
   int errors;
   int authFailures;

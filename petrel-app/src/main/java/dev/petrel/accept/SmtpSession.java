@@ -134,6 +134,12 @@ public final class SmtpSession {
     return this;
   }
 
+  /** Refuses MAIL from a domain the account may not use (553 5.7.1); without it any is used. */
+  public SmtpSession senders(dev.petrel.queue.SenderPolicy senders) {
+    s.senders = senders;
+    return this;
+  }
+
   /** Runs the whole session (greeting to QUIT/close/timeout); never throws. */
   public void run() {
     String end = "closed";

@@ -53,7 +53,11 @@ public enum ConfigKey {
       "bounce-domain",
       "",
       "Domain of the VERP return paths (bounces+TOKEN@DOMAIN) whose mail is read as bounces;"
-          + " empty: bounces.HOSTNAME.");
+          + " empty: bounces.HOSTNAME."),
+  ALLOW_ANY_SENDER(
+      "allow-any-sender",
+      "true",
+      "Let accounts send from any domain; false: only from their sender domains (553 5.7.1).");
 
   private final String key;
   private final String defaultValue;

@@ -193,7 +193,8 @@ public final class ConfigLoader {
         routing(),
         get(ConfigKey.PAUSED, ConfigValues::bool),
         plans(),
-        bounceDomain(host));
+        bounceDomain(host),
+        get(ConfigKey.ALLOW_ANY_SENDER, ConfigValues::bool));
   }
 
   private dev.petrel.queue.Plans plans() throws ConfigException {

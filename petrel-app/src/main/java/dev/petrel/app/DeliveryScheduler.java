@@ -78,6 +78,9 @@ public final class DeliveryScheduler implements AutoCloseable {
   private final Semaphore wakeUp = new Semaphore(0);
   private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
   private volatile boolean running;
+  private volatile java.util.function.BiFunction<
+          StoredMessage, dev.petrel.deliver.DeliveryJob, dev.petrel.deliver.DeliveryJob>
+      signer = (m, job) -> job;
   private Thread loop;
 
   public DeliveryScheduler(
@@ -111,6 +114,14 @@ public final class DeliveryScheduler implements AutoCloseable {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.slots = new Semaphore(settings.concurrency());
+  }
+
+  /** Sets how a job is prepared just before delivery (DKIM signing); by default it is not. */
+  public void signWith(
+      java.util.function.BiFunction<
+              StoredMessage, dev.petrel.deliver.DeliveryJob, dev.petrel.deliver.DeliveryJob>
+          signer) {
+    this.signer = Objects.requireNonNull(signer, "signer");
   }
 
   /** Starts the loop on its own platform thread. */
@@ -194,6 +205,7 @@ public final class DeliveryScheduler implements AutoCloseable {
             m.body() != null && !m.body().equalsIgnoreCase("7BIT"),
             m.dsnRet(),
             m.dsnEnvid());
+    work = signer.apply(m, work);
     TransferResult result;
     try {
       result = deliverer.deliver(work);

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       QueueCommand.class,
       SuppressionsCommand.class,
+      DomainsCommand.class,
       CredentialsCommand.class,
       AccountsCommand.Accounts.class,
       AccountsCommand.Keys.class,

@@ -21,6 +21,7 @@ import java.util.List;
  * @param httpPort the HTTP API's port, -1 when off
  * @param plans the plans accounts can be on, with their monthly limits
  * @param bounceDomain the domain of VERP return paths, lower case; its mail is read as bounces
+ * @param allowAnySender whether accounts may send from domains they have not added
  */
 public record PetrelConfig(
     Path dataDir,
@@ -45,7 +46,8 @@ public record PetrelConfig(
     RoutingConfig routing,
     boolean paused,
     dev.petrel.queue.Plans plans,
-    String bounceDomain) {
+    String bounceDomain,
+    boolean allowAnySender) {
 
   public PetrelConfig {
     trustedNetworks = List.copyOf(trustedNetworks);

@@ -161,6 +161,11 @@ public final class PetrelServer implements AutoCloseable {
           new BounceDomainMailbox(
               new AsyncBounces(verp, store, new BounceParser(engine), dsn, clock), delivery::wake);
       scheduler = delivery;
+      // Mail from a verified sender domain of its account is DKIM-signed as it leaves.
+      var signing = new dev.petrel.report.DkimSigning(store.senderDomains(), clock);
+      delivery.signWith((m, job) -> signing.sign(m.account(), job));
+      var senders =
+          new dev.petrel.queue.SenderPolicy(store.senderDomains(), config.allowAnySender());
       // The listener wakes delivery after each committed message (its "queued" event).
       SessionObserver sessions =
           (sessionId, queueId, message) -> {
@@ -185,6 +190,7 @@ public final class PetrelServer implements AutoCloseable {
                               shuttingDown,
                               bounces)
                           .quotas(quotas)
+                          .senders(senders)
                       ::run,
               log);
       try {

@@ -22,6 +22,7 @@ import org.xbill.DNS.Resolver;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
@@ -117,6 +118,30 @@ public final class DnsJavaLookup implements DnsLookup {
       else if (r instanceof AAAARecord a) out.add(a.getAddress());
       else continue;
       ttl = Math.min(ttl, r.getTTL());
+    }
+    if (out.isEmpty()) return DnsAnswer.noData(reply.negativeTtl);
+    return DnsAnswer.found(out, Duration.ofSeconds(ttl));
+  }
+
+  /**
+   * The TXT records of {@code name}, each one's strings joined into one text (RFC 6376 §3.6.2.2,
+   * RFC 7208 §3.3), octets read as UTF-8. Used to check the SPF, DKIM and DMARC records of sender
+   * domains.
+   */
+  public DnsAnswer<String> txt(String name) {
+    Reply reply = ask(name, Type.TXT);
+    if (reply.failure != null) return DnsAnswer.failed(reply.failure);
+    if (reply.rcode == Rcode.NXDOMAIN) return DnsAnswer.nxDomain(reply.negativeTtl);
+    List<String> out = new ArrayList<>();
+    long ttl = Long.MAX_VALUE;
+    for (Record r : reply.answers) {
+      if (r instanceof TXTRecord t) {
+        StringBuilder b = new StringBuilder();
+        for (byte[] part : t.getStringsAsByteArrays())
+          b.append(new String(part, java.nio.charset.StandardCharsets.UTF_8));
+        out.add(b.toString());
+        ttl = Math.min(ttl, t.getTTL());
+      }
     }
     if (out.isEmpty()) return DnsAnswer.noData(reply.negativeTtl);
     return DnsAnswer.found(out, Duration.ofSeconds(ttl));

@@ -70,6 +70,7 @@ public final class SqliteMessageStore implements MessageStore {
   private final GroupCommitWriter writer;
   private final BufferPool buffers = new BufferPool(64);
   private final SqliteAccountStore accounts = new SqliteAccountStore(this);
+  private final SqliteSenderDomainStore senderDomains = new SqliteSenderDomainStore(this);
   private volatile boolean closed;
 
   private SqliteMessageStore(
@@ -407,6 +408,11 @@ public final class SqliteMessageStore implements MessageStore {
   /** Accounts, keys and usage, in the same database. */
   public AccountStore accounts() {
     return accounts;
+  }
+
+  /** Sender domains and their DKIM keys, in this store. */
+  public SenderDomainStore senderDomains() {
+    return senderDomains;
   }
 
   /** Counters of the writer: how many transactions, messages and writes so far. */
