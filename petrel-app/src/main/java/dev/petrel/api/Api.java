@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param hostname this server's name (Message-ID and Received header of API mail)
  * @param clock the time
  * @param queued called after each message the API queued (wakes delivery)
+ * @param domains sender domains, their DKIM keys and DNS checks
  */
 public record Api(
     MessageStore store,
@@ -25,7 +26,8 @@ public record Api(
     StatusEngine engine,
     String hostname,
     InstantSource clock,
-    Runnable queued) {
+    Runnable queued,
+    dev.petrel.report.SenderDomains domains) {
 
   public Api {
     Objects.requireNonNull(store, "store");

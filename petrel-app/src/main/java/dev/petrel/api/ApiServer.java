@@ -43,6 +43,7 @@ public final class ApiServer implements AutoCloseable {
   /** Every endpoint, in the order of docs/api.md. */
   static List<Route> routes(Api api) {
     Health health = new Health(api);
+    SenderDomainEndpoints domains = new SenderDomainEndpoints(api);
     return List.of(
         new Route(HandlerType.GET, "/healthz", false, health::live),
         new Route(HandlerType.GET, "/readyz", false, health::ready),
@@ -55,7 +56,12 @@ public final class ApiServer implements AutoCloseable {
         new Route(HandlerType.POST, "/api/v1/suppressions", true, new AddSuppression(api)),
         new Route(
             HandlerType.DELETE, "/api/v1/suppressions/{address}", true, new RemoveSuppression(api)),
-        new Route(HandlerType.GET, "/api/v1/account", true, new GetAccount(api)));
+        new Route(HandlerType.GET, "/api/v1/account", true, new GetAccount(api)),
+        new Route(HandlerType.GET, "/api/v1/domains", true, domains::list),
+        new Route(HandlerType.POST, "/api/v1/domains", true, domains::add),
+        new Route(HandlerType.GET, "/api/v1/domains/{domain}", true, domains::show),
+        new Route(HandlerType.DELETE, "/api/v1/domains/{domain}", true, domains::remove),
+        new Route(HandlerType.POST, "/api/v1/domains/{domain}/check", true, domains::check));
   }
 
   /** The registered endpoints (for the OpenAPI test). */

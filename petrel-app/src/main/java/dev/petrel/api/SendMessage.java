@@ -112,6 +112,15 @@ final class SendMessage implements Handler {
       recipients = r.recipients();
     }
 
+    if (api.domains() != null && !api.domains().mayUseSender(caller.account(), sender.domain()))
+      throw new Problem(
+          403,
+          "sender-domain",
+          "Sender domain not allowed",
+          "this account may send only from its own sender domains, and "
+              + sender.domain()
+              + " is not one of them; add it with POST /api/v1/domains");
+
     Quotas.Check quota = api.quotas().check(caller.account(), recipients.size());
     if (!quota.allowed()) {
       long wait = Math.max(1, Duration.between(now, quota.resets()).toSeconds());

@@ -208,7 +208,19 @@ public final class PetrelServer implements AutoCloseable {
                     StatusEngine.standard(),
                     config.hostname(),
                     clock,
-                    delivery::wake),
+                    delivery::wake,
+                    new dev.petrel.report.SenderDomains(
+                        store.senderDomains(),
+                        senders,
+                        new dev.petrel.report.DomainChecker(
+                            dev.petrel.report.DomainChecker.Dns.of(
+                                new dev.petrel.deliver.DnsJavaLookup(
+                                    config.routing().dnsServer(),
+                                    java.time.Duration.ofSeconds(5),
+                                    true)),
+                            config.hostname()),
+                        config.hostname(),
+                        clock)),
                 ApiServer.Limits.DEFAULTS);
         try {
           http.start(

@@ -105,6 +105,22 @@ class ApiKeepsAccountsApart {
         .isEqualTo(404);
     assertThat(call("GET", "/api/v1/account", bob, null).body().get("name").asString())
         .isEqualTo("bob");
+    // sender domains: alice's is hers alone
+    Answer added = call("POST", "/api/v1/domains", alice, "{\"domain\":\"alice.example\"}");
+    assertThat(added.status()).as(added.body().toString()).isEqualTo(201);
+    assertThat(added.body().toString())
+        .contains("_domainkey.alice.example")
+        .doesNotContain("PRIVATE");
+    assertThat(call("GET", "/api/v1/domains/alice.example", alice, null).status()).isEqualTo(200);
+    assertThat(call("GET", "/api/v1/domains/alice.example", bob, null).status()).isEqualTo(404);
+    assertThat(call("POST", "/api/v1/domains/alice.example/check", bob, null).status())
+        .isEqualTo(404);
+    assertThat(call("DELETE", "/api/v1/domains/alice.example", bob, null).status()).isEqualTo(404);
+    assertThat(call("POST", "/api/v1/domains", bob, "{\"domain\":\"alice.example\"}").status())
+        .isEqualTo(409);
+    assertThat(call("GET", "/api/v1/domains", bob, null).body().get("data").size()).isZero();
+    assertThat(call("GET", "/api/v1/domains", alice, null).body().get("data").size()).isEqualTo(1);
+
     // alice's entry is still there
     assertThat(call("GET", "/api/v1/suppressions", alice, null).body().get("data").size())
         .isEqualTo(1);
