@@ -229,6 +229,19 @@ final class DeliveryRows {
     return null;
   }
 
+  /** See {@link MessageStore#releaseLeases}: every lease ends, waiting recipients are due now. */
+  static int releaseLeases(GroupCommitWriter.Context c, long now) throws SQLException {
+    PreparedStatement ps =
+        c.prepare(
+            "UPDATE recipients SET lease_id = NULL, lease_until = NULL,"
+                + " next_attempt = CASE WHEN state IN ('queued', 'deferred') THEN ? END,"
+                + " possible_duplicate = CASE WHEN state IN ('queued', 'deferred') THEN 1"
+                + " ELSE possible_duplicate END"
+                + " WHERE lease_id IS NOT NULL");
+    ps.setLong(1, now);
+    return ps.executeUpdate();
+  }
+
   private static void insertAttempt(
       GroupCommitWriter.Context c, String messageId, int position, AttemptRecord a)
       throws SQLException {

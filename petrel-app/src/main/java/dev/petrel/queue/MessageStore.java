@@ -83,6 +83,21 @@ public interface MessageStore extends AutoCloseable {
    */
   void unclaim(DeliveryJob job, Instant nextAttempt) throws StorageException;
 
+  /**
+   * Ends the leases a previous run of this node left behind: a process killed while delivering
+   * leaves its claims leased until they run out (minutes), and a restart must not wait for its own
+   * work. Recipients still waiting become due at {@code now} and are marked as possible duplicates,
+   * since the interrupted attempt may have delivered them before the kill. Call it only while no
+   * other process can be delivering from this store ({@code serve} holds the data-folder lock);
+   * returns how many recipients were released.
+   *
+   * <p>A store shared by several nodes cannot tell a dead node's leases from a live one's; it
+   * leaves them to run out, and this returns 0.
+   */
+  default int releaseLeases(Instant now) throws StorageException {
+    return 0;
+  }
+
   /** Each recipient's next attempt and attempts, in envelope order; empty for an unknown id. */
   List<RecipientDelivery> deliveries(QueueId id) throws StorageException;
 

@@ -313,6 +313,13 @@ public final class SqliteMessageStore implements MessageStore {
   }
 
   @Override
+  public int releaseLeases(Instant now) throws StorageException {
+    Objects.requireNonNull(now, "now");
+    return writer.call(
+        c -> DeliveryRows.releaseLeases(c, now.toEpochMilli()), false, "releasing old leases");
+  }
+
+  @Override
   public List<RecipientDelivery> deliveries(QueueId id) throws StorageException {
     Objects.requireNonNull(id, "id");
     return read(c -> DeliveryRows.deliveries(c, id), "reading the attempts of message " + id);
