@@ -66,6 +66,22 @@ public interface MessageStore extends AutoCloseable {
   List<DeliveryJob> claimDue(Instant now, int limit, Duration lease) throws StorageException;
 
   /**
+   * As {@link #claimDue(Instant, int, Duration)}, leaving out recipients of the domains in {@code
+   * skipDomains} (lower case): destinations the caller cannot deliver to now (all their connections
+   * busy), whose backlog must not fill claims that other destinations' mail is waiting for. A store
+   * may return some of them anyway (the embedded one skips at most {@value #MAX_SKIPPED_DOMAINS}
+   * domains); the caller gives such work back with {@link #unclaim}.
+   */
+  default List<DeliveryJob> claimDue(
+      Instant now, int limit, Duration lease, java.util.Collection<String> skipDomains)
+      throws StorageException {
+    return claimDue(now, limit, lease);
+  }
+
+  /** How many domains a claim skips at most (see the four-argument {@code claimDue}). */
+  int MAX_SKIPPED_DOMAINS = 64;
+
+  /**
    * Records one attempt of one claimed recipient and moves it to its next state, in one
    * transaction, ending its lease. False, and nothing written, when the lease is no longer this
    * job's (it ran out and someone else claimed the recipient) or the recipient is unknown. When an
