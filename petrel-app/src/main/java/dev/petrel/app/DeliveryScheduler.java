@@ -19,9 +19,11 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -88,6 +90,13 @@ public final class DeliveryScheduler implements AutoCloseable {
   private final Map<String, Integer> held = new HashMap<>();
 
   private final Map<String, String> heldDomains = new HashMap<>();
+
+  /**
+   * Destinations that reached their cap; claims leave their domains out until they are down to half
+   * of it, so each return to a backlogged destination starts many jobs per claim instead of one
+   * (and the rest given back).
+   */
+  private final Set<String> full = new HashSet<>();
 
   /** When work given back because its destination was full is due again. */
   private static final Duration FULL_RETRY = Duration.ofSeconds(1);
@@ -183,8 +192,9 @@ public final class DeliveryScheduler implements AutoCloseable {
           });
     }
     if (free > 0) slots.release(free);
+    // Given back on virtual threads, so the store's writer commits them together.
     Instant later = clock.instant().plus(FULL_RETRY);
-    for (DeliveryJob job : full) giveBack(job, later);
+    for (DeliveryJob job : full) workers.execute(() -> giveBack(job, later));
     return started;
   }
 
@@ -196,7 +206,11 @@ public final class DeliveryScheduler implements AutoCloseable {
   /** Takes a slot for a job to {@code destination}; false when the destination holds its cap. */
   private synchronized boolean hold(String domain, String destination) {
     int n = held.getOrDefault(destination, 0);
-    if (n >= cap(destination)) return false;
+    if (full.contains(destination)) return false;
+    if (n >= cap(destination)) {
+      full.add(destination);
+      return false;
+    }
     held.put(destination, n + 1);
     heldDomains.put(domain, destination);
     return true;
@@ -204,19 +218,17 @@ public final class DeliveryScheduler implements AutoCloseable {
 
   private synchronized void done(String destination) {
     int n = held.getOrDefault(destination, 0) - 1;
-    boolean wasFull = n + 1 >= cap(destination);
     if (n <= 0) {
       held.remove(destination);
       heldDomains.values().removeIf(destination::equals);
     } else held.put(destination, n);
-    if (wasFull) wake(); // its domains may be claimed again
+    if (n <= cap(destination) / 2 && full.remove(destination)) wake(); // claimable again
   }
 
-  /** Domains whose destination holds its cap of slots: claims leave them out. */
+  /** Domains of the destinations marked full: claims leave them out. */
   private synchronized List<String> fullDomains() {
     List<String> out = new ArrayList<>();
-    for (var e : heldDomains.entrySet())
-      if (held.getOrDefault(e.getValue(), 0) >= cap(e.getValue())) out.add(e.getKey());
+    for (var e : heldDomains.entrySet()) if (full.contains(e.getValue())) out.add(e.getKey());
     return out;
   }
 
