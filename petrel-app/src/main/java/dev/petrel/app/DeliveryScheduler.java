@@ -20,8 +20,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -82,6 +86,26 @@ public final class DeliveryScheduler implements AutoCloseable {
           StoredMessage, dev.petrel.deliver.DeliveryJob, dev.petrel.deliver.DeliveryJob>
       signer = (m, job) -> job;
   private Thread loop;
+
+  /**
+   * Jobs holding a slot per destination (delivering, or waiting for the destination to admit them),
+   * and the domains they were for. A destination holds at most {@link #cap} slots: beyond that its
+   * jobs are given back and its domains are left out of claims until one finishes, so a backlog for
+   * a slow or slowed-down destination cannot take every slot while other mail waits.
+   */
+  private final Map<String, Integer> held = new HashMap<>();
+
+  private final Map<String, String> heldDomains = new HashMap<>();
+
+  /**
+   * Destinations that reached their cap; claims leave their domains out until they are down to half
+   * of it, so each return to a backlogged destination starts many jobs per claim instead of one
+   * (and the rest given back).
+   */
+  private final Set<String> full = new HashSet<>();
+
+  /** When work given back because its destination was full is due again. */
+  private static final Duration FULL_RETRY = Duration.ofSeconds(1);
 
   public DeliveryScheduler(
       MessageStore store,
@@ -164,13 +188,23 @@ public final class DeliveryScheduler implements AutoCloseable {
     List<DeliveryJob> jobs;
     try {
       jobs =
-          store.claimDue(clock.instant(), Math.min(settings.batch(), free * 50), settings.lease());
+          store.claimDue(
+              clock.instant(),
+              Math.min(settings.batch(), free * 50),
+              settings.lease(),
+              fullDomains());
     } catch (StorageException | RuntimeException e) {
       slots.release(free);
       throw e;
     }
     int started = 0;
+    List<DeliveryJob> full = new ArrayList<>();
     for (DeliveryJob job : jobs) {
+      String destination = deliverer.destinationOf(job.domain());
+      if (!hold(job.domain(), destination)) {
+        full.add(job);
+        continue;
+      }
       if (free == 0) {
         slots.acquire();
         free = 1;
@@ -182,12 +216,50 @@ public final class DeliveryScheduler implements AutoCloseable {
             try {
               deliver(job);
             } finally {
+              done(destination);
               slots.release();
             }
           });
     }
     if (free > 0) slots.release(free);
+    // Given back on virtual threads, so the store's writer commits them together.
+    Instant later = clock.instant().plus(FULL_RETRY);
+    for (DeliveryJob job : full) workers.execute(() -> giveBack(job, later));
     return started;
+  }
+
+  /** Most slots one destination may hold: its connections now, and as many jobs waiting. */
+  private int cap(String destination) {
+    return 2 * deliverer.limiter().state(destination).connectionLimit();
+  }
+
+  /** Takes a slot for a job to {@code destination}; false when the destination holds its cap. */
+  private synchronized boolean hold(String domain, String destination) {
+    int n = held.getOrDefault(destination, 0);
+    if (full.contains(destination)) return false;
+    if (n >= cap(destination)) {
+      full.add(destination);
+      return false;
+    }
+    held.put(destination, n + 1);
+    heldDomains.put(domain, destination);
+    return true;
+  }
+
+  private synchronized void done(String destination) {
+    int n = held.getOrDefault(destination, 0) - 1;
+    if (n <= 0) {
+      held.remove(destination);
+      heldDomains.values().removeIf(destination::equals);
+    } else held.put(destination, n);
+    if (n <= cap(destination) / 2 && full.remove(destination)) wake(); // claimable again
+  }
+
+  /** Domains of the destinations marked full: claims leave them out. */
+  private synchronized List<String> fullDomains() {
+    List<String> out = new ArrayList<>();
+    for (var e : heldDomains.entrySet()) if (full.contains(e.getValue())) out.add(e.getKey());
+    return out;
   }
 
   private void deliver(DeliveryJob job) {

@@ -107,6 +107,18 @@ public final class PetrelServer implements AutoCloseable {
       } catch (StorageException e) {
         throw new StartupException("cannot open the queue store: " + e.getMessage(), e);
       }
+      try {
+        // This process holds the data-folder lock: leases still set were taken by a run that
+        // died while delivering, and its work is due again now rather than when they run out.
+        int released = store.releaseLeases(clock.instant());
+        if (released > 0)
+          LOG.info(
+              "petrel serve: {} recipients were in delivery when the last run stopped; due again"
+                  + " (marked as possible duplicates)",
+              released);
+      } catch (StorageException e) {
+        throw new StartupException("cannot release old delivery leases: " + e.getMessage(), e);
+      }
       TlsMaterial tls;
       try {
         tls =

@@ -34,7 +34,7 @@ final class DeliveryRows {
           + " LEFT JOIN suppressions s ON s.account = m.account AND s.address = lower(r.address)"
           + " WHERE r.state = ? AND r.next_attempt <= ? AND m.held = 0"
           + " AND NOT EXISTS (SELECT 1 FROM paused p WHERE p.domain = r.domain OR p.domain = '')"
-          + " ORDER BY r.next_attempt, r.message_id, r.position LIMIT ?";
+          + "%s ORDER BY r.next_attempt, r.message_id, r.position LIMIT ?";
 
   private record Due(
       String messageId,
@@ -59,12 +59,20 @@ final class DeliveryRows {
    * waiting, and fresh mail takes whatever retries leave. So a backlog of 100,000 deferred
    * recipients cannot hold back a new message, and a flood of new mail cannot starve retries either
    * (a single ordering with fresh mail first could).
+   *
+   * <p>Domains in {@code skip} are left out: the scheduler names destinations whose connections are
+   * all busy, so that a backlog for one of them does not fill every claim.
    */
   static List<DeliveryJob> claim(
-      GroupCommitWriter.Context c, long now, int limit, long leaseMillis, String leaseId)
+      GroupCommitWriter.Context c,
+      long now,
+      int limit,
+      long leaseMillis,
+      String leaseId,
+      List<String> skip)
       throws SQLException {
-    List<Due> fresh = due(c, "queued", now, limit);
-    List<Due> retries = due(c, "deferred", now, limit);
+    List<Due> fresh = due(c, "queued", now, limit, skip);
+    List<Due> retries = due(c, "deferred", now, limit, skip);
     int retryTake = Math.min(retries.size(), Math.max(limit - fresh.size(), limit / 2));
     int freshTake = Math.min(fresh.size(), limit - retryTake);
     List<Due> taken = new ArrayList<>(freshTake + retryTake);
@@ -111,12 +119,18 @@ final class DeliveryRows {
     return jobs;
   }
 
-  private static List<Due> due(GroupCommitWriter.Context c, String state, long now, int limit)
+  private static List<Due> due(
+      GroupCommitWriter.Context c, String state, long now, int limit, List<String> skip)
       throws SQLException {
-    PreparedStatement ps = c.prepare(DUE);
-    ps.setString(1, state);
-    ps.setLong(2, now);
-    ps.setInt(3, limit);
+    // One statement per number of skipped domains (bounded by the store), each prepared once.
+    String notIn =
+        skip.isEmpty() ? "" : " AND r.domain NOT IN (" + "?,".repeat(skip.size() - 1) + "?)";
+    PreparedStatement ps = c.prepare(DUE.formatted(notIn));
+    int i = 1;
+    ps.setString(i++, state);
+    ps.setLong(i++, now);
+    for (String d : skip) ps.setString(i++, d);
+    ps.setInt(i, limit);
     List<Due> out = new ArrayList<>();
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next())
@@ -227,6 +241,19 @@ final class DeliveryRows {
       ps.executeUpdate();
     }
     return null;
+  }
+
+  /** See {@link MessageStore#releaseLeases}: every lease ends, waiting recipients are due now. */
+  static int releaseLeases(GroupCommitWriter.Context c, long now) throws SQLException {
+    PreparedStatement ps =
+        c.prepare(
+            "UPDATE recipients SET lease_id = NULL, lease_until = NULL,"
+                + " next_attempt = CASE WHEN state IN ('queued', 'deferred') THEN ? END,"
+                + " possible_duplicate = CASE WHEN state IN ('queued', 'deferred') THEN 1"
+                + " ELSE possible_duplicate END"
+                + " WHERE lease_id IS NOT NULL");
+    ps.setLong(1, now);
+    return ps.executeUpdate();
   }
 
   static void insertAttempt(

@@ -70,6 +70,22 @@ public interface MessageStore extends AutoCloseable {
   List<DeliveryJob> claimDue(Instant now, int limit, Duration lease) throws StorageException;
 
   /**
+   * As {@link #claimDue(Instant, int, Duration)}, leaving out recipients of the domains in {@code
+   * skipDomains} (lower case): destinations the caller cannot deliver to now (all their connections
+   * busy), whose backlog must not fill claims that other destinations' mail is waiting for. A store
+   * may return some of them anyway (the embedded one skips at most {@value #MAX_SKIPPED_DOMAINS}
+   * domains); the caller gives such work back with {@link #unclaim}.
+   */
+  default List<DeliveryJob> claimDue(
+      Instant now, int limit, Duration lease, java.util.Collection<String> skipDomains)
+      throws StorageException {
+    return claimDue(now, limit, lease);
+  }
+
+  /** How many domains a claim skips at most (see the four-argument {@code claimDue}). */
+  int MAX_SKIPPED_DOMAINS = 64;
+
+  /**
    * Records one attempt of one claimed recipient and moves it to its next state, in one
    * transaction, ending its lease. False, and nothing written, when the lease is no longer this
    * job's (it ran out and someone else claimed the recipient) or the recipient is unknown. When an
@@ -100,6 +116,21 @@ public interface MessageStore extends AutoCloseable {
    */
   Optional<RecipientState> recordReport(
       QueueId id, int position, AttemptRecord attempt, boolean bounce) throws StorageException;
+
+  /**
+   * Ends the leases a previous run of this node left behind: a process killed while delivering
+   * leaves its claims leased until they run out (minutes), and a restart must not wait for its own
+   * work. Recipients still waiting become due at {@code now} and are marked as possible duplicates,
+   * since the interrupted attempt may have delivered them before the kill. Call it only while no
+   * other process can be delivering from this store ({@code serve} holds the data-folder lock);
+   * returns how many recipients were released.
+   *
+   * <p>A store shared by several nodes cannot tell a dead node's leases from a live one's; it
+   * leaves them to run out, and this returns 0.
+   */
+  default int releaseLeases(Instant now) throws StorageException {
+    return 0;
+  }
 
   /** Each recipient's next attempt and attempts, in envelope order; empty for an unknown id. */
   List<RecipientDelivery> deliveries(QueueId id) throws StorageException;

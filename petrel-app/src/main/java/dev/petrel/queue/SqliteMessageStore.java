@@ -287,13 +287,23 @@ public final class SqliteMessageStore implements MessageStore {
   @Override
   public List<DeliveryJob> claimDue(Instant now, int limit, Duration lease)
       throws StorageException {
+    return claimDue(now, limit, lease, List.of());
+  }
+
+  @Override
+  public List<DeliveryJob> claimDue(
+      Instant now, int limit, Duration lease, java.util.Collection<String> skipDomains)
+      throws StorageException {
     Objects.requireNonNull(now, "now");
+    List<String> skip =
+        skipDomains.stream().map(d -> d.toLowerCase(Locale.ROOT)).distinct().sorted().toList();
+    List<String> skipped = skip.subList(0, Math.min(skip.size(), MAX_SKIPPED_DOMAINS));
     if (limit < 1) throw new IllegalArgumentException("limit must be at least 1");
     if (lease == null || lease.isNegative() || lease.isZero())
       throw new IllegalArgumentException("the lease must be positive");
     String leaseId = UUID.randomUUID().toString();
     return writer.call(
-        c -> DeliveryRows.claim(c, now.toEpochMilli(), limit, lease.toMillis(), leaseId),
+        c -> DeliveryRows.claim(c, now.toEpochMilli(), limit, lease.toMillis(), leaseId, skipped),
         false,
         "claiming due recipients");
   }
@@ -331,6 +341,13 @@ public final class SqliteMessageStore implements MessageStore {
             c -> ReportRows.record(c, id.value(), position, attempt, bounce),
             false,
             "recording a report on message " + id));
+  }
+
+  @Override
+  public int releaseLeases(Instant now) throws StorageException {
+    Objects.requireNonNull(now, "now");
+    return writer.call(
+        c -> DeliveryRows.releaseLeases(c, now.toEpochMilli()), false, "releasing old leases");
   }
 
   @Override

@@ -13,11 +13,12 @@ import java.util.stream.Stream;
 
 /**
  * Postfix's {@code smtp-sink} on a free loopback port, with its conversation logged ({@code -v})
- * and each message dumped to a file ({@code -d}).
+ * and each message dumped to a file ({@code -d}); or, for load, silent ({@link #startSilent}).
+ * Public for the peer tests in {@code dev.petrel.peers}.
  */
-final class SmtpSink implements AutoCloseable {
+public final class SmtpSink implements AutoCloseable {
 
-  final int port;
+  public final int port;
   private final Process process;
   private final Path out;
   private final Path dumps;
@@ -30,19 +31,32 @@ final class SmtpSink implements AutoCloseable {
   }
 
   /** Starts smtp-sink with extra options (e.g. {@code -f RCPT}). */
-  static SmtpSink start(Path dir, String... options) throws Exception {
+  public static SmtpSink start(Path dir, String... options) throws Exception {
+    return start(dir, true, options);
+  }
+
+  /**
+   * Starts smtp-sink without a conversation log or dumps, for loads of many thousand messages
+   * (nothing is written per message; {@link #messages()} is then empty).
+   */
+  public static SmtpSink startSilent(Path dir, String... options) throws Exception {
+    return start(dir, false, options);
+  }
+
+  private static SmtpSink start(Path dir, boolean record, String... options) throws Exception {
     String binary = PeerPrograms.require("smtp-sink", "postfix");
     int port = Dnsmasq.freePort();
     Path dumps = Files.createDirectories(dir.resolve("dumps-" + port));
     // smtp-sink run by root drops to nobody, who must be able to write the dumps.
     Files.setPosixFilePermissions(dumps, PosixFilePermissions.fromString("rwxrwxrwx"));
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
-    List<String> cmd = new ArrayList<>(List.of(binary, "-v"));
+    List<String> cmd = new ArrayList<>(List.of(binary));
+    if (record) cmd.add("-v");
     if (PeerPrograms.root()) cmd.addAll(List.of("-u", "nobody"));
-    cmd.addAll(List.of("-d", dumps + "/%H%M%S."));
+    if (record) cmd.addAll(List.of("-d", dumps + "/%H%M%S."));
     cmd.addAll(List.of(options));
     cmd.add("127.0.0.1:" + port);
-    cmd.add("50");
+    cmd.add(record ? "50" : "256");
     Path out = dir.resolve("smtp-sink-" + port + ".log");
     Process p =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
@@ -97,7 +111,14 @@ final class SmtpSink implements AutoCloseable {
    * (smtp-sink(1), -d); a transaction refused before DATA can leave that file behind empty (seen in
    * CI), and an empty file holds no message.
    */
-  List<String> messages() throws IOException {
+  /** How many dump files there are (cheap; may include a transaction still in progress). */
+  public int dumped() throws IOException {
+    try (Stream<Path> files = Files.list(dumps)) {
+      return (int) files.count();
+    }
+  }
+
+  public List<String> messages() throws IOException {
     try (Stream<Path> files = Files.list(dumps)) {
       List<String> out = new ArrayList<>();
       for (Path p : files.sorted().toList()) {

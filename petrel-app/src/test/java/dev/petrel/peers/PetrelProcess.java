@@ -35,9 +35,17 @@ public final class PetrelProcess implements AutoCloseable {
 
   /** Runs {@code petrel ARGS...} with the production logging configuration. */
   public static PetrelProcess launch(Path logFile, String... args) throws IOException {
+    return launch(List.of("-Xmx256m"), logFile, args);
+  }
+
+  /**
+   * Runs {@code petrel ARGS...} with the given JVM options (e.g. a heap limit) before the class.
+   */
+  public static PetrelProcess launch(List<String> jvmOptions, Path logFile, String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx256m");
+    cmd.addAll(jvmOptions);
     cmd.add("--enable-native-access=ALL-UNNAMED");
     cmd.add("-Dlogback.configurationFile=" + productionLogConfig());
     cmd.add("-cp");
@@ -57,6 +65,21 @@ public final class PetrelProcess implements AutoCloseable {
    */
   public static PetrelProcess serve(Path dataDir, Path logFile, String... extra)
       throws IOException {
+    return serve(List.of("-Xmx256m"), true, dataDir, logFile, extra);
+  }
+
+  /**
+   * Starts {@code serve} with delivery running (give it {@code --route}s to sinks) and the given
+   * JVM options, and waits until it listens.
+   */
+  public static PetrelProcess serveDelivering(
+      List<String> jvmOptions, Path dataDir, Path logFile, String... extra) throws IOException {
+    return serve(jvmOptions, false, dataDir, logFile, extra);
+  }
+
+  private static PetrelProcess serve(
+      List<String> jvmOptions, boolean paused, Path dataDir, Path logFile, String... extra)
+      throws IOException {
     List<String> args = new ArrayList<>();
     args.addAll(
         List.of(
@@ -74,9 +97,9 @@ public final class PetrelProcess implements AutoCloseable {
             "--shutdown-timeout",
             "20s",
             // acceptance tests look at what was queued; delivery would move it on
-            "--paused=true"));
+            "--paused=" + paused));
     args.addAll(List.of(extra));
-    PetrelProcess p = launch(logFile, args.toArray(String[]::new));
+    PetrelProcess p = launch(jvmOptions, logFile, args.toArray(String[]::new));
     await()
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(50))

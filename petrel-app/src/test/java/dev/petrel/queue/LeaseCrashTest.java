@@ -75,4 +75,44 @@ class LeaseCrashTest {
       assertThat(store.claimDue(t.plus(lease.multipliedBy(3)), 1000, lease)).isEmpty();
     }
   }
+
+  @Test
+  void theNodeThatOwnsTheFolderTakesItsDeadRunsWorkBackAtOnce() throws Exception {
+    List<QueueId> ids = new ArrayList<>();
+    try (SqliteMessageStore store = QueueTestSupport.open(dir)) {
+      for (int i = 0; i < 5; i++)
+        ids.add(
+            commit(store, envelope("s@example.com", "r" + i + "@example.org"), message("m", "b")));
+    }
+    Instant t = Instant.now().plusSeconds(1);
+    Duration lease = Duration.ofMinutes(15);
+    try (ChildJvm child =
+        ChildJvm.start(
+            LeaseChild.class,
+            dir.resolve("child.err"),
+            dir.toString(),
+            t.toString(),
+            lease.toString())) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> !child.lines("ready").isEmpty());
+      assertThat(child.lines("claimed ")).hasSize(5);
+      child.kill();
+    }
+    Instant restart = t.plusSeconds(2).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    try (DataDirLock lock = DataDirLock.acquire(dir);
+        SqliteMessageStore store = QueueTestSupport.open(dir)) {
+      assertThat(store.claimDue(restart, 1000, lease)).as("leased by the dead run").isEmpty();
+      assertThat(store.releaseLeases(restart)).isEqualTo(5);
+      for (QueueId id : ids) {
+        RecipientDelivery d = store.deliveries(id).getFirst();
+        assertThat(d.nextAttempt()).isEqualTo(restart);
+        assertThat(d.inFlight()).isFalse();
+        assertThat(d.possibleDuplicate()).as("the killed attempt may have delivered it").isTrue();
+      }
+      assertThat(store.releaseLeases(restart)).as("nothing left to release").isZero();
+      List<DeliveryJob> again = store.claimDue(restart, 1000, lease);
+      assertThat(again).hasSize(5);
+      assertThat(again)
+          .allSatisfy(j -> assertThat(j.recipients().getFirst().possibleDuplicate()).isTrue());
+    }
+  }
 }
