@@ -135,6 +135,26 @@ public final class CredentialStore implements Authenticator {
     }
   }
 
+  /** The logins of one account, in the order they were added. */
+  public List<String> users(String account) throws IOException {
+    List<String> out = new ArrayList<>();
+    for (Map.Entry<String, Entry> e : current().users().entrySet())
+      if (e.getValue().account().equals(account)) out.add(e.getKey());
+    return out;
+  }
+
+  /** Removes a login of one account; false when the account has no such login. */
+  public boolean remove(String account, String user) throws IOException {
+    try (Lock ignored = lock()) {
+      Map<String, Entry> users = new LinkedHashMap<>(read().users());
+      Entry e = users.get(user);
+      if (e == null || !e.account().equals(account)) return false;
+      users.remove(user);
+      write(users);
+      return true;
+    }
+  }
+
   /** The login names, in the order they were added. */
   public List<String> users() throws IOException {
     return new ArrayList<>(current().users().keySet());

@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param clock the time
  * @param queued called after each message the API queued (wakes delivery)
  * @param domains sender domains, their DKIM keys and DNS checks
+ * @param credentials SMTP logins (the file in the data folder), or null when not available
  */
 public record Api(
     MessageStore store,
@@ -27,7 +28,8 @@ public record Api(
     String hostname,
     InstantSource clock,
     Runnable queued,
-    dev.petrel.report.SenderDomains domains) {
+    dev.petrel.report.SenderDomains domains,
+    dev.petrel.accept.CredentialStore credentials) {
 
   public Api {
     Objects.requireNonNull(store, "store");

@@ -44,6 +44,8 @@ public final class ApiServer implements AutoCloseable {
   static List<Route> routes(Api api) {
     Health health = new Health(api);
     SenderDomainEndpoints domains = new SenderDomainEndpoints(api);
+    QueueEndpoints queue = new QueueEndpoints(api);
+    AccessEndpoints access = new AccessEndpoints(api);
     return List.of(
         new Route(HandlerType.GET, "/healthz", false, health::live),
         new Route(HandlerType.GET, "/readyz", false, health::ready),
@@ -51,12 +53,22 @@ public final class ApiServer implements AutoCloseable {
         new Route(HandlerType.POST, "/api/v1/messages", true, new SendMessage(api)),
         new Route(HandlerType.GET, "/api/v1/messages", true, new ListMessages(api)),
         new Route(HandlerType.GET, "/api/v1/messages/{id}", true, new GetMessage(api)),
+        new Route(HandlerType.POST, "/api/v1/messages/{id}/retry", true, queue::retry),
+        new Route(HandlerType.POST, "/api/v1/messages/{id}/hold", true, queue::hold),
+        new Route(HandlerType.POST, "/api/v1/messages/{id}/release", true, queue::release),
+        new Route(HandlerType.POST, "/api/v1/messages/{id}/cancel", true, queue::cancel),
         new Route(HandlerType.GET, "/api/v1/explain", true, new ExplainReply(api)),
         new Route(HandlerType.GET, "/api/v1/suppressions", true, new ListSuppressions(api)),
         new Route(HandlerType.POST, "/api/v1/suppressions", true, new AddSuppression(api)),
         new Route(
             HandlerType.DELETE, "/api/v1/suppressions/{address}", true, new RemoveSuppression(api)),
         new Route(HandlerType.GET, "/api/v1/account", true, new GetAccount(api)),
+        new Route(HandlerType.GET, "/api/v1/keys", true, access::listKeys),
+        new Route(HandlerType.POST, "/api/v1/keys", true, access::createKey),
+        new Route(HandlerType.DELETE, "/api/v1/keys/{id}", true, access::revokeKey),
+        new Route(HandlerType.GET, "/api/v1/smtp-credentials", true, access::listLogins),
+        new Route(HandlerType.POST, "/api/v1/smtp-credentials", true, access::createLogin),
+        new Route(HandlerType.DELETE, "/api/v1/smtp-credentials/{user}", true, access::removeLogin),
         new Route(HandlerType.GET, "/api/v1/domains", true, domains::list),
         new Route(HandlerType.POST, "/api/v1/domains", true, domains::add),
         new Route(HandlerType.GET, "/api/v1/domains/{domain}", true, domains::show),

@@ -232,7 +232,8 @@ public final class PetrelServer implements AutoCloseable {
                                     true)),
                             config.hostname()),
                         config.hostname(),
-                        clock)),
+                        clock),
+                    credentials),
                 ApiServer.Limits.DEFAULTS);
         try {
           http.start(

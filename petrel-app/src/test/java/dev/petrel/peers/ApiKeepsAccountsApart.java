@@ -121,6 +121,41 @@ class ApiKeepsAccountsApart {
     assertThat(call("GET", "/api/v1/domains", bob, null).body().get("data").size()).isZero();
     assertThat(call("GET", "/api/v1/domains", alice, null).body().get("data").size()).isEqualTo(1);
 
+    // queue operations on alice's message
+    for (String op : new String[] {"retry", "hold", "release", "cancel"})
+      assertThat(call("POST", "/api/v1/messages/" + id + "/" + op, bob, null).status())
+          .as(op)
+          .isEqualTo(404);
+    assertThat(call("POST", "/api/v1/messages/" + id + "/hold", alice, null).status())
+        .isEqualTo(200);
+
+    // keys: bob cannot revoke alice's; a revoked key stops working
+    Answer newKey = call("POST", "/api/v1/keys", alice, null);
+    assertThat(newKey.status()).isEqualTo(201);
+    String newId = newKey.body().get("id").asString();
+    String newSecret = newKey.body().get("key").asString();
+    assertThat(call("GET", "/api/v1/keys", bob, null).body().toString()).doesNotContain(newId);
+    assertThat(call("DELETE", "/api/v1/keys/" + newId, bob, null).status()).isEqualTo(404);
+    assertThat(call("GET", "/api/v1/account", newSecret, null).status()).isEqualTo(200);
+    assertThat(call("DELETE", "/api/v1/keys/" + newId, alice, null).status()).isEqualTo(204);
+    assertThat(call("GET", "/api/v1/account", newSecret, null).status()).isEqualTo(401);
+
+    // SMTP logins
+    Answer login =
+        call("POST", "/api/v1/smtp-credentials", alice, "{\"user\":\"app@alice.example\"}");
+    assertThat(login.status()).isEqualTo(201);
+    assertThat(login.body().get("password").asString()).isNotBlank();
+    assertThat(call("GET", "/api/v1/smtp-credentials", bob, null).body().get("data").size())
+        .isZero();
+    assertThat(call("DELETE", "/api/v1/smtp-credentials/app@alice.example", bob, null).status())
+        .isEqualTo(404);
+    assertThat(
+            call("POST", "/api/v1/smtp-credentials", bob, "{\"user\":\"app@alice.example\"}")
+                .status())
+        .isEqualTo(409);
+    assertThat(call("GET", "/api/v1/smtp-credentials", alice, null).body().get("data").size())
+        .isEqualTo(1);
+
     // alice's entry is still there
     assertThat(call("GET", "/api/v1/suppressions", alice, null).body().get("data").size())
         .isEqualTo(1);
