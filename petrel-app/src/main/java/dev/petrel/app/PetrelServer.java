@@ -205,11 +205,7 @@ public final class PetrelServer implements AutoCloseable {
                           .senders(senders)
                       ::run,
               log);
-      try {
-        smtp.start();
-      } catch (IOException e) {
-        throw new StartupException(e.getMessage(), e);
-      }
+      // HTTP first: once the SMTP listener says it listens, the whole server is up.
       if (config.httpEnabled()) {
         http =
             new ApiServer(
@@ -243,6 +239,11 @@ public final class PetrelServer implements AutoCloseable {
           throw new StartupException(
               "cannot listen for HTTP on port " + config.httpPort() + ": " + e.getMessage(), e);
         }
+      }
+      try {
+        smtp.start();
+      } catch (IOException e) {
+        throw new StartupException(e.getMessage(), e);
       }
       LOG.info(
           "petrel serve: data folder {}, hostname {}, bounce domain {}, TLS certificate {},"
