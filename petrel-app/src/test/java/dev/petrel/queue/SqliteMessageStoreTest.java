@@ -244,7 +244,7 @@ class SqliteMessageStoreTest {
             java.nio.file.Path.of(SqliteMessageStore.class.getResource("/db/sqlite").toURI()))) {
       migrations = files.filter(f -> f.getFileName().toString().matches("V\\d+__.*\\.sql")).count();
     }
-    assertThat(migrations).isGreaterThanOrEqualTo(5);
+    assertThat(migrations).isGreaterThanOrEqualTo(4);
     assertThat(countRows("flyway_schema_history WHERE success = 1 AND version IS NOT NULL"))
         .isEqualTo(migrations);
     for (String table :
