@@ -10,7 +10,6 @@ import dev.petrel.status.reply.ReplyOrigin;
 import dev.petrel.status.reply.ReplyParser;
 import dev.petrel.status.rules.Rule;
 import dev.petrel.status.rules.RuleSet;
-import dev.petrel.status.rules.TextNormalizer;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -36,12 +35,25 @@ public final class StatusEngine {
 
   private static volatile StatusEngine standard;
 
+  private static final Matched NO_MATCH = new Matched("none", "", "");
+
   private final CodeBook book;
   private final RuleSet rules;
+
+  /**
+   * The {@code basic-code} match of each registered basic code, made once rather than per reply.
+   */
+  private final Matched[] basicMatches = new Matched[600];
 
   private StatusEngine(CodeBook book, RuleSet rules) {
     this.book = book;
     this.rules = rules;
+    for (int code = 0; code < basicMatches.length; code++) {
+      BasicCode basic = book.basic(code);
+      if (basic != null)
+        basicMatches[code] =
+            new Matched("basic-code", Integer.toString(basic.code()), basic.source());
+    }
   }
 
   /** The engine with the bundled rules and no operator rules. */
@@ -143,7 +155,7 @@ public final class StatusEngine {
         confidence = 0.95;
     } else if (klass == 2 || klass == 3) {
       reason = Reason.DELIVERED;
-      matched = basic != null ? codeMatch(basic) : new Matched("none", "", "");
+      matched = basic != null ? codeMatch(basic) : NO_MATCH;
       confidence = 0.9;
     } else if (specificEnhanced) {
       reason = entry.reason();
@@ -155,7 +167,7 @@ public final class StatusEngine {
       confidence = 0.5;
     } else {
       reason = Reason.UNDEFINED;
-      matched = new Matched("none", "", "");
+      matched = NO_MATCH;
       confidence = 0.1;
     }
     return build(reply, reason, rule, matched, confidence);
@@ -187,8 +199,12 @@ public final class StatusEngine {
     };
   }
 
-  private static Matched codeMatch(BasicCode basic) {
-    return new Matched("basic-code", Integer.toString(basic.code()), basic.source());
+  private Matched codeMatch(BasicCode basic) {
+    Matched m =
+        basic.code() >= 0 && basic.code() < basicMatches.length ? basicMatches[basic.code()] : null;
+    return m != null
+        ? m
+        : new Matched("basic-code", Integer.toString(basic.code()), basic.source());
   }
 
   private ReplyStatus build(
@@ -213,7 +229,7 @@ public final class StatusEngine {
 
     Duration delay = rule != null ? rule.delay() : null;
     if (delay == null && (transient_ || reason == Reason.GREYLISTED))
-      delay = RetryDelay.find(TextNormalizer.normalize(reply.text()));
+      delay = RetryDelay.inText(reply.text());
     if (delay == null && reason == Reason.GREYLISTED) delay = GREYLIST_DELAY;
     if (delay != null && (action == Action.RETRY || reason == Reason.GREYLISTED))
       action = Action.RETRY_AFTER;
