@@ -50,6 +50,14 @@ final class PhraseMatcher {
   private final int phraseCount;
 
   PhraseMatcher(List<String> phrases) {
+    this(phrases, true);
+  }
+
+  /**
+   * @param fold whether text is compared as {@link TextNormalizer} folds it (case and white space);
+   *     without, every character must be the phrase's own
+   */
+  PhraseMatcher(List<String> phrases, boolean fold) {
     this.phraseCount = phrases.size();
     int symbols = 1; // symbol 0: any character no phrase uses
     for (String p : phrases) {
@@ -58,15 +66,18 @@ final class PhraseMatcher {
         if (symbolOf[c] == 0) symbolOf[c] = (char) symbols++;
       }
     }
-    // Fold case: an upper-case character gets the symbol of its lower-case form.
-    for (int c = 0; c <= Character.MAX_VALUE; c++) {
-      char lower = TextNormalizer.fold((char) c);
-      if (lower != c && symbolOf[lower] != 0) symbolOf[c] = symbolOf[lower];
-    }
-    if (symbolOf[' '] == 0) symbolOf[' '] = (char) symbols++;
-    int space = symbolOf[' '];
-    for (int c = 0; c <= Character.MAX_VALUE; c++) {
-      if (TextNormalizer.isSpace((char) c)) symbolOf[c] = (char) space;
+    int space = -1;
+    if (fold) {
+      // Fold case: an upper-case character gets the symbol of its lower-case form.
+      for (int c = 0; c <= Character.MAX_VALUE; c++) {
+        char lower = TextNormalizer.fold((char) c);
+        if (lower != c && symbolOf[lower] != 0) symbolOf[c] = symbolOf[lower];
+      }
+      if (symbolOf[' '] == 0) symbolOf[' '] = (char) symbols++;
+      space = symbolOf[' '];
+      for (int c = 0; c <= Character.MAX_VALUE; c++) {
+        if (TextNormalizer.isSpace((char) c)) symbolOf[c] = (char) space;
+      }
     }
     alphabet = symbols;
     // Build the trie with growable arrays; remember the symbol each state is entered by.
