@@ -234,6 +234,7 @@ final class Replies {
 
   /** The host named as the one that replied ("host mx.example[192.0.2.1] said"), or null. */
   static String remoteHost(String text) {
+    if (!mentionsHost(text)) return null;
     String l = text.toLowerCase(Locale.ROOT);
     int i = l.indexOf("host ");
     while (i >= 0) {
@@ -250,5 +251,18 @@ final class Replies {
       i = l.indexOf("host ", i + 5);
     }
     return null;
+  }
+
+  /**
+   * False only when "host " cannot occur in the lower-cased text: no space follows four characters
+   * that equal "host" ignoring case (a test that accepts every character lower-casing to those
+   * letters). Spaces are found with the JDK's vectorised search.
+   */
+  private static boolean mentionsHost(String t) {
+    for (int j = t.indexOf(' ', 4); j >= 0; j = t.indexOf(' ', j + 1)) {
+      if ((char) (t.charAt(j - 1) | 0x20) == 't' && t.regionMatches(true, j - 4, "host", 0, 4))
+        return true;
+    }
+    return false;
   }
 }
