@@ -203,11 +203,10 @@ public final class ReplyParser {
     String c = Integer.toString(code);
     StringBuilder out = new StringBuilder(text.length());
     String e = enhanced == null ? null : enhanced.toString();
-    int i = 0;
     int n = text.length();
-    while (i < n) {
-      if (text.startsWith(c, i)
-          && (i == 0 || text.charAt(i - 1) == ' ')
+    int copied = 0; // text before this index is in out, or was dropped
+    for (int i = text.indexOf(c); i >= 0; i = text.indexOf(c, i + 1)) {
+      if ((i == 0 || text.charAt(i - 1) == ' ')
           && i + 3 < n
           && (text.charAt(i + 3) == '-' || (e != null && text.charAt(i + 3) == ' '))) {
         int p = i + 4;
@@ -217,16 +216,16 @@ public final class ReplyParser {
             && (p + e.length() == n || text.charAt(p + e.length()) == ' ')) {
           p += e.length();
         } else if (!dash) {
-          out.append(text.charAt(i++));
           continue;
         }
         while (p < n && text.charAt(p) == ' ') p++;
+        out.append(text, copied, i);
         if (!out.isEmpty() && out.charAt(out.length() - 1) != ' ') out.append(' ');
-        i = p;
-        continue;
+        copied = p;
+        i = p - 1;
       }
-      out.append(text.charAt(i++));
     }
+    out.append(text, copied, n);
     return out.toString().strip();
   }
 
