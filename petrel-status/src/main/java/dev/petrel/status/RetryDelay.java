@@ -1,6 +1,5 @@
 package dev.petrel.status;
 
-import dev.petrel.status.rules.TextNormalizer;
 import java.time.Duration;
 
 /**
@@ -13,21 +12,7 @@ final class RetryDelay {
     "again in ", "again after ", "retry in ", "retry after ", "wait ", "again later in "
   };
 
-  /** Every lead-in above contains one of these. */
-  private static final String[] WORDS = {"again", "retry", "wait"};
-
   private RetryDelay() {}
-
-  /**
-   * As {@link #find} on the normalised form of {@code raw}, but without normalising a text that
-   * cannot hold a delay: every lead-in contains "again", "retry" or "wait", and normalising never
-   * joins characters that were apart, so a text whose folded characters spell none of the three
-   * words has no delay.
-   */
-  static Duration inText(String raw) {
-    if (!TextNormalizer.containsFolded(raw, WORDS)) return null;
-    return find(TextNormalizer.normalize(raw));
-  }
 
   static Duration find(String norm) {
     for (String lead : LEADS) {

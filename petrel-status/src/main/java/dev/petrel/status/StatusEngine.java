@@ -10,6 +10,7 @@ import dev.petrel.status.reply.ReplyOrigin;
 import dev.petrel.status.reply.ReplyParser;
 import dev.petrel.status.rules.Rule;
 import dev.petrel.status.rules.RuleSet;
+import dev.petrel.status.rules.TextNormalizer;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -229,7 +230,7 @@ public final class StatusEngine {
 
     Duration delay = rule != null ? rule.delay() : null;
     if (delay == null && (transient_ || reason == Reason.GREYLISTED))
-      delay = RetryDelay.inText(reply.text());
+      delay = RetryDelay.find(TextNormalizer.normalize(reply.text()));
     if (delay == null && reason == Reason.GREYLISTED) delay = GREYLIST_DELAY;
     if (delay != null && (action == Action.RETRY || reason == Reason.GREYLISTED))
       action = Action.RETRY_AFTER;

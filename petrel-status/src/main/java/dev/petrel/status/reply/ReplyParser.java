@@ -42,7 +42,7 @@ public final class ReplyParser {
       // The common case, one line: no builder, at most one substring.
       String line = body;
       int p = startOfText(line, code);
-      int e = enhancedEnd(line, p);
+      int e = codeTokenEnd(line, p);
       if (e > 0) {
         enhanced = EnhancedCode.tryParse(line, p, e);
         if (enhanced != null) p = skipSpaces(line, e);
@@ -61,7 +61,7 @@ public final class ReplyParser {
         if (p < line.length() && (line.charAt(p) == '-' || line.charAt(p) == ' ')) p++;
       }
       p = skipSpaces(line, p);
-      int e = enhancedEnd(line, p);
+      int e = codeTokenEnd(line, p);
       if (e > 0) {
         EnhancedCode found = EnhancedCode.tryParse(line, p, e);
         if (enhanced == null) enhanced = found;
@@ -155,9 +155,12 @@ public final class ReplyParser {
     return p;
   }
 
-  /** If an enhanced code starts at p, returns its end; else -1. Allows a leading '#'. */
-  private static int enhancedEnd(String s, int p) {
-    if (p < s.length() && s.charAt(p) == '#') p++;
+  /**
+   * The end of the run of digits and dots at p when nothing but white space or punctuation follows
+   * it, else -1. The callers parse that run as the enhanced code; a run starting with '#' is never
+   * one there (their parse of it fails), so none is reported for it.
+   */
+  private static int codeTokenEnd(String s, int p) {
     int e = p;
     while (e < s.length() && (Character.isDigit(s.charAt(e)) || s.charAt(e) == '.')) e++;
     if (e == p) return -1;
@@ -165,7 +168,7 @@ public final class ReplyParser {
       char after = s.charAt(e);
       if (Character.isLetterOrDigit(after) && after != ' ') return -1;
     }
-    return EnhancedCode.tryParse(s, p, e) == null ? -1 : e;
+    return e;
   }
 
   /**

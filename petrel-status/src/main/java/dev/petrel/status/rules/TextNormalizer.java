@@ -19,24 +19,6 @@ public final class TextNormalizer {
     return Character.toLowerCase(c);
   }
 
-  /**
-   * Whether one of {@code words} (lower case, without white space) occurs in {@code s} with each
-   * character compared in its folded form, as it would in {@link #normalize}'s result. One pass.
-   */
-  public static boolean containsFolded(CharSequence s, String[] words) {
-    int n = s.length();
-    for (int i = 0; i < n; i++) {
-      char c = fold(s.charAt(i));
-      for (String w : words) {
-        if (w.charAt(0) != c || i + w.length() > n) continue;
-        int k = 1;
-        while (k < w.length() && fold(s.charAt(i + k)) == w.charAt(k)) k++;
-        if (k == w.length()) return true;
-      }
-    }
-    return false;
-  }
-
   public static String normalize(CharSequence s) {
     int n = s.length();
     char[] out = new char[n];
