@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param clock the time
  * @param queued called after each message the API queued (wakes delivery)
  * @param domains sender domains, their DKIM keys and DNS checks
+ * @param webhooks webhooks and their delivery logs (null: the endpoints answer 503)
  */
 public record Api(
     MessageStore store,
@@ -27,7 +28,8 @@ public record Api(
     String hostname,
     InstantSource clock,
     Runnable queued,
-    dev.petrel.report.SenderDomains domains) {
+    dev.petrel.report.SenderDomains domains,
+    dev.petrel.queue.WebhookStore webhooks) {
 
   public Api {
     Objects.requireNonNull(store, "store");
