@@ -238,8 +238,14 @@ class SqliteMessageStoreTest {
   @Test
   void migrationsRunOnceAndCreateTheWholeSchema() throws Exception {
     for (int i = 0; i < 3; i++) open(dir).close();
+    // one applied row per migration file, however many later issues add
+    long files;
+    try (var list = Files.list(Path.of(getClass().getResource("/db/sqlite").toURI()))) {
+      files = list.filter(f -> f.getFileName().toString().matches("V\\d+__.*\\.sql")).count();
+    }
+    assertThat(files).isGreaterThanOrEqualTo(2);
     assertThat(countRows("flyway_schema_history WHERE success = 1 AND version IS NOT NULL"))
-        .isEqualTo(2);
+        .isEqualTo(files);
     for (String table :
         List.of("messages", "recipients", "bodies", "attempts", "events", "paused", "suppressions"))
       assertThat(countRows("sqlite_master WHERE type = 'table' AND name = '" + table + "'"))
