@@ -76,6 +76,18 @@ final class WebhookRows {
     return true;
   }
 
+  /** Whether events were recorded after the webhook's cursor (a read: no writer needed). */
+  static boolean hasNew(Connection c, String webhook) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT 1 FROM events WHERE id > (SELECT cursor FROM webhooks WHERE id = ?) LIMIT 1")) {
+      ps.setString(1, webhook);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
   static int handOut(GroupCommitWriter.Context c, Webhook w, int limit, long now)
       throws SQLException {
     PreparedStatement cur = c.prepare("SELECT cursor FROM webhooks WHERE id = ?");
