@@ -46,6 +46,7 @@ public final class ApiServer implements AutoCloseable {
     SenderDomainEndpoints domains = new SenderDomainEndpoints(api);
     QueueEndpoints queue = new QueueEndpoints(api);
     AccessEndpoints access = new AccessEndpoints(api);
+    WebhookEndpoints webhooks = new WebhookEndpoints(api);
     return List.of(
         new Route(HandlerType.GET, "/healthz", false, health::live),
         new Route(HandlerType.GET, "/readyz", false, health::ready),
@@ -73,7 +74,12 @@ public final class ApiServer implements AutoCloseable {
         new Route(HandlerType.POST, "/api/v1/domains", true, domains::add),
         new Route(HandlerType.GET, "/api/v1/domains/{domain}", true, domains::show),
         new Route(HandlerType.DELETE, "/api/v1/domains/{domain}", true, domains::remove),
-        new Route(HandlerType.POST, "/api/v1/domains/{domain}/check", true, domains::check));
+        new Route(HandlerType.POST, "/api/v1/domains/{domain}/check", true, domains::check),
+        new Route(HandlerType.POST, "/api/v1/webhooks", true, webhooks::create),
+        new Route(HandlerType.GET, "/api/v1/webhooks", true, webhooks::list),
+        new Route(HandlerType.GET, "/api/v1/webhooks/{id}", true, webhooks::show),
+        new Route(HandlerType.DELETE, "/api/v1/webhooks/{id}", true, webhooks::remove),
+        new Route(HandlerType.GET, "/api/v1/webhooks/{id}/deliveries", true, webhooks::deliveries));
   }
 
   /** The registered endpoints (for the OpenAPI test). */

@@ -26,6 +26,7 @@ import dev.petrel.queue.StorageException;
 import dev.petrel.report.AsyncBounces;
 import dev.petrel.report.DsnWriter;
 import dev.petrel.report.Verp;
+import dev.petrel.report.WebhookDispatcher;
 import dev.petrel.status.StatusEngine;
 import dev.petrel.status.bounce.BounceParser;
 import java.io.IOException;
@@ -59,6 +60,7 @@ public final class PetrelServer implements AutoCloseable {
   private final Deliverer deliverer;
   private final DeliveryScheduler scheduler;
   private final ApiServer http;
+  private final WebhookDispatcher webhooks;
   private boolean stopped;
 
   private PetrelServer(
@@ -68,7 +70,8 @@ public final class PetrelServer implements AutoCloseable {
       SmtpServer smtp,
       Deliverer deliverer,
       DeliveryScheduler scheduler,
-      ApiServer http) {
+      ApiServer http,
+      WebhookDispatcher webhooks) {
     this.config = config;
     this.lock = lock;
     this.store = store;
@@ -76,6 +79,7 @@ public final class PetrelServer implements AutoCloseable {
     this.deliverer = deliverer;
     this.scheduler = scheduler;
     this.http = http;
+    this.webhooks = webhooks;
   }
 
   /** Starts everything; on failure closes what was opened and says why. */
@@ -87,6 +91,16 @@ public final class PetrelServer implements AutoCloseable {
   /** Starts everything with the given retry schedule (tests use a short one). */
   public static PetrelServer start(
       PetrelConfig config, InstantSource clock, RetrySchedule.Policy retryPolicy)
+      throws StartupException {
+    return start(config, clock, retryPolicy, WebhookDispatcher.Settings.DEFAULTS);
+  }
+
+  /** Starts everything with the given retry schedules of mail and of webhooks. */
+  public static PetrelServer start(
+      PetrelConfig config,
+      InstantSource clock,
+      RetrySchedule.Policy retryPolicy,
+      WebhookDispatcher.Settings webhookSettings)
       throws StartupException {
     DataDirLock lock;
     try {
@@ -101,6 +115,7 @@ public final class PetrelServer implements AutoCloseable {
     Deliverer deliverer = null;
     DeliveryScheduler scheduler = null;
     ApiServer http = null;
+    WebhookDispatcher webhooks = null;
     try {
       try {
         store = SqliteMessageStore.open(config.dataDir(), SqliteStoreOptions.defaults(), clock);
@@ -229,7 +244,8 @@ public final class PetrelServer implements AutoCloseable {
                             config.hostname()),
                         config.hostname(),
                         clock),
-                    credentials),
+                    credentials,
+                    store.webhooks()),
                 ApiServer.Limits.DEFAULTS);
         try {
           http.start(
@@ -254,12 +270,15 @@ public final class PetrelServer implements AutoCloseable {
           config.tlsCert() != null ? config.tlsCert() : "self-signed (in the data folder)",
           http == null ? "off" : http.port());
       delivery.start();
+      webhooks = new WebhookDispatcher(store.webhooks(), store, engine, clock, webhookSettings);
+      webhooks.start();
       LOG.info(
           "petrel serve: delivery {}{}",
           config.paused() ? "paused (queue resume starts it)" : "running",
           describe(config.routing()));
-      return new PetrelServer(config, lock, store, smtp, deliverer, delivery, http);
+      return new PetrelServer(config, lock, store, smtp, deliverer, delivery, http, webhooks);
     } catch (StartupException | RuntimeException e) {
+      if (webhooks != null) webhooks.close();
       if (http != null) http.stop();
       if (scheduler != null) scheduler.close();
       if (deliverer != null) deliverer.close();
@@ -366,6 +385,7 @@ public final class PetrelServer implements AutoCloseable {
     smtp.stop(config.shutdownTimeout());
     if (http != null) http.stop();
     scheduler.stop(config.shutdownTimeout());
+    webhooks.stop(config.shutdownTimeout());
     deliverer.close();
     store.close();
     closeQuietly(lock);

@@ -71,6 +71,7 @@ public final class SqliteMessageStore implements MessageStore {
   private final BufferPool buffers = new BufferPool(64);
   private final SqliteAccountStore accounts = new SqliteAccountStore(this);
   private final SqliteSenderDomainStore senderDomains = new SqliteSenderDomainStore(this);
+  private final SqliteWebhookStore webhooks = new SqliteWebhookStore(this);
   private volatile boolean closed;
 
   private SqliteMessageStore(
@@ -430,6 +431,11 @@ public final class SqliteMessageStore implements MessageStore {
   /** Sender domains and their DKIM keys, in this store. */
   public SenderDomainStore senderDomains() {
     return senderDomains;
+  }
+
+  /** Webhooks, their pending events and delivery logs, in this store. */
+  public WebhookStore webhooks() {
+    return webhooks;
   }
 
   /** Counters of the writer: how many transactions, messages and writes so far. */
