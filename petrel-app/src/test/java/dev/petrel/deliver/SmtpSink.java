@@ -15,9 +15,9 @@ import java.util.stream.Stream;
  * Postfix's {@code smtp-sink} on a free loopback port, with its conversation logged ({@code -v})
  * and each message dumped to a file ({@code -d}).
  */
-final class SmtpSink implements AutoCloseable {
+public final class SmtpSink implements AutoCloseable {
 
-  final int port;
+  public final int port;
   private final Process process;
   private final Path out;
   private final Path dumps;
@@ -30,7 +30,7 @@ final class SmtpSink implements AutoCloseable {
   }
 
   /** Starts smtp-sink with extra options (e.g. {@code -f RCPT}). */
-  static SmtpSink start(Path dir, String... options) throws Exception {
+  public static SmtpSink start(Path dir, String... options) throws Exception {
     String binary = PeerPrograms.require("smtp-sink", "postfix");
     int port = Dnsmasq.freePort();
     Path dumps = Files.createDirectories(dir.resolve("dumps-" + port));
@@ -74,14 +74,14 @@ final class SmtpSink implements AutoCloseable {
   private int probes;
 
   /** SMTP connections seen, without the readiness probe. */
-  int connections() throws IOException {
+  public int connections() throws IOException {
     try (Stream<String> lines = Files.lines(out)) {
       return (int) lines.filter(l -> l.contains(": connect ")).count() - probes;
     }
   }
 
   /** The commands smtp-sink saw, in order. */
-  List<String> commands() throws IOException {
+  public List<String> commands() throws IOException {
     try (Stream<String> lines = Files.lines(out)) {
       return lines
           // Lines read "/usr/sbin/smtp-sink: COMMAND" (the program name as started).
@@ -97,7 +97,7 @@ final class SmtpSink implements AutoCloseable {
    * (smtp-sink(1), -d); a transaction refused before DATA can leave that file behind empty (seen in
    * CI), and an empty file holds no message.
    */
-  List<String> messages() throws IOException {
+  public List<String> messages() throws IOException {
     try (Stream<Path> files = Files.list(dumps)) {
       List<String> out = new ArrayList<>();
       for (Path p : files.sorted().toList()) {
