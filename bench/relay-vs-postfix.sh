@@ -9,7 +9,8 @@
 #   bench/relay-vs-postfix.sh              # MESSAGES=2000 REPEAT=3 by default
 #   MESSAGES=5000 REPEAT=5 bench/relay-vs-postfix.sh
 #
-# Messages per second = MESSAGES / (time the sink counted the last message - time smtp-source
+# Both servers run side by side, each with its own sink, and are measured in turn (postfix, petrel,
+# postfix, ...) so that both meet the same machine. Messages per second = MESSAGES / (time the sink counted the last message - time smtp-source
 # started); the sink's count is smtp-sink's own counter (-c), read every 50 ms. Each server first
 # relays WARMUP messages, not measured. Also printed: the rate of acceptance alone (smtp-source's
 # run time), and each server's CPU time per 1000 messages (user + system, Postfix's master and all
@@ -27,7 +28,8 @@ SESSIONS="${SESSIONS:-20}"
 LENGTH="${LENGTH:-1024}"
 PETREL_PORT="${PETREL_PORT:-25261}"
 POSTFIX_PORT="${POSTFIX_PORT:-25262}"
-SINK_PORT="${SINK_PORT:-25263}"
+POSTFIX_SINK_PORT="${POSTFIX_SINK_PORT:-25263}"
+PETREL_SINK_PORT="${PETREL_SINK_PORT:-25264}"
 work="${BENCH_DIR:-/var/tmp/petrel-relay-bench}"
 
 die() { echo "relay-vs-postfix: $*" >&2; exit 1; }
@@ -38,22 +40,19 @@ sink_bin="$(command -v smtp-sink || echo /usr/sbin/smtp-sink)"
 [ -x "$source_bin" ] && [ -x "$sink_bin" ] || die "smtp-source/smtp-sink missing (they come with postfix)"
 
 petrel_pid=""
-sink_pid=""
+declare -A sink_pid sink_out
 postfix_conf="$work/postfix/conf"
-stop_sink() {
-  if [ -n "$sink_pid" ] && kill -0 "$sink_pid" 2>/dev/null; then
-    kill -TERM "$sink_pid" 2>/dev/null || true
-    wait "$sink_pid" 2>/dev/null || true
-  fi
-  sink_pid=""
-}
 cleanup() {
+  local s
   if [ -n "$petrel_pid" ] && kill -0 "$petrel_pid" 2>/dev/null; then
     kill -TERM "$petrel_pid" 2>/dev/null || true
     wait "$petrel_pid" 2>/dev/null || true
   fi
   if [ -f "$postfix_conf/main.cf" ]; then postfix -c "$postfix_conf" stop >/dev/null 2>&1 || true; fi
-  stop_sink
+  for s in "${sink_pid[@]}"; do
+    kill -TERM "$s" 2>/dev/null || true
+    wait "$s" 2>/dev/null || true
+  done
 }
 trap cleanup EXIT
 
@@ -61,18 +60,19 @@ rm -rf "$work"
 mkdir -p "$work"
 chmod 755 "$work"
 
-# ---- the sink: smtp-sink with running counters, one process per server measured ---------------
-start_sink() { # start_sink NAME
-  "$sink_bin" -c -u nobody "127.0.0.1:$SINK_PORT" 1024 >"$work/sink-$1.out" 2>&1 &
-  sink_pid=$!
-  sink_out="$work/sink-$1.out"
-  wait_port "$SINK_PORT"
+# ---- the sinks: smtp-sink with running counters, one for each server -------------------------
+start_sink() { # start_sink NAME PORT
+  "$sink_bin" -c -u nobody "127.0.0.1:$2" 1024 >"$work/sink-$1.out" 2>&1 &
+  sink_pid[$1]=$!
+  sink_out[$1]="$work/sink-$1.out"
+  wait_port "$2"
 }
 
-# Messages the sink has taken so far: the last "mesg=N" of its counter line (rewritten with \r).
+# Messages server NAME's sink has taken so far: the last "mesg=N" of its counter line (which
+# smtp-sink rewrites after a carriage return).
 sink_count() {
   local n
-  n=$(tail -c 200 "$sink_out" | tr '\r' '\n' | grep -o 'mesg=[0-9]*' | tail -1 | cut -d= -f2)
+  n=$(tail -c 200 "${sink_out[$1]}" | tr '\r' '\n' | grep -o 'mesg=[0-9]*' | tail -1 | cut -d= -f2)
   echo "${n:-0}"
 }
 
@@ -101,7 +101,7 @@ inet_protocols = ipv4
 mynetworks = 127.0.0.0/8
 smtpd_peername_lookup = no
 smtpd_relay_restrictions = permit_mynetworks, reject
-relayhost = [127.0.0.1]:$SINK_PORT
+relayhost = [127.0.0.1]:$POSTFIX_SINK_PORT
 message_size_limit = 26214400
 default_process_limit = 200
 smtpd_client_connection_count_limit = 0
@@ -129,7 +129,7 @@ start_petrel() {
   "$root/petrel" --version >/dev/null # builds the jar when needed, outside the measurement
   PETREL_LOG_LEVEL="${PETREL_LOG_LEVEL:-WARN}" "$root/petrel" serve --data-dir "$work/petrel-data" \
     --smtp-port "$PETREL_PORT" --listen-address 127.0.0.1 --hostname petrel.bench.test \
-    --relay-host "127.0.0.1:$SINK_PORT" >"$work/petrel.log" 2>&1 &
+    --relay-host "127.0.0.1:$PETREL_SINK_PORT" >"$work/petrel.log" 2>&1 &
   petrel_pid=$!
   wait_port "$PETREL_PORT"
 }
@@ -151,21 +151,21 @@ descendants() {
   done
 }
 
-# run PORT COUNT PID -> "relay_rate accept_rate cpu_ms_per_1000"
+# run NAME PORT COUNT PID -> "relay_rate accept_rate cpu_ms_per_1000"
 run() {
-  local port=$1 count=$2 pid=$3 base start accepted end cpu0 cpu1 src waited=0
-  base=$(sink_count)
+  local name=$1 port=$2 count=$3 pid=$4 base start accepted end cpu0 cpu1 src waited=0
+  base=$(sink_count "$name")
   cpu0=$(cpu_ticks "$pid")
   start=$(date +%s.%N)
   "$source_bin" -s "$SESSIONS" -m "$count" -l "$LENGTH" -f from@bench.test -t to@example.net \
     "127.0.0.1:$port" >/dev/null &
   src=$!
   accepted=""
-  while [ "$(sink_count)" -lt $((base + count)) ]; do
+  while [ "$(sink_count "$name")" -lt $((base + count)) ]; do
     if [ -z "$accepted" ] && ! kill -0 "$src" 2>/dev/null; then accepted=$(date +%s.%N); fi
     sleep 0.05
     waited=$((waited + 1))
-    [ "$waited" -lt 12000 ] || die "the sink has $(( $(sink_count) - base )) of $count messages after 10 minutes"
+    [ "$waited" -lt 12000 ] || die "$name's sink has $(( $(sink_count "$name") - base )) of $count messages after 10 minutes"
   done
   end=$(date +%s.%N)
   wait "$src" || die "smtp-source failed"
@@ -178,48 +178,48 @@ run() {
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-declare -A result
-measure() { # measure NAME PORT PID
-  local name=$1 port=$2 pid=$3 r relays="" accepts="" cpus="" load
-  run "$port" "$WARMUP" "$pid" >/dev/null
-  for _ in $(seq 1 "$REPEAT"); do
-    load=$(cut -d' ' -f1 /proc/loadavg)
-    r=$(run "$port" "$MESSAGES" "$pid")
-    set -- $r
-    relays="$relays $1"
-    accepts="$accepts $2"
-    cpus="$cpus $3"
-    echo "  $name: relayed $1 msg/s end to end (accepted $2 msg/s; $3 CPU ms per 1000 messages; load before: $load)" >&2
-  done
-  result["$name,relay"]=$(echo "$relays" | median)
-  result["$name,accept"]=$(echo "$accepts" | median)
-  result["$name,cpu"]=$(echo "$cpus" | median)
-  result["$name,runs"]=$relays
+declare -A result runs
+# One measured run of server NAME (PORT, PID), its figures printed and kept.
+measure() {
+  local name=$1 port=$2 pid=$3 r load
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  r=$(run "$name" "$port" "$MESSAGES" "$pid")
+  set -- $r
+  runs["$name,relay"]="${runs["$name,relay"]:-} $1"
+  runs["$name,accept"]="${runs["$name,accept"]:-} $2"
+  runs["$name,cpu"]="${runs["$name,cpu"]:-} $3"
+  echo "  $name: relayed $1 msg/s end to end (accepted $2 msg/s; $3 CPU ms per 1000 messages; load before: $load)" >&2
 }
 
 echo "machine: $(nproc) cores, $(free -g | awk '/^Mem/ { print $2 }') GiB; disk under $work: $(df -T "$work" | awk 'NR==2 { print $2 }'); load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 echo "postfix $(postconf -d -h mail_version 2>/dev/null), $("$root/petrel" --version 2>/dev/null)" >&2
 
-start_sink postfix
+start_sink postfix "$POSTFIX_SINK_PORT"
+start_sink petrel "$PETREL_SINK_PORT"
 setup_postfix
 wait_port "$POSTFIX_PORT"
 postfix_pid=$(tr -d ' \n' <"$work/postfix/queue/pid/master.pid")
-echo "measuring Postfix on 127.0.0.1:$POSTFIX_PORT -> smtp-sink 127.0.0.1:$SINK_PORT ..." >&2
-measure postfix "$POSTFIX_PORT" "$postfix_pid"
-sunk_postfix=$(sink_count)
+start_petrel
+echo "Postfix on 127.0.0.1:$POSTFIX_PORT -> smtp-sink on $POSTFIX_SINK_PORT; Petrel on 127.0.0.1:$PETREL_PORT -> smtp-sink on $PETREL_SINK_PORT" >&2
+echo "warming up each with $WARMUP messages ..." >&2
+run postfix "$POSTFIX_PORT" "$WARMUP" "$postfix_pid" >/dev/null
+run petrel "$PETREL_PORT" "$WARMUP" "$petrel_pid" >/dev/null
+# Alternating runs, so both servers see the same (noisy) machine.
+for _ in $(seq 1 "$REPEAT"); do
+  measure postfix "$POSTFIX_PORT" "$postfix_pid"
+  measure petrel "$PETREL_PORT" "$petrel_pid"
+done
+for k in "${!runs[@]}"; do result[$k]=$(echo "${runs[$k]}" | median); done
+result[postfix,runs]=${runs[postfix,relay]}
+result[petrel,runs]=${runs[petrel,relay]}
+
+sunk_postfix=$(sink_count postfix)
+sunk_petrel=$(sink_count petrel)
 left_postfix=$(find "$work/postfix/queue/active" "$work/postfix/queue/deferred" "$work/postfix/queue/incoming" -type f | wc -l)
 postfix -c "$postfix_conf" stop >/dev/null 2>&1 || true
-stop_sink
-
-start_sink petrel
-start_petrel
-echo "measuring Petrel on 127.0.0.1:$PETREL_PORT -> smtp-sink 127.0.0.1:$SINK_PORT ..." >&2
-measure petrel "$PETREL_PORT" "$petrel_pid"
-sunk_petrel=$(sink_count)
 kill -TERM "$petrel_pid"
 wait "$petrel_pid" 2>/dev/null || true
 petrel_pid=""
-stop_sink
 not_delivered=$("$root/petrel" queue list --json --limit 100000000 --data-dir "$work/petrel-data" 2>/dev/null |
   grep -c -v '"state":"delivered"' || true)
 
