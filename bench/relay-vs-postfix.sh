@@ -54,8 +54,12 @@ cleanup() {
     wait "$s" 2>/dev/null || true
   done
 }
+for port in "$PETREL_PORT" "$POSTFIX_PORT" "$POSTFIX_SINK_PORT" "$PETREL_SINK_PORT"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    die "port $port is in use (another run?); choose others with PETREL_PORT, POSTFIX_PORT, POSTFIX_SINK_PORT, PETREL_SINK_PORT"
+  fi
+done
 trap cleanup EXIT
-
 rm -rf "$work"
 mkdir -p "$work"
 chmod 755 "$work"
@@ -153,7 +157,7 @@ descendants() {
 
 # run NAME PORT COUNT PID -> "relay_rate accept_rate cpu_ms_per_1000"
 run() {
-  local name=$1 port=$2 count=$3 pid=$4 base start accepted end cpu0 cpu1 src waited=0
+  local name=$1 port=$2 count=$3 pid=$4 base start accepted end cpu0 cpu1 src deadline
   base=$(sink_count "$name")
   cpu0=$(cpu_ticks "$pid")
   start=$(date +%s.%N)
@@ -161,14 +165,14 @@ run() {
     "127.0.0.1:$port" >/dev/null &
   src=$!
   accepted=""
+  deadline=$((SECONDS + 600))
   while [ "$(sink_count "$name")" -lt $((base + count)) ]; do
     if [ -z "$accepted" ] && ! kill -0 "$src" 2>/dev/null; then
       accepted=$(date +%s.%N)
       wait "$src" || die "smtp-source failed against $name (see its message above)"
     fi
     sleep 0.05
-    waited=$((waited + 1))
-    [ "$waited" -lt 12000 ] || die "$name's sink has $(( $(sink_count "$name") - base )) of $count messages after 10 minutes"
+    [ "$SECONDS" -lt "$deadline" ] || die "$name's sink has $(( $(sink_count "$name") - base )) of $count messages after 10 minutes"
   done
   end=$(date +%s.%N)
   if [ -z "$accepted" ]; then
