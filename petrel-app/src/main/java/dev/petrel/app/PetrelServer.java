@@ -59,6 +59,7 @@ public final class PetrelServer implements AutoCloseable {
   private final Deliverer deliverer;
   private final DeliveryScheduler scheduler;
   private final ApiServer http;
+  private final Metrics metrics;
   private boolean stopped;
 
   private PetrelServer(
@@ -68,7 +69,9 @@ public final class PetrelServer implements AutoCloseable {
       SmtpServer smtp,
       Deliverer deliverer,
       DeliveryScheduler scheduler,
-      ApiServer http) {
+      ApiServer http,
+      Metrics metrics) {
+    this.metrics = metrics;
     this.config = config;
     this.lock = lock;
     this.store = store;
@@ -101,6 +104,7 @@ public final class PetrelServer implements AutoCloseable {
     Deliverer deliverer = null;
     DeliveryScheduler scheduler = null;
     ApiServer http = null;
+    Metrics metrics = null;
     try {
       try {
         store = SqliteMessageStore.open(config.dataDir(), SqliteStoreOptions.defaults(), clock);
@@ -173,6 +177,8 @@ public final class PetrelServer implements AutoCloseable {
           new BounceDomainMailbox(
               new AsyncBounces(verp, store, new BounceParser(engine), dsn, clock), delivery::wake);
       scheduler = delivery;
+      metrics = new Metrics(store, clock);
+      delivery.observeWith(metrics);
       // Mail from a verified sender domain of its account is DKIM-signed as it leaves.
       var signing = new dev.petrel.report.DkimSigning(store.senderDomains(), clock);
       delivery.signWith((m, job) -> signing.sign(m.account(), job));
@@ -180,10 +186,11 @@ public final class PetrelServer implements AutoCloseable {
           new dev.petrel.queue.SenderPolicy(store.senderDomains(), config.allowAnySender());
       // The listener wakes delivery after each committed message (its "queued" event).
       SessionObserver sessions =
-          (sessionId, queueId, message) -> {
-            log.event(sessionId, queueId, message);
-            if (queueId != null && message.startsWith("queued ")) delivery.wake();
-          };
+          metrics.sessions(
+              (sessionId, queueId, message) -> {
+                log.event(sessionId, queueId, message);
+                if (queueId != null && message.startsWith("queued ")) delivery.wake();
+              });
       SmtpServer smtp =
           new SmtpServer(
               listeners(config),
@@ -233,7 +240,8 @@ public final class PetrelServer implements AutoCloseable {
                             config.hostname()),
                         config.hostname(),
                         clock)),
-                ApiServer.Limits.DEFAULTS);
+                ApiServer.Limits.DEFAULTS,
+                metrics);
         try {
           http.start(
               config.listenAddress() == null ? null : config.listenAddress().getHostAddress(),
@@ -256,12 +264,13 @@ public final class PetrelServer implements AutoCloseable {
           "petrel serve: delivery {}{}",
           config.paused() ? "paused (queue resume starts it)" : "running",
           describe(config.routing()));
-      return new PetrelServer(config, lock, store, smtp, deliverer, delivery, http);
+      return new PetrelServer(config, lock, store, smtp, deliverer, delivery, http, metrics);
     } catch (StartupException | RuntimeException e) {
       if (http != null) http.stop();
       if (scheduler != null) scheduler.close();
       if (deliverer != null) deliverer.close();
       if (store != null) store.close();
+      if (metrics != null) metrics.close();
       closeQuietly(lock);
       throw e;
     }
@@ -366,6 +375,7 @@ public final class PetrelServer implements AutoCloseable {
     scheduler.stop(config.shutdownTimeout());
     deliverer.close();
     store.close();
+    metrics.close();
     closeQuietly(lock);
     LOG.info("petrel serve: stopped; queue closed cleanly");
   }
