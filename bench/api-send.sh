@@ -6,15 +6,16 @@
 # was really queued counts.
 #
 # The API limits each account to 200 requests a second (burst 400); one account would measure that
-# limit, not the server. Each wrk connection therefore sends as its own account (ACCOUNTS of them,
-# unlimited plan, keys made with `petrel keys create` before the server starts).
+# limit, not the server. The wrk connections therefore take turns over ACCOUNTS accounts (unlimited
+# plan, keys made with `petrel keys create` before the server starts).
 #
-#   bench/api-send.sh            # DURATION=20 (s of wrk), CLIENTS=20, REPEAT=3, HTTP_PORT, SMTP_PORT
+#   bench/api-send.sh   # DURATION=20 (s of wrk), CLIENTS=20, ACCOUNTS=10, REPEAT=3, HTTP_PORT, SMTP_PORT
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DURATION="${DURATION:-20}"
 CLIENTS="${CLIENTS:-20}"
+ACCOUNTS="${ACCOUNTS:-10}" # 200 requests/s each: 2,000/s in all, over twice the SMTP rate here
 REPEAT="${REPEAT:-3}"
 HTTP_PORT="${HTTP_PORT:-28081}"
 SMTP_PORT="${SMTP_PORT:-25261}"
@@ -35,26 +36,23 @@ cleanup() {
 }
 trap cleanup EXIT
 
-rm -rf "$work"
-mkdir -p "$work"
 data="$work/petrel-data"
+if [ "${REUSE_ACCOUNTS:-0}" = 1 ] && [ -f "$work/keys" ] && [ ! -f "$work/petrel.log" ]; then
+  echo "reusing the accounts made by the last run (its server never started)" >&2
+else
+  rm -rf "$work"
+  mkdir -p "$work"
 
 "$root/petrel" --version >/dev/null # builds the jar when needed, outside the measurement
-echo "making $CLIENTS accounts and keys (one JVM start each; slow on a loaded machine) ..." >&2
-"$root/petrel" accounts create bench0 --plan unlimited --data-dir "$data" >/dev/null 2>&1
-for i in $(seq 1 $((CLIENTS - 1))); do
-  "$root/petrel" accounts create "bench$i" --plan unlimited --data-dir "$data" >/dev/null 2>&1 &
-done
-wait
-for i in $(seq 0 $((CLIENTS - 1))); do
-  "$root/petrel" keys create "bench$i" --data-dir "$data" 2>/dev/null |
-    awk '/^key:/ { print $2 }' >"$work/key.$i" &
-done
-wait
-cat "$work"/key.* >"$work/keys"
-[ "$(grep -c . "$work/keys")" = "$CLIENTS" ] || die "could not make $CLIENTS keys"
+echo "making $ACCOUNTS accounts and keys (one JVM start each, one after another) ..." >&2
+for i in $(seq 0 $((ACCOUNTS - 1))); do
+  "$root/petrel" accounts create "bench$i" --plan unlimited --data-dir "$data" >/dev/null 2>&1
+  "$root/petrel" keys create "bench$i" --data-dir "$data" 2>/dev/null | awk '/^key:/ { print $2 }'
+done >"$work/keys"
+[ "$(grep -c . "$work/keys")" = "$ACCOUNTS" ] || die "could not make $ACCOUNTS keys"
+fi
 
-PETREL_BOOTSTRAP_API_KEY="pk_bench_$(date +%s)" \
+PETREL_BOOTSTRAP_API_KEY="pk_bench_$(date +%s%N)_operator" \
   "$root/petrel" serve --paused=true --data-dir "$data" --smtp-port "$SMTP_PORT" \
   --http-port "$HTTP_PORT" --listen-address 127.0.0.1 --hostname petrel.bench.test \
   >"$work/petrel.log" 2>&1 &
@@ -93,13 +91,14 @@ api_rate() { # prints "count rate"
   before=$(accepted api)
   start=$(date +%s.%N)
   KEYS_FILE="$work/keys" wrk -t "$CLIENTS" -c "$CLIENTS" -d "${DURATION}s" --timeout 30s \
-    -s "$work/post.lua" "http://127.0.0.1:$HTTP_PORT" >"$work/wrk.out" 2>&1
+    -s "$work/post.lua" "http://127.0.0.1:$HTTP_PORT" >"$work/wrk.out" 2>&1 ||
+    die "wrk failed: $(cat "$work/wrk.out")"
   end=$(date +%s.%N)
   after=$(accepted api)
   if grep -q "Non-2xx" "$work/wrk.out"; then
     echo "api-send: wrk saw refusals: $(grep Non-2xx "$work/wrk.out")" >&2
   fi
-  awk -v n="$((after - before))" -v a="$start" -v b="$end" 'BEGIN { printf "%d %.0f", n, n / (b - a) }'
+  awk -v n="$((after - before))" -v a="$start" -v b="$end" 'BEGIN { printf "%d %.0f\n", n, n / (b - a) }'
 }
 
 smtp_rate() { # smtp_rate COUNT: prints the rate
@@ -117,9 +116,9 @@ smtp_rate() { # smtp_rate COUNT: prints the rate
 echo "machine: $(nproc) cores; load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 # Warm-up of both paths (JIT), not measured.
 KEYS_FILE="$work/keys" wrk -t "$CLIENTS" -c "$CLIENTS" -d 5s -s "$work/post.lua" \
-  "http://127.0.0.1:$HTTP_PORT" >/dev/null 2>&1
+  "http://127.0.0.1:$HTTP_PORT" >"$work/wrk-warmup.out" 2>&1 || die "wrk failed: $(cat "$work/wrk-warmup.out")"
 "$source_bin" -s "$CLIENTS" -m 1000 -l 1024 -f app@bench.test -t to@example.net \
-  "127.0.0.1:$SMTP_PORT" >/dev/null
+  "127.0.0.1:$SMTP_PORT" >/dev/null || die "smtp-source failed"
 
 for run in $(seq 1 "$REPEAT"); do
   read -r count api < <(api_rate)
