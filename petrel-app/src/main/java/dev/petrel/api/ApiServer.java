@@ -32,16 +32,27 @@ public final class ApiServer implements AutoCloseable {
   private final Api api;
   private final RateLimiter limiter;
   private final List<Route> routes;
+  private final Telemetry telemetry;
   private Javalin app;
 
   public ApiServer(Api api, Limits limits) {
+    this(api, limits, Telemetry.NONE);
+  }
+
+  /** A server that reports accepted messages to, and serves {@code /metrics} from, telemetry. */
+  public ApiServer(Api api, Limits limits, Telemetry telemetry) {
     this.api = api;
     this.limiter = new RateLimiter(limits.perSecond(), limits.burst(), api.clock());
-    this.routes = routes(api);
+    this.telemetry = telemetry;
+    this.routes = routes(api, telemetry);
+  }
+
+  static List<Route> routes(Api api) {
+    return routes(api, Telemetry.NONE);
   }
 
   /** Every endpoint, in the order of docs/api.md. */
-  static List<Route> routes(Api api) {
+  static List<Route> routes(Api api, Telemetry telemetry) {
     Health health = new Health(api);
     SenderDomainEndpoints domains = new SenderDomainEndpoints(api);
     QueueEndpoints queue = new QueueEndpoints(api);
@@ -50,6 +61,7 @@ public final class ApiServer implements AutoCloseable {
     return List.of(
         new Route(HandlerType.GET, "/healthz", false, health::live),
         new Route(HandlerType.GET, "/readyz", false, health::ready),
+        new Route(HandlerType.GET, "/metrics", false, new ServeMetrics(telemetry)),
         new Route(HandlerType.GET, "/api/v1/openapi.json", false, OpenApiDocument::serve),
         new Route(HandlerType.POST, "/api/v1/messages", true, new SendMessage(api)),
         new Route(HandlerType.GET, "/api/v1/messages", true, new ListMessages(api)),
@@ -70,6 +82,7 @@ public final class ApiServer implements AutoCloseable {
         new Route(HandlerType.GET, "/api/v1/smtp-credentials", true, access::listLogins),
         new Route(HandlerType.POST, "/api/v1/smtp-credentials", true, access::createLogin),
         new Route(HandlerType.DELETE, "/api/v1/smtp-credentials/{user}", true, access::removeLogin),
+        new Route(HandlerType.GET, "/api/v1/stats", true, new GetStats(api)),
         new Route(HandlerType.GET, "/api/v1/domains", true, domains::list),
         new Route(HandlerType.POST, "/api/v1/domains", true, domains::add),
         new Route(HandlerType.GET, "/api/v1/domains/{domain}", true, domains::show),
@@ -100,6 +113,7 @@ public final class ApiServer implements AutoCloseable {
               if (host != null && !host.isEmpty()) cfg.jetty.host = host;
               cfg.jetty.port = port;
               cfg.routes.before("/api/v1/*", this::authenticate);
+              cfg.requestLogger.http(this::answered);
               for (Route r : routes) cfg.routes.addHttpHandler(r.method(), r.path(), r.handler());
               cfg.routes.exception(Problem.class, (e, ctx) -> write(ctx, e));
               cfg.routes.exception(
@@ -139,6 +153,13 @@ public final class ApiServer implements AutoCloseable {
 
   public int port() {
     return app.port();
+  }
+
+  /** After each answer: a message accepted through the API is reported with its latency. */
+  private void answered(Context ctx, Float millis) {
+    Integer recipients = ctx.attribute(Telemetry.ACCEPTED);
+    if (recipients != null && ctx.status().getCode() == 202)
+      telemetry.accepted(recipients, (long) (millis * 1_000_000.0));
   }
 
   private void authenticate(Context ctx) throws StorageException {

@@ -61,6 +61,7 @@ public final class PetrelServer implements AutoCloseable {
   private final DeliveryScheduler scheduler;
   private final ApiServer http;
   private final WebhookDispatcher webhooks;
+  private final Metrics metrics;
   private boolean stopped;
 
   private PetrelServer(
@@ -71,7 +72,9 @@ public final class PetrelServer implements AutoCloseable {
       Deliverer deliverer,
       DeliveryScheduler scheduler,
       ApiServer http,
-      WebhookDispatcher webhooks) {
+      WebhookDispatcher webhooks,
+      Metrics metrics) {
+    this.metrics = metrics;
     this.config = config;
     this.lock = lock;
     this.store = store;
@@ -116,6 +119,7 @@ public final class PetrelServer implements AutoCloseable {
     DeliveryScheduler scheduler = null;
     ApiServer http = null;
     WebhookDispatcher webhooks = null;
+    Metrics metrics = null;
     try {
       try {
         store = SqliteMessageStore.open(config.dataDir(), SqliteStoreOptions.defaults(), clock);
@@ -188,6 +192,8 @@ public final class PetrelServer implements AutoCloseable {
           new BounceDomainMailbox(
               new AsyncBounces(verp, store, new BounceParser(engine), dsn, clock), delivery::wake);
       scheduler = delivery;
+      metrics = new Metrics(store, clock);
+      delivery.observeWith(metrics);
       // Mail from a verified sender domain of its account is DKIM-signed as it leaves.
       var signing = new dev.petrel.report.DkimSigning(store.senderDomains(), clock);
       delivery.signWith((m, job) -> signing.sign(m.account(), job));
@@ -195,10 +201,11 @@ public final class PetrelServer implements AutoCloseable {
           new dev.petrel.queue.SenderPolicy(store.senderDomains(), config.allowAnySender());
       // The listener wakes delivery after each committed message (its "queued" event).
       SessionObserver sessions =
-          (sessionId, queueId, message) -> {
-            log.event(sessionId, queueId, message);
-            if (queueId != null && message.startsWith("queued ")) delivery.wake();
-          };
+          metrics.sessions(
+              (sessionId, queueId, message) -> {
+                log.event(sessionId, queueId, message);
+                if (queueId != null && message.startsWith("queued ")) delivery.wake();
+              });
       SmtpServer smtp =
           new SmtpServer(
               listeners(config),
@@ -246,7 +253,8 @@ public final class PetrelServer implements AutoCloseable {
                         clock),
                     credentials,
                     store.webhooks()),
-                ApiServer.Limits.DEFAULTS);
+                ApiServer.Limits.DEFAULTS,
+                metrics);
         try {
           http.start(
               config.listenAddress() == null ? null : config.listenAddress().getHostAddress(),
@@ -276,13 +284,15 @@ public final class PetrelServer implements AutoCloseable {
           "petrel serve: delivery {}{}",
           config.paused() ? "paused (queue resume starts it)" : "running",
           describe(config.routing()));
-      return new PetrelServer(config, lock, store, smtp, deliverer, delivery, http, webhooks);
+      return new PetrelServer(
+          config, lock, store, smtp, deliverer, delivery, http, webhooks, metrics);
     } catch (StartupException | RuntimeException e) {
       if (webhooks != null) webhooks.close();
       if (http != null) http.stop();
       if (scheduler != null) scheduler.close();
       if (deliverer != null) deliverer.close();
       if (store != null) store.close();
+      if (metrics != null) metrics.close();
       closeQuietly(lock);
       throw e;
     }
@@ -388,6 +398,7 @@ public final class PetrelServer implements AutoCloseable {
     webhooks.stop(config.shutdownTimeout());
     deliverer.close();
     store.close();
+    metrics.close();
     closeQuietly(lock);
     LOG.info("petrel serve: stopped; queue closed cleanly");
   }

@@ -423,6 +423,19 @@ public final class SqliteMessageStore implements MessageStore {
     return read(c -> SuppressionRows.list(c, account, limit), "reading the suppression list");
   }
 
+  @Override
+  public Statistics statistics(String account, Instant from, Instant to, Duration bucket)
+      throws StorageException {
+    if (!from.isBefore(to)) throw new IllegalArgumentException("from must be before to");
+    if (bucket.toMillis() < 1) throw new IllegalArgumentException("the bucket is too short");
+    return read(c -> StatsRows.read(c, account, from, to, bucket.toMillis()), "reading statistics");
+  }
+
+  @Override
+  public java.util.Map<RecipientState, Long> depth() throws StorageException {
+    return read(StatsRows::depth, "counting the queue");
+  }
+
   /** Accounts, keys and usage, in the same database. */
   public AccountStore accounts() {
     return accounts;
