@@ -95,7 +95,10 @@ class DeliversIntoPostfixQueue {
     PostfixInstance.Queued q = held.getFirst();
     assertThat(q.queueId()).isEqualTo(postfixId);
     assertThat(q.queueName()).isEqualTo("hold");
-    assertThat(q.sender()).isEqualTo("app@dest.test");
+    // the envelope sender is Petrel's VERP return path, naming this message and recipient
+    assertThat(q.sender())
+        .startsWith("bounces+" + id.toLowerCase(java.util.Locale.ROOT) + "-0-")
+        .endsWith("@bounces." + RunningPetrel.HOSTNAME);
     assertThat(q.recipients()).containsExactly("ok@dest.test");
     assertThat(postfix.message(postfixId))
         .contains("Message-ID: " + messageId)
