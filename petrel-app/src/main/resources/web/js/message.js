@@ -83,6 +83,6 @@ export async function message(id) {
       action("cancel", "Cancel", (r) => `${r.recipients_cancelled} recipient(s) cancelled.`),
     ),
     out,
-    m.recipients.map(recipient),
+    ...m.recipients.map(recipient),
   );
 }

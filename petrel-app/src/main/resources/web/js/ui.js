@@ -66,7 +66,9 @@ export function codeLink(code) {
 export function linkCodes(text) {
   if (!text) return "";
   const parts = [];
-  const re = /\b([245]\.\d{1,3}\.\d{1,3}|[245]\d\d)\b/g;
+  // A code stands alone or follows another code ("550-5.7.26"); one inside an address or a word
+  // ("rcpt-550-5.1.1@sim.test") is left as text.
+  const re = /(?<![\w.@+]|[A-Za-z]-)([245]\.\d{1,3}\.\d{1,3}|[245]\d\d)(?![\w@]|\.\d)/g;
   let last = 0;
   for (const m of text.matchAll(re)) {
     parts.push(text.slice(last, m.index));
