@@ -226,6 +226,7 @@ final class MailCommands {
       s.readTimeout(s.config.timeouts().dataBlock());
       DataDecoder.Result r = DataDecoder.decode(s.input, sink);
       if (!r.complete()) throw new EOFException("connection closed during DATA");
+      long dataEnd = System.nanoTime();
       sink.flush();
       Reply refused = null;
       if (sink.overLimit()) refused = sizeRefusal();
@@ -247,7 +248,7 @@ final class MailCommands {
           s.event(
               spool.id().value(),
               "normalised " + (r.bareLf() + r.bareCr()) + " bare line endings to CRLF");
-        commit(spool, sink, t);
+        commit(spool, sink, t, dataEnd);
       }
     } finally {
       s.endTransaction();
@@ -306,8 +307,9 @@ final class MailCommands {
       return;
     }
     try {
+      long dataEnd = System.nanoTime();
       t.sink.flush();
-      commit(t.spool, t.sink, t);
+      commit(t.spool, t.sink, t, dataEnd);
     } finally {
       s.endTransaction();
     }
@@ -345,7 +347,7 @@ final class MailCommands {
     return sink;
   }
 
-  private void commit(Spool spool, SpoolSink sink, Transaction t) throws IOException {
+  private void commit(Spool spool, SpoolSink sink, Transaction t, long dataEnd) throws IOException {
     String queueId = spool.id().value();
     if (sink.failure() != null) {
       Reply r = Reply.of(451, "4.3.0", "Storage write failed, try again later");
@@ -357,6 +359,7 @@ final class MailCommands {
       String id = spool.commit().value();
       s.event(id, "queued size=" + sink.octets() + " recipients=" + t.recipients.size());
       s.reply(Reply.of(250, "2.0.0", "Ok: queued as " + id));
+      s.observer.queued(s.id, id, t.recipients.size(), System.nanoTime() - dataEnd);
       if (s.quotas != null) s.quotas.afterAccepted(s.accountName());
     } catch (StorageException e) {
       s.reply(storageRefusal(e, queueId));

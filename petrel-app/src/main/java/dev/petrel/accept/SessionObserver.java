@@ -16,5 +16,13 @@ public interface SessionObserver {
    */
   void event(String sessionId, String queueId, String message);
 
+  /**
+   * A message was committed and its 250 written (after the {@code queued} event), for metrics.
+   *
+   * @param recipients how many recipients it has
+   * @param nanos from the end of its data (final dot or last chunk) to the 250
+   */
+  default void queued(String sessionId, String queueId, int recipients, long nanos) {}
+
   SessionObserver NONE = (s, q, m) -> {};
 }

@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param queued called after each message the API queued (wakes delivery)
  * @param domains sender domains, their DKIM keys and DNS checks
  * @param credentials SMTP logins (the file in the data folder), or null when not available
+ * @param webhooks webhooks and their delivery logs (null: the endpoints answer 503)
  */
 public record Api(
     MessageStore store,
@@ -29,7 +30,8 @@ public record Api(
     InstantSource clock,
     Runnable queued,
     dev.petrel.report.SenderDomains domains,
-    dev.petrel.accept.CredentialStore credentials) {
+    dev.petrel.accept.CredentialStore credentials,
+    dev.petrel.queue.WebhookStore webhooks) {
 
   public Api {
     Objects.requireNonNull(store, "store");

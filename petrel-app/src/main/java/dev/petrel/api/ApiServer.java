@@ -32,23 +32,36 @@ public final class ApiServer implements AutoCloseable {
   private final Api api;
   private final RateLimiter limiter;
   private final List<Route> routes;
+  private final Telemetry telemetry;
   private Javalin app;
 
   public ApiServer(Api api, Limits limits) {
+    this(api, limits, Telemetry.NONE);
+  }
+
+  /** A server that reports accepted messages to, and serves {@code /metrics} from, telemetry. */
+  public ApiServer(Api api, Limits limits, Telemetry telemetry) {
     this.api = api;
     this.limiter = new RateLimiter(limits.perSecond(), limits.burst(), api.clock());
-    this.routes = routes(api);
+    this.telemetry = telemetry;
+    this.routes = routes(api, telemetry);
+  }
+
+  static List<Route> routes(Api api) {
+    return routes(api, Telemetry.NONE);
   }
 
   /** Every endpoint, in the order of docs/api.md. */
-  static List<Route> routes(Api api) {
+  static List<Route> routes(Api api, Telemetry telemetry) {
     Health health = new Health(api);
     SenderDomainEndpoints domains = new SenderDomainEndpoints(api);
     QueueEndpoints queue = new QueueEndpoints(api);
     AccessEndpoints access = new AccessEndpoints(api);
+    WebhookEndpoints webhooks = new WebhookEndpoints(api);
     return List.of(
         new Route(HandlerType.GET, "/healthz", false, health::live),
         new Route(HandlerType.GET, "/readyz", false, health::ready),
+        new Route(HandlerType.GET, "/metrics", false, new ServeMetrics(telemetry)),
         new Route(HandlerType.GET, "/api/v1/openapi.json", false, OpenApiDocument::serve),
         new Route(HandlerType.POST, "/api/v1/messages", true, new SendMessage(api)),
         new Route(HandlerType.GET, "/api/v1/messages", true, new ListMessages(api)),
@@ -69,11 +82,17 @@ public final class ApiServer implements AutoCloseable {
         new Route(HandlerType.GET, "/api/v1/smtp-credentials", true, access::listLogins),
         new Route(HandlerType.POST, "/api/v1/smtp-credentials", true, access::createLogin),
         new Route(HandlerType.DELETE, "/api/v1/smtp-credentials/{user}", true, access::removeLogin),
+        new Route(HandlerType.GET, "/api/v1/stats", true, new GetStats(api)),
         new Route(HandlerType.GET, "/api/v1/domains", true, domains::list),
         new Route(HandlerType.POST, "/api/v1/domains", true, domains::add),
         new Route(HandlerType.GET, "/api/v1/domains/{domain}", true, domains::show),
         new Route(HandlerType.DELETE, "/api/v1/domains/{domain}", true, domains::remove),
-        new Route(HandlerType.POST, "/api/v1/domains/{domain}/check", true, domains::check));
+        new Route(HandlerType.POST, "/api/v1/domains/{domain}/check", true, domains::check),
+        new Route(HandlerType.POST, "/api/v1/webhooks", true, webhooks::create),
+        new Route(HandlerType.GET, "/api/v1/webhooks", true, webhooks::list),
+        new Route(HandlerType.GET, "/api/v1/webhooks/{id}", true, webhooks::show),
+        new Route(HandlerType.DELETE, "/api/v1/webhooks/{id}", true, webhooks::remove),
+        new Route(HandlerType.GET, "/api/v1/webhooks/{id}/deliveries", true, webhooks::deliveries));
   }
 
   /** The registered endpoints (for the OpenAPI test). */
@@ -95,6 +114,7 @@ public final class ApiServer implements AutoCloseable {
               cfg.jetty.port = port;
               dev.petrel.web.Dashboard.register(cfg);
               cfg.routes.before("/api/v1/*", this::authenticate);
+              cfg.requestLogger.http(this::answered);
               for (Route r : routes) cfg.routes.addHttpHandler(r.method(), r.path(), r.handler());
               cfg.routes.exception(Problem.class, (e, ctx) -> write(ctx, e));
               cfg.routes.exception(
@@ -134,6 +154,13 @@ public final class ApiServer implements AutoCloseable {
 
   public int port() {
     return app.port();
+  }
+
+  /** After each answer: a message accepted through the API is reported with its latency. */
+  private void answered(Context ctx, Float millis) {
+    Integer recipients = ctx.attribute(Telemetry.ACCEPTED);
+    if (recipients != null && ctx.status().getCode() == 202)
+      telemetry.accepted(recipients, (long) (millis * 1_000_000.0));
   }
 
   private void authenticate(Context ctx) throws StorageException {

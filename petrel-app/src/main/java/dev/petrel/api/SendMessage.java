@@ -177,6 +177,7 @@ final class SendMessage implements Handler {
     }
     api.queued().run();
     api.quotas().afterAccepted(caller.account());
+    ctx.attribute(Telemetry.ACCEPTED, recipients.size());
 
     List<Map<String, Object>> rcpts = new ArrayList<>();
     for (EmailAddress a : recipients) {

@@ -85,6 +85,7 @@ public final class DeliveryScheduler implements AutoCloseable {
   private volatile java.util.function.BiFunction<
           StoredMessage, dev.petrel.deliver.DeliveryJob, dev.petrel.deliver.DeliveryJob>
       signer = (m, job) -> job;
+  private volatile AttemptObserver observer = AttemptObserver.NONE;
   private Thread loop;
 
   /**
@@ -146,6 +147,11 @@ public final class DeliveryScheduler implements AutoCloseable {
               StoredMessage, dev.petrel.deliver.DeliveryJob, dev.petrel.deliver.DeliveryJob>
           signer) {
     this.signer = Objects.requireNonNull(signer, "signer");
+  }
+
+  /** Sets who hears each recorded attempt (metrics); by default nobody. */
+  public void observeWith(AttemptObserver observer) {
+    this.observer = Objects.requireNonNull(observer, "observer");
   }
 
   /** Starts the loop on its own platform thread. */
@@ -332,6 +338,7 @@ public final class DeliveryScheduler implements AutoCloseable {
             "{} <{}>: cannot record attempt: {}", m.id(), jr.recipient().address(), e.toString());
         continue;
       }
+      observer.recorded(m, job.domain(), record, d.update().state());
       LOG.info(
           "{} <{}>: {} via {} [{}]: {} {}",
           m.id(),

@@ -26,6 +26,7 @@ import dev.petrel.queue.StorageException;
 import dev.petrel.report.AsyncBounces;
 import dev.petrel.report.DsnWriter;
 import dev.petrel.report.Verp;
+import dev.petrel.report.WebhookDispatcher;
 import dev.petrel.status.StatusEngine;
 import dev.petrel.status.bounce.BounceParser;
 import java.io.IOException;
@@ -59,6 +60,8 @@ public final class PetrelServer implements AutoCloseable {
   private final Deliverer deliverer;
   private final DeliveryScheduler scheduler;
   private final ApiServer http;
+  private final WebhookDispatcher webhooks;
+  private final Metrics metrics;
   private boolean stopped;
 
   private PetrelServer(
@@ -68,7 +71,10 @@ public final class PetrelServer implements AutoCloseable {
       SmtpServer smtp,
       Deliverer deliverer,
       DeliveryScheduler scheduler,
-      ApiServer http) {
+      ApiServer http,
+      WebhookDispatcher webhooks,
+      Metrics metrics) {
+    this.metrics = metrics;
     this.config = config;
     this.lock = lock;
     this.store = store;
@@ -76,6 +82,7 @@ public final class PetrelServer implements AutoCloseable {
     this.deliverer = deliverer;
     this.scheduler = scheduler;
     this.http = http;
+    this.webhooks = webhooks;
   }
 
   /** Starts everything; on failure closes what was opened and says why. */
@@ -87,6 +94,16 @@ public final class PetrelServer implements AutoCloseable {
   /** Starts everything with the given retry schedule (tests use a short one). */
   public static PetrelServer start(
       PetrelConfig config, InstantSource clock, RetrySchedule.Policy retryPolicy)
+      throws StartupException {
+    return start(config, clock, retryPolicy, WebhookDispatcher.Settings.DEFAULTS);
+  }
+
+  /** Starts everything with the given retry schedules of mail and of webhooks. */
+  public static PetrelServer start(
+      PetrelConfig config,
+      InstantSource clock,
+      RetrySchedule.Policy retryPolicy,
+      WebhookDispatcher.Settings webhookSettings)
       throws StartupException {
     DataDirLock lock;
     try {
@@ -101,6 +118,8 @@ public final class PetrelServer implements AutoCloseable {
     Deliverer deliverer = null;
     DeliveryScheduler scheduler = null;
     ApiServer http = null;
+    WebhookDispatcher webhooks = null;
+    Metrics metrics = null;
     try {
       try {
         store = SqliteMessageStore.open(config.dataDir(), SqliteStoreOptions.defaults(), clock);
@@ -173,6 +192,8 @@ public final class PetrelServer implements AutoCloseable {
           new BounceDomainMailbox(
               new AsyncBounces(verp, store, new BounceParser(engine), dsn, clock), delivery::wake);
       scheduler = delivery;
+      metrics = new Metrics(store, clock);
+      delivery.observeWith(metrics);
       // Mail from a verified sender domain of its account is DKIM-signed as it leaves.
       var signing = new dev.petrel.report.DkimSigning(store.senderDomains(), clock);
       delivery.signWith((m, job) -> signing.sign(m.account(), job));
@@ -180,10 +201,11 @@ public final class PetrelServer implements AutoCloseable {
           new dev.petrel.queue.SenderPolicy(store.senderDomains(), config.allowAnySender());
       // The listener wakes delivery after each committed message (its "queued" event).
       SessionObserver sessions =
-          (sessionId, queueId, message) -> {
-            log.event(sessionId, queueId, message);
-            if (queueId != null && message.startsWith("queued ")) delivery.wake();
-          };
+          metrics.sessions(
+              (sessionId, queueId, message) -> {
+                log.event(sessionId, queueId, message);
+                if (queueId != null && message.startsWith("queued ")) delivery.wake();
+              });
       SmtpServer smtp =
           new SmtpServer(
               listeners(config),
@@ -229,8 +251,10 @@ public final class PetrelServer implements AutoCloseable {
                             config.hostname()),
                         config.hostname(),
                         clock),
-                    credentials),
-                ApiServer.Limits.DEFAULTS);
+                    credentials,
+                    store.webhooks()),
+                ApiServer.Limits.DEFAULTS,
+                metrics);
         try {
           http.start(
               config.listenAddress() == null ? null : config.listenAddress().getHostAddress(),
@@ -254,16 +278,21 @@ public final class PetrelServer implements AutoCloseable {
           config.tlsCert() != null ? config.tlsCert() : "self-signed (in the data folder)",
           http == null ? "off" : http.port());
       delivery.start();
+      webhooks = new WebhookDispatcher(store.webhooks(), store, engine, clock, webhookSettings);
+      webhooks.start();
       LOG.info(
           "petrel serve: delivery {}{}",
           config.paused() ? "paused (queue resume starts it)" : "running",
           describe(config.routing()));
-      return new PetrelServer(config, lock, store, smtp, deliverer, delivery, http);
+      return new PetrelServer(
+          config, lock, store, smtp, deliverer, delivery, http, webhooks, metrics);
     } catch (StartupException | RuntimeException e) {
+      if (webhooks != null) webhooks.close();
       if (http != null) http.stop();
       if (scheduler != null) scheduler.close();
       if (deliverer != null) deliverer.close();
       if (store != null) store.close();
+      if (metrics != null) metrics.close();
       closeQuietly(lock);
       throw e;
     }
@@ -366,8 +395,10 @@ public final class PetrelServer implements AutoCloseable {
     smtp.stop(config.shutdownTimeout());
     if (http != null) http.stop();
     scheduler.stop(config.shutdownTimeout());
+    webhooks.stop(config.shutdownTimeout());
     deliverer.close();
     store.close();
+    metrics.close();
     closeQuietly(lock);
     LOG.info("petrel serve: stopped; queue closed cleanly");
   }

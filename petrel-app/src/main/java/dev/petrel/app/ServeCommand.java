@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -104,25 +105,36 @@ final class ServeCommand implements Callable<Integer> {
       err.flush();
       return Main.EXIT_USAGE;
     }
-    PetrelServer server;
-    try {
-      server = PetrelServer.start(c, InstantSource.system());
-    } catch (PetrelServer.StartupException e) {
-      err.println("petrel serve: " + e.getMessage());
-      err.flush();
-      flushLogs();
-      return 1;
-    }
+    // The hook exists before start-up begins: a SIGTERM that arrives while the server is still
+    // starting (its SMTP port may already answer) waits for start-up, then stops it cleanly.
+    AtomicReference<PetrelServer> running = new AtomicReference<>();
+    CountDownLatch startupDone = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  server.stop();
+                  try {
+                    startupDone.await();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  PetrelServer s = running.get();
+                  if (s != null) s.stop();
                   flushLogs();
                   stopped.countDown();
                 },
                 "petrel-shutdown"));
+    try {
+      running.set(PetrelServer.start(c, InstantSource.system()));
+    } catch (PetrelServer.StartupException e) {
+      err.println("petrel serve: " + e.getMessage());
+      err.flush();
+      flushLogs();
+      return 1;
+    } finally {
+      startupDone.countDown();
+    }
     try {
       stopped.await();
     } catch (InterruptedException e) {

@@ -165,6 +165,20 @@ public interface MessageStore extends AutoCloseable {
   /** An account's list, oldest first, at most {@code limit}. */
   List<Suppression> suppressions(String account, int limit) throws StorageException;
 
+  /**
+   * One account's statistics from {@code from} (inclusive) to {@code to} (exclusive), in buckets of
+   * {@code bucket} aligned to the epoch (so to UTC hours and days).
+   */
+  default Statistics statistics(String account, Instant from, Instant to, Duration bucket)
+      throws StorageException {
+    throw new UnsupportedOperationException("this store keeps no statistics");
+  }
+
+  /** Recipients waiting for delivery, by state (queued, deferred): a count, for the gauge. */
+  default java.util.Map<RecipientState, Long> depth() throws StorageException {
+    throw new UnsupportedOperationException("this store does not count its queue");
+  }
+
   /** Closes the store cleanly (pending commits finish first). */
   @Override
   void close() throws StorageException;

@@ -71,6 +71,7 @@ public final class SqliteMessageStore implements MessageStore {
   private final BufferPool buffers = new BufferPool(64);
   private final SqliteAccountStore accounts = new SqliteAccountStore(this);
   private final SqliteSenderDomainStore senderDomains = new SqliteSenderDomainStore(this);
+  private final SqliteWebhookStore webhooks = new SqliteWebhookStore(this);
   private volatile boolean closed;
 
   private SqliteMessageStore(
@@ -422,6 +423,19 @@ public final class SqliteMessageStore implements MessageStore {
     return read(c -> SuppressionRows.list(c, account, limit), "reading the suppression list");
   }
 
+  @Override
+  public Statistics statistics(String account, Instant from, Instant to, Duration bucket)
+      throws StorageException {
+    if (!from.isBefore(to)) throw new IllegalArgumentException("from must be before to");
+    if (bucket.toMillis() < 1) throw new IllegalArgumentException("the bucket is too short");
+    return read(c -> StatsRows.read(c, account, from, to, bucket.toMillis()), "reading statistics");
+  }
+
+  @Override
+  public java.util.Map<RecipientState, Long> depth() throws StorageException {
+    return read(StatsRows::depth, "counting the queue");
+  }
+
   /** Accounts, keys and usage, in the same database. */
   public AccountStore accounts() {
     return accounts;
@@ -430,6 +444,11 @@ public final class SqliteMessageStore implements MessageStore {
   /** Sender domains and their DKIM keys, in this store. */
   public SenderDomainStore senderDomains() {
     return senderDomains;
+  }
+
+  /** Webhooks, their pending events and delivery logs, in this store. */
+  public WebhookStore webhooks() {
+    return webhooks;
   }
 
   /** Counters of the writer: how many transactions, messages and writes so far. */

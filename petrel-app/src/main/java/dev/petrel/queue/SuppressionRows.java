@@ -7,14 +7,19 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The SQL of suppression lists and of paused destinations. */
 final class SuppressionRows {
 
   private SuppressionRows() {}
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   static boolean add(GroupCommitWriter.Context c, Suppression s) throws SQLException {
     boolean existed = find(c.connection(), s.account(), s.address()) != null;
@@ -30,6 +35,15 @@ final class SuppressionRows {
     else ps.setString(4, s.source());
     ps.setLong(5, s.created().toEpochMilli());
     ps.executeUpdate();
+    if (!existed) {
+      // suppression.added, in the same transaction (webhooks read it from the events table)
+      Map<String, Object> data = new LinkedHashMap<>();
+      data.put("address", s.address());
+      data.put("reason", s.reason());
+      data.put("source", s.source());
+      AccountRows.addEvent(
+          c, s.created(), s.account(), "suppression.added", null, JSON.writeValueAsString(data));
+    }
     return !existed;
   }
 

@@ -82,7 +82,8 @@ public final class MessageJson {
     return o;
   }
 
-  private static Map<String, Object> attempt(AttemptRecord a) {
+  /** One attempt's fields, as in {@link #detail}. */
+  public static Map<String, Object> attempt(AttemptRecord a) {
     Map<String, Object> o = new LinkedHashMap<>();
     o.put("at", instant(a.at()));
     o.put("mx", a.mx());

@@ -121,4 +121,25 @@ class ArchitectureTest {
         .resideInAPackage("dev.petrel.app..")
         .check(classes);
   }
+
+  @Test
+  void theHttpApiIsAWayInThatNothingElseDependsOn() {
+    // The API sits beside the listener (sharing its SMTP login store): it uses the queue, the
+    // reports and the engine, never the delivery client, and only the application wires it in.
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("dev.petrel.api..", "dev.petrel.app..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.petrel.api..")
+        .check(classes);
+    noClasses()
+        .that()
+        .resideInAPackage("dev.petrel.api..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.petrel.deliver..")
+        .allowEmptyShould(true)
+        .check(classes);
+  }
 }

@@ -88,14 +88,14 @@ public final class SmtpSink implements AutoCloseable {
   private int probes;
 
   /** SMTP connections seen, without the readiness probe. */
-  int connections() throws IOException {
+  public int connections() throws IOException {
     try (Stream<String> lines = Files.lines(out)) {
       return (int) lines.filter(l -> l.contains(": connect ")).count() - probes;
     }
   }
 
   /** The commands smtp-sink saw, in order. */
-  List<String> commands() throws IOException {
+  public List<String> commands() throws IOException {
     try (Stream<String> lines = Files.lines(out)) {
       return lines
           // Lines read "/usr/sbin/smtp-sink: COMMAND" (the program name as started).

@@ -34,6 +34,15 @@ public final class RunningPetrel implements AutoCloseable {
 
   /** Starts with the test defaults (loopback, port 0, short shutdown timeout) and {@code extra}. */
   public static RunningPetrel start(Path dataDir, Map<ConfigKey, String> extra) throws Exception {
+    return start(dataDir, extra, dev.petrel.report.WebhookDispatcher.Settings.DEFAULTS);
+  }
+
+  /** As {@link #start(Path, Map)}, with the given webhook settings (a short retry schedule). */
+  public static RunningPetrel start(
+      Path dataDir,
+      Map<ConfigKey, String> extra,
+      dev.petrel.report.WebhookDispatcher.Settings hooks)
+      throws Exception {
     Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
     flags.put(ConfigKey.DATA_DIR, dataDir.toString());
     flags.put(ConfigKey.SMTP_PORT, "0");
@@ -45,7 +54,12 @@ public final class RunningPetrel implements AutoCloseable {
     flags.put(ConfigKey.PAUSED, "true");
     flags.putAll(extra);
     var config = ConfigLoader.resolve(flags, null, Map.of()).config();
-    return new RunningPetrel(PetrelServer.start(config, InstantSource.system()));
+    return new RunningPetrel(
+        PetrelServer.start(
+            config,
+            InstantSource.system(),
+            dev.petrel.queue.RetrySchedule.Policy.defaults(),
+            hooks));
   }
 
   /** The HTTP API's port. */

@@ -36,12 +36,25 @@ public final class StatusEngine {
 
   private static volatile StatusEngine standard;
 
+  private static final Matched NO_MATCH = new Matched("none", "", "");
+
   private final CodeBook book;
   private final RuleSet rules;
+
+  /**
+   * The {@code basic-code} match of each registered basic code, made once rather than per reply.
+   */
+  private final Matched[] basicMatches = new Matched[600];
 
   private StatusEngine(CodeBook book, RuleSet rules) {
     this.book = book;
     this.rules = rules;
+    for (int code = 0; code < basicMatches.length; code++) {
+      BasicCode basic = book.basic(code);
+      if (basic != null)
+        basicMatches[code] =
+            new Matched("basic-code", Integer.toString(basic.code()), basic.source());
+    }
   }
 
   /** The engine with the bundled rules and no operator rules. */
@@ -143,7 +156,7 @@ public final class StatusEngine {
         confidence = 0.95;
     } else if (klass == 2 || klass == 3) {
       reason = Reason.DELIVERED;
-      matched = basic != null ? codeMatch(basic) : new Matched("none", "", "");
+      matched = basic != null ? codeMatch(basic) : NO_MATCH;
       confidence = 0.9;
     } else if (specificEnhanced) {
       reason = entry.reason();
@@ -155,7 +168,7 @@ public final class StatusEngine {
       confidence = 0.5;
     } else {
       reason = Reason.UNDEFINED;
-      matched = new Matched("none", "", "");
+      matched = NO_MATCH;
       confidence = 0.1;
     }
     return build(reply, reason, rule, matched, confidence);
@@ -187,8 +200,12 @@ public final class StatusEngine {
     };
   }
 
-  private static Matched codeMatch(BasicCode basic) {
-    return new Matched("basic-code", Integer.toString(basic.code()), basic.source());
+  private Matched codeMatch(BasicCode basic) {
+    Matched m =
+        basic.code() >= 0 && basic.code() < basicMatches.length ? basicMatches[basic.code()] : null;
+    return m != null
+        ? m
+        : new Matched("basic-code", Integer.toString(basic.code()), basic.source());
   }
 
   private ReplyStatus build(

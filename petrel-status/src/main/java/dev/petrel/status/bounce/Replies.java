@@ -2,7 +2,11 @@ package dev.petrel.status.bounce;
 
 import dev.petrel.status.EnhancedCode;
 import dev.petrel.status.Phase;
+import dev.petrel.status.rules.LiteralPhrases;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Small scanners over a failure description: where the remote server's reply starts, which SMTP
@@ -136,52 +140,101 @@ final class Replies {
       if (cmd.startsWith("rcpt")) return Phase.RCPT;
       if (cmd.startsWith("mail")) return Phase.MAIL;
     }
-    // qmail-remote's own words for where the remote server refused (qmail-remote.c)
-    if (l.contains("does not like recipient")) return Phase.RCPT;
-    if (l.contains("but sender was rejected")) return Phase.MAIL;
-    if (l.contains("but my name was rejected")) return Phase.EHLO;
-    if (l.contains("but greeting failed")) return Phase.CONNECT;
-    if (l.contains("failed on data command")) return Phase.DATA;
-    if (l.contains("failed after i sent the message")) return Phase.END_OF_DATA;
-    if (containsAny(l, "smtp command data", "smtp:data", "command: data", "[data]"))
-      return Phase.DATA;
-    if (containsAny(l, "smtp:rcpt", "[rcpt_to]", "command: rcpt", "rcpt to response"))
-      return Phase.RCPT;
-    if (containsAny(
-        l,
-        "after end of data",
-        "in reply to end of data",
-        "our final data",
-        "end of data command",
-        "after data",
-        "in reply to data",
-        "(data)",
-        "our data command",
-        "after dot",
-        "after the end of data"))
-      return l.contains("after data") || l.contains("in reply to data") || l.contains("(data)")
-          ? Phase.DATA
-          : Phase.END_OF_DATA;
-    if (containsAny(
-        l, "after rcpt", "in reply to rcpt", "our rcpt", "rcpt to", "rcpt_to", "(rcpt)"))
-      return Phase.RCPT;
-    if (containsAny(l, "after mail from", "in reply to mail from", "our mail from", "(mail)"))
-      return Phase.MAIL;
-    if (containsAny(
-        l,
-        "after ehlo",
-        "after helo",
-        "in reply to ehlo",
-        "in reply to helo",
-        "our ehlo",
-        "our helo")) return Phase.EHLO;
-    if (containsAny(l, "after initial connection", "after connect", "greeting", "while connected"))
-      return Phase.CONNECT;
+    long[] found = CUES.find(l);
+    for (int g = 0; g < PHASE_CUES.length; g++) {
+      if (!anyOf(found, g)) continue;
+      if (g == END_OF_DATA_GROUP) {
+        // the group also holds the DATA command's own phrases
+        for (String d : DATA_IN_END_GROUP) {
+          if (LiteralPhrases.has(found, CUE_IDS.get(d))) return Phase.DATA;
+        }
+      }
+      return PHASE_OF[g];
+    }
     return Phase.UNKNOWN;
+  }
+
+  /**
+   * The phrases that name a phase, in groups tried in order; the first group with a phrase in the
+   * text decides. The first six are qmail-remote's own words for where the remote server refused
+   * (qmail-remote.c).
+   */
+  private static final String[][] PHASE_CUES = {
+    {"does not like recipient"},
+    {"but sender was rejected"},
+    {"but my name was rejected"},
+    {"but greeting failed"},
+    {"failed on data command"},
+    {"failed after i sent the message"},
+    {"smtp command data", "smtp:data", "command: data", "[data]"},
+    {"smtp:rcpt", "[rcpt_to]", "command: rcpt", "rcpt to response"},
+    {
+      "after end of data",
+      "in reply to end of data",
+      "our final data",
+      "end of data command",
+      "after data",
+      "in reply to data",
+      "(data)",
+      "our data command",
+      "after dot",
+      "after the end of data"
+    },
+    {"after rcpt", "in reply to rcpt", "our rcpt", "rcpt to", "rcpt_to", "(rcpt)"},
+    {"after mail from", "in reply to mail from", "our mail from", "(mail)"},
+    {"after ehlo", "after helo", "in reply to ehlo", "in reply to helo", "our ehlo", "our helo"},
+    {"after initial connection", "after connect", "greeting", "while connected"},
+  };
+
+  private static final Phase[] PHASE_OF = {
+    Phase.RCPT,
+    Phase.MAIL,
+    Phase.EHLO,
+    Phase.CONNECT,
+    Phase.DATA,
+    Phase.END_OF_DATA,
+    Phase.DATA,
+    Phase.RCPT,
+    Phase.END_OF_DATA,
+    Phase.RCPT,
+    Phase.MAIL,
+    Phase.EHLO,
+    Phase.CONNECT,
+  };
+
+  /** The group of end-of-data phrases, which says DATA when one of these is among them. */
+  private static final int END_OF_DATA_GROUP = 8;
+
+  private static final String[] DATA_IN_END_GROUP = {"after data", "in reply to data", "(data)"};
+
+  private static final Map<String, Integer> CUE_IDS = new LinkedHashMap<>();
+  private static final int[][] GROUP_IDS = new int[PHASE_CUES.length][];
+
+  static {
+    for (int g = 0; g < PHASE_CUES.length; g++) {
+      GROUP_IDS[g] = new int[PHASE_CUES[g].length];
+      for (int k = 0; k < PHASE_CUES[g].length; k++) {
+        String cue = PHASE_CUES[g][k];
+        Integer id = CUE_IDS.get(cue);
+        if (id == null) CUE_IDS.put(cue, id = CUE_IDS.size());
+        GROUP_IDS[g][k] = id;
+      }
+    }
+  }
+
+  /** All phase phrases in one matcher: the text is read once, not once per phrase. */
+  private static final LiteralPhrases CUES = new LiteralPhrases(List.copyOf(CUE_IDS.keySet()));
+
+  private static boolean anyOf(long[] found, int group) {
+    for (int id : GROUP_IDS[group]) {
+      if (LiteralPhrases.has(found, id)) return true;
+    }
+    return false;
   }
 
   /** The host named as the one that replied ("host mx.example[192.0.2.1] said"), or null. */
   static String remoteHost(String text) {
+    if (!mentionsHost(text)) return null;
     String l = text.toLowerCase(Locale.ROOT);
     int i = l.indexOf("host ");
     while (i >= 0) {
@@ -200,9 +253,15 @@ final class Replies {
     return null;
   }
 
-  static boolean containsAny(String l, String... needles) {
-    for (String s : needles) {
-      if (l.contains(s)) return true;
+  /**
+   * False only when "host " cannot occur in the lower-cased text: no space follows four characters
+   * that equal "host" ignoring case (a test that accepts every character lower-casing to those
+   * letters). Spaces are found with the JDK's vectorised search.
+   */
+  private static boolean mentionsHost(String t) {
+    for (int j = t.indexOf(' ', 4); j >= 0; j = t.indexOf(' ', j + 1)) {
+      if ((char) (t.charAt(j - 1) | 0x20) == 't' && t.regionMatches(true, j - 4, "host", 0, 4))
+        return true;
     }
     return false;
   }

@@ -67,6 +67,7 @@ public final class CodeBook {
   private final Map<Reason, ReasonInfo> reasons = new EnumMap<>(Reason.class);
   // Array copies of the digit tables: these are read for every classified reply.
   private final Digit[] classArray = new Digit[10];
+  private final Digit[] enhancedSubjectArray = new Digit[10];
   private final Digit[] subjectArray = new Digit[10];
 
   private static final CodeBook STANDARD = load();
@@ -157,6 +158,10 @@ public final class CodeBook {
     }
     book.basicClasses.forEach((k, v) -> book.classArray[k] = v);
     book.basicSubjects.forEach((k, v) -> book.subjectArray[k] = v);
+    book.enhancedSubjects.forEach(
+        (k, v) -> {
+          if (k >= 0 && k < book.enhancedSubjectArray.length) book.enhancedSubjectArray[k] = v;
+        });
     for (Reason r : Reason.values()) {
       if (!book.reasons.containsKey(r))
         throw new IllegalStateException("reasons.txt lacks reason " + r.id());
@@ -221,6 +226,7 @@ public final class CodeBook {
   }
 
   public Digit enhancedSubject(int subject) {
+    if (subject >= 0 && subject < enhancedSubjectArray.length) return enhancedSubjectArray[subject];
     return enhancedSubjects.get(subject);
   }
 

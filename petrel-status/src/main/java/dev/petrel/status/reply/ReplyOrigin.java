@@ -25,16 +25,27 @@ public record ReplyOrigin(Phase phase, String host) {
     return new ReplyOrigin(phase(low), host(s, low));
   }
 
-  /** One pass for "after ", "in reply to " or "host ", in any case. */
+  /**
+   * Whether "after ", "in reply to " or "host " occurs, in any case. All three end with a space, so
+   * only the spaces are visited (found with the JDK's vectorised search), and a lead-in is compared
+   * only where the character before the space is its last letter, in either case.
+   */
   static boolean mentionsOrigin(String s) {
-    int n = s.length();
-    for (int i = 0; i < n; i++) {
-      char c = (char) (s.charAt(i) | 0x20);
-      if (c == 'a' && s.regionMatches(true, i, "after ", 0, 6)) return true;
-      if (c == 'i' && s.regionMatches(true, i, "in reply to ", 0, 12)) return true;
-      if (c == 'h' && s.regionMatches(true, i, "host ", 0, 5)) return true;
+    for (int j = s.indexOf(' ', 1); j >= 0; j = s.indexOf(' ', j + 1)) {
+      char before = (char) (s.charAt(j - 1) | 0x20);
+      if ((before == 'r' && leadEndsAt(s, j, "after "))
+          || (before == 'o' && leadEndsAt(s, j, "in reply to "))
+          || (before == 't' && leadEndsAt(s, j, "host "))) return true;
     }
     return false;
+  }
+
+  /** Whether {@code lead} (lower-case ASCII, ending with a space) ends at {@code space}. */
+  private static boolean leadEndsAt(String s, int space, String lead) {
+    int i = space + 1 - lead.length();
+    return i >= 0
+        && (char) (s.charAt(i) | 0x20) == lead.charAt(0)
+        && s.regionMatches(true, i, lead, 0, lead.length());
   }
 
   /** {@code needle} must be lower-case ASCII. */

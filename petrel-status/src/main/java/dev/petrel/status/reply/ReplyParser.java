@@ -42,7 +42,7 @@ public final class ReplyParser {
       // The common case, one line: no builder, at most one substring.
       String line = body;
       int p = startOfText(line, code);
-      int e = enhancedEnd(line, p);
+      int e = codeTokenEnd(line, p);
       if (e > 0) {
         enhanced = EnhancedCode.tryParse(line, p, e);
         if (enhanced != null) p = skipSpaces(line, e);
@@ -61,7 +61,7 @@ public final class ReplyParser {
         if (p < line.length() && (line.charAt(p) == '-' || line.charAt(p) == ' ')) p++;
       }
       p = skipSpaces(line, p);
-      int e = enhancedEnd(line, p);
+      int e = codeTokenEnd(line, p);
       if (e > 0) {
         EnhancedCode found = EnhancedCode.tryParse(line, p, e);
         if (enhanced == null) enhanced = found;
@@ -155,9 +155,12 @@ public final class ReplyParser {
     return p;
   }
 
-  /** If an enhanced code starts at p, returns its end; else -1. Allows a leading '#'. */
-  private static int enhancedEnd(String s, int p) {
-    if (p < s.length() && s.charAt(p) == '#') p++;
+  /**
+   * The end of the run of digits and dots at p when nothing but white space or punctuation follows
+   * it, else -1. The callers parse that run as the enhanced code; a run starting with '#' is never
+   * one there (their parse of it fails), so none is reported for it.
+   */
+  private static int codeTokenEnd(String s, int p) {
     int e = p;
     while (e < s.length() && (Character.isDigit(s.charAt(e)) || s.charAt(e) == '.')) e++;
     if (e == p) return -1;
@@ -165,7 +168,7 @@ public final class ReplyParser {
       char after = s.charAt(e);
       if (Character.isLetterOrDigit(after) && after != ' ') return -1;
     }
-    return EnhancedCode.tryParse(s, p, e) == null ? -1 : e;
+    return e;
   }
 
   /**
@@ -203,11 +206,10 @@ public final class ReplyParser {
     String c = Integer.toString(code);
     StringBuilder out = new StringBuilder(text.length());
     String e = enhanced == null ? null : enhanced.toString();
-    int i = 0;
     int n = text.length();
-    while (i < n) {
-      if (text.startsWith(c, i)
-          && (i == 0 || text.charAt(i - 1) == ' ')
+    int copied = 0; // text before this index is in out, or was dropped
+    for (int i = text.indexOf(c); i >= 0; i = text.indexOf(c, i + 1)) {
+      if ((i == 0 || text.charAt(i - 1) == ' ')
           && i + 3 < n
           && (text.charAt(i + 3) == '-' || (e != null && text.charAt(i + 3) == ' '))) {
         int p = i + 4;
@@ -217,16 +219,16 @@ public final class ReplyParser {
             && (p + e.length() == n || text.charAt(p + e.length()) == ' ')) {
           p += e.length();
         } else if (!dash) {
-          out.append(text.charAt(i++));
           continue;
         }
         while (p < n && text.charAt(p) == ' ') p++;
+        out.append(text, copied, i);
         if (!out.isEmpty() && out.charAt(out.length() - 1) != ' ') out.append(' ');
-        i = p;
-        continue;
+        copied = p;
+        i = p - 1;
       }
-      out.append(text.charAt(i++));
     }
+    out.append(text, copied, n);
     return out.toString().strip();
   }
 

@@ -11,9 +11,18 @@ import java.util.Map;
  * dense transition table over the phrases' own alphabet). Characters that no phrase contains all
  * share one symbol, so the table stays small whatever the script of the text.
  *
+ * <p>The table is laid out for the one thing that limits the speed of the scan: each character's
+ * step waits for the previous step's load. So a step is one load and nothing else on that chain:
+ * entries hold the next state's row offset (no multiply), runs of white space are collapsed by the
+ * transitions themselves (no branch), and states where a phrase ends are numbered after all others,
+ * so that "did a phrase end here" is one comparison with no second load.
+ *
  * <p>Immutable and thread-safe after construction; matching allocates only the result bit set.
  */
 final class PhraseMatcher {
+
+  /** A table of more entries than this is refused: no sane rule set comes near it. */
+  private static final int MAX_TABLE = 1 << 28;
 
   /**
    * The symbol of each character, with case and white space already folded the way {@link
@@ -21,18 +30,34 @@ final class PhraseMatcher {
    */
   private final char[] symbolOf = new char[Character.MAX_VALUE + 1];
 
-  private final int spaceSymbol;
+  /**
+   * Dense transitions: the row of a state starts at {@code state * alphabet}, and each entry is the
+   * row start of the next state (the state's number times the alphabet size).
+   */
+  private final int[] delta;
+
+  /** Row start of the first state where a phrase ends; every state from there on has one. */
+  private final int firstOutput;
+
   private final int alphabet;
 
-  /** Dense transitions, {@code state * alphabet + symbol}; chars keep the table small and hot. */
-  private final char[] delta;
-
-  /** For each state, the phrase ids that end there (including through suffix links), or null. */
+  /**
+   * For each state from {@link #firstOutput} on, in order, the phrase ids that end there (including
+   * through suffix links).
+   */
   private final int[][] outputs;
 
   private final int phraseCount;
 
   PhraseMatcher(List<String> phrases) {
+    this(phrases, true);
+  }
+
+  /**
+   * @param fold whether text is compared as {@link TextNormalizer} folds it (case and white space);
+   *     without, every character must be the phrase's own
+   */
+  PhraseMatcher(List<String> phrases, boolean fold) {
     this.phraseCount = phrases.size();
     int symbols = 1; // symbol 0: any character no phrase uses
     for (String p : phrases) {
@@ -41,22 +66,27 @@ final class PhraseMatcher {
         if (symbolOf[c] == 0) symbolOf[c] = (char) symbols++;
       }
     }
-    // Fold case: an upper-case character gets the symbol of its lower-case form.
-    for (int c = 0; c <= Character.MAX_VALUE; c++) {
-      char lower = TextNormalizer.fold((char) c);
-      if (lower != c && symbolOf[lower] != 0) symbolOf[c] = symbolOf[lower];
-    }
-    if (symbolOf[' '] == 0) symbolOf[' '] = (char) symbols++;
-    spaceSymbol = symbolOf[' '];
-    for (int c = 0; c <= Character.MAX_VALUE; c++) {
-      if (TextNormalizer.isSpace((char) c)) symbolOf[c] = (char) spaceSymbol;
+    int space = -1;
+    if (fold) {
+      // Fold case: an upper-case character gets the symbol of its lower-case form.
+      for (int c = 0; c <= Character.MAX_VALUE; c++) {
+        char lower = TextNormalizer.fold((char) c);
+        if (lower != c && symbolOf[lower] != 0) symbolOf[c] = symbolOf[lower];
+      }
+      if (symbolOf[' '] == 0) symbolOf[' '] = (char) symbols++;
+      space = symbolOf[' '];
+      for (int c = 0; c <= Character.MAX_VALUE; c++) {
+        if (TextNormalizer.isSpace((char) c)) symbolOf[c] = (char) space;
+      }
     }
     alphabet = symbols;
-    // Build the trie with growable arrays.
+    // Build the trie with growable arrays; remember the symbol each state is entered by.
     List<int[]> next = new ArrayList<>();
     List<List<Integer>> out = new ArrayList<>();
+    List<Integer> enteredBy = new ArrayList<>();
     next.add(filled(alphabet));
     out.add(new ArrayList<>());
+    enteredBy.add(-1);
     for (int id = 0; id < phrases.size(); id++) {
       String p = phrases.get(id);
       int state = 0;
@@ -68,47 +98,73 @@ final class PhraseMatcher {
           next.get(state)[sym] = to;
           next.add(filled(alphabet));
           out.add(new ArrayList<>());
+          enteredBy.add(sym);
         }
         state = to;
       }
       out.get(state).add(id);
     }
     int states = next.size();
-    int[] fail = new int[states];
-    if (states > Character.MAX_VALUE)
+    if ((long) states * alphabet > MAX_TABLE)
       throw new IllegalArgumentException("too many rule phrases: " + states + " automaton states");
-    delta = new char[states * alphabet];
+    // The automaton proper, by breadth-first search along the suffix links.
+    int[][] go = new int[states][];
+    int[] fail = new int[states];
     int[] queue = new int[states];
     int head = 0;
     int tail = 0;
+    go[0] = new int[alphabet];
     for (int sym = 0; sym < alphabet; sym++) {
       int to = next.get(0)[sym];
-      if (to < 0) {
-        delta[sym] = 0;
-      } else {
-        delta[sym] = (char) to;
-        fail[to] = 0;
+      if (to >= 0) {
+        go[0][sym] = to;
         queue[tail++] = to;
       }
     }
     while (head < tail) {
       int s = queue[head++];
       out.get(s).addAll(out.get(fail[s]));
+      go[s] = new int[alphabet];
       for (int sym = 0; sym < alphabet; sym++) {
         int to = next.get(s)[sym];
         if (to < 0) {
-          delta[s * alphabet + sym] = delta[fail[s] * alphabet + sym];
+          go[s][sym] = go[fail[s]][sym];
         } else {
-          delta[s * alphabet + sym] = (char) to;
-          fail[to] = delta[fail[s] * alphabet + sym];
+          go[s][sym] = to;
+          fail[to] = go[fail[s]][sym];
           queue[tail++] = to;
         }
       }
     }
-    outputs = new int[states][];
+    // A run of white space counts as one space. A state entered by a space has just read one, so a
+    // further space leaves it where it is; the root needs nothing, since no phrase starts with a
+    // space and a space there leads back to the root anyway.
+    for (int s = 1; s < states; s++) {
+      if (enteredBy.get(s) == space) go[s][space] = s;
+    }
+    // Number the states: those where no phrase ends first (the root among them, as state 0).
+    int[] number = new int[states];
+    int withOutput = 0;
+    for (int s = 0; s < states; s++) if (!out.get(s).isEmpty()) withOutput++;
+    if (!out.get(0).isEmpty()) throw new IllegalArgumentException("empty rule phrase");
+    int plain = 0;
+    int ending = states - withOutput;
+    int first = ending;
+    outputs = new int[withOutput][];
     for (int s = 0; s < states; s++) {
-      List<Integer> o = out.get(s);
-      if (!o.isEmpty()) outputs[s] = o.stream().distinct().mapToInt(Integer::intValue).toArray();
+      if (out.get(s).isEmpty()) {
+        number[s] = plain++;
+      } else {
+        outputs[ending - first] =
+            out.get(s).stream().distinct().mapToInt(Integer::intValue).toArray();
+        number[s] = ending++;
+      }
+    }
+    firstOutput = first * alphabet;
+    delta = new int[states * alphabet];
+    for (int s = 0; s < states; s++) {
+      int row = number[s] * alphabet;
+      for (int sym = 0; sym < alphabet; sym++) delta[row + sym] = number[go[s][sym]] * alphabet;
     }
   }
 
@@ -128,24 +184,14 @@ final class PhraseMatcher {
    */
   long[] match(CharSequence text) {
     long[] found = new long[(phraseCount + 63) >>> 6];
-    int state = 0;
-    final int a = alphabet;
-    final int space = spaceSymbol;
-    final char[] d = delta;
+    final int[] d = delta;
     final char[] sym = symbolOf;
-    boolean lastSpace = true;
+    final int outFrom = firstOutput;
+    int state = 0;
     for (int i = 0, n = text.length(); i < n; i++) {
-      int s = sym[text.charAt(i)];
-      if (s == space) {
-        if (lastSpace) continue;
-        lastSpace = true;
-      } else {
-        lastSpace = false;
-      }
-      state = d[state * a + s];
-      int[] o = outputs[state];
-      if (o != null) {
-        for (int id : o) found[id >>> 6] |= 1L << id;
+      state = d[state + sym[text.charAt(i)]];
+      if (state >= outFrom) {
+        for (int id : outputs[(state - outFrom) / alphabet]) found[id >>> 6] |= 1L << id;
       }
     }
     return found;

@@ -1,0 +1,192 @@
+package dev.petrel.app;
+
+import dev.petrel.accept.SessionObserver;
+import dev.petrel.api.Telemetry;
+import dev.petrel.model.RecipientState;
+import dev.petrel.queue.AttemptRecord;
+import dev.petrel.queue.MessageStore;
+import dev.petrel.queue.StoredMessage;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The metrics of {@code petrel serve}, served at {@code /metrics}: a subscriber of the listener
+ * ({@link #sessions}), the HTTP API ({@link Telemetry}) and the delivery loop ({@link
+ * AttemptObserver}), plus a queue-depth gauge read from the store and the JVM's own meters. Nothing
+ * in the accepting or delivering code counts anything itself.
+ */
+public final class Metrics implements AttemptObserver, Telemetry, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger("metrics");
+
+  /** Destination domains with their own label; later ones are counted as "other". */
+  static final int MAX_DOMAINS = 100;
+
+  /** Distinct enhanced codes and reasons with their own label. */
+  static final int MAX_CODES = 200;
+
+  /** How long a queue count is reused: the gauge is read on every scrape. */
+  static final Duration DEPTH_CACHE = Duration.ofSeconds(5);
+
+  private static final Pattern ENHANCED = Pattern.compile("[245]\\.\\d{1,3}\\.\\d{1,3}");
+
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final JvmGcMetrics gc = new JvmGcMetrics();
+  private final MessageStore store;
+  private final InstantSource clock;
+  private final LabelCap domains = new LabelCap(MAX_DOMAINS);
+  private final LabelCap enhanced = new LabelCap(MAX_CODES);
+  private final LabelCap reasons = new LabelCap(MAX_CODES);
+  private final Timer deliveryLatency;
+  private volatile Map<RecipientState, Long> depth = Map.of();
+  private volatile Instant depthRead = Instant.MIN;
+
+  public Metrics(MessageStore store, InstantSource clock) {
+    this.store = store;
+    this.clock = clock;
+    // Two of the binders' meters break Prometheus's naming rules (promtool's lint names them): a
+    // counter in "ns" and a gauge ending in "_count". The rest tell the same (process_cpu_usage).
+    registry
+        .config()
+        .meterFilter(
+            MeterFilter.deny(
+                id ->
+                    id.getName().equals("process.cpu.time")
+                        || id.getName().equals("system.cpu.count")));
+    new JvmMemoryMetrics().bindTo(registry);
+    gc.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+    for (RecipientState s : new RecipientState[] {RecipientState.QUEUED, RecipientState.DEFERRED})
+      Gauge.builder("petrel.queue.recipients", () -> depth(s))
+          .description("Recipients waiting for delivery, by state")
+          .tag("state", s.id())
+          .register(registry);
+    deliveryLatency =
+        Timer.builder("petrel.delivery.latency")
+            .description("From a message's acceptance to a recipient's delivery")
+            .register(registry);
+    for (String source : new String[] {"smtp", "api"}) {
+      accepted(source, 0);
+      acceptLatency(source);
+    }
+  }
+
+  /** The listener's observer: {@code inner} hears every event, this counts what was queued. */
+  public SessionObserver sessions(SessionObserver inner) {
+    return new SessionObserver() {
+      @Override
+      public void event(String sessionId, String queueId, String message) {
+        inner.event(sessionId, queueId, message);
+      }
+
+      @Override
+      public void queued(String sessionId, String queueId, int recipients, long nanos) {
+        inner.queued(sessionId, queueId, recipients, nanos);
+        accepted("smtp", recipients);
+        acceptLatency("smtp").record(nanos, TimeUnit.NANOSECONDS);
+      }
+    };
+  }
+
+  @Override
+  public void accepted(int recipients, long nanos) {
+    accepted("api", recipients);
+    acceptLatency("api").record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void recorded(
+      StoredMessage message, String domain, AttemptRecord a, RecipientState state) {
+    String e =
+        a.enhanced() != null && ENHANCED.matcher(a.enhanced()).matches() ? a.enhanced() : null;
+    Counter.builder("petrel.delivery.attempts")
+        .description("Delivery attempts of one recipient, by destination, reply and outcome")
+        .tag("domain", domains.label(domain))
+        .tag("code", a.code() == null ? "none" : a.code().toString())
+        .tag("enhanced", e == null ? "none" : enhanced.label(e))
+        .tag("reason", a.reason() == null ? "none" : reasons.label(a.reason()))
+        .tag("bounce", a.bounce() == null ? "none" : a.bounce())
+        .tag("state", state.id())
+        .register(registry)
+        .increment();
+    if (state == RecipientState.DELIVERED) {
+      Duration d = Duration.between(message.created(), a.at());
+      if (!d.isNegative()) deliveryLatency.record(d);
+    }
+  }
+
+  @Override
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  private void accepted(String source, int recipients) {
+    Counter.builder("petrel.accepted.messages")
+        .description("Messages accepted into the queue, by source")
+        .tag("source", source)
+        .register(registry)
+        .increment(recipients > 0 ? 1 : 0);
+    Counter.builder("petrel.accepted.recipients")
+        .description("Recipients of the messages accepted into the queue, by source")
+        .tag("source", source)
+        .register(registry)
+        .increment(recipients);
+  }
+
+  private Timer acceptLatency(String source) {
+    return Timer.builder("petrel.accept.latency")
+        .description("From the end of a message (SMTP final dot, HTTP request) to its acceptance")
+        .tag("source", source)
+        .register(registry);
+  }
+
+  /** A cached count: one COUNT query per {@link #DEPTH_CACHE} however often Prometheus scrapes. */
+  private double depth(RecipientState state) {
+    Instant now = clock.instant();
+    if (Duration.between(depthRead, now).compareTo(DEPTH_CACHE) >= 0) {
+      synchronized (this) {
+        if (Duration.between(depthRead, now).compareTo(DEPTH_CACHE) >= 0) {
+          try {
+            depth = new EnumMap<>(store.depth());
+          } catch (Exception e) {
+            LOG.warn("cannot count the queue for metrics: {}", e.toString());
+          }
+          depthRead = now;
+        }
+      }
+    }
+    Long n = depth.get(state);
+    return n == null ? Double.NaN : n;
+  }
+
+  @Override
+  public void close() {
+    gc.close();
+    registry.close();
+  }
+}

@@ -1,0 +1,155 @@
+package dev.petrel.queue;
+
+import dev.petrel.model.RecipientState;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The SQL behind statistics and the queue-depth gauge. Final states are counted from the events
+ * table (one row per state change, kept after a message is deleted); deferred attempts, reasons and
+ * codes from the attempts table. Both are read through the indexes of {@code V8__stats.sql}.
+ */
+final class StatsRows {
+
+  private StatsRows() {}
+
+  private static final String ATTEMPTS_OF_ACCOUNT =
+      " FROM attempts a JOIN messages m ON m.id = a.message_id"
+          + " WHERE a.at >= ? AND a.at < ? AND m.account = ?";
+
+  static Statistics read(Connection c, String account, Instant from, Instant to, long bucket)
+      throws SQLException {
+    long start = Math.floorDiv(from.toEpochMilli(), bucket) * bucket;
+    long end = to.toEpochMilli();
+    Map<Long, long[]> byBucket = new LinkedHashMap<>();
+    for (long b = start; b < end; b += bucket) byBucket.put(b, new long[5]);
+
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT (at / ?) * ? AS b, type, COUNT(*) AS n FROM events"
+                + " WHERE account = ? AND at >= ? AND at < ? GROUP BY b, type")) {
+      ps.setLong(1, bucket);
+      ps.setLong(2, bucket);
+      ps.setString(3, account);
+      ps.setLong(4, from.toEpochMilli());
+      ps.setLong(5, end);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          long[] row = byBucket.get(rs.getLong("b"));
+          int i = column(rs.getString("type"));
+          if (row != null && i >= 0) row[i] += rs.getLong("n");
+        }
+      }
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT (a.at / ?) * ? AS b, COUNT(*) AS n"
+                + ATTEMPTS_OF_ACCOUNT
+                + " AND (a.code IS NULL OR a.code BETWEEN 400 AND 499) GROUP BY b")) {
+      ps.setLong(1, bucket);
+      ps.setLong(2, bucket);
+      range(ps, 3, account, from, end);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          long[] row = byBucket.get(rs.getLong("b"));
+          if (row != null) row[1] += rs.getLong("n");
+        }
+      }
+    }
+    List<Statistics.Bucket> buckets = new ArrayList<>();
+    for (var e : byBucket.entrySet()) {
+      long[] n = e.getValue();
+      buckets.add(
+          new Statistics.Bucket(Instant.ofEpochMilli(e.getKey()), n[0], n[1], n[2], n[3], n[4]));
+    }
+
+    List<Statistics.Count> reasons = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT a.reason, COUNT(*) AS n"
+                + ATTEMPTS_OF_ACCOUNT
+                + " AND a.reason IS NOT NULL AND (a.code IS NULL OR a.code >= 400)"
+                + " GROUP BY a.reason ORDER BY n DESC, a.reason LIMIT ?")) {
+      range(ps, 1, account, from, end);
+      ps.setInt(4, Statistics.TOP);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) reasons.add(new Statistics.Count(rs.getString(1), rs.getLong(2)));
+      }
+    }
+    List<Statistics.CodeCount> codes = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT a.code, a.enhanced, COUNT(*) AS n"
+                + ATTEMPTS_OF_ACCOUNT
+                + " AND a.code IS NOT NULL GROUP BY a.code, a.enhanced"
+                + " ORDER BY n DESC, a.code, a.enhanced LIMIT ?")) {
+      range(ps, 1, account, from, end);
+      ps.setInt(4, Statistics.TOP);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next())
+          codes.add(new Statistics.CodeCount(rs.getInt(1), rs.getString(2), rs.getLong(3)));
+      }
+    }
+    List<Statistics.DomainCount> domains = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT r.domain, COUNT(*) AS n, SUM(e.type = 'message.bounced') AS bounced"
+                + " FROM events e JOIN recipients r"
+                + " ON r.message_id = e.message_id AND r.position = e.position"
+                + " WHERE e.account = ? AND e.at >= ? AND e.at < ? AND e.type IN"
+                + " ('message.delivered', 'message.bounced', 'message.expired',"
+                + " 'message.suppressed')"
+                + " GROUP BY r.domain ORDER BY n DESC, r.domain LIMIT ?")) {
+      ps.setString(1, account);
+      ps.setLong(2, from.toEpochMilli());
+      ps.setLong(3, end);
+      ps.setInt(4, Statistics.TOP);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next())
+          domains.add(new Statistics.DomainCount(rs.getString(1), rs.getLong(2), rs.getLong(3)));
+      }
+    }
+    return new Statistics(buckets, reasons, codes, domains);
+  }
+
+  /** Recipients waiting for delivery, by state ({@code queued}, {@code deferred}). */
+  static Map<RecipientState, Long> depth(Connection c) throws SQLException {
+    Map<RecipientState, Long> out = new EnumMap<>(RecipientState.class);
+    out.put(RecipientState.QUEUED, 0L);
+    out.put(RecipientState.DEFERRED, 0L);
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT state, COUNT(*) FROM recipients WHERE state IN ('queued', 'deferred')"
+                    + " GROUP BY state");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) out.put(RecipientState.of(rs.getString(1)), rs.getLong(2));
+    }
+    return out;
+  }
+
+  private static void range(PreparedStatement ps, int first, String account, Instant from, long end)
+      throws SQLException {
+    ps.setLong(first, from.toEpochMilli());
+    ps.setLong(first + 1, end);
+    ps.setString(first + 2, account);
+  }
+
+  /** The bucket column of a state-change event, or -1 for states statistics do not count. */
+  private static int column(String type) {
+    return switch (type) {
+      case "message.delivered" -> 0;
+      case "message.bounced" -> 2;
+      case "message.expired" -> 3;
+      case "message.suppressed" -> 4;
+      default -> -1;
+    };
+  }
+}

@@ -1,0 +1,32 @@
+package dev.petrel.status.rules;
+
+import java.util.List;
+
+/**
+ * Finds which of a fixed list of phrases occur in a text, character for character (no case or
+ * white-space folding), in one pass. For code that would otherwise call {@code contains} once per
+ * phrase over the same long text, as the bounce readers do with their cue phrases.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class LiteralPhrases {
+
+  private final PhraseMatcher matcher;
+
+  public LiteralPhrases(List<String> phrases) {
+    for (String p : phrases) {
+      if (p.isEmpty()) throw new IllegalArgumentException("empty phrase");
+    }
+    this.matcher = new PhraseMatcher(phrases, false);
+  }
+
+  /** The phrases found in {@code text}, as a bit set over their indexes; see {@link #has}. */
+  public long[] find(CharSequence text) {
+    return matcher.match(text);
+  }
+
+  /** Whether the phrase with index {@code index} is in the set {@link #find} returned. */
+  public static boolean has(long[] found, int index) {
+    return PhraseMatcher.has(found, index);
+  }
+}
