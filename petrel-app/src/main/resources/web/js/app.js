@@ -13,7 +13,7 @@ import { webhooks } from "./webhooks.js";
 const pages = {
   signin: signIn,
   messages: (rest, params) => (rest ? message(rest) : messages(params)),
-  overview: () => overview(),
+  overview: (rest, params) => overview(params),
   suppressions: (rest, params) => suppressions(params),
   codes: (rest) => (rest ? code(rest) : codes()),
   domains: (rest) => domains(rest),

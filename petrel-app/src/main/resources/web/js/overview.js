@@ -1,6 +1,6 @@
 // Deliverability overview: quota from /api/v1/account, counts over time and the top lists from
 // /api/v1/stats, drawn with uPlot (served from its WebJar).
-import { get, ApiError } from "./api.js";
+import { get, query, ApiError } from "./api.js";
 import { h, render, errorBox, notice, fmtNum, fmtTime, codeLink, table } from "./ui.js";
 
 const SERIES = [
@@ -34,7 +34,7 @@ function chart(box, points) {
     box.replaceChildren(errorBox(new Error("the chart library (uPlot WebJar) did not load")));
     return;
   }
-  if (!points.length) {
+  if (!points.some((p) => SERIES.some(([k]) => p[k]))) {
     box.replaceChildren(notice("No delivery in this period yet."));
     return;
   }
@@ -72,13 +72,38 @@ function topTable(title, rows, label, cell) {
   );
 }
 
-export async function overview() {
+const RANGES = {
+  day: { label: "Last 24 hours, by hour", hours: 24, bucket: "hour" },
+  week: { label: "Last 7 days, by day", hours: 24 * 7, bucket: "day" },
+  month: { label: "Last 30 days, by day", hours: 24 * 30, bucket: "day" },
+};
+
+export async function overview(params) {
+  const range = RANGES[params?.get("range")] ? params.get("range") : "week";
+  const picker = h(
+    "select",
+    { id: "range", name: "range", onchange: (ev) => (location.hash = "#/overview?range=" + ev.target.value) },
+    Object.entries(RANGES).map(([k, r]) => h("option", { value: k, selected: k === range }, r.label)),
+  );
   const cards = h("div", { class: "cards" }, card("Quota", "…", null, "quota"), card("Bounce rate", "…", null, "bounce-rate"));
   const chartBox = h("figure", { class: "chart", id: "chart", "aria-busy": "true" }, h("p", { class: "muted" }, "Loading the chart…"));
   const tops = h("div", { id: "tops", class: "cards" });
-  render(h("h1", {}, "Deliverability overview"), cards, h("h2", {}, "Over time"), chartBox, tops);
+  render(
+    h("h1", {}, "Deliverability overview"),
+    cards,
+    h("h2", {}, "Over time"),
+    h("form", { class: "inline", onsubmit: (ev) => ev.preventDefault() }, h("label", { for: "range" }, "Period", picker)),
+    chartBox,
+    tops,
+  );
 
-  const [account, stats] = await Promise.allSettled([get("/account"), get("/stats")]);
+  const r = RANGES[range];
+  const now = Date.now();
+  // The end is the next whole hour, so the current bucket is complete and the URL stays stable.
+  const to = new Date(Math.ceil(now / 3600000) * 3600000);
+  const from = new Date(to.getTime() - r.hours * 3600000);
+  const statsPath = "/stats" + query({ from: from.toISOString(), to: to.toISOString(), bucket: r.bucket });
+  const [account, stats] = await Promise.allSettled([get("/account"), get(statsPath)]);
   if (account.status === "fulfilled") cards.children[0].replaceWith(quotaCard(account.value));
   else cards.children[0].replaceWith(h("div", { class: "card" }, errorBox(account.reason)));
   chartBox.removeAttribute("aria-busy");
@@ -92,13 +117,33 @@ export async function overview() {
   }
   const s = stats.value;
   const rate = s.bounce_rate;
+  const t = s.totals || {};
   cards.children[1].replaceWith(
-    card("Bounce rate", rate === null || rate === undefined ? "—" : (rate * 100).toFixed(1) + " %", s.since ? "since " + fmtTime(s.since) : null, "bounce-rate"),
+    card(
+      "Bounce rate",
+      rate === null || rate === undefined ? "—" : (rate * 100).toFixed(1) + " %",
+      `${fmtNum(t.bounced)} bounced, ${fmtNum(t.delivered)} delivered, ${fmtNum(t.deferred)} deferred attempts`,
+      "bounce-rate",
+    ),
   );
-  chart(chartBox, s.series || []);
+  chart(chartBox, s.buckets || []);
   tops.replaceChildren(
-    topTable("Top reasons", s.top_reasons, "Reason", (r) => h("a", { href: "#/messages?reason=" + encodeURIComponent(r.reason) }, r.reason)),
-    topTable("Top codes", s.top_codes, "Code", (r) => [codeLink(r.code), " ", codeLink(r.enhanced)]),
-    topTable("Top failing domains", s.top_domains, "Domain", (r) => h("a", { href: "#/messages?domain=" + encodeURIComponent(r.domain) }, r.domain)),
+    topTable("Top reasons", s.top_reasons, "Reason", (x) => h("a", { href: "#/messages?reason=" + encodeURIComponent(x.reason) }, x.reason)),
+    topTable("Top codes", s.top_codes, "Code", (x) => [codeLink(x.code) ?? "no reply", " ", codeLink(x.enhanced)]),
+    h(
+      "section",
+      {},
+      h("h2", {}, "Top failing domains"),
+      s.top_domains?.length
+        ? table(
+            [
+              ["Domain", (x) => h("a", { href: "#/messages?domain=" + encodeURIComponent(x.domain) }, x.domain)],
+              ["Bounced", (x) => fmtNum(x.bounced), "num"],
+              ["Recipients", (x) => fmtNum(x.recipients), "num"],
+            ],
+            [...s.top_domains].sort((a, b) => b.bounced - a.bounced),
+          )
+        : h("p", { class: "muted" }, "Nothing yet."),
+    ),
   );
 }
