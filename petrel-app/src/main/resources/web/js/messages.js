@@ -3,7 +3,7 @@ import { get, query } from "./api.js";
 import { h, render, errorBox, fmtTime, fmtNum, stateBadge, table } from "./ui.js";
 
 const STATES = ["", "queued", "deferred", "delivered", "bounced", "expired", "suppressed", "cancelled"];
-const PAGE = 25;
+const SIZES = ["10", "25", "50", "100"];
 
 function toIso(local) {
   if (!local) return "";
@@ -20,13 +20,18 @@ function toLocal(iso) {
 }
 
 export async function messages(params) {
-  const f = Object.fromEntries(["status", "reason", "recipient", "domain", "since", "until", "next"].map((k) => [k, params.get(k) || ""]));
+  const f = Object.fromEntries(["status", "reason", "recipient", "domain", "since", "until", "limit", "next"].map((k) => [k, params.get(k) || ""]));
   const field = (name, label, attrs) =>
     h("label", { for: "f-" + name }, label, h("input", { id: "f-" + name, name, value: f[name], ...attrs }));
   const status = h(
     "select",
     { id: "f-status", name: "status" },
     STATES.map((s) => h("option", { value: s, selected: s === f.status }, s || "any")),
+  );
+  const limit = h(
+    "select",
+    { id: "f-limit", name: "limit" },
+    (SIZES.includes(f.limit) || !f.limit ? SIZES : [f.limit, ...SIZES]).map((n) => h("option", { value: n, selected: n === (f.limit || "25") }, n)),
   );
   const since = h("input", { id: "f-since", name: "since", type: "datetime-local", value: toLocal(f.since) });
   const until = h("input", { id: "f-until", name: "until", type: "datetime-local", value: toLocal(f.until) });
@@ -47,6 +52,7 @@ export async function messages(params) {
             domain: d.get("domain").trim(),
             since: toIso(d.get("since")),
             until: toIso(d.get("until")),
+            limit: d.get("limit") === "25" ? "" : d.get("limit"),
           });
       },
     },
@@ -56,6 +62,7 @@ export async function messages(params) {
     field("domain", "Domain", { placeholder: "example.org" }),
     h("label", { for: "f-since" }, "Since", since),
     h("label", { for: "f-until" }, "Until", until),
+    h("label", { for: "f-limit" }, "Per page", limit),
     h("button", { type: "submit" }, "Search"),
   );
   const results = h("div", { "aria-live": "polite", "aria-busy": "true", class: "table-wrap" }, h("p", { class: "muted" }, "Loading messages…"));
@@ -63,7 +70,7 @@ export async function messages(params) {
 
   let page;
   try {
-    page = await get("/messages" + query({ ...f, limit: PAGE }));
+    page = await get("/messages" + query({ ...f, limit: f.limit || 25 }));
   } catch (e) {
     results.replaceChildren(errorBox(e));
     results.removeAttribute("aria-busy");

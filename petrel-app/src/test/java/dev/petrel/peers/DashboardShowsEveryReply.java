@@ -36,8 +36,8 @@ import tools.jackson.databind.JsonNode;
  * recipient's timeline shows the 450 and, after "Retry now", the 250, each with the engine's
  * explanation exactly as the API gives it; a hard bounce shows its 550 5.1.1 and lands on the
  * suppressions page; a webhook added in the dashboard shows the bounce event in its delivery log;
- * the overview draws its chart from /api/v1/stats with the quota and the top lists; the
- * code links lead to the reference pages; and the pages fit a phone-width screen.
+ * the overview draws its chart from /api/v1/stats with the quota and the top lists; the code links
+ * lead to the reference pages; and the pages fit a phone-width screen.
  *
  * <p>Screenshots go to {@code target/screenshots}, or to the folder named by the system property
  * {@code petrel.screenshots} (docs/screenshots is refreshed that way).
@@ -108,7 +108,13 @@ class DashboardShowsEveryReply {
         });
     receiver.start();
     base = "http://127.0.0.1:" + petrel.httpPort();
-    page = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900)).newPage();
+    var context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900));
+    // sums the page's layout shifts (CLS) so the test can see content jump as data arrives
+    context.addInitScript(
+        "window.__shift = 0; new PerformanceObserver(l => { for (const e of l.getEntries())"
+            + " if (!e.hadRecentInput) window.__shift += e.value; })"
+            + ".observe({type: 'layout-shift', buffered: true});");
+    page = context.newPage();
     page.onConsoleMessage(m -> System.err.println("console: " + m.text()));
     page.onPageError(e -> System.err.println("page error: " + e));
     shots = Path.of(System.getProperty("petrel.screenshots", "target/screenshots"));
@@ -291,7 +297,46 @@ class DashboardShowsEveryReply {
         .hasAttribute("aria-label", Pattern.compile("delivered 1, deferred 1, bounced 1"));
     PlaywrightAssertions.assertThat(page.locator("#bounce-rate")).containsText("50.0 %");
     PlaywrightAssertions.assertThat(page.locator("#tops")).containsText("userunknown");
+    assertThat(((Number) page.evaluate("window.__shift")).doubleValue())
+        .as("layout shift while the overview loads")
+        .isLessThan(0.1);
     shot("overview.png");
+
+    // paging happens on the server: one message a page, the cursor leads to the older one
+    Http.Answer second =
+        http.curl(
+            "POST",
+            "/api/v1/messages",
+            key,
+            "{\"from\": \"app@example.com\", \"to\": \"ok@sim.test\", \"text\": \"2\"}",
+            "Content-Type: application/json");
+    String newer = second.json().get("id").asString();
+    page.navigate(base + "/ui/#/messages?limit=1");
+    settled();
+    PlaywrightAssertions.assertThat(page.locator("main tbody tr")).hasCount(1);
+    PlaywrightAssertions.assertThat(page.locator("main tbody")).containsText(newer);
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Older messages")).click();
+    settled();
+    PlaywrightAssertions.assertThat(page.locator("main tbody tr")).hasCount(1);
+    PlaywrightAssertions.assertThat(page.locator("main tbody")).containsText(id);
+    PlaywrightAssertions.assertThat(
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("First page")))
+        .isVisible();
+    page.navigate(base + "/ui/#/messages?limit=9999");
+    PlaywrightAssertions.assertThat(page.getByRole(AriaRole.ALERT))
+        .containsText("limit must be a whole number from 1 to 500");
+
+    // a sender domain added in the dashboard lists the DKIM, SPF and DMARC records to publish
+    page.navigate(base + "/ui/#/domains");
+    page.getByLabel("Domain").fill("acme.example");
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add domain")).click();
+    Locator domain =
+        page.locator("section.domain", new Page.LocatorOptions().setHasText("acme.example"));
+    PlaywrightAssertions.assertThat(domain).containsText("not verified");
+    PlaywrightAssertions.assertThat(domain).containsText("_domainkey.acme.example");
+    PlaywrightAssertions.assertThat(domain).containsText("_dmarc.acme.example");
+    PlaywrightAssertions.assertThat(domain).containsText("v=spf1");
+    shot("domains.png");
 
     // every form field has a label, and a phone-width screen needs no sideways scrolling
     for (String p : List.of("#/messages", "#/messages/" + id, "#/suppressions", "#/overview")) {
