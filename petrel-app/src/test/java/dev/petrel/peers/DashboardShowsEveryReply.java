@@ -297,6 +297,11 @@ class DashboardShowsEveryReply {
         .hasAttribute("aria-label", Pattern.compile("delivered 1, deferred 1, bounced 1"));
     PlaywrightAssertions.assertThat(page.locator("#bounce-rate")).containsText("50.0 %");
     PlaywrightAssertions.assertThat(page.locator("#tops")).containsText("userunknown");
+    assertThat(
+            (Boolean)
+                page.evaluate("PerformanceObserver.supportedEntryTypes.includes('layout-shift')"))
+        .as("this chromium reports layout shifts")
+        .isTrue();
     assertThat(((Number) page.evaluate("window.__shift")).doubleValue())
         .as("layout shift while the overview loads")
         .isLessThan(0.1);
