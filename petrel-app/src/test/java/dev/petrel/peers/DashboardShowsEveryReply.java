@@ -66,6 +66,7 @@ class DashboardShowsEveryReply {
   Path shots;
   String base;
   HttpServer receiver;
+  final List<String> pageErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @BeforeEach
   void start() throws Exception {
@@ -116,7 +117,7 @@ class DashboardShowsEveryReply {
             + ".observe({type: 'layout-shift', buffered: true});");
     page = context.newPage();
     page.onConsoleMessage(m -> System.err.println("console: " + m.text()));
-    page.onPageError(e -> System.err.println("page error: " + e));
+    page.onPageError(pageErrors::add);
     shots = Path.of(System.getProperty("petrel.screenshots", "target/screenshots"));
     Files.createDirectories(shots);
   }
@@ -179,8 +180,11 @@ class DashboardShowsEveryReply {
         .containsText("the API key is not valid");
     shot("sign-in-refused.png");
 
-    signIn(key);
+    // by keyboard alone: the key field, then Enter
+    page.getByLabel("API key").fill(key);
+    page.getByLabel("API key").press("Enter");
     PlaywrightAssertions.assertThat(page.locator("h1")).hasText("Deliverability overview");
+    PlaywrightAssertions.assertThat(page.locator("h1")).isFocused();
 
     // a webhook added in the dashboard; its secret is shown once
     String hook = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/events";
@@ -369,5 +373,6 @@ class DashboardShowsEveryReply {
     page.navigate(base + "/ui/#/messages/" + id);
     PlaywrightAssertions.assertThat(recipient("greylist@sim.test")).isVisible();
     shot("message-phone.png");
+    assertThat(pageErrors).as("uncaught JavaScript errors").isEmpty();
   }
 }
