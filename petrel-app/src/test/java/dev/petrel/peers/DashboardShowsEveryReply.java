@@ -331,6 +331,15 @@ class DashboardShowsEveryReply {
     PlaywrightAssertions.assertThat(
             page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("First page")))
         .isVisible();
+    // hold and release from the message page, each answered in words
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("First page")).click();
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName(newer)).click();
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Hold")).click();
+    PlaywrightAssertions.assertThat(page.getByRole(AriaRole.STATUS)).containsText("Held");
+    assertThat(message(newer).get("held").asBoolean()).isTrue();
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Release")).click();
+    PlaywrightAssertions.assertThat(page.getByRole(AriaRole.STATUS)).containsText("Released");
+    assertThat(message(newer).get("held").asBoolean()).isFalse();
     page.navigate(base + "/ui/#/messages?limit=9999");
     PlaywrightAssertions.assertThat(page.getByRole(AriaRole.ALERT))
         .containsText("limit must be a whole number from 1 to 500");
