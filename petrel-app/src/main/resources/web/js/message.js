@@ -17,7 +17,8 @@ function attempt(a) {
       "dl",
       { class: "facts" },
       fact("MX", a.mx ? a.mx + (a.ip ? " (" + a.ip + ")" : "") : null),
-      fact("TLS", a.tls === null || a.tls === undefined ? null : a.tls === false ? "none" : String(a.tls)),
+      // the API gives the protocol and cipher, or null when the connection was not encrypted
+      fact("TLS", a.tls ? a.tls : a.mx ? "none (plain text)" : null),
       fact("Bounce", a.bounce),
       fact("Reason", a.reason ? h("a", { href: "#/messages?reason=" + encodeURIComponent(a.reason) }, a.reason) : null),
       fact("Meaning", e.meaning),

@@ -218,6 +218,8 @@ class DashboardShowsEveryReply {
     PlaywrightAssertions.assertThat(greySection)
         .containsText(grey.get("explanation").get("meaning").asString());
     PlaywrightAssertions.assertThat(greySection).containsText("Next attempt");
+    // the simulator speaks plain SMTP: the attempt says so
+    PlaywrightAssertions.assertThat(greySection).containsText("none (plain text)");
 
     // the hard bounce: 550 5.1.1 with meaning, solution and who must act
     JsonNode gone = first.get("recipients").get(1).get("attempts").get(0);
