@@ -1,7 +1,7 @@
 // Reference: a page per SMTP reply code and per enhanced status code, each with the status
 // engine's explanation (through /api/v1/explain), and a box that explains any reply.
 import { get, query, key } from "./api.js";
-import { h, render, errorBox, codeLink, linkCodes } from "./ui.js";
+import { h, render, errorBox, codeLink, linkCodes, who } from "./ui.js";
 
 // The reply codes of RFC 5321 §4.2.3 and the enhanced codes of RFC 3463 / the IANA registry:
 // only the numbers are listed here, every word shown about them comes from the engine.
@@ -41,7 +41,8 @@ export function explanation(e) {
   return h(
     "dl",
     { class: "facts explanation" },
-    row("Reply", h("span", { class: "reply" }, codeLink(e.code), " ", codeLink(e.enhanced), " ", e.text || "")),
+    // a bare code comes back as its own text: show it once
+    row("Reply", h("span", { class: "reply" }, codeLink(e.code), " ", codeLink(e.enhanced), " ", e.text === e.enhanced || e.text === String(e.code) ? "" : e.text || "")),
     row("Code", e.code_title),
     row("Class", e.class_meaning),
     row("Subject", e.subject_meaning),
@@ -52,7 +53,7 @@ export function explanation(e) {
     row("Bounce", e.bounce),
     row("Reason", e.reason),
     row("Action", e.action),
-    row("Who must act", e.who),
+    row("Who must act", who(e.who)),
     row("Retry after", e.retry_after_seconds ? e.retry_after_seconds + " s" : null),
     row("Matched", e.matched ? [e.matched, e.matched_source ? " (" + e.matched_source + ")" : ""] : null),
   );
@@ -85,7 +86,11 @@ export async function code(c) {
     return;
   }
   try {
-    body.replaceChildren(explanation(await get("/explain" + query({ reply: c }))), h("p", {}, h("a", { href: "#/messages?status=" + (c.startsWith("5") ? "bounced" : "deferred") }, "Messages with this outcome")));
+    const e = await get("/explain" + query({ reply: c }));
+    body.replaceChildren(
+      explanation(e),
+      h("p", {}, e.reason ? h("a", { href: "#/messages?reason=" + encodeURIComponent(e.reason) }, "Messages with the reason " + e.reason) : null),
+    );
   } catch (e) {
     body.replaceChildren(errorBox(e));
   }

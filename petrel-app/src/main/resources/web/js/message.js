@@ -1,9 +1,7 @@
 // A message: each recipient's timeline of attempts with the exact reply and the engine's
 // explanation, the next retry, and the queue actions (retry now, hold, release, cancel).
 import { get, post } from "./api.js";
-import { h, render, errorBox, notice, fmtTime, stateBadge, codeLink, linkCodes, busy } from "./ui.js";
-
-const WHO = { sender: "the sender (you)", recipient: "the recipient", "recipient-admin": "the recipient's mail admin" };
+import { h, render, errorBox, notice, fmtTime, stateBadge, codeLink, busy, who } from "./ui.js";
 
 function attempt(a) {
   const e = a.explanation || {};
@@ -23,7 +21,7 @@ function attempt(a) {
       fact("Reason", a.reason ? h("a", { href: "#/messages?reason=" + encodeURIComponent(a.reason) }, a.reason) : null),
       fact("Meaning", e.meaning),
       fact("Solution", e.solution),
-      fact("Who must act", e.who ? WHO[e.who] || e.who : null),
+      fact("Who must act", who(e.who)),
     ),
   );
 }

@@ -110,3 +110,10 @@ export async function busy(button, out, fn) {
     button.disabled = false;
   }
 }
+
+const WHO = { sender: "the sender (you)", recipient: "the recipient", "recipient-admin": "the recipient's mail admin" };
+
+/** The engine's "who must act" in words. */
+export function who(id) {
+  return id ? WHO[id] || id : null;
+}

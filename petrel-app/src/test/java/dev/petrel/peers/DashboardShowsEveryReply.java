@@ -259,6 +259,8 @@ class DashboardShowsEveryReply {
     PlaywrightAssertions.assertThat(page.locator("h1")).hasText("Enhanced status code 5.1.1");
     PlaywrightAssertions.assertThat(page.locator(".code-page"))
         .containsText("Bad destination mailbox address");
+    PlaywrightAssertions.assertThat(page.locator(".code-page"))
+        .containsText("Messages with the reason userunknown");
     page.getByLabel("A reply as a server sent it").fill("452 4.2.2 Mailbox full");
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Explain")).click();
     PlaywrightAssertions.assertThat(page.locator("#explain-out")).containsText("mailboxfull");
