@@ -47,6 +47,8 @@ export async function call(method, path, body, overrideKey) {
   if (!res.ok) {
     if (res.status === 401 && overrideKey === undefined) {
       setKey(null);
+      // the sign-in page says why the key stopped working (revoked, or wrong)
+      sessionStorage.setItem("petrel.signedOut", json?.detail || "the server refused the key");
       location.hash = "#/signin";
     }
     throw new ApiError(res.status, json);

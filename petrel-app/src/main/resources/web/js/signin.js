@@ -5,6 +5,11 @@ import { h, render, errorBox } from "./ui.js";
 export function signIn() {
   const input = h("input", { id: "key", name: "key", type: "password", autocomplete: "off", required: true, spellcheck: "false" });
   const out = h("div", { "aria-live": "polite" });
+  const why = sessionStorage.getItem("petrel.signedOut");
+  if (why) {
+    sessionStorage.removeItem("petrel.signedOut");
+    out.append(errorBox(new Error("You were signed out: " + why)));
+  }
   const button = h("button", { type: "submit" }, "Sign in");
   const form = h(
     "form",

@@ -386,6 +386,13 @@ class DashboardShowsEveryReply {
     page.navigate(base + "/ui/#/messages/" + id);
     PlaywrightAssertions.assertThat(recipient("greylist@sim.test")).isVisible();
     shot("message-phone.png");
+
+    // a key that stops working mid-session leads back to sign-in, saying why
+    page.evaluate("sessionStorage.setItem('petrel.apiKey', 'pk_revoked_or_never_existed_key')");
+    page.navigate(base + "/ui/#/suppressions");
+    PlaywrightAssertions.assertThat(page.getByRole(AriaRole.ALERT))
+        .containsText("You were signed out: the API key is not valid");
+    PlaywrightAssertions.assertThat(page.getByLabel("API key")).isVisible();
     assertThat(pageErrors).as("uncaught JavaScript errors").isEmpty();
   }
 }
