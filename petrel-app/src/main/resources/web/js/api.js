@@ -11,10 +11,20 @@ export function setKey(k) {
   else sessionStorage.removeItem(KEY);
 }
 
+/** The problem's detail, followed by each field mistake it lists that the detail does not name. */
+function message(status, problem) {
+  let text = problem?.detail || problem?.title || `the server answered HTTP ${status}`;
+  for (const e of problem?.errors || []) {
+    const line = `${e.pointer}: ${e.detail}`;
+    if (!text.includes(line)) text += "; " + line;
+  }
+  return text;
+}
+
 /** An API answer that was not 2xx, carrying the problem document's detail when there is one. */
 export class ApiError extends Error {
   constructor(status, problem) {
-    super(problem?.detail || problem?.title || `the server answered HTTP ${status}`);
+    super(message(status, problem));
     this.status = status;
     this.problem = problem;
   }

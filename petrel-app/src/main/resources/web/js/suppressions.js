@@ -28,14 +28,21 @@ export async function suppressions(params) {
         const f = ev.target;
         busy(addButton, out, async () => {
           const address = f.address.value.trim();
-          await post("/suppressions", { address, reason: f.reason.value.trim() || "added in the dashboard" });
+          const reason = f.reason.value.trim();
+          await post("/suppressions", reason ? { address, reason } : { address });
           await suppressions(params);
           document.getElementById("supp-out")?.replaceChildren(notice(address + " is suppressed."));
         });
       },
     },
     h("label", { for: "s-address" }, "Address", h("input", { id: "s-address", name: "address", type: "email", required: true })),
-    h("label", { for: "s-reason" }, "Reason", h("input", { id: "s-reason", name: "reason" })),
+    h(
+      "label",
+      { for: "s-reason" },
+      "Reason (one lower-case word)",
+      h("input", { id: "s-reason", name: "reason", list: "s-reasons", placeholder: "manual", pattern: "[a-z][a-z0-9_\\-]{0,31}", maxlength: 32 }),
+    ),
+    h("datalist", { id: "s-reasons" }, ["manual", "complaint", "unsubscribed"].map((r) => h("option", { value: r }))),
     addButton,
   );
   out.id = "supp-out";

@@ -276,6 +276,20 @@ class DashboardShowsEveryReply {
     PlaywrightAssertions.assertThat(row.locator("a[href='#/codes/550']")).hasCount(2);
     PlaywrightAssertions.assertThat(row.locator("a[href='#/codes/5.1.1']")).hasCount(1);
     shot("suppressions.png");
+    // add one by hand, find it by search, remove it
+    page.getByLabel("Address", new Page.GetByLabelOptions().setExact(true)).fill("ann@example.org");
+    page.getByLabel("Reason").fill("complaint");
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Suppress")).click();
+    PlaywrightAssertions.assertThat(page.locator("#supp-out"))
+        .containsText("ann@example.org is suppressed");
+    page.getByLabel("Address contains").fill("ann@");
+    page.getByLabel("Address contains").press("Enter");
+    PlaywrightAssertions.assertThat(page.locator("main tbody tr")).hasCount(1);
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Remove ann@example.org"))
+        .click();
+    PlaywrightAssertions.assertThat(page.locator("#supp-out")).containsText("was removed");
+    assertThat(http.curl("GET", "/api/v1/suppressions?q=ann@", key, null).json().get("data").size())
+        .isZero();
 
     // the webhook's delivery log shows the bounce event taken by the receiver
     page.navigate(base + "/ui/#/webhooks");
