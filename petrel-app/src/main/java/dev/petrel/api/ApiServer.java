@@ -112,6 +112,7 @@ public final class ApiServer implements AutoCloseable {
               cfg.http.defaultContentType = "application/json";
               if (host != null && !host.isEmpty()) cfg.jetty.host = host;
               cfg.jetty.port = port;
+              dev.petrel.web.Dashboard.register(cfg);
               cfg.routes.before("/api/v1/*", this::authenticate);
               cfg.requestLogger.http(this::answered);
               for (Route r : routes) cfg.routes.addHttpHandler(r.method(), r.path(), r.handler());

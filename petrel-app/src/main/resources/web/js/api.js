@@ -1,0 +1,79 @@
+// The dashboard's only data source: the HTTP API, called with the key kept for this browser tab.
+
+const KEY = "petrel.apiKey";
+
+export function key() {
+  return sessionStorage.getItem(KEY);
+}
+
+export function setKey(k) {
+  if (k) sessionStorage.setItem(KEY, k);
+  else sessionStorage.removeItem(KEY);
+}
+
+/** The problem's detail, followed by each field mistake it lists that the detail does not name. */
+function message(status, problem) {
+  let text = problem?.detail || problem?.title || `the server answered HTTP ${status}`;
+  for (const e of problem?.errors || []) {
+    const line = `${e.pointer}: ${e.detail}`;
+    if (!text.includes(line)) text += "; " + line;
+  }
+  return text;
+}
+
+/** An API answer that was not 2xx, carrying the problem document's detail when there is one. */
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(message(status, problem));
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+/** Calls /api/v1 + path; resolves to the parsed JSON (null for 204), rejects with ApiError. */
+export async function call(method, path, body, overrideKey) {
+  const headers = { Accept: "application/json" };
+  const k = overrideKey ?? key();
+  if (k) headers.Authorization = "Bearer " + k;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let res;
+  try {
+    res = await fetch("/api/v1" + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (e) {
+    throw new ApiError(0, { detail: "cannot reach the Petrel server (" + e.message + ")" });
+  }
+  if (res.status === 204) return null;
+  const text = await res.text();
+  let json = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = null;
+  }
+  if (!res.ok) {
+    if (res.status === 401 && overrideKey === undefined) {
+      setKey(null);
+      // the sign-in page says why the key stopped working (revoked, or wrong)
+      sessionStorage.setItem("petrel.signedOut", json?.detail || "the server refused the key");
+      location.hash = "#/signin";
+    }
+    throw new ApiError(res.status, json);
+  }
+  return json;
+}
+
+export const get = (path) => call("GET", path);
+export const post = (path, body) => call("POST", path, body ?? {});
+export const del = (path) => call("DELETE", path);
+
+/** Builds "?a=1&b=2" from the non-empty entries of an object. */
+export function query(params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== "") q.set(k, v);
+  const s = q.toString();
+  return s ? "?" + s : "";
+}
