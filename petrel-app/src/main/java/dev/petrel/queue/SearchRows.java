@@ -35,9 +35,11 @@ final class SearchRows {
       args.add(q.before().id());
     }
     if (q.filtersRecipients()) {
+      // The unary + keeps SQLite on the primary key (message_id) for this per-message check: with
+      // the state or domain index it would scan every recipient in that state for each message.
       sql.append(" AND EXISTS (SELECT 1 FROM recipients r WHERE r.message_id = m.id");
       if (q.state() != null) {
-        sql.append(" AND r.state = ?");
+        sql.append(" AND +r.state = ?");
         args.add(q.state());
       }
       if (q.recipient() != null) {
@@ -45,7 +47,7 @@ final class SearchRows {
         args.add(q.recipient());
       }
       if (q.domain() != null) {
-        sql.append(" AND r.domain = ?");
+        sql.append(" AND +r.domain = ?");
         args.add(q.domain());
       }
       if (q.reason() != null) {
