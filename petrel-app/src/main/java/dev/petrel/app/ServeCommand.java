@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
     name = "serve",
     mixinStandardHelpOptions = true,
     description = {
-      "Run Petrel: accept mail over SMTP into the durable queue.",
+      "Run Petrel: accept mail over SMTP and HTTP, deliver it, serve the API and dashboard.",
       "Every option can also be set in the --config file (key = value, same names without the"
           + " dashes) or as an environment variable PETREL_KEY (upper case, dashes as"
           + " underscores). Flags win over the environment, which wins over the file."
