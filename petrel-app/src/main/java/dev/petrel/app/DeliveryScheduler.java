@@ -314,17 +314,10 @@ public final class DeliveryScheduler implements AutoCloseable {
       RetrySchedule.Decision d = decide(m, jr, r);
       Attempt a = r.attempt();
       ReplyStatus s = a.classification();
+      recordFailovers(m, jr, result.failovers());
       AttemptRecord record =
-          new AttemptRecord(
-              a.at(),
-              a.mxHost(),
-              a.mxIp(),
-              a.tls(),
-              a.phase().id(),
-              a.reply().hasCode() ? a.reply().code() : null,
-              a.reply().enhanced() == null ? null : a.reply().enhanced().toString(),
-              a.reply().text(),
-              s.bounce() == null ? null : s.bounce().id(),
+          record(
+              a,
               d.reason() != null ? d.reason() : s.reason() == null ? null : s.reason().id(),
               s.action() == null ? null : s.action().id());
       try {
@@ -421,6 +414,44 @@ public final class DeliveryScheduler implements AutoCloseable {
         a.reply().text(),
         a.at(),
         s.meaning());
+  }
+
+  /** An attempt as the store keeps it, with the reason and action decided for it. */
+  private static AttemptRecord record(Attempt a, String reason, String action) {
+    ReplyStatus s = a.classification();
+    return new AttemptRecord(
+        a.at(),
+        a.mxHost(),
+        a.mxIp(),
+        a.tls(),
+        a.phase().id(),
+        a.reply().hasCode() ? a.reply().code() : null,
+        a.reply().enhanced() == null ? null : a.reply().enhanced().toString(),
+        a.reply().text(),
+        s.bounce() == null ? null : s.bounce().id(),
+        reason,
+        action);
+  }
+
+  /** What {@link #recordFailovers} writes as the action of a server that was passed over. */
+  static final String NEXT_SERVER = "next-server";
+
+  /**
+   * Servers tried before the one that decided (connection refused, a 4xx greeting, a TLS failure
+   * before falling back) are attempts too: each is kept in the recipient's history, before the
+   * deciding attempt, with action {@value #NEXT_SERVER}. They change no state; a failure to write
+   * one is logged and does not stop the deciding attempt from being recorded.
+   */
+  private void recordFailovers(StoredMessage m, DeliveryJob.JobRecipient jr, List<Attempt> failed) {
+    for (Attempt f : failed) {
+      ReplyStatus s = f.classification();
+      AttemptRecord record = record(f, s.reason() == null ? null : s.reason().id(), NEXT_SERVER);
+      try {
+        store.recordReport(m.id(), jr.position(), record, false);
+      } catch (StorageException e) {
+        LOG.warn("{} <{}>: cannot record a failover: {}", m.id(), jr.recipient().address(), e);
+      }
+    }
   }
 
   private void notifySender(StoredMessage m, List<DsnWriter.Failure> failures) {

@@ -21,9 +21,12 @@ final class StatsRows {
 
   private StatsRows() {}
 
+  // Servers passed over for the next MX (action next-server) are in the history but decided
+  // nothing, so statistics leave them out.
   private static final String ATTEMPTS_OF_ACCOUNT =
       " FROM attempts a JOIN messages m ON m.id = a.message_id"
-          + " WHERE a.at >= ? AND a.at < ? AND m.account = ?";
+          + " WHERE a.at >= ? AND a.at < ? AND m.account = ?"
+          + " AND (a.action IS NULL OR a.action <> 'next-server')";
 
   static Statistics read(Connection c, String account, Instant from, Instant to, long bucket)
       throws SQLException {
