@@ -106,11 +106,6 @@ public final class SmtpSink implements AutoCloseable {
     }
   }
 
-  /**
-   * The dumped messages' text. smtp-sink keeps a capture file open for each transaction in progress
-   * (smtp-sink(1), -d); a transaction refused before DATA can leave that file behind empty (seen in
-   * CI), and an empty file holds no message.
-   */
   /** How many dump files there are (cheap; may include a transaction still in progress). */
   public int dumped() throws IOException {
     try (Stream<Path> files = Files.list(dumps)) {
@@ -118,11 +113,22 @@ public final class SmtpSink implements AutoCloseable {
     }
   }
 
+  /**
+   * The dumped messages' text. smtp-sink keeps a capture file open for each transaction in progress
+   * (smtp-sink(1), -d); a transaction refused before DATA can leave that file behind empty (seen in
+   * CI), and an empty file holds no message. A capture file can also vanish while the folder is
+   * read (smtp-sink removes it when the transaction ends without a message); it is skipped.
+   */
   public List<String> messages() throws IOException {
     try (Stream<Path> files = Files.list(dumps)) {
       List<String> out = new ArrayList<>();
       for (Path p : files.sorted().toList()) {
-        String text = Files.readString(p);
+        String text;
+        try {
+          text = Files.readString(p);
+        } catch (java.nio.file.NoSuchFileException gone) {
+          continue;
+        }
         if (!text.isEmpty()) out.add(text);
       }
       return out;
