@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * connection as an attempt with action {@code next-server}, then the 250.
  */
 @Timeout(120)
-class FailedOverServersAreRecordedAsAttempts {
+class FailedOverServersAreRecordedAsAttemptsTest {
 
   @TempDir Path dir;
 
