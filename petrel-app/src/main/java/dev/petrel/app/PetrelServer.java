@@ -12,7 +12,10 @@ import dev.petrel.api.ApiServer;
 import dev.petrel.deliver.Deliverer;
 import dev.petrel.deliver.DeliveryConfig;
 import dev.petrel.deliver.DeliveryObserver;
+import dev.petrel.deliver.HostPort;
 import dev.petrel.deliver.RoutingConfig;
+import dev.petrel.deliver.sim.SimulatorOptions;
+import dev.petrel.deliver.sim.SimulatorServer;
 import dev.petrel.queue.Account;
 import dev.petrel.queue.AccountStore;
 import dev.petrel.queue.DataDirLock;
@@ -30,6 +33,7 @@ import dev.petrel.report.WebhookDispatcher;
 import dev.petrel.status.StatusEngine;
 import dev.petrel.status.bounce.BounceParser;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -62,6 +66,7 @@ public final class PetrelServer implements AutoCloseable {
   private final ApiServer http;
   private final WebhookDispatcher webhooks;
   private final Metrics metrics;
+  private SimulatorServer simulator;
   private boolean stopped;
 
   private PetrelServer(
@@ -120,6 +125,7 @@ public final class PetrelServer implements AutoCloseable {
     ApiServer http = null;
     WebhookDispatcher webhooks = null;
     Metrics metrics = null;
+    SimulatorServer simulator = null;
     try {
       try {
         store = SqliteMessageStore.open(config.dataDir(), SqliteStoreOptions.defaults(), clock);
@@ -173,9 +179,22 @@ public final class PetrelServer implements AutoCloseable {
       }
       StatusEngine engine = StatusEngine.standard();
       DsnWriter dsn = new DsnWriter(config.hostname(), clock);
+      // The mailbox simulator (SPEC §10): its reserved domain is delivered through the real client
+      // to
+      // a built-in sink on loopback, unless the operator routes that domain elsewhere.
+      RoutingConfig routing = config.routing();
+      if (!routing.routes().containsKey(SIMULATOR_DOMAIN)) {
+        simulator = new SimulatorServer(SimulatorOptions.DEFAULTS, clock);
+        try {
+          int port = simulator.start(InetAddress.getLoopbackAddress(), 0);
+          routing = routing.withRoute(SIMULATOR_DOMAIN, new HostPort("127.0.0.1", port));
+        } catch (IOException e) {
+          throw new StartupException("cannot start the mailbox simulator: " + e.getMessage(), e);
+        }
+      }
       deliverer =
           Deliverer.create(
-              DeliveryConfig.defaults(config.hostname()).withRouting(config.routing()),
+              DeliveryConfig.defaults(config.hostname()).withRouting(routing),
               engine,
               clock,
               DeliveryObserver.NONE);
@@ -284,8 +303,10 @@ public final class PetrelServer implements AutoCloseable {
           "petrel serve: delivery {}{}",
           config.paused() ? "paused (queue resume starts it)" : "running",
           describe(config.routing()));
-      return new PetrelServer(
-          config, lock, store, smtp, deliverer, delivery, http, webhooks, metrics);
+      PetrelServer server =
+          new PetrelServer(config, lock, store, smtp, deliverer, delivery, http, webhooks, metrics);
+      server.simulator = simulator;
+      return server;
     } catch (StartupException | RuntimeException e) {
       if (webhooks != null) webhooks.close();
       if (http != null) http.stop();
@@ -297,6 +318,9 @@ public final class PetrelServer implements AutoCloseable {
       throw e;
     }
   }
+
+  /** The mailbox simulator's reserved domain (SPEC §10), served by a built-in sink. */
+  public static final String SIMULATOR_DOMAIN = "simulator.petrel.test";
 
   /** Environment variable that sets the first account's API key (for automation). */
   public static final String BOOTSTRAP_KEY_ENV = "PETREL_BOOTSTRAP_API_KEY";
@@ -397,6 +421,7 @@ public final class PetrelServer implements AutoCloseable {
     scheduler.stop(config.shutdownTimeout());
     webhooks.stop(config.shutdownTimeout());
     deliverer.close();
+    if (simulator != null) simulator.close();
     store.close();
     metrics.close();
     closeQuietly(lock);

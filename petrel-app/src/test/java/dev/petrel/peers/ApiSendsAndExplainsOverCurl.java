@@ -117,6 +117,29 @@ class ApiSendsAndExplainsOverCurl {
   }
 
   @Test
+  void theReservedSimulatorDomainIsServedByTheBuiltInSink() {
+    // No route was given for simulator.petrel.test: serve routes it to its own simulator.
+    Http.Answer sent =
+        http.curl(
+            "POST",
+            "/api/v1/messages",
+            key,
+            """
+            {"from": "ann@example.com",
+             "to": ["ok@simulator.petrel.test", "rcpt-550-5.1.1@simulator.petrel.test"],
+             "text": "hello"}
+            """,
+            "Content-Type: application/json");
+    assertThat(sent.status()).as(sent.body()).isEqualTo(202);
+    JsonNode m = awaitFinal(sent.json().get("id").asString());
+    assertThat(m.get("recipients").get(0).get("state").asString()).isEqualTo("delivered");
+    JsonNode bounced = m.get("recipients").get(1);
+    assertThat(bounced.get("state").asString()).isEqualTo("bounced");
+    assertThat(bounced.get("attempts").get(0).get("code").asInt()).isEqualTo(550);
+    assertThat(bounced.get("attempts").get(0).get("mx").asString()).isEqualTo("127.0.0.1");
+  }
+
+  @Test
   void composedMimeArrivesAtTheSimulatorWithBccOnlyInTheEnvelope() {
     Http.Answer sent =
         http.curl(
