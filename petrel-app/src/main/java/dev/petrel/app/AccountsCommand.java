@@ -1,11 +1,9 @@
 package dev.petrel.app;
 
-import dev.petrel.app.ConfigLoader.ConfigException;
 import dev.petrel.queue.Account;
 import dev.petrel.queue.AccountStore;
 import dev.petrel.queue.ApiKey;
 import dev.petrel.queue.Plans;
-import dev.petrel.queue.SqliteMessageStore;
 import dev.petrel.queue.SqliteStoreOptions;
 import dev.petrel.queue.StorageException;
 import dev.petrel.report.MessageJson;
@@ -46,25 +44,19 @@ final class AccountsCommand {
 
     @Override
     public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      PrintWriter err = spec.commandLine().getErr();
-      try (SqliteMessageStore store =
-          SqliteMessageStore.open(
-              data.resolve(), SqliteStoreOptions.defaults(), InstantSource.system())) {
-        return run(store.accounts(), out, err);
-      } catch (ConfigException e) {
-        err.println(name() + ": " + e.getMessage());
-        return Main.EXIT_USAGE;
-      } catch (IllegalArgumentException e) {
-        err.println(name() + ": " + e.getMessage());
-        return Main.EXIT_USAGE;
-      } catch (StorageException e) {
-        err.println(name() + ": " + e.getMessage());
-        return 1;
-      } finally {
-        out.flush();
-        err.flush();
-      }
+      return StoreCommand.run(
+          name(),
+          data,
+          SqliteStoreOptions.defaults(),
+          spec,
+          (store, out, err) -> {
+            try {
+              return run(store.accounts(), out, err);
+            } catch (IllegalArgumentException e) {
+              err.println(name() + ": " + e.getMessage());
+              return Main.EXIT_USAGE;
+            }
+          });
     }
   }
 

@@ -52,6 +52,22 @@ final class DomainsCommand implements Runnable {
         spec.commandLine(), "name a subcommand: add, list, show, check, remove");
   }
 
+  /**
+   * The sender-domain service as {@code serve} and these commands use it: the store's domains, who
+   * may send from them, and DNS checks through the configured resolver (5 s per lookup).
+   */
+  static SenderDomains senderDomains(
+      SqliteMessageStore store, PetrelConfig config, InstantSource clock) {
+    DnsJavaLookup dns =
+        new DnsJavaLookup(config.routing().dnsServer(), Duration.ofSeconds(5), true);
+    return new SenderDomains(
+        store.senderDomains(),
+        new SenderPolicy(store.senderDomains(), config.allowAnySender()),
+        new DomainChecker(DomainChecker.Dns.of(dns), config.hostname()),
+        config.hostname(),
+        clock);
+  }
+
   /** What every subcommand shares: the data folder, the server's name and DNS server, output. */
   abstract static class Action implements Callable<Integer> {
     @Spec CommandLine.Model.CommandSpec spec;
@@ -88,16 +104,7 @@ final class DomainsCommand implements Runnable {
         try (SqliteMessageStore store =
             SqliteMessageStore.open(
                 config.dataDir(), SqliteStoreOptions.existingFolder(), InstantSource.system())) {
-          DnsJavaLookup dns =
-              new DnsJavaLookup(config.routing().dnsServer(), Duration.ofSeconds(5), true);
-          SenderDomains domains =
-              new SenderDomains(
-                  store.senderDomains(),
-                  new SenderPolicy(store.senderDomains(), config.allowAnySender()),
-                  new DomainChecker(DomainChecker.Dns.of(dns), config.hostname()),
-                  config.hostname(),
-                  InstantSource.system());
-          return run(domains, out, err);
+          return run(senderDomains(store, config, InstantSource.system()), out, err);
         }
       } catch (ConfigException | IllegalArgumentException e) {
         err.println(name() + ": " + e.getMessage());

@@ -258,18 +258,7 @@ public final class PetrelServer implements AutoCloseable {
                     config.hostname(),
                     clock,
                     delivery::wake,
-                    new dev.petrel.report.SenderDomains(
-                        store.senderDomains(),
-                        senders,
-                        new dev.petrel.report.DomainChecker(
-                            dev.petrel.report.DomainChecker.Dns.of(
-                                new dev.petrel.deliver.DnsJavaLookup(
-                                    config.routing().dnsServer(),
-                                    java.time.Duration.ofSeconds(5),
-                                    true)),
-                            config.hostname()),
-                        config.hostname(),
-                        clock),
+                    DomainsCommand.senderDomains(store, config, clock),
                     credentials,
                     store.webhooks()),
                 ApiServer.Limits.DEFAULTS,

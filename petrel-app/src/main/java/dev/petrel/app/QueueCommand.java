@@ -1,11 +1,9 @@
 package dev.petrel.app;
 
-import dev.petrel.app.ConfigLoader.ConfigException;
 import dev.petrel.model.QueueId;
 import dev.petrel.model.RecipientState;
 import dev.petrel.queue.MessageStore;
 import dev.petrel.queue.Selection;
-import dev.petrel.queue.SqliteMessageStore;
 import dev.petrel.queue.SqliteStoreOptions;
 import dev.petrel.queue.StorageException;
 import dev.petrel.queue.StoredMessage;
@@ -13,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -69,22 +66,7 @@ final class QueueCommand implements Runnable {
 
     @Override
     public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      PrintWriter err = spec.commandLine().getErr();
-      try (MessageStore store =
-          SqliteMessageStore.open(
-              data.resolve(), SqliteStoreOptions.existingFolder(), InstantSource.system())) {
-        return run(store, out, err);
-      } catch (ConfigException e) {
-        err.println(name() + ": " + e.getMessage());
-        return Main.EXIT_USAGE;
-      } catch (StorageException | IOException e) {
-        err.println(name() + ": " + e.getMessage());
-        return 1;
-      } finally {
-        out.flush();
-        err.flush();
-      }
+      return StoreCommand.run(name(), data, SqliteStoreOptions.existingFolder(), spec, this::run);
     }
 
     /** Parses a queue id given by a person; null (after saying why) when it is not one. */

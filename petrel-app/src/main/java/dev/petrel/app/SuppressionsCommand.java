@@ -1,16 +1,12 @@
 package dev.petrel.app;
 
-import dev.petrel.app.ConfigLoader.ConfigException;
 import dev.petrel.model.EmailAddress;
-import dev.petrel.queue.MessageStore;
-import dev.petrel.queue.SqliteMessageStore;
 import dev.petrel.queue.SqliteStoreOptions;
 import dev.petrel.queue.StorageException;
 import dev.petrel.queue.Suppression;
 import dev.petrel.report.Suppressions;
 import java.io.PrintWriter;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,22 +61,12 @@ final class SuppressionsCommand implements Runnable {
 
     @Override
     public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      PrintWriter err = spec.commandLine().getErr();
-      try (MessageStore store =
-          SqliteMessageStore.open(
-              data.resolve(), SqliteStoreOptions.existingFolder(), InstantSource.system())) {
-        return run(new Suppressions(store), out, err);
-      } catch (ConfigException e) {
-        err.println(name() + ": " + e.getMessage());
-        return Main.EXIT_USAGE;
-      } catch (StorageException e) {
-        err.println(name() + ": " + e.getMessage());
-        return 1;
-      } finally {
-        out.flush();
-        err.flush();
-      }
+      return StoreCommand.run(
+          name(),
+          data,
+          SqliteStoreOptions.existingFolder(),
+          spec,
+          (store, out, err) -> run(new Suppressions(store), out, err));
     }
 
     /** The address a person typed; null (after saying why) when it is not one. */
