@@ -165,6 +165,9 @@ public final class BounceParser {
       for (MailPart p : c.parts()) {
         if (p.insideEnclosedMessage() || p.text == null || p == c.original().part) continue;
         if (!p.mimeType.startsWith("text/") && !p.mimeType.startsWith("message/delivery")) continue;
+        // the notice text below is a part of these lines: without "recipient:" neither holds DSN
+        // fields, and the lines need not be read as a notice
+        if (!DsnFields.mayHoldDsn(p.text)) continue;
         String t = new TextNotice(p.text).noticeText();
         // a bounce forwarded inline as text carries its DSN below what looks like the original
         if (!DsnFields.looksLikeDsn(t) && Cues.fromDaemon(c)) t = p.text;
@@ -411,7 +414,7 @@ public final class BounceParser {
               parsed.lines().isEmpty() ? List.of(classifyText) : parsed.lines());
       String contextText = context == null ? replyText : context + "\n" + replyText;
       String domain = Addresses.domain(address);
-      Phase phase = Replies.phase(diag != null ? diag + "\n" + contextText : contextText);
+      Phase phase = Replies.phase(diag, context, replyText);
       if (phase == Phase.UNKNOWN && fallbackPhase != null) phase = fallbackPhase;
       ReplyContext ctx =
           new ReplyContext(

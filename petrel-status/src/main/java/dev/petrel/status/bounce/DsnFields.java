@@ -55,6 +55,14 @@ final class DsnFields {
   }
 
   /**
+   * False when the text cannot hold DSN recipient fields, nor can any text made of parts of its
+   * lines; a quick test before {@link #looksLikeDsn}.
+   */
+  static boolean mayHoldDsn(String text) {
+    return text != null && recipientColon(text);
+  }
+
+  /**
    * Whether "recipient:" stands in the text in any case: both recipient fields need it, and most
    * texts have none, which this finds without a lower-case copy of the text.
    */

@@ -13,26 +13,28 @@ record NoticeText(String text) {
   private static final int MAX_TEXT = 512 * 1024;
 
   static NoticeText collect(MailPart root, List<MailPart> all, MailPart originalPart) {
-    StringBuilder plain = new StringBuilder();
+    // the pieces first, each followed by a line break, then one copy of exactly their length
+    List<String> plain = new ArrayList<>();
+    int length = 0;
     List<String> html = new ArrayList<>();
     for (MailPart p : all) {
       if (p.insideEnclosedMessage() || p == originalPart) continue;
       // a multipart whose boundary never occurs (a bounce generator's bug) is all preamble
       if (p.preamble != null && (p.preamble.length() < 4096 || p.children.isEmpty()))
-        plain.append(p.preamble).append('\n');
-      if (p.epilogue != null && p.epilogue.length() < 4096) plain.append(p.epilogue).append('\n');
+        length += add(plain, p.preamble);
+      if (p.epilogue != null && p.epilogue.length() < 4096) length += add(plain, p.epilogue);
       if (p.text == null || !p.children.isEmpty()) continue;
       String t = p.mimeType;
       if (t.equals("text/html")) {
         html.add(p.text);
       } else if (t.startsWith("text/") && !t.contains("rfc822")) {
-        plain.append(p.text).append('\n');
+        length += add(plain, p.text);
       } else if (p == root && !t.startsWith("message/")) {
-        plain.append(p.text).append('\n');
+        length += add(plain, p.text);
       }
-      if (plain.length() > MAX_TEXT) break;
+      if (length > MAX_TEXT) break;
     }
-    String s = plain.toString();
+    String s = joined(plain, length);
     if (s.isBlank()) {
       // the notice came only as HTML: its text
       StringBuilder h = new StringBuilder();
@@ -41,6 +43,19 @@ record NoticeText(String text) {
     }
     if (s.length() > MAX_TEXT) s = s.substring(0, MAX_TEXT);
     return new NoticeText(s);
+  }
+
+  private static int add(List<String> pieces, String piece) {
+    pieces.add(piece);
+    return piece.length() + 1;
+  }
+
+  /** The pieces, each followed by a line break. */
+  private static String joined(List<String> pieces, int length) {
+    if (pieces.size() == 1) return pieces.getFirst() + "\n";
+    StringBuilder sb = new StringBuilder(length);
+    for (String p : pieces) sb.append(p).append('\n');
+    return sb.toString();
   }
 
   /** Plain lines from HTML: tags dropped, block ends made line breaks, common entities decoded. */

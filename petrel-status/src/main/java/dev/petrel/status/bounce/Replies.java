@@ -3,6 +3,7 @@ package dev.petrel.status.bounce;
 import dev.petrel.status.EnhancedCode;
 import dev.petrel.status.Phase;
 import dev.petrel.status.rules.LiteralPhrases;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -131,16 +132,38 @@ final class Replies {
    * filters print.
    */
   static Phase phase(String text) {
-    String l = text.toLowerCase(Locale.ROOT);
-    int t = l.lastIndexOf(">>> ");
-    if (t >= 0) {
-      // sendmail's session transcript: the last command sent before the error
-      String cmd = l.substring(t + 4, Math.min(l.length(), t + 14));
-      if (cmd.startsWith("data") || cmd.startsWith("bdat")) return Phase.DATA;
-      if (cmd.startsWith("rcpt")) return Phase.RCPT;
-      if (cmd.startsWith("mail")) return Phase.MAIL;
+    return phase(null, text, null);
+  }
+
+  /**
+   * {@link #phase(String)} of the texts that are not null joined by line breaks, without joining
+   * them: no phrase holds a line break, so each text is read on its own.
+   */
+  static Phase phase(String first, String second, String third) {
+    String[] texts = {first, second, third};
+    long[] found = null;
+    boolean transcript = false;
+    for (String t : texts) {
+      if (t == null) continue;
+      long[] f = CUES.find(t);
+      if (found == null) found = f;
+      else for (int w = 0; w < f.length; w++) found[w] |= f[w];
+      transcript |= LiteralPhrases.has(f, TRANSCRIPT);
     }
-    long[] found = CUES.find(l);
+    if (found == null) return Phase.UNKNOWN;
+    if (transcript) {
+      // sendmail's session transcript: the last command sent before the error
+      for (int k = texts.length - 1; k >= 0; k--) {
+        String t = texts[k];
+        int at = t == null ? -1 : t.lastIndexOf(">>> ");
+        if (at < 0) continue;
+        String cmd = t.substring(at + 4, Math.min(t.length(), at + 14)).toLowerCase(Locale.ROOT);
+        if (cmd.startsWith("data") || cmd.startsWith("bdat")) return Phase.DATA;
+        if (cmd.startsWith("rcpt")) return Phase.RCPT;
+        if (cmd.startsWith("mail")) return Phase.MAIL;
+        break;
+      }
+    }
     for (int g = 0; g < PHASE_CUES.length; g++) {
       if (!anyOf(found, g)) continue;
       if (g == END_OF_DATA_GROUP) {
@@ -222,8 +245,21 @@ final class Replies {
     }
   }
 
-  /** All phase phrases in one matcher: the text is read once, not once per phrase. */
-  private static final LiteralPhrases CUES = new LiteralPhrases(List.copyOf(CUE_IDS.keySet()));
+  /** The mark of a command in sendmail's session transcript, found with the phrases. */
+  private static final int TRANSCRIPT;
+
+  /**
+   * All phase phrases in one matcher: the text is read once, not once per phrase, and in its own
+   * case.
+   */
+  private static final LiteralPhrases CUES;
+
+  static {
+    List<String> cues = new ArrayList<>(CUE_IDS.keySet());
+    TRANSCRIPT = cues.size();
+    cues.add(">>> ");
+    CUES = new LiteralPhrases(cues, true);
+  }
 
   private static boolean anyOf(long[] found, int group) {
     for (int id : GROUP_IDS[group]) {

@@ -2,6 +2,7 @@ package dev.petrel.status.bounce;
 
 import dev.petrel.status.Phase;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -79,6 +80,7 @@ final class TextNotice {
 
   TextNotice(String text) {
     List<String> ls = new ArrayList<>();
+    int[] at = new int[64];
     int start = 0;
     int n = text.length();
     while (start <= n && ls.size() < MAX_LINES) {
@@ -86,9 +88,13 @@ final class TextNotice {
       if (nl < 0) nl = n;
       int end = Math.min(nl, start + MAX_LINE);
       while (end > start && Character.isWhitespace(text.charAt(end - 1))) end--;
+      if (ls.size() == at.length) at = Arrays.copyOf(at, at.length * 2);
+      at[ls.size()] = start;
       ls.add(text.substring(start, end));
       start = nl + 1;
     }
+    this.text = text;
+    this.lineStart = at;
     unquote(ls);
     this.originalStart = findOriginalStart(ls);
     this.lines = originalStart >= 0 ? ls.subList(0, originalStart) : ls;
@@ -97,13 +103,18 @@ final class TextNotice {
 
   private final List<String> allLines;
 
+  /** The text the lines were read from, and where in it each line starts. */
+  private final String text;
+
+  private final int[] lineStart;
+
   private String noticeText;
   private Phase noticePhase;
 
   /** The notice text before the returned original (all of it when none was found). */
   String noticeText() {
     String t = noticeText;
-    if (t == null) noticeText = t = String.join("\n", lines);
+    if (t == null) noticeText = t = joinAll(0, lines.size());
     return t;
   }
 
@@ -121,7 +132,7 @@ final class TextNotice {
     // skip the separator line itself when it is not a header line
     if (s < allLines.size() && !looksLikeHeaderLine(allLines.get(s))) s++;
     while (s < allLines.size() && allLines.get(s).isBlank()) s++;
-    return String.join("\n", allLines.subList(s, allLines.size()));
+    return joinAll(Math.min(s, allLines.size()), allLines.size());
   }
 
   /** Removes one level of "> " quoting when most lines are quoted (a bounce forwarded inline). */
@@ -368,13 +379,36 @@ final class TextNotice {
     return null;
   }
 
+  /**
+   * Lines {@code from} to {@code to} (exclusive) joined by line breaks, empty lines first left out.
+   */
   private String join(int from, int to) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = Math.max(0, from); i < Math.min(to, lines.size()); i++) {
-      if (sb.length() > 0) sb.append('\n');
-      sb.append(lines.get(i));
+    from = Math.max(0, from);
+    to = Math.min(to, lines.size());
+    while (from < to && allLines.get(from).isEmpty()) from++;
+    return joinAll(from, to);
+  }
+
+  /**
+   * Lines {@code from} to {@code to} (exclusive) joined by line breaks, as {@link String#join}: a
+   * piece of the text itself when none of them was shortened (trailing white space, length limit,
+   * quoting), else a copy.
+   */
+  private String joinAll(int from, int to) {
+    if (from >= to) return "";
+    boolean verbatim = true;
+    for (int i = from; i < to && verbatim; i++) verbatim = isVerbatim(i);
+    if (verbatim) {
+      return text.substring(lineStart[from], lineStart[to - 1] + allLines.get(to - 1).length());
     }
-    return sb.toString();
+    return String.join("\n", allLines.subList(from, to));
+  }
+
+  /** Whether line {@code i} is the text's line as it stands (it was only ever shortened). */
+  private boolean isVerbatim(int i) {
+    int end = text.indexOf('\n', lineStart[i]);
+    if (end < 0) end = text.length();
+    return allLines.get(i).length() == end - lineStart[i];
   }
 
   /**

@@ -3,9 +3,10 @@ package dev.petrel.status.rules;
 import java.util.List;
 
 /**
- * Finds which of a fixed list of phrases occur in a text, character for character (no case or
- * white-space folding), in one pass. For code that would otherwise call {@code contains} once per
- * phrase over the same long text, as the bounce readers do with their cue phrases.
+ * Finds which of a fixed list of phrases occur in a text, character for character (no white-space
+ * folding; case folding on request), in one pass. For code that would otherwise call {@code
+ * contains} once per phrase over the same long text, as the bounce readers do with their cue
+ * phrases.
  *
  * <p>Immutable and thread-safe.
  */
@@ -14,10 +15,20 @@ public final class LiteralPhrases {
   private final PhraseMatcher matcher;
 
   public LiteralPhrases(List<String> phrases) {
+    this(phrases, false);
+  }
+
+  /**
+   * @param ignoreCase whether upper-case letters of the text match the lower-case letters of the
+   *     phrases (the phrases are then written in lower case); the text needs no lower-casing first
+   */
+  public LiteralPhrases(List<String> phrases, boolean ignoreCase) {
     for (String p : phrases) {
       if (p.isEmpty()) throw new IllegalArgumentException("empty phrase");
+      if (ignoreCase && !p.equals(p.toLowerCase(java.util.Locale.ROOT)))
+        throw new IllegalArgumentException("phrase not in lower case: " + p);
     }
-    this.matcher = new PhraseMatcher(phrases, false);
+    this.matcher = new PhraseMatcher(phrases, ignoreCase, false);
   }
 
   /** The phrases found in {@code text}, as a bit set over their indexes; see {@link #has}. */

@@ -50,29 +50,37 @@ final class PhraseMatcher {
   private final int phraseCount;
 
   PhraseMatcher(List<String> phrases) {
-    this(phrases, true);
+    this(phrases, true, true);
   }
 
   /**
-   * @param fold whether text is compared as {@link TextNormalizer} folds it (case and white space);
-   *     without, every character must be the phrase's own
+   * @param foldCase whether upper-case text matches the (lower-case) phrases, as {@link
+   *     TextNormalizer} folds case
+   * @param foldSpace whether a run of white space in the text matches one space of a phrase
    */
-  PhraseMatcher(List<String> phrases, boolean fold) {
+  PhraseMatcher(List<String> phrases, boolean foldCase, boolean foldSpace) {
     this.phraseCount = phrases.size();
-    int symbols = 1; // symbol 0: any character no phrase uses
+    // Symbol 0 is any character no phrase uses; the others are numbered from the most frequent
+    // character of the phrases down, so that the entries a scan of ordinary text reads most sit
+    // together at the start of each row (fewer cache lines per state).
+    int[] count = new int[Character.MAX_VALUE + 1];
     for (String p : phrases) {
-      for (int i = 0; i < p.length(); i++) {
-        char c = p.charAt(i);
-        if (symbolOf[c] == 0) symbolOf[c] = (char) symbols++;
-      }
+      for (int i = 0; i < p.length(); i++) count[p.charAt(i)]++;
     }
+    List<Character> used = new ArrayList<>();
+    for (int c = 0; c <= Character.MAX_VALUE; c++) if (count[c] > 0) used.add((char) c);
+    used.sort((a, b) -> count[b] != count[a] ? count[b] - count[a] : a - b);
+    int symbols = 1;
+    for (char c : used) symbolOf[c] = (char) symbols++;
     int space = -1;
-    if (fold) {
+    if (foldCase) {
       // Fold case: an upper-case character gets the symbol of its lower-case form.
       for (int c = 0; c <= Character.MAX_VALUE; c++) {
         char lower = TextNormalizer.fold((char) c);
         if (lower != c && symbolOf[lower] != 0) symbolOf[c] = symbolOf[lower];
       }
+    }
+    if (foldSpace) {
       if (symbolOf[' '] == 0) symbolOf[' '] = (char) symbols++;
       space = symbolOf[' '];
       for (int c = 0; c <= Character.MAX_VALUE; c++) {
@@ -151,7 +159,10 @@ final class PhraseMatcher {
     int ending = states - withOutput;
     int first = ending;
     outputs = new int[withOutput][];
-    for (int s = 0; s < states; s++) {
+    // In breadth-first order (the root, then the queue of the search above): the shallow states,
+    // which a scan visits most of the time, get neighbouring rows and stay in the cache together.
+    for (int k = -1; k < tail; k++) {
+      int s = k < 0 ? 0 : queue[k];
       if (out.get(s).isEmpty()) {
         number[s] = plain++;
       } else {

@@ -37,6 +37,19 @@ class LiteralPhrasesTest {
   }
 
   @Test
+  void ignoringCaseFoldsCaseButNotWhiteSpace() {
+    LiteralPhrases cues = new LiteralPhrases(PHRASES, true);
+    long[] set = cues.find("550 Rejected (In Reply To DATA command)");
+    assertThat(LiteralPhrases.has(set, PHRASES.indexOf("in reply to data"))).isTrue();
+    assertThat(LiteralPhrases.has(set, PHRASES.indexOf("data"))).isTrue();
+    long[] spaced = cues.find("AFTER  DATA");
+    assertThat(LiteralPhrases.has(spaced, PHRASES.indexOf("after data"))).isFalse();
+    assertThat(LiteralPhrases.has(spaced, PHRASES.indexOf("data"))).isTrue();
+    assertThatThrownBy(() -> new LiteralPhrases(List.of("After DATA"), true))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void agreesWithContainsOnEveryPrefixOfAText() {
     String text = "host mx said: 550 (in reply to data) after data >>> rcpt to (data)";
     for (int end = 0; end <= text.length(); end++) {
