@@ -159,10 +159,7 @@ final class PhraseMatcher {
     int ending = states - withOutput;
     int first = ending;
     outputs = new int[withOutput][];
-    // In breadth-first order (the root, then the queue of the search above): the shallow states,
-    // which a scan visits most of the time, get neighbouring rows and stay in the cache together.
-    for (int k = -1; k < tail; k++) {
-      int s = k < 0 ? 0 : queue[k];
+    for (int s = 0; s < states; s++) {
       if (out.get(s).isEmpty()) {
         number[s] = plain++;
       } else {
