@@ -220,7 +220,7 @@ public final class BounceParser {
               diagnostic,
               block,
               typedHost(r.remoteMta),
-              c.text().noticePhase()));
+              c.text()));
     }
     String reporting = report.reportingMta();
     return c.report(
@@ -295,15 +295,7 @@ public final class BounceParser {
     List<BouncedRecipient> out = new ArrayList<>();
     for (TextNotice.Hit h : hits) {
       BouncedRecipient b =
-          recipient(
-              h.address(),
-              null,
-              null,
-              null,
-              null,
-              withSubject(h.block(), c),
-              null,
-              c.text().noticePhase());
+          recipient(h.address(), null, null, null, null, withSubject(h.block(), c), null, c.text());
       if (b.classification().reason() == Reason.UNDEFINED && !hasReportPart) {
         // A notice for people that names the recipient and says delivery failed, but gives no
         // cause that can be read: the cause is held back (Sisimai's "onhold"). A delivery report
@@ -343,8 +335,8 @@ public final class BounceParser {
   }
 
   /**
-   * As above; {@code fallbackPhase} is the phase the whole notice names, used when the recipient's
-   * own text names none.
+   * As above; {@code notice} is the whole notice, whose phase is used when the recipient's own text
+   * names none.
    */
   BouncedRecipient recipient(
       String address,
@@ -354,7 +346,7 @@ public final class BounceParser {
       String diagnostic,
       String context,
       String remoteMta,
-      Phase fallbackPhase) {
+      TextNotice notice) {
     String diag = diagnostic == null || diagnostic.isBlank() ? null : oneLine(diagnostic);
     String replyText;
     if (diag != null) {
@@ -414,8 +406,11 @@ public final class BounceParser {
               parsed.lines().isEmpty() ? List.of(classifyText) : parsed.lines());
       String contextText = context == null ? replyText : context + "\n" + replyText;
       String domain = Addresses.domain(address);
-      Phase phase = Replies.phase(diag, context, replyText);
-      if (phase == Phase.UNKNOWN && fallbackPhase != null) phase = fallbackPhase;
+      // the recipient's text is often the whole notice, whose phrases are already known
+      long[] contextCues =
+          notice != null && context == notice.noticeText() ? notice.noticeCues() : null;
+      Phase phase = Replies.phase(diag, context, contextCues, replyText);
+      if (phase == Phase.UNKNOWN && notice != null) phase = notice.noticePhase();
       ReplyContext ctx =
           new ReplyContext(
               phase,

@@ -140,13 +140,22 @@ final class Replies {
    * them: no phrase holds a line break, so each text is read on its own.
    */
   static Phase phase(String first, String second, String third) {
+    return phase(first, second, null, third);
+  }
+
+  /**
+   * As {@link #phase(String, String, String)}, with the phrases of the second text already found
+   * ({@link #cues}), or null.
+   */
+  static Phase phase(String first, String second, long[] secondCues, String third) {
     String[] texts = {first, second, third};
     long[] found = null;
     boolean transcript = false;
-    for (String t : texts) {
+    for (int k = 0; k < texts.length; k++) {
+      String t = texts[k];
       if (t == null) continue;
-      long[] f = CUES.find(t);
-      if (found == null) found = f;
+      long[] f = k == 1 && secondCues != null ? secondCues : CUES.find(t);
+      if (found == null) found = f.clone();
       else for (int w = 0; w < f.length; w++) found[w] |= f[w];
       transcript |= LiteralPhrases.has(f, TRANSCRIPT);
     }
@@ -175,6 +184,11 @@ final class Replies {
       return PHASE_OF[g];
     }
     return Phase.UNKNOWN;
+  }
+
+  /** The phase phrases found in a text, for {@link #phase(String, String, long[], String)}. */
+  static long[] cues(String text) {
+    return CUES.find(text);
   }
 
   /**

@@ -118,10 +118,19 @@ final class TextNotice {
     return t;
   }
 
+  private long[] noticeCues;
+
+  /** {@link Replies#cues} of the {@link #noticeText()}, read once. */
+  long[] noticeCues() {
+    long[] c = noticeCues;
+    if (c == null) noticeCues = c = Replies.cues(noticeText());
+    return c;
+  }
+
   /** {@link Replies#phase} of the {@link #noticeText()}, read once. */
   Phase noticePhase() {
     Phase p = noticePhase;
-    if (p == null) noticePhase = p = Replies.phase(noticeText());
+    if (p == null) noticePhase = p = Replies.phase(null, noticeText(), noticeCues(), null);
     return p;
   }
 
