@@ -132,7 +132,7 @@ final class Cues {
   }
 
   static boolean bodyCue(BounceParser.Context c) {
-    String t = c.text().noticeText().toLowerCase(Locale.ROOT);
+    String t = c.text().lowerNoticeText();
     return containsAny(t, BOUNCE_BODY);
   }
 

@@ -42,16 +42,19 @@ final class Formats {
     {"smtp32", "imailserver"},
   };
 
+  /** How much of the notice is searched: the signs stand near its start. */
+  private static final int TEXT_SEARCHED = 4000;
+
   static String guess(BounceParser.Context c) {
-    StringBuilder sb = new StringBuilder();
-    sb.append(c.header("From")).append('\n');
-    sb.append(c.header("X-Mailer")).append('\n');
-    sb.append(c.header("Received")).append('\n');
-    String text = c.text().noticeText();
-    sb.append(text, 0, Math.min(text.length(), 4000));
-    String all = sb.toString().toLowerCase(Locale.ROOT);
+    String headers =
+        (c.header("From") + "\n" + c.header("X-Mailer") + "\n" + c.header("Received"))
+            .toLowerCase(Locale.ROOT);
+    String text = c.text().lowerNoticeText();
     for (String[] s : SIGNS) {
-      if (all.contains(s[0])) return s[1];
+      // no sign holds a line break, so the headers and the text are searched one by one
+      if (headers.contains(s[0])) return s[1];
+      int at = text.indexOf(s[0]);
+      if (at >= 0 && at + s[0].length() <= TEXT_SEARCHED) return s[1];
     }
     return "text";
   }

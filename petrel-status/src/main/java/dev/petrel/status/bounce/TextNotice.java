@@ -119,6 +119,14 @@ final class TextNotice {
   }
 
   private long[] noticeCues;
+  private String lowerNoticeText;
+
+  /** The {@link #noticeText()} in lower case, made once. */
+  String lowerNoticeText() {
+    String l = lowerNoticeText;
+    if (l == null) lowerNoticeText = l = noticeText().toLowerCase(Locale.ROOT);
+    return l;
+  }
 
   /** {@link Replies#cues} of the {@link #noticeText()}, read once. */
   long[] noticeCues() {
