@@ -138,7 +138,7 @@ final class DsnFields {
           cur.originalRecipient = value;
         }
         case "x-actual-recipient" -> cur.actualRecipient = value;
-        case "action" -> cur.action = value.toLowerCase(Locale.ROOT).split("[\\s(;]", 2)[0];
+        case "action" -> cur.action = actionWord(value.toLowerCase(Locale.ROOT));
         case "status" -> cur.status = value;
         case "remote-mta" -> cur.remoteMta = value;
         case "diagnostic-code" -> {
@@ -155,6 +155,17 @@ final class DsnFields {
     }
     if (cur.hasAny()) finish(cur, out, reportingMta);
     return new Report(reportingMta, out);
+  }
+
+  /** The action keyword: what stands before the first white space, "(" or ";". */
+  private static String actionWord(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r')
+        return value.substring(0, i);
+      if (c == '(' || c == ';') return value.substring(0, i);
+    }
+    return value;
   }
 
   private static void finish(Rcpt r, List<Rcpt> out, String reportingMta) {
