@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.Locale;
-import org.apache.james.mime4j.codec.Base64InputStream;
 import org.apache.james.mime4j.codec.DecodeMonitor;
 import org.apache.james.mime4j.codec.QuotedPrintableInputStream;
 
@@ -22,7 +21,8 @@ import org.apache.james.mime4j.codec.QuotedPrintableInputStream;
  * before: a boundary line is "--" and the boundary at the start of a line, followed by white space,
  * "--" or the end; "--" anywhere after it on that line makes it the closing one; a part runs to the
  * next boundary line or to the end of its enclosing part. The line end before a boundary line
- * belongs to the boundary. Transfer encodings are decoded by mime4j's decoders.
+ * belongs to the boundary. Transfer encodings are decoded by {@link TransferDecoding}, which reads
+ * them as mime4j's decoders did.
  *
  * <p>Bounded work on any input: inputs are cut at {@link #MAX_INPUT}, texts at 1 MB, parts after
  * the 500th are not kept, and below {@link #MAX_DEPTH} levels a multipart or an enclosed message is
@@ -258,17 +258,20 @@ final class MimeReader {
    * The body decoded from base64 or quoted-printable (at most {@code cap} bytes of it), or null
    * when the transfer encoding leaves the bytes as they are.
    */
-  private static byte[] transferDecode(byte[] b, int off, int len, String encoding, int cap) {
-    InputStream in;
-    if ("base64".equals(encoding)) {
-      in = new Base64InputStream(new ByteArrayInputStream(b, off, len), DecodeMonitor.SILENT);
-    } else if ("quoted-printable".equals(encoding)) {
-      in =
-          new QuotedPrintableInputStream(
-              new ByteArrayInputStream(b, off, len), DecodeMonitor.SILENT);
-    } else {
-      return null;
-    }
+  static byte[] transferDecode(byte[] b, int off, int len, String encoding, int cap) {
+    if ("base64".equals(encoding)) return TransferDecoding.base64(b, off, len, cap);
+    if (!"quoted-printable".equals(encoding)) return null;
+    byte[] decoded = TransferDecoding.quotedPrintable(b, off, len, cap);
+    return decoded != null ? decoded : mime4jQuotedPrintable(b, off, len, cap);
+  }
+
+  /**
+   * Quoted-printable through mime4j's stream, for the rare inputs whose result depends on how that
+   * stream buffers them (see {@link TransferDecoding}); read in the same steps as before.
+   */
+  static byte[] mime4jQuotedPrintable(byte[] b, int off, int len, int cap) {
+    InputStream in =
+        new QuotedPrintableInputStream(new ByteArrayInputStream(b, off, len), DecodeMonitor.SILENT);
     byte[] out = new byte[Math.min(cap, len + 16)];
     int n = 0;
     try (in) {
