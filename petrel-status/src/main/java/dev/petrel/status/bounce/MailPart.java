@@ -10,8 +10,55 @@ import java.util.Locale;
  */
 final class MailPart {
 
-  /** One header field, unfolded and with RFC 2047 encoded words decoded. */
-  record Header(String name, String value) {}
+  /**
+   * One header field, unfolded and with RFC 2047 encoded words decoded. A field read from a mail
+   * keeps its bytes and decodes its value on first use: most fields of a bounce (Received,
+   * DKIM-Signature, ...) are never asked for.
+   */
+  static final class Header {
+    private final String name;
+    private String value;
+
+    /** The field's bytes (name, colon and value) in {@code source[from, to)}, or null. */
+    private final byte[] source;
+
+    private final int from;
+    private final int to;
+
+    Header(String name, String value) {
+      this.name = name;
+      this.value = value;
+      this.source = null;
+      this.from = 0;
+      this.to = 0;
+    }
+
+    /** A field whose value is {@link MimeHeader#value} of {@code source[from, to)}. */
+    Header(String name, byte[] source, int from, int to) {
+      this.name = name;
+      this.source = source;
+      this.from = from;
+      this.to = to;
+    }
+
+    String name() {
+      return name;
+    }
+
+    String value() {
+      String v = value;
+      if (v == null) {
+        v = MimeHeader.value(source, from, to);
+        value = v; // a race only decodes twice: the result is the same string
+      }
+      return v;
+    }
+
+    @Override
+    public String toString() {
+      return name + ": " + value();
+    }
+  }
 
   final List<Header> headers = new ArrayList<>();
   final List<MailPart> children = new ArrayList<>();

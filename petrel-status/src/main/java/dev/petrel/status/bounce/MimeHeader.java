@@ -86,7 +86,7 @@ final class MimeHeader {
       if (name == null) return;
     }
     if (part.headers.size() < MAX_FIELDS) {
-      part.headers.add(new MailPart.Header(name, value(b, from, to)));
+      part.headers.add(new MailPart.Header(name, b, from, to));
     }
     if (transferEncoding == null && name.equalsIgnoreCase("Content-Transfer-Encoding")) {
       transferEncoding = transferEncoding(b, colon + 1, to);
