@@ -45,6 +45,23 @@ final class Bytes {
     return -1;
   }
 
+  /** The index of the first byte {@code c1} or {@code c2} in {@code b[from, to)}, or -1. */
+  static int indexOfEither(byte[] b, int from, int to, int c1, int c2) {
+    long p1 = ONES * (c1 & 0xff);
+    long p2 = ONES * (c2 & 0xff);
+    int i = from;
+    for (; i <= to - 8; i += 8) {
+      long w = word(b, i);
+      // each mark is exact or above an exact one of the same pattern: the lowest is exact
+      long z = zeros(w ^ p1) | zeros(w ^ p2);
+      if (z != 0) return i + (Long.numberOfTrailingZeros(z) >>> 3);
+    }
+    for (; i < to; i++) {
+      if (b[i] == (byte) c1 || b[i] == (byte) c2) return i;
+    }
+    return -1;
+  }
+
   /** Whether a byte of {@code b[from, to)} has its high bit set (8-bit text). */
   static boolean hasHighBit(byte[] b, int from, int to) {
     int i = from;

@@ -81,14 +81,17 @@ final class MimeReader {
     byte[] out = new byte[n - start];
     int o = firstCr - start;
     System.arraycopy(raw, start, out, 0, o);
-    for (int i = firstCr; i < n; i++) {
-      byte b = raw[i];
-      if (b == '\r') {
-        out[o++] = '\n';
-        if (i + 1 < n && raw[i + 1] == '\n') i++;
-      } else {
-        out[o++] = b;
-      }
+    // from one CR to the next: the CR (with a LF after it) becomes a LF, the rest is copied
+    int cr = firstCr;
+    while (cr < n) {
+      out[o++] = '\n';
+      int i = cr + 1;
+      if (i < n && raw[i] == '\n') i++;
+      int next = Bytes.indexOf(raw, i, n, '\r');
+      if (next < 0) next = n;
+      System.arraycopy(raw, i, out, o, next - i);
+      o += next - i;
+      cr = next;
     }
     return o == out.length ? out : Arrays.copyOf(out, o);
   }

@@ -101,57 +101,69 @@ final class TransferDecoding {
     // the cap before the loop checks it
     byte[] out = new byte[(int) Math.min((long) cap, 2L * len) + 3];
     int o = 0;
-    int blanks = -1; // start of the pending run of white space, or -1
+    int blanks = -1; // start of pending white space that ends at i, or -1
     int i = off;
     while (i < end && o < cap) {
-      int c = b[i] & 0xff;
-      if (c == '\n') {
-        if (blanks < 0 || b[blanks] != '=') {
+      // the text up to the next "=" or line end is copied as it is, except for white space at its
+      // end, which waits for what follows it
+      int j = Bytes.indexOfEither(b, i, end, '=', '\n');
+      if (j < 0) j = end;
+      int from = blanks >= 0 ? blanks : i;
+      int text = j;
+      while (text > i && BLANK[b[text - 1] & 0xff]) text--;
+      if (j == end) {
+        // white space at the very end is dropped
+        if (text > i) o = copy(b, from, text, out, o, cap);
+        break;
+      }
+      if (b[j] == '\n') {
+        int run; // where the white space before the line end starts, or -1
+        if (text > i) {
+          o = copy(b, from, text, out, o, cap);
+          run = text < j ? text : -1;
+        } else {
+          run = j > from ? from : -1;
+        }
+        // a line end after "=" and blanks is a soft line break; any other is hard
+        if (run < 0 || b[run] != '=') {
           out[o++] = '\r';
           out[o++] = '\n';
         }
         blanks = -1;
-        i++;
-      } else if (c == '=') {
-        o = flush(b, blanks, i, out, o, cap);
-        blanks = -1;
-        int c2 = i + 1 < end ? b[i + 1] & 0xff : -1;
-        if (c2 == '=') {
-          if (i + 2 < end && b[i + 2] == '\n') return null;
-          out[o++] = '=';
-          i += 2;
-        } else if (c2 >= 0 && BLANK[c2]) {
-          if (c2 != '\n') blanks = i;
-          i += 2;
-        } else {
-          int c3 = i + 2 < end ? b[i + 2] & 0xff : -1;
-          int hi = hex(c2);
-          int lo = hex(c3);
-          if (hi >= 0 && lo >= 0) {
-            out[o++] = (byte) (hi << 4 | lo);
-          } else {
-            out[o++] = '=';
-            if (c2 >= 0) out[o++] = (byte) c2;
-            if (c3 >= 0) out[o++] = (byte) c3;
-          }
-          i = Math.min(i + 3, end);
-        }
-      } else if (BLANK[c]) {
-        if (blanks < 0) blanks = i;
-        i++;
+        i = j + 1;
+        continue;
+      }
+      // "=": the white space before it is kept
+      o = copy(b, from, j, out, o, cap);
+      blanks = -1;
+      if (o >= cap) break;
+      int c2 = j + 1 < end ? b[j + 1] & 0xff : -1;
+      if (c2 == '=') {
+        if (j + 2 < end && b[j + 2] == '\n') return null;
+        out[o++] = '=';
+        i = j + 2;
+      } else if (c2 >= 0 && BLANK[c2]) {
+        if (c2 != '\n') blanks = j;
+        i = j + 2;
       } else {
-        o = flush(b, blanks, i, out, o, cap);
-        blanks = -1;
-        out[o++] = (byte) c;
-        i++;
+        int c3 = j + 2 < end ? b[j + 2] & 0xff : -1;
+        int hi = hex(c2);
+        int lo = hex(c3);
+        if (hi >= 0 && lo >= 0) {
+          out[o++] = (byte) (hi << 4 | lo);
+        } else {
+          out[o++] = '=';
+          if (c2 >= 0) out[o++] = (byte) c2;
+          if (c3 >= 0) out[o++] = (byte) c3;
+        }
+        i = Math.min(j + 3, end);
       }
     }
     return Arrays.copyOf(out, Math.min(o, cap));
   }
 
-  /** Writes the pending white space {@code b[from, to)} (none when from is -1), up to the cap. */
-  private static int flush(byte[] b, int from, int to, byte[] out, int o, int cap) {
-    if (from < 0) return o;
+  /** Writes {@code b[from, to)} at {@code o}, up to the cap. */
+  private static int copy(byte[] b, int from, int to, byte[] out, int o, int cap) {
     int n = Math.min(to - from, Math.max(0, cap - o));
     System.arraycopy(b, from, out, o, n);
     return o + n;
