@@ -265,15 +265,17 @@ final class MimeHeader {
       c.skipSpace();
       while (c.pos < to) {
         String name = c.token(true).toLowerCase(Locale.ROOT);
+        boolean isBoundary = name.equals("boundary");
         String value = null;
         if (c.pos < to) {
           byte delim = b[c.pos++];
           if (delim != ';') {
-            value = c.value();
+            // only the boundary's value is wanted; the others are passed over the same way
+            value = c.value(isBoundary);
             if (c.pos < to) c.pos++;
           }
         }
-        if (name.equals("boundary")) {
+        if (isBoundary) {
           hasBoundary = true;
           bound = value;
         }
@@ -314,7 +316,8 @@ final class MimeHeader {
 
     /** Words up to ';' (and '=' when asked), one space between words, comments dropped. */
     String token(boolean equalsToo) {
-      StringBuilder dst = new StringBuilder();
+      String first = null; // the usual single word needs no builder
+      StringBuilder dst = null;
       boolean gap = false;
       while (pos < end) {
         int c = b[pos];
@@ -325,20 +328,29 @@ final class MimeHeader {
         } else if (c == '(') {
           pos = skipComment(b, pos, end);
         } else {
-          if (!dst.isEmpty() && gap) dst.append(' ');
           int s = pos;
           while (pos < end && !delimiter(b[pos], equalsToo) && !space(b[pos]) && b[pos] != '(')
             pos++;
-          dst.append(new String(b, s, pos - s, StandardCharsets.UTF_8));
+          String word = new String(b, s, pos - s, StandardCharsets.UTF_8);
+          if (first == null) {
+            first = word;
+          } else {
+            if (dst == null) dst = new StringBuilder(first);
+            if (gap) dst.append(' ');
+            dst.append(word);
+          }
           gap = false;
         }
       }
-      return dst.toString();
+      return dst != null ? dst.toString() : first != null ? first : "";
     }
 
-    /** A parameter value up to ';': words and quoted strings, comments dropped. */
-    String value() {
-      StringBuilder dst = new StringBuilder();
+    /**
+     * A parameter value up to ';': words and quoted strings, comments dropped. When not {@code
+     * keep}, the value is passed over and null returned.
+     */
+    String value(boolean keep) {
+      StringBuilder dst = keep ? new StringBuilder() : null;
       boolean gap = false;
       while (pos < end) {
         int c = b[pos];
@@ -348,6 +360,9 @@ final class MimeHeader {
           gap = true;
         } else if (c == '(') {
           pos = skipComment(b, pos, end);
+        } else if (!keep) {
+          if (c == '"') skipQuoted();
+          else unquoted(null);
         } else {
           if (!dst.isEmpty() && gap) dst.append(' ');
           if (c == '"') quoted(dst);
@@ -355,7 +370,7 @@ final class MimeHeader {
           gap = false;
         }
       }
-      return dst.toString();
+      return keep ? dst.toString() : null;
     }
 
     private void unquoted(StringBuilder dst) {
@@ -365,7 +380,24 @@ final class MimeHeader {
         if (c == ';' || space(c) || c == '(' || c == '"') break;
         pos++;
       }
-      dst.append(new String(b, s, pos - s, StandardCharsets.UTF_8));
+      if (dst != null) dst.append(new String(b, s, pos - s, StandardCharsets.UTF_8));
+    }
+
+    /** Moves past a quoted string as {@link #quoted} reads it. */
+    private void skipQuoted() {
+      pos++;
+      boolean escaped = false;
+      for (; pos < end; pos++) {
+        byte c = b[pos];
+        if (escaped) {
+          escaped = false;
+        } else if (c == '"') {
+          pos++;
+          break;
+        } else if (c == '\\') {
+          escaped = true;
+        }
+      }
     }
 
     private void quoted(StringBuilder dst) {

@@ -199,20 +199,26 @@ final class MimeReader {
    */
   static int findBoundary(byte[] b, int from, int end, byte[] delimiter) {
     int last = end - delimiter.length;
+    if (from > last) return -1;
+    if (boundaryAt(b, from, end, delimiter)) return from;
+    // the delimiter starts with '-': only lines that do can hold it
     int i = from;
-    while (i <= last) {
-      if (startsWith(b, i, delimiter)) {
-        int after = i + delimiter.length;
-        if (after == end) return i;
-        byte c = b[after];
-        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') return i;
-        if (c == '-' && after + 1 < end && b[after + 1] == '-') return i;
-      }
-      int lf = Bytes.indexOf(b, i, last, '\n');
+    while (true) {
+      int lf = Bytes.indexOfPair(b, i, last + 1, '\n', '-');
       if (lf < 0) return -1;
+      if (boundaryAt(b, lf + 1, end, delimiter)) return lf + 1;
       i = lf + 1;
     }
-    return -1;
+  }
+
+  /** Whether the delimiter at {@code i} (with room for it) is followed as a boundary line's is. */
+  private static boolean boundaryAt(byte[] b, int i, int end, byte[] delimiter) {
+    if (!startsWith(b, i, delimiter)) return false;
+    int after = i + delimiter.length;
+    if (after == end) return true;
+    byte c = b[after];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') return true;
+    return c == '-' && after + 1 < end && b[after + 1] == '-';
   }
 
   private static boolean startsWith(byte[] b, int at, byte[] prefix) {

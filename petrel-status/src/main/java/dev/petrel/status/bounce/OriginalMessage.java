@@ -92,9 +92,15 @@ final class OriginalMessage {
     String name = null;
     StringBuilder value = new StringBuilder();
     int lines = 0;
-    for (String raw : text.split("\n", -1)) {
+    // the lines between LFs (as text.split("\n", -1) gives them), CR at the end dropped
+    for (int pos = 0, n = text.length(); pos <= n; ) {
+      int lf = text.indexOf('\n', pos);
+      int lineEnd = lf < 0 ? n : lf;
+      int start = pos;
+      pos = lineEnd + 1;
       if (++lines > 2000) break;
-      String line = raw.endsWith("\r") ? raw.substring(0, raw.length() - 1) : raw;
+      if (lineEnd > start && text.charAt(lineEnd - 1) == '\r') lineEnd--;
+      String line = text.substring(start, lineEnd);
       if (line.isBlank()) {
         if (name != null || !out.isEmpty()) break;
         continue;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +25,7 @@ class BytesTest {
     for (int k = 0; k < 20000; k++) {
       byte[] b = random(r, r.nextInt(40));
       int from = b.length == 0 ? 0 : r.nextInt(b.length + 1);
-      int to = from + (b.length == from ? 0 : r.nextInt(b.length - from + 1));
+      int to = from + r.nextInt(b.length - from + 1);
       int c1 = ALPHABET[r.nextInt(ALPHABET.length)];
       int c2 = ALPHABET[r.nextInt(ALPHABET.length)];
       int first = -1;
@@ -37,7 +38,46 @@ class BytesTest {
       }
       assertThat(Bytes.indexOf(b, from, to, c1)).isEqualTo(first);
       assertThat(Bytes.indexOfEither(b, from, to, c1, c2)).isEqualTo(either);
+      int pair = -1;
+      for (int i = from; i < to - 1 && pair < 0; i++) {
+        if (b[i] == c1 && b[i + 1] == c2) pair = i;
+      }
+      assertThat(Bytes.indexOfPair(b, from, to, c1, c2)).isEqualTo(pair);
       assertThat(Bytes.hasHighBit(b, from, to)).isEqualTo(high);
+      boolean esc = Bytes.hasEscape(b, from, to);
+      assertThat(esc).isEqualTo(Bytes.indexOf(b, from, to, 0x1b) >= 0);
+      assertThat(Bytes.kinds(b, from, to))
+          .isEqualTo((high ? Bytes.HIGH_BIT : 0) | (esc ? Bytes.ESCAPE : 0));
+    }
+  }
+
+  /** The first line from {@code from} on that starts with the delimiter, as a boundary line. */
+  private static int boundaryLine(byte[] b, int from, int end, byte[] delimiter) {
+    for (int i = from; i <= end - delimiter.length; i++) {
+      if (i > from && b[i - 1] != '\n') continue;
+      if (!Arrays.equals(b, i, i + delimiter.length, delimiter, 0, delimiter.length)) continue;
+      int after = i + delimiter.length;
+      if (after == end) return i;
+      byte c = b[after];
+      if (c == ' ' || c == '\t' || c == '\r' || c == '\n') return i;
+      if (c == '-' && after + 1 < end && b[after + 1] == '-') return i;
+    }
+    return -1;
+  }
+
+  @Test
+  void boundaryLinesAreFoundAsALoopFindsThem() {
+    byte[] delimiter = "--a-".getBytes(StandardCharsets.ISO_8859_1);
+    byte[] alphabet = {'\n', '\n', '-', '-', '-', 'a', 'a', ' ', '\r', 'x'};
+    Random r = new Random(2046);
+    for (int k = 0; k < 50000; k++) {
+      byte[] b = new byte[r.nextInt(50)];
+      for (int i = 0; i < b.length; i++) b[i] = alphabet[r.nextInt(alphabet.length)];
+      int from = r.nextInt(b.length + 1);
+      int end = from + r.nextInt(b.length - from + 1);
+      assertThat(MimeReader.findBoundary(b, from, end, delimiter))
+          .as(new String(b, StandardCharsets.ISO_8859_1) + " " + from + " " + end)
+          .isEqualTo(boundaryLine(b, from, end, delimiter));
     }
   }
 
