@@ -181,15 +181,13 @@ final class MimeHeader {
     int s = colon < to ? colon + 1 : from;
     byte[] src = b;
     int e = to;
-    if (Bytes.indexOf(b, s, to, '\n') >= 0 || Bytes.indexOf(b, s, to, '\r') >= 0) {
+    if (Bytes.indexOfEither(b, s, to, '\n', '\r') >= 0) {
       src = unfold(b, s, to);
       s = 0;
       e = src.length;
     }
-    for (int i = Bytes.indexOf(src, s, e, '='); i >= 0; i = Bytes.indexOf(src, i + 1, e, '=')) {
-      if (i + 1 < e && src[i + 1] == '?') {
-        return decodeWords(new String(src, s, e - s, StandardCharsets.ISO_8859_1)).trim();
-      }
+    if (Bytes.indexOfPair(src, s, e, '=', '?') >= 0) {
+      return decodeWords(new String(src, s, e - s, StandardCharsets.ISO_8859_1)).trim();
     }
     while (s < e && (src[s] & 0xff) <= ' ') s++;
     while (e > s && (src[e - 1] & 0xff) <= ' ') e--;
@@ -284,10 +282,17 @@ final class MimeHeader {
     main = main.toLowerCase(Locale.ROOT).trim();
     int slash = main.indexOf('/');
     if (slash < 0) return;
-    String type = main.substring(0, slash).trim();
-    String subtype = main.substring(slash + 1).trim();
-    if (type.isEmpty() || subtype.isEmpty()) return;
-    main = type + "/" + subtype;
+    int last = main.length() - 1;
+    if (slash == 0
+        || slash == last
+        || main.charAt(slash - 1) <= ' '
+        || main.charAt(slash + 1) <= ' ') {
+      // white space around the slash (trim's sense: up to ' '), or a part missing
+      String type = main.substring(0, slash).trim();
+      String subtype = main.substring(slash + 1).trim();
+      if (type.isEmpty() || subtype.isEmpty()) return;
+      main = type + "/" + subtype;
+    }
     boolean multipart = main.startsWith("multipart/");
     if (multipart && !(hasBoundary && bound != null)) return;
     mimeType = main;

@@ -124,18 +124,23 @@ final class OriginalMessage {
     return out;
   }
 
+  /** The header; encoded words in its value are decoded when the value is first asked for. */
   private static MailPart.Header decoded(String name, String value) {
+    if (value.contains("=?")) return MailPart.Header.withEncodedWords(name, value);
+    return new MailPart.Header(name, value.trim());
+  }
+
+  /** The value with RFC 2047 encoded words decoded (kept as it is when that fails), trimmed. */
+  static String decodeWords(String value) {
     String v = value;
-    if (v.contains("=?")) {
-      try {
-        v =
-            org.apache.james.mime4j.codec.DecoderUtil.decodeEncodedWords(
-                v, org.apache.james.mime4j.codec.DecodeMonitor.SILENT);
-      } catch (RuntimeException e) {
-        // keep as is
-      }
+    try {
+      v =
+          org.apache.james.mime4j.codec.DecoderUtil.decodeEncodedWords(
+              v, org.apache.james.mime4j.codec.DecodeMonitor.SILENT);
+    } catch (RuntimeException e) {
+      // keep as is
     }
-    return new MailPart.Header(name, v.trim());
+    return v.trim();
   }
 
   /** The Message-ID without angle brackets, or null. */
