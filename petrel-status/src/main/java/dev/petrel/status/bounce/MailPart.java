@@ -10,8 +10,68 @@ import java.util.Locale;
  */
 final class MailPart {
 
-  /** One header field, unfolded and with RFC 2047 encoded words decoded. */
-  record Header(String name, String value) {}
+  /**
+   * One header field, unfolded and with RFC 2047 encoded words decoded. A field read from a mail
+   * keeps its bytes and decodes its value on first use: most fields of a bounce (Received,
+   * DKIM-Signature, ...) are never asked for.
+   */
+  static final class Header {
+    private final String name;
+    private String value;
+
+    /** The field's bytes (name, colon and value) in {@code source[from, to)}, or null. */
+    private final byte[] source;
+
+    private final int from;
+    private final int to;
+
+    /** A value with RFC 2047 encoded words still in it, or null. */
+    private final String encoded;
+
+    Header(String name, String value) {
+      this(name, value, null, 0, 0, null);
+    }
+
+    /** A field whose value is {@link MimeHeader#value} of {@code source[from, to)}. */
+    Header(String name, byte[] source, int from, int to) {
+      this(name, null, source, from, to, null);
+    }
+
+    private Header(String name, String value, byte[] source, int from, int to, String encoded) {
+      this.name = name;
+      this.value = value;
+      this.source = source;
+      this.from = from;
+      this.to = to;
+      this.encoded = encoded;
+    }
+
+    /** A field whose value is {@link OriginalMessage#decodeWords} of {@code encoded}. */
+    static Header withEncodedWords(String name, String encoded) {
+      return new Header(name, null, null, 0, 0, encoded);
+    }
+
+    String name() {
+      return name;
+    }
+
+    String value() {
+      String v = value;
+      if (v == null) {
+        v =
+            encoded != null
+                ? OriginalMessage.decodeWords(encoded)
+                : MimeHeader.value(source, from, to);
+        value = v; // a race only decodes twice: the result is the same string
+      }
+      return v;
+    }
+
+    @Override
+    public String toString() {
+      return name + ": " + value();
+    }
+  }
 
   final List<Header> headers = new ArrayList<>();
   final List<MailPart> children = new ArrayList<>();
@@ -61,14 +121,25 @@ final class MailPart {
     return mimeType.startsWith("multipart/");
   }
 
+  /** The Content-Type value last lower-cased for {@link #contentTypeParam}, and that. */
+  private String contentType;
+
+  private String contentTypeLower;
+
   /** A Content-Type parameter of this part (lower-case value), or null. */
   String contentTypeParam(String param) {
     String ct = header("Content-Type");
     if (ct == null) return null;
-    String lower = ct.toLowerCase(Locale.ROOT);
-    int i = lower.indexOf(param.toLowerCase(Locale.ROOT) + "=");
+    String lower = contentTypeLower;
+    if (ct != contentType || lower == null) {
+      lower = ct.toLowerCase(Locale.ROOT);
+      contentType = ct;
+      contentTypeLower = lower;
+    }
+    String needle = param.toLowerCase(Locale.ROOT) + "=";
+    int i = lower.indexOf(needle);
     while (i > 0 && Character.isLetterOrDigit(lower.charAt(i - 1))) {
-      i = lower.indexOf(param.toLowerCase(Locale.ROOT) + "=", i + 1);
+      i = lower.indexOf(needle, i + 1);
     }
     if (i < 0) return null;
     int s = i + param.length() + 1;

@@ -86,7 +86,7 @@ final class MimeHeader {
       if (name == null) return;
     }
     if (part.headers.size() < MAX_FIELDS) {
-      part.headers.add(new MailPart.Header(name, value(b, from, to)));
+      part.headers.add(new MailPart.Header(name, b, from, to));
     }
     if (transferEncoding == null && name.equalsIgnoreCase("Content-Transfer-Encoding")) {
       transferEncoding = transferEncoding(b, colon + 1, to);
@@ -181,15 +181,13 @@ final class MimeHeader {
     int s = colon < to ? colon + 1 : from;
     byte[] src = b;
     int e = to;
-    if (Bytes.indexOf(b, s, to, '\n') >= 0 || Bytes.indexOf(b, s, to, '\r') >= 0) {
+    if (Bytes.indexOfEither(b, s, to, '\n', '\r') >= 0) {
       src = unfold(b, s, to);
       s = 0;
       e = src.length;
     }
-    for (int i = Bytes.indexOf(src, s, e, '='); i >= 0; i = Bytes.indexOf(src, i + 1, e, '=')) {
-      if (i + 1 < e && src[i + 1] == '?') {
-        return decodeWords(new String(src, s, e - s, StandardCharsets.ISO_8859_1)).trim();
-      }
+    if (Bytes.indexOfPair(src, s, e, '=', '?') >= 0) {
+      return decodeWords(new String(src, s, e - s, StandardCharsets.ISO_8859_1)).trim();
     }
     while (s < e && (src[s] & 0xff) <= ' ') s++;
     while (e > s && (src[e - 1] & 0xff) <= ' ') e--;
@@ -265,15 +263,17 @@ final class MimeHeader {
       c.skipSpace();
       while (c.pos < to) {
         String name = c.token(true).toLowerCase(Locale.ROOT);
+        boolean isBoundary = name.equals("boundary");
         String value = null;
         if (c.pos < to) {
           byte delim = b[c.pos++];
           if (delim != ';') {
-            value = c.value();
+            // only the boundary's value is wanted; the others are passed over the same way
+            value = c.value(isBoundary);
             if (c.pos < to) c.pos++;
           }
         }
-        if (name.equals("boundary")) {
+        if (isBoundary) {
           hasBoundary = true;
           bound = value;
         }
@@ -282,10 +282,17 @@ final class MimeHeader {
     main = main.toLowerCase(Locale.ROOT).trim();
     int slash = main.indexOf('/');
     if (slash < 0) return;
-    String type = main.substring(0, slash).trim();
-    String subtype = main.substring(slash + 1).trim();
-    if (type.isEmpty() || subtype.isEmpty()) return;
-    main = type + "/" + subtype;
+    int last = main.length() - 1;
+    if (slash == 0
+        || slash == last
+        || main.charAt(slash - 1) <= ' '
+        || main.charAt(slash + 1) <= ' ') {
+      // white space around the slash (trim's sense: up to ' '), or a part missing
+      String type = main.substring(0, slash).trim();
+      String subtype = main.substring(slash + 1).trim();
+      if (type.isEmpty() || subtype.isEmpty()) return;
+      main = type + "/" + subtype;
+    }
     boolean multipart = main.startsWith("multipart/");
     if (multipart && !(hasBoundary && bound != null)) return;
     mimeType = main;
@@ -314,7 +321,8 @@ final class MimeHeader {
 
     /** Words up to ';' (and '=' when asked), one space between words, comments dropped. */
     String token(boolean equalsToo) {
-      StringBuilder dst = new StringBuilder();
+      String first = null; // the usual single word needs no builder
+      StringBuilder dst = null;
       boolean gap = false;
       while (pos < end) {
         int c = b[pos];
@@ -325,20 +333,29 @@ final class MimeHeader {
         } else if (c == '(') {
           pos = skipComment(b, pos, end);
         } else {
-          if (!dst.isEmpty() && gap) dst.append(' ');
           int s = pos;
           while (pos < end && !delimiter(b[pos], equalsToo) && !space(b[pos]) && b[pos] != '(')
             pos++;
-          dst.append(new String(b, s, pos - s, StandardCharsets.UTF_8));
+          String word = new String(b, s, pos - s, StandardCharsets.UTF_8);
+          if (first == null) {
+            first = word;
+          } else {
+            if (dst == null) dst = new StringBuilder(first);
+            if (gap) dst.append(' ');
+            dst.append(word);
+          }
           gap = false;
         }
       }
-      return dst.toString();
+      return dst != null ? dst.toString() : first != null ? first : "";
     }
 
-    /** A parameter value up to ';': words and quoted strings, comments dropped. */
-    String value() {
-      StringBuilder dst = new StringBuilder();
+    /**
+     * A parameter value up to ';': words and quoted strings, comments dropped. When not {@code
+     * keep}, the value is passed over and null returned.
+     */
+    String value(boolean keep) {
+      StringBuilder dst = keep ? new StringBuilder() : null;
       boolean gap = false;
       while (pos < end) {
         int c = b[pos];
@@ -348,6 +365,9 @@ final class MimeHeader {
           gap = true;
         } else if (c == '(') {
           pos = skipComment(b, pos, end);
+        } else if (!keep) {
+          if (c == '"') skipQuoted();
+          else unquoted(null);
         } else {
           if (!dst.isEmpty() && gap) dst.append(' ');
           if (c == '"') quoted(dst);
@@ -355,7 +375,7 @@ final class MimeHeader {
           gap = false;
         }
       }
-      return dst.toString();
+      return keep ? dst.toString() : null;
     }
 
     private void unquoted(StringBuilder dst) {
@@ -365,7 +385,24 @@ final class MimeHeader {
         if (c == ';' || space(c) || c == '(' || c == '"') break;
         pos++;
       }
-      dst.append(new String(b, s, pos - s, StandardCharsets.UTF_8));
+      if (dst != null) dst.append(new String(b, s, pos - s, StandardCharsets.UTF_8));
+    }
+
+    /** Moves past a quoted string as {@link #quoted} reads it. */
+    private void skipQuoted() {
+      pos++;
+      boolean escaped = false;
+      for (; pos < end; pos++) {
+        byte c = b[pos];
+        if (escaped) {
+          escaped = false;
+        } else if (c == '"') {
+          pos++;
+          break;
+        } else if (c == '\\') {
+          escaped = true;
+        }
+      }
     }
 
     private void quoted(StringBuilder dst) {

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.Locale;
-import org.apache.james.mime4j.codec.Base64InputStream;
 import org.apache.james.mime4j.codec.DecodeMonitor;
 import org.apache.james.mime4j.codec.QuotedPrintableInputStream;
 
@@ -22,7 +21,8 @@ import org.apache.james.mime4j.codec.QuotedPrintableInputStream;
  * before: a boundary line is "--" and the boundary at the start of a line, followed by white space,
  * "--" or the end; "--" anywhere after it on that line makes it the closing one; a part runs to the
  * next boundary line or to the end of its enclosing part. The line end before a boundary line
- * belongs to the boundary. Transfer encodings are decoded by mime4j's decoders.
+ * belongs to the boundary. Transfer encodings are decoded by {@link TransferDecoding}, which reads
+ * them as mime4j's decoders did.
  *
  * <p>Bounded work on any input: inputs are cut at {@link #MAX_INPUT}, texts at 1 MB, parts after
  * the 500th are not kept, and below {@link #MAX_DEPTH} levels a multipart or an enclosed message is
@@ -81,14 +81,17 @@ final class MimeReader {
     byte[] out = new byte[n - start];
     int o = firstCr - start;
     System.arraycopy(raw, start, out, 0, o);
-    for (int i = firstCr; i < n; i++) {
-      byte b = raw[i];
-      if (b == '\r') {
-        out[o++] = '\n';
-        if (i + 1 < n && raw[i + 1] == '\n') i++;
-      } else {
-        out[o++] = b;
-      }
+    // from one CR to the next: the CR (with a LF after it) becomes a LF, the rest is copied
+    int cr = firstCr;
+    while (cr < n) {
+      out[o++] = '\n';
+      int i = cr + 1;
+      if (i < n && raw[i] == '\n') i++;
+      int next = Bytes.indexOf(raw, i, n, '\r');
+      if (next < 0) next = n;
+      System.arraycopy(raw, i, out, o, next - i);
+      o += next - i;
+      cr = next;
     }
     return o == out.length ? out : Arrays.copyOf(out, o);
   }
@@ -196,20 +199,26 @@ final class MimeReader {
    */
   static int findBoundary(byte[] b, int from, int end, byte[] delimiter) {
     int last = end - delimiter.length;
+    if (from > last) return -1;
+    if (boundaryAt(b, from, end, delimiter)) return from;
+    // the delimiter starts with '-': only lines that do can hold it
     int i = from;
-    while (i <= last) {
-      if (startsWith(b, i, delimiter)) {
-        int after = i + delimiter.length;
-        if (after == end) return i;
-        byte c = b[after];
-        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') return i;
-        if (c == '-' && after + 1 < end && b[after + 1] == '-') return i;
-      }
-      int lf = Bytes.indexOf(b, i, last, '\n');
+    while (true) {
+      int lf = Bytes.indexOfPair(b, i, last + 1, '\n', '-');
       if (lf < 0) return -1;
+      if (boundaryAt(b, lf + 1, end, delimiter)) return lf + 1;
       i = lf + 1;
     }
-    return -1;
+  }
+
+  /** Whether the delimiter at {@code i} (with room for it) is followed as a boundary line's is. */
+  private static boolean boundaryAt(byte[] b, int i, int end, byte[] delimiter) {
+    if (!startsWith(b, i, delimiter)) return false;
+    int after = i + delimiter.length;
+    if (after == end) return true;
+    byte c = b[after];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') return true;
+    return c == '-' && after + 1 < end && b[after + 1] == '-';
   }
 
   private static boolean startsWith(byte[] b, int at, byte[] prefix) {
@@ -258,17 +267,20 @@ final class MimeReader {
    * The body decoded from base64 or quoted-printable (at most {@code cap} bytes of it), or null
    * when the transfer encoding leaves the bytes as they are.
    */
-  private static byte[] transferDecode(byte[] b, int off, int len, String encoding, int cap) {
-    InputStream in;
-    if ("base64".equals(encoding)) {
-      in = new Base64InputStream(new ByteArrayInputStream(b, off, len), DecodeMonitor.SILENT);
-    } else if ("quoted-printable".equals(encoding)) {
-      in =
-          new QuotedPrintableInputStream(
-              new ByteArrayInputStream(b, off, len), DecodeMonitor.SILENT);
-    } else {
-      return null;
-    }
+  static byte[] transferDecode(byte[] b, int off, int len, String encoding, int cap) {
+    if ("base64".equals(encoding)) return TransferDecoding.base64(b, off, len, cap);
+    if (!"quoted-printable".equals(encoding)) return null;
+    byte[] decoded = TransferDecoding.quotedPrintable(b, off, len, cap);
+    return decoded != null ? decoded : mime4jQuotedPrintable(b, off, len, cap);
+  }
+
+  /**
+   * Quoted-printable through mime4j's stream, for the rare inputs whose result depends on how that
+   * stream buffers them (see {@link TransferDecoding}); read in the same steps as before.
+   */
+  static byte[] mime4jQuotedPrintable(byte[] b, int off, int len, int cap) {
+    InputStream in =
+        new QuotedPrintableInputStream(new ByteArrayInputStream(b, off, len), DecodeMonitor.SILENT);
     byte[] out = new byte[Math.min(cap, len + 16)];
     int n = 0;
     try (in) {

@@ -92,9 +92,15 @@ final class OriginalMessage {
     String name = null;
     StringBuilder value = new StringBuilder();
     int lines = 0;
-    for (String raw : text.split("\n", -1)) {
+    // the lines between LFs (as text.split("\n", -1) gives them), CR at the end dropped
+    for (int pos = 0, n = text.length(); pos <= n; ) {
+      int lf = text.indexOf('\n', pos);
+      int lineEnd = lf < 0 ? n : lf;
+      int start = pos;
+      pos = lineEnd + 1;
       if (++lines > 2000) break;
-      String line = raw.endsWith("\r") ? raw.substring(0, raw.length() - 1) : raw;
+      if (lineEnd > start && text.charAt(lineEnd - 1) == '\r') lineEnd--;
+      String line = text.substring(start, lineEnd);
       if (line.isBlank()) {
         if (name != null || !out.isEmpty()) break;
         continue;
@@ -118,18 +124,23 @@ final class OriginalMessage {
     return out;
   }
 
+  /** The header; encoded words in its value are decoded when the value is first asked for. */
   private static MailPart.Header decoded(String name, String value) {
+    if (value.contains("=?")) return MailPart.Header.withEncodedWords(name, value);
+    return new MailPart.Header(name, value.trim());
+  }
+
+  /** The value with RFC 2047 encoded words decoded (kept as it is when that fails), trimmed. */
+  static String decodeWords(String value) {
     String v = value;
-    if (v.contains("=?")) {
-      try {
-        v =
-            org.apache.james.mime4j.codec.DecoderUtil.decodeEncodedWords(
-                v, org.apache.james.mime4j.codec.DecodeMonitor.SILENT);
-      } catch (RuntimeException e) {
-        // keep as is
-      }
+    try {
+      v =
+          org.apache.james.mime4j.codec.DecoderUtil.decodeEncodedWords(
+              v, org.apache.james.mime4j.codec.DecodeMonitor.SILENT);
+    } catch (RuntimeException e) {
+      // keep as is
     }
-    return new MailPart.Header(name, v.trim());
+    return v.trim();
   }
 
   /** The Message-ID without angle brackets, or null. */

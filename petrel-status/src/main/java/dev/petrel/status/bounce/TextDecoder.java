@@ -46,8 +46,9 @@ final class TextDecoder {
    */
   static String decode(byte[] b, int off, int len, String declared) {
     int end = off + len;
-    boolean high = Bytes.hasHighBit(b, off, end);
-    if (Bytes.hasEscape(b, off, end) && containsIso2022Escape(b, off, end)) {
+    int kinds = Bytes.kinds(b, off, end);
+    boolean high = (kinds & Bytes.HIGH_BIT) != 0;
+    if ((kinds & Bytes.ESCAPE) != 0 && containsIso2022Escape(b, off, end)) {
       if (declared == null || !declared.toLowerCase(Locale.ROOT).startsWith("utf")) {
         return new String(b, off, len, ISO_2022_JP);
       }
@@ -65,7 +66,7 @@ final class TextDecoder {
 
   /** True when the bytes are all ASCII and free of ISO-2022 escapes: one byte is one char. */
   static boolean plainAscii(byte[] b, int off, int end) {
-    return !Bytes.hasHighBit(b, off, end) && !Bytes.hasEscape(b, off, end);
+    return Bytes.kinds(b, off, end) == 0;
   }
 
   private static boolean containsIso2022Escape(byte[] b, int off, int end) {
@@ -80,6 +81,8 @@ final class TextDecoder {
     if (cs == StandardCharsets.UTF_8) {
       return validUtf8(b, off, off + len) ? new String(b, off, len, StandardCharsets.UTF_8) : null;
     }
+    // every byte is a character of ISO-8859-1: its strict decoder never fails
+    if (cs == StandardCharsets.ISO_8859_1) return new String(b, off, len, cs);
     CharsetDecoder d =
         cs.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
