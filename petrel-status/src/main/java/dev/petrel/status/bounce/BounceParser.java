@@ -82,12 +82,47 @@ public final class BounceParser {
   }
 
   /** Everything the readers share about one mail. */
-  record Context(
-      MailPart root,
-      List<MailPart> parts,
-      OriginalMessage original,
-      NoticeText notice,
-      TextNotice text) {
+  static final class Context {
+    private final MailPart root;
+    private final List<MailPart> parts;
+    private final OriginalMessage original;
+    private final NoticeText notice;
+    private final TextNotice text;
+    private String fromAddress;
+    private boolean fromRead;
+
+    Context(
+        MailPart root,
+        List<MailPart> parts,
+        OriginalMessage original,
+        NoticeText notice,
+        TextNotice text) {
+      this.root = root;
+      this.parts = parts;
+      this.original = original;
+      this.notice = notice;
+      this.text = text;
+    }
+
+    MailPart root() {
+      return root;
+    }
+
+    List<MailPart> parts() {
+      return parts;
+    }
+
+    OriginalMessage original() {
+      return original;
+    }
+
+    NoticeText notice() {
+      return notice;
+    }
+
+    TextNotice text() {
+      return text;
+    }
 
     String header(String name) {
       return root.header(name);
@@ -99,7 +134,11 @@ public final class BounceParser {
     }
 
     String fromAddress() {
-      return Addresses.first(root.header("From"));
+      if (!fromRead) {
+        fromAddress = Addresses.first(root.header("From"));
+        fromRead = true;
+      }
+      return fromAddress;
     }
 
     BounceReport report(

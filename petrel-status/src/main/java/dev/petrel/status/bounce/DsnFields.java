@@ -23,10 +23,18 @@ final class DsnFields {
     String remoteMta;
     String reportingMta;
 
+    /** Read once the group is complete (it is not changed after that). */
+    private String address;
+
+    private boolean addressRead;
+
     String address() {
+      if (addressRead) return address;
       String a = addressOf(finalRecipient);
       if (a == null) a = addressOf(actualRecipient);
       if (a == null) a = addressOf(originalRecipient);
+      address = a;
+      addressRead = true;
       return a;
     }
 

@@ -50,11 +50,11 @@ final class Formats {
         (c.header("From") + "\n" + c.header("X-Mailer") + "\n" + c.header("Received"))
             .toLowerCase(Locale.ROOT);
     String text = c.text().lowerNoticeText();
+    if (text.length() > TEXT_SEARCHED) text = text.substring(0, TEXT_SEARCHED);
     for (String[] s : SIGNS) {
       // no sign holds a line break, so the headers and the text are searched one by one
       if (headers.contains(s[0])) return s[1];
-      int at = text.indexOf(s[0]);
-      if (at >= 0 && at + s[0].length() <= TEXT_SEARCHED) return s[1];
+      if (text.contains(s[0])) return s[1];
     }
     return "text";
   }

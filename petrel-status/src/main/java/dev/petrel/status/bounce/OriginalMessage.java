@@ -154,12 +154,25 @@ final class OriginalMessage {
     return v.isBlank() ? null : v;
   }
 
+  private String returnPath;
+  private String from;
+  private boolean addressesRead;
+
   String returnPath() {
-    return Addresses.first(header("Return-Path"));
+    readAddresses();
+    return returnPath;
   }
 
   String from() {
-    return Addresses.first(header("From"));
+    readAddresses();
+    return from;
+  }
+
+  private void readAddresses() {
+    if (addressesRead) return;
+    returnPath = Addresses.first(header("Return-Path"));
+    from = Addresses.first(header("From"));
+    addressesRead = true;
   }
 
   String subject() {

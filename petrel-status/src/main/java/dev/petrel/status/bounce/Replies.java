@@ -153,7 +153,8 @@ final class Replies {
     boolean transcript = false;
     for (int k = 0; k < texts.length; k++) {
       String t = texts[k];
-      if (t == null) continue;
+      // the same text twice (a DSN diagnostic is also the reply) adds nothing
+      if (t == null || (k == 2 && (t == first || t == second))) continue;
       long[] f = k == 1 && secondCues != null ? secondCues : CUES.find(t);
       if (found == null) found = f.clone();
       else for (int w = 0; w < f.length; w++) found[w] |= f[w];
