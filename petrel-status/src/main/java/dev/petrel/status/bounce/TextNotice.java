@@ -3,6 +3,7 @@ package dev.petrel.status.bounce;
 import dev.petrel.status.Phase;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -266,18 +267,32 @@ final class TextNotice {
   /** Every address on the notice's lines, read once for the several look-ups of a mail. */
   private List<Mention> mentions() {
     List<Mention> found = mentions;
-    if (found != null) return found;
-    found = new ArrayList<>();
+    if (found == null) mentions = found = mentions(null);
+    return found;
+  }
+
+  /**
+   * The mentions of the given addresses only (all of them when {@code only} is null): how an
+   * address stands on its line is read only for those.
+   */
+  private List<Mention> mentions(Set<String> only) {
+    if (only != null && mentions != null) {
+      List<Mention> some = new ArrayList<>();
+      for (Mention m : mentions) if (only.contains(m.address())) some.add(m);
+      return some;
+    }
+    List<Mention> found = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
       if (line.indexOf('@') < 0) continue;
-      String lowerLine = line.toLowerCase(Locale.ROOT);
+      String lowerLine = null;
       for (Addresses.Found f : Addresses.find(line)) {
+        if (only != null && !only.contains(f.address())) continue;
+        if (lowerLine == null) lowerLine = line.toLowerCase(Locale.ROOT);
         String prefix = lowerLine.substring(0, f.start());
         found.add(new Mention(i, f.address(), kindOf(prefix, lowerLine)));
       }
     }
-    mentions = found;
     return found;
   }
 
@@ -292,7 +307,8 @@ final class TextNotice {
     Map<String, Integer> strong = new LinkedHashMap<>();
     Map<String, Integer> weak = new LinkedHashMap<>();
     Map<String, Integer> any = new LinkedHashMap<>();
-    for (Mention m : mentions()) {
+    // with the recipients known, the other addresses are never looked up
+    for (Mention m : known.isEmpty() ? mentions() : mentions(new HashSet<>(known))) {
       any.putIfAbsent(m.address(), m.line());
       if (excluded.contains(m.address())) continue;
       if (m.kind() == 2) strong.putIfAbsent(m.address(), m.line());
@@ -322,6 +338,7 @@ final class TextNotice {
       String a = e.getKey();
       int at = e.getValue();
       String block;
+      boolean blockHasCode = false;
       if (at < 0) {
         block = "";
       } else {
@@ -335,13 +352,18 @@ final class TextNotice {
         end = Math.min(end, at + MAX_BLOCK_LINES);
         String remote = remoteReplyBefore(at);
         block = remote != null ? remote : join(at, end);
-        if (!Replies.hasCode(block)) {
+        blockHasCode = Replies.hasCode(block);
+        if (!blockHasCode) {
+          // a mention found holds a code, and so then does the block
           String mention = mentionWithCode(a, at, end);
-          if (mention != null) block = block + "\n" + mention;
+          if (mention != null) {
+            block = block + "\n" + mention;
+            blockHasCode = true;
+          }
         }
       }
       String description;
-      if (Replies.hasCode(block)) {
+      if (blockHasCode) {
         description = block;
       } else {
         if (intro == null) {
