@@ -49,8 +49,7 @@ final class Formats {
     String headers =
         (c.header("From") + "\n" + c.header("X-Mailer") + "\n" + c.header("Received"))
             .toLowerCase(Locale.ROOT);
-    String text = c.text().lowerNoticeText();
-    if (text.length() > TEXT_SEARCHED) text = text.substring(0, TEXT_SEARCHED);
+    String text = c.text().lowerNoticeStart(TEXT_SEARCHED);
     for (String[] s : SIGNS) {
       // no sign holds a line break, so the headers and the text are searched one by one
       if (headers.contains(s[0])) return s[1];

@@ -129,6 +129,19 @@ final class TextNotice {
     return l;
   }
 
+  /**
+   * The first {@code length} characters of the {@link #noticeText()} in lower case (of the whole
+   * text lower-cased when that was made already).
+   */
+  String lowerNoticeStart(int length) {
+    String l = lowerNoticeText;
+    if (l == null) {
+      String t = noticeText();
+      return (t.length() > length ? t.substring(0, length) : t).toLowerCase(Locale.ROOT);
+    }
+    return l.length() > length ? l.substring(0, length) : l;
+  }
+
   /** {@link Replies#cues} of the {@link #noticeText()}, read once. */
   long[] noticeCues() {
     long[] c = noticeCues;
