@@ -34,8 +34,14 @@ final class PhraseMatcher {
    */
   private final char[] symbolOf = new char[Character.MAX_VALUE + 1];
 
+  /**
+   * At most this many entries of dense rows (4 bytes each): the states nearest the root have them,
+   * as many depths as fit.
+   */
+  private static final int DENSE_ENTRIES = 1 << 16;
+
   /** States this deep in the trie or less have a dense row. */
-  private static final int DENSE_DEPTH = 2;
+  private final int denseDepth;
 
   /**
    * Dense rows of the shallow states: the row of a state starts at its number times the alphabet
@@ -189,12 +195,23 @@ final class PhraseMatcher {
       }
     }
     // Shallow states get dense rows; deep ones keep only the transitions that differ from their
-    // suffix link's and fall back to it (see the class comment).
+    // suffix link's and fall back to it (see the class comment). Shallow: as deep as the budget
+    // of dense entries allows, and at least the root's children.
+    int[] atDepth = new int[states + 1];
+    for (int s = 0; s < states; s++) atDepth[depth[s]]++;
+    int denseDepth = 1;
+    long entries = (long) (atDepth[0] + atDepth[1]) * alphabet;
+    while (denseDepth < states
+        && entries + (long) atDepth[denseDepth + 1] * alphabet <= DENSE_ENTRIES) {
+      denseDepth++;
+      entries += (long) atDepth[denseDepth] * alphabet;
+    }
+    this.denseDepth = denseDepth;
     int denseCount = 0;
     int denseWithOutput = 0;
     int deepWithOutput = 0;
     for (int s = 0; s < states; s++) {
-      boolean isDense = depth[s] <= DENSE_DEPTH;
+      boolean isDense = depth[s] <= denseDepth;
       if (isDense) denseCount++;
       if (!out.get(s).isEmpty()) {
         if (isDense) denseWithOutput++;
@@ -213,7 +230,7 @@ final class PhraseMatcher {
     denseOutputs = new int[denseWithOutput][];
     deepOutputs = new int[deepWithOutput][];
     for (int s = 0; s < states; s++) {
-      boolean isDense = depth[s] <= DENSE_DEPTH;
+      boolean isDense = depth[s] <= denseDepth;
       int[] ids =
           out.get(s).isEmpty()
               ? null
@@ -234,7 +251,7 @@ final class PhraseMatcher {
     }
     int[] ref = new int[states];
     for (int s = 0; s < states; s++)
-      ref[s] = depth[s] <= DENSE_DEPTH ? index[s] * alphabet : ~index[s];
+      ref[s] = depth[s] <= denseDepth ? index[s] * alphabet : ~index[s];
     denseOutFrom = firstDenseOutput * alphabet;
     deepOutTo = ~firstDeepOutput;
     dense = new int[denseCount * alphabet];
@@ -244,7 +261,7 @@ final class PhraseMatcher {
     List<Integer> tos = new ArrayList<>();
     int[] deepState = new int[deepCount];
     for (int s = 0; s < states; s++) {
-      if (depth[s] <= DENSE_DEPTH) {
+      if (depth[s] <= denseDepth) {
         int row = index[s] * alphabet;
         for (int sym = 0; sym < alphabet; sym++) dense[row + sym] = ref[go[s][sym]];
       } else {
