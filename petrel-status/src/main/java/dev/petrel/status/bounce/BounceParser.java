@@ -233,14 +233,19 @@ public final class BounceParser {
     for (DsnFields.Rcpt r : report.recipients()) {
       String addr = r.address();
       String block = null;
+      long[] cues = null;
       for (TextNotice.Hit h : hits) {
-        if (h.address().equals(addr)) block = h.block();
+        if (h.address().equals(addr)) {
+          block = h.block();
+          cues = h.cues();
+        }
       }
       if (report.recipients().size() == 1
           && (block == null || r.diagnostic == null || r.diagnostic.isBlank())) {
         // one recipient and no Diagnostic-Code: the whole notice describes its failure (sendmail
         // writes the transcript above the DSN fields, which may name a program, not the address)
         block = c.text().noticeText();
+        cues = c.text().noticeCues();
       }
       String diagnostic = r.diagnostic;
       String comment = statusComment(r.status);
@@ -249,6 +254,7 @@ public final class BounceParser {
         // the only description of this recipient's failure ("4.0.0 (host name lookup failure)")
         diagnostic = comment;
         block = null;
+        cues = null;
       }
       out.add(
           recipient(
@@ -258,6 +264,7 @@ public final class BounceParser {
               r.diagnosticType,
               diagnostic,
               block,
+              cues,
               typedHost(r.remoteMta),
               c.text()));
     }
@@ -320,9 +327,9 @@ public final class BounceParser {
       String all = c.text().noticeText();
       if (!to.isEmpty()) {
         hits = new ArrayList<>();
-        for (String a : to) hits.add(new TextNotice.Hit(a, all));
+        for (String a : to) hits.add(new TextNotice.Hit(a, all, c.text().noticeCues()));
       } else if (Cues.strongBounce(c)) {
-        hits = List.of(new TextNotice.Hit(null, all));
+        hits = List.of(new TextNotice.Hit(null, all, c.text().noticeCues()));
       }
     }
     if (hits.isEmpty()) return null;
@@ -333,8 +340,11 @@ public final class BounceParser {
     }
     List<BouncedRecipient> out = new ArrayList<>();
     for (TextNotice.Hit h : hits) {
+      String context = withSubject(h.block(), c);
+      long[] cues = h.cues();
+      if (cues != null && context != h.block()) cues = Replies.cues(c.subject(), cues);
       BouncedRecipient b =
-          recipient(h.address(), null, null, null, null, withSubject(h.block(), c), null, c.text());
+          recipient(h.address(), null, null, null, null, context, cues, null, c.text());
       if (b.classification().reason() == Reason.UNDEFINED && !hasReportPart) {
         // A notice for people that names the recipient and says delivery failed, but gives no
         // cause that can be read: the cause is held back (Sisimai's "onhold"). A delivery report
@@ -370,12 +380,14 @@ public final class BounceParser {
       String diagnostic,
       String context,
       String remoteMta) {
-    return recipient(address, action, status, diagnosticType, diagnostic, context, remoteMta, null);
+    return recipient(
+        address, action, status, diagnosticType, diagnostic, context, null, remoteMta, null);
   }
 
   /**
-   * As above; {@code notice} is the whole notice, whose phase is used when the recipient's own text
-   * names none.
+   * As above; {@code contextCues} are the phase phrases of {@code context} when the notice reader
+   * knows them already ({@link Replies#cues}), or null; {@code notice} is the whole notice, whose
+   * phase is used when the recipient's own text names none.
    */
   BouncedRecipient recipient(
       String address,
@@ -384,6 +396,7 @@ public final class BounceParser {
       String diagnosticType,
       String diagnostic,
       String context,
+      long[] contextCues,
       String remoteMta,
       TextNotice notice) {
     String diag = diagnostic == null || diagnostic.isBlank() ? null : oneLine(diagnostic);
@@ -445,9 +458,6 @@ public final class BounceParser {
               parsed.lines().isEmpty() ? List.of(classifyText) : parsed.lines());
       String contextText = context == null ? replyText : context + "\n" + replyText;
       String domain = Addresses.domain(address);
-      // the recipient's text is often the whole notice, whose phrases are already known
-      long[] contextCues =
-          notice != null && context == notice.noticeText() ? notice.noticeCues() : null;
       Phase phase = Replies.phase(diag, context, contextCues, replyText);
       if (phase == Phase.UNKNOWN && notice != null) phase = notice.noticePhase();
       ReplyContext ctx =

@@ -193,6 +193,15 @@ final class Replies {
   }
 
   /**
+   * {@link #cues} of a text whose cues are {@code known} and {@code more}, joined by a line break.
+   */
+  static long[] cues(String more, long[] known) {
+    long[] all = CUES.find(more);
+    for (int w = 0; w < all.length; w++) all[w] |= known[w];
+    return all;
+  }
+
+  /**
    * The phrases that name a phase, in groups tried in order; the first group with a phrase in the
    * text decides. The first six are qmail-remote's own words for where the remote server refused
    * (qmail-remote.c).

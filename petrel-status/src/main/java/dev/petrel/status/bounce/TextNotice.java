@@ -29,7 +29,17 @@ final class TextNotice {
   private static final int MAX_BLOCK_LINES = 40;
 
   /** One recipient found in the notice with the text that describes its failure. */
-  record Hit(String address, String block) {}
+  record Hit(String address, String block, long[] cues) {
+
+    /**
+     * @param cues the phase phrases in the block ({@link Replies#cues}), or null when not known
+     */
+    Hit {}
+
+    Hit(String address, String block) {
+      this(address, block, null);
+    }
+  }
 
   /** Labels that, ending the text before an address on its line, mark it as a recipient. */
   private static final String[] RECIPIENT_LABELS = {
@@ -145,8 +155,31 @@ final class TextNotice {
   /** {@link Replies#cues} of the {@link #noticeText()}, read once. */
   long[] noticeCues() {
     long[] c = noticeCues;
-    if (c == null) noticeCues = c = Replies.cues(noticeText());
+    if (c == null) noticeCues = c = cuesOf(0, lines.size());
     return c;
+  }
+
+  /** The phase phrases of each line, found once: a block's are those of its lines. */
+  private long[][] lineCues;
+
+  /**
+   * {@link Replies#cues} of lines {@code from} to {@code to} (exclusive) joined by line breaks: the
+   * union of their lines' (no phrase holds a line break).
+   */
+  private long[] cuesOf(int from, int to) {
+    if (lineCues == null) lineCues = new long[lines.size()][];
+    long[] all = null;
+    for (int i = Math.max(0, from); i < Math.min(to, lines.size()); i++) {
+      long[] c = lineCues[i];
+      if (c == null) lineCues[i] = c = Replies.cues(lines.get(i));
+      all = all == null ? c.clone() : or(all, c);
+    }
+    return all == null ? Replies.cues("") : all;
+  }
+
+  private static long[] or(long[] into, long[] more) {
+    for (int w = 0; w < into.length; w++) into[w] |= more[w];
+    return into;
   }
 
   /** {@link Replies#phase} of the {@link #noticeText()}, read once. */
@@ -351,9 +384,11 @@ final class TextNotice {
       String a = e.getKey();
       int at = e.getValue();
       String block;
+      long[] cues;
       boolean blockHasCode = false;
       if (at < 0) {
         block = "";
+        cues = Replies.cues("");
       } else {
         int end = lines.size();
         for (int x : anchors) {
@@ -365,12 +400,14 @@ final class TextNotice {
         end = Math.min(end, at + MAX_BLOCK_LINES);
         String remote = remoteReplyBefore(at);
         block = remote != null ? remote : join(at, end);
+        cues = remote != null ? Replies.cues(remote) : cuesOf(at, end);
         blockHasCode = Replies.hasCode(block);
         if (!blockHasCode) {
           // a mention found holds a code, and so then does the block
-          String mention = mentionWithCode(a, at, end);
+          int[] mention = mentionWithCode(a, at, end);
           if (mention != null) {
-            block = block + "\n" + mention;
+            block = block + "\n" + join(mention[0], mention[1]);
+            cues = or(cues, cuesOf(mention[0], mention[1]));
             blockHasCode = true;
           }
         }
@@ -385,8 +422,11 @@ final class TextNotice {
           introHasCode = Replies.hasCode(intro);
         }
         description = introHasCode ? intro + "\n" + block : block + "\n" + intro;
+        cues = or(cues, cuesOf(0, firstAnchor));
       }
-      out.add(new Hit(a, description.strip()));
+      // lines end in no white space, so stripping drops only blank lines and leading white space,
+      // where no phrase starts: the phrases stay those of the lines
+      out.add(new Hit(a, description.strip(), cues));
     }
     return out;
   }
@@ -412,9 +452,9 @@ final class TextNotice {
 
   /**
    * A line elsewhere that names the address together with a reply code (a session transcript), with
-   * the lines that continue it.
+   * the lines that continue it: their range (end exclusive), or null.
    */
-  private String mentionWithCode(String address, int blockStart, int blockEnd) {
+  private int[] mentionWithCode(String address, int blockStart, int blockEnd) {
     for (int i = 0; i < lines.size(); i++) {
       if (i >= blockStart && i < blockEnd) continue;
       String l = lines.get(i);
@@ -425,7 +465,7 @@ final class TextNotice {
       if (Replies.hasCode(text)) {
         int stop = i + 1;
         while (stop < end && !lines.get(stop).isBlank()) stop++;
-        return join(i, stop);
+        return new int[] {i, stop};
       }
     }
     return null;
