@@ -410,7 +410,9 @@ public final class BounceParser {
       replyText = "";
     }
     String shownDiagnostic = diag != null ? diag : (replyText.isEmpty() ? null : clip(replyText));
-    String classifyText = diag != null ? diag : oneLine(context == null ? "" : context);
+    // without a diagnostic, the whole context is the text to classify unless a reply is read in it
+    // (below); it is made one line only then
+    String classifyText = diag;
     if (diag != null && context != null && !Replies.hasCode(diag) && !context.isBlank()) {
       classifyText = diag + " " + oneLine(context);
     }
@@ -438,6 +440,7 @@ public final class BounceParser {
               at > 0 ? oneLine(context.substring(0, at)) + " " + parsed.text() : parsed.text();
         }
       }
+      if (classifyText == null) classifyText = oneLine(context == null ? "" : context);
       int code = parsed.code();
       EnhancedCode enh = parsed.enhanced();
       boolean inferred = parsed.enhancedInferred();
@@ -456,7 +459,6 @@ public final class BounceParser {
               inferred,
               classifyText,
               parsed.lines().isEmpty() ? List.of(classifyText) : parsed.lines());
-      String contextText = context == null ? replyText : context + "\n" + replyText;
       String domain = Addresses.domain(address);
       Phase phase = Replies.phase(diag, context, contextCues, replyText);
       if (phase == Phase.UNKNOWN && notice != null) phase = notice.noticePhase();
@@ -465,7 +467,7 @@ public final class BounceParser {
               phase,
               remoteMta != null
                   ? remoteMta.toLowerCase(Locale.ROOT)
-                  : Replies.remoteHost(contextText),
+                  : Replies.remoteHost(context, replyText),
               domain);
       if (remoteMta == null) remoteMta = ctx.remoteHost();
       rs = engine.classify(reply, ctx);

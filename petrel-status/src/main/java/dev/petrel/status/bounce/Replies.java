@@ -293,6 +293,15 @@ final class Replies {
   }
 
   /** The host named as the one that replied ("host mx.example[192.0.2.1] said"), or null. */
+  /**
+   * {@link #remoteHost(String)} of the two texts joined by a line break ({@code first} may be
+   * null), without joining them: a host name ends at a line break, so the first text's wins.
+   */
+  static String remoteHost(String first, String second) {
+    String h = first == null ? null : remoteHost(first);
+    return h != null ? h : remoteHost(second);
+  }
+
   static String remoteHost(String text) {
     if (!mentionsHost(text)) return null;
     String l = text.toLowerCase(Locale.ROOT);
