@@ -47,11 +47,11 @@ class TransferDecodingTest {
     return Arrays.copyOf(out, n);
   }
 
-  private static byte[] mime4jBase64(byte[] in, int cap) {
+  static byte[] mime4jBase64(byte[] in, int cap) {
     return mime4j(s -> new Base64InputStream(s, DecodeMonitor.SILENT), in, cap);
   }
 
-  private static byte[] mime4jQp(byte[] in, int cap) {
+  static byte[] mime4jQp(byte[] in, int cap) {
     return mime4j(s -> new QuotedPrintableInputStream(s, DecodeMonitor.SILENT), in, cap);
   }
 
