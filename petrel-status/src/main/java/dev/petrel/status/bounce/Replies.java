@@ -130,22 +130,10 @@ final class Replies {
    * Postfix "(in reply to RCPT TO command)", Exim "after RCPT TO:", sendmail's transcript
    * "&gt;&gt;&gt; DATA", qmail and DMA "did not like our RCPT TO", and the command names some
    * filters print.
-   */
-  static Phase phase(String text) {
-    return phase(null, text, null);
-  }
-
-  /**
-   * {@link #phase(String)} of the texts that are not null joined by line breaks, without joining
-   * them: no phrase holds a line break, so each text is read on its own.
-   */
-  static Phase phase(String first, String second, String third) {
-    return phase(first, second, null, third);
-  }
-
-  /**
-   * As {@link #phase(String, String, String)}, with the phrases of the second text already found
-   * ({@link #cues}), or null.
+   *
+   * <p>Reads the texts that are not null as if joined by line breaks, without joining them: no
+   * phrase holds a line break, so each text is read on its own. The phrases of the second text may
+   * be given already found ({@link #cues}), or null.
    */
   static Phase phase(String first, String second, long[] secondCues, String third) {
     String[] texts = {first, second, third};
@@ -157,7 +145,7 @@ final class Replies {
       if (t == null || (k == 2 && (t == first || t == second))) continue;
       long[] f = k == 1 && secondCues != null ? secondCues : CUES.find(t);
       if (found == null) found = f.clone();
-      else for (int w = 0; w < f.length; w++) found[w] |= f[w];
+      else LiteralPhrases.addAll(found, f);
       transcript |= LiteralPhrases.has(f, TRANSCRIPT);
     }
     if (found == null) return Phase.UNKNOWN;
@@ -196,9 +184,7 @@ final class Replies {
    * {@link #cues} of a text whose cues are {@code known} and {@code more}, joined by a line break.
    */
   static long[] cues(String more, long[] known) {
-    long[] all = CUES.find(more);
-    for (int w = 0; w < all.length; w++) all[w] |= known[w];
-    return all;
+    return LiteralPhrases.addAll(CUES.find(more), known);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.petrel.status.bounce;
 
 import dev.petrel.status.Phase;
+import dev.petrel.status.rules.LiteralPhrases;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -28,18 +29,11 @@ final class TextNotice {
   private static final int MAX_LINE = 2000;
   private static final int MAX_BLOCK_LINES = 40;
 
-  /** One recipient found in the notice with the text that describes its failure. */
-  record Hit(String address, String block, long[] cues) {
-
-    /**
-     * @param cues the phase phrases in the block ({@link Replies#cues}), or null when not known
-     */
-    Hit {}
-
-    Hit(String address, String block) {
-      this(address, block, null);
-    }
-  }
+  /**
+   * One recipient found in the notice with the text that describes its failure, and the phase
+   * phrases in that text ({@link Replies#cues}), or null when they are not known.
+   */
+  record Hit(String address, String block, long[] cues) {}
 
   /** Labels that, ending the text before an address on its line, mark it as a recipient. */
   private static final String[] RECIPIENT_LABELS = {
@@ -172,14 +166,9 @@ final class TextNotice {
     for (int i = Math.max(0, from); i < Math.min(to, lines.size()); i++) {
       long[] c = lineCues[i];
       if (c == null) lineCues[i] = c = Replies.cues(lines.get(i));
-      all = all == null ? c.clone() : or(all, c);
+      all = all == null ? c.clone() : LiteralPhrases.addAll(all, c);
     }
     return all == null ? Replies.cues("") : all;
-  }
-
-  private static long[] or(long[] into, long[] more) {
-    for (int w = 0; w < into.length; w++) into[w] |= more[w];
-    return into;
   }
 
   /** {@link Replies#phase} of the {@link #noticeText()}, read once. */
@@ -407,7 +396,7 @@ final class TextNotice {
           int[] mention = mentionWithCode(a, at, end);
           if (mention != null) {
             block = block + "\n" + join(mention[0], mention[1]);
-            cues = or(cues, cuesOf(mention[0], mention[1]));
+            cues = LiteralPhrases.addAll(cues, cuesOf(mention[0], mention[1]));
             blockHasCode = true;
           }
         }
@@ -422,7 +411,7 @@ final class TextNotice {
           introHasCode = Replies.hasCode(intro);
         }
         description = introHasCode ? intro + "\n" + block : block + "\n" + intro;
-        cues = or(cues, cuesOf(0, firstAnchor));
+        cues = LiteralPhrases.addAll(cues, cuesOf(0, firstAnchor));
       }
       // lines end in no white space, so stripping drops only blank lines and leading white space,
       // where no phrase starts: the phrases stay those of the lines

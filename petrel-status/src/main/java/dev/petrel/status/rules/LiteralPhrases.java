@@ -36,6 +36,14 @@ public final class LiteralPhrases {
     return matcher.match(text);
   }
 
+  /**
+   * Adds the phrases of {@code more} to {@code into} (both sets from {@link #find}); returns it.
+   */
+  public static long[] addAll(long[] into, long[] more) {
+    for (int w = 0; w < into.length; w++) into[w] |= more[w];
+    return into;
+  }
+
   /** Whether the phrase with index {@code index} is in the set {@link #find} returned. */
   public static boolean has(long[] found, int index) {
     return PhraseMatcher.has(found, index);
