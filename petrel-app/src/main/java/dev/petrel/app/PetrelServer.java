@@ -218,12 +218,20 @@ public final class PetrelServer implements AutoCloseable {
       delivery.signWith((m, job) -> signing.sign(m.account(), job));
       var senders =
           new dev.petrel.queue.SenderPolicy(store.senderDomains(), config.allowAnySender());
-      // The listener wakes delivery after each committed message (its "queued" event).
+      // The listener wakes delivery after each committed message, through its typed "queued"
+      // event (never by reading log text, so rewording a log line cannot slow delivery down).
       SessionObserver sessions =
           metrics.sessions(
-              (sessionId, queueId, message) -> {
-                log.event(sessionId, queueId, message);
-                if (queueId != null && message.startsWith("queued ")) delivery.wake();
+              new SessionObserver() {
+                @Override
+                public void event(String sessionId, String queueId, String message) {
+                  log.event(sessionId, queueId, message);
+                }
+
+                @Override
+                public void queued(String sessionId, String queueId, int recipients, long nanos) {
+                  delivery.wake();
+                }
               });
       SmtpServer smtp =
           new SmtpServer(
