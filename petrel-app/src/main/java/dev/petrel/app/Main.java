@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       AccountsCommand.Accounts.class,
       AccountsCommand.Keys.class,
       SinkCommand.class,
+      BackupCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

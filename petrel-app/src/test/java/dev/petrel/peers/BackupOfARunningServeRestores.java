@@ -1,0 +1,114 @@
+package dev.petrel.peers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code petrel backup DEST} beside a running {@code serve}: mail accepted by curl before the
+ * backup is in the copy with its body byte for byte, the copy is readable by its owner only, a
+ * second {@code serve} started on the copy (the documented restore) finds every message, and a
+ * backup into a folder that is not empty is refused with a clear error.
+ */
+class BackupOfARunningServeRestores {
+
+  @TempDir Path dir;
+
+  @Test
+  void backupTakenWhileServingRestoresEveryMessage() throws Exception {
+    Path backup = dir.resolve("backup");
+    List<String> ids = new ArrayList<>();
+    List<byte[]> bodies = new ArrayList<>();
+    try (RunningPetrel petrel = RunningPetrel.start(dir.resolve("data"))) {
+      // Three small bodies (kept in the database) and one large one (kept as a file).
+      for (int i = 0; i < 3; i++) ids.add(sendWithCurl(petrel, i, ""));
+      ids.add(sendWithCurl(petrel, 3, "0123456789abcdef".repeat(8 * 1024)));
+      for (String id : ids) bodies.add(petrel.body(id));
+
+      Exec.Result r =
+          PetrelCli.run("backup", "--data-dir", petrel.dataDir().toString(), backup.toString());
+      assertThat(r.exit()).as(r.all()).isZero();
+      assertThat(r.out()).as(r.all()).contains("4 messages (1 bodies in files)");
+
+      // Serving goes on while and after the backup runs; later mail is not in the copy.
+      sendWithCurl(petrel, 99, "");
+
+      Exec.Result again =
+          PetrelCli.run("backup", "--data-dir", petrel.dataDir().toString(), backup.toString());
+      assertThat(again.exit()).as(again.all()).isEqualTo(1);
+      assertThat(again.err()).as(again.all()).contains("is not empty");
+    }
+
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(backup)))
+        .isEqualTo("rwx------");
+    try (Stream<Path> files = Files.walk(backup)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+            .as(f.toString())
+            .isEqualTo("rw-------");
+      }
+    }
+
+    try (RunningPetrel restored = RunningPetrel.start(backup)) {
+      for (int i = 0; i < ids.size(); i++) {
+        assertThat(restored.find(ids.get(i))).as(ids.get(i)).isPresent();
+        assertThat(restored.body(ids.get(i))).isEqualTo(bodies.get(i));
+      }
+      assertThat(restored.store().list(100).size()).isEqualTo(ids.size());
+    }
+  }
+
+  @Test
+  void aFolderThatIsNotADataFolderIsRefused() throws Exception {
+    Files.createDirectories(dir.resolve("empty"));
+    Exec.Result r =
+        PetrelCli.run(
+            "backup", "--data-dir", dir.resolve("empty").toString(), dir.resolve("out").toString());
+    assertThat(r.exit()).as(r.all()).isEqualTo(1);
+    assertThat(r.err()).as(r.all()).contains("petrel backup: no Petrel data folder");
+  }
+
+  private String sendWithCurl(RunningPetrel petrel, int n, String filler) throws Exception {
+    Path mail = dir.resolve("mail" + n + ".eml");
+    Files.writeString(
+        mail,
+        "From: alice@example.com\r\nTo: bob@example.net\r\nSubject: backup "
+            + n
+            + "\r\n\r\nbody "
+            + n
+            + "\r\n"
+            + filler.replaceAll("(.{76})", "$1\r\n")
+            + "\r\n",
+        StandardCharsets.UTF_8);
+    Exec.Result r =
+        Exec.run(
+            Duration.ofSeconds(120),
+            List.of(
+                Peers.require("curl"),
+                "-sS",
+                "-v",
+                "--url",
+                "smtp://127.0.0.1:" + petrel.port(),
+                "--mail-from",
+                "alice@example.com",
+                "--mail-rcpt",
+                "bob@example.net",
+                "--upload-file",
+                mail.toString()));
+    assertThat(r.exit()).as(r.all()).isZero();
+    Matcher m = Pattern.compile("< 250 2\\.0\\.0 Ok: queued as ([0-9A-Z]{16})").matcher(r.err());
+    assertThat(m.find()).as(r.all()).isTrue();
+    return m.group(1);
+  }
+}
