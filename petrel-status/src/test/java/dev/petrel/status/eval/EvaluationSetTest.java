@@ -47,6 +47,9 @@ class EvaluationSetTest {
       Arrays.stream(Reason.values()).map(Reason::id).collect(Collectors.toSet());
   private static final Set<String> FAILURE_BOUNCES = Set.of("hard", "soft");
 
+  /** Sources with fewer replies than this are reported together, as one line. */
+  private static final int SMALL_SOURCE = 10;
+
   @Test
   void replyLabelsAreValidAndUnique() {
     List<LabelledReply> replies = EvalData.replies();
@@ -171,7 +174,17 @@ class EvaluationSetTest {
             "hard/soft",
             "reason",
             "false hard"));
-    bySource.forEach((k, t) -> out.append(t.line(k)));
+    ReplyTally small = new ReplyTally();
+    int smallSites = 0;
+    for (Map.Entry<String, ReplyTally> e : bySource.entrySet()) {
+      if (e.getValue().n >= SMALL_SOURCE) {
+        out.append(e.getValue().line(e.getKey()));
+      } else {
+        small.merge(e.getValue());
+        smallSites++;
+      }
+    }
+    out.append(small.line("other pages (" + smallSites + " sites, <" + SMALL_SOURCE + " each)"));
     out.append(all.line("all replies"));
     out.append(String.format(Locale.ROOT, "disagreements (%d):%n", disagreements.size()));
     disagreements.forEach(d -> out.append("  ").append(d).append('\n'));
@@ -343,6 +356,13 @@ class EvaluationSetTest {
     int bounceOk;
     int reasonOk;
     int falseHard;
+
+    void merge(ReplyTally t) {
+      n += t.n;
+      bounceOk += t.bounceOk;
+      reasonOk += t.reasonOk;
+      falseHard += t.falseHard;
+    }
 
     void add(boolean bounce, boolean reason, boolean hard) {
       n++;
