@@ -166,6 +166,7 @@ public final class PetrelServer implements AutoCloseable {
         }
       }
       Quotas quotas = new Quotas(store.accounts(), config.plans(), clock);
+      warnUnlessQualified(config.hostname());
       try {
         bootstrap(store.accounts(), clock);
       } catch (StorageException | IllegalArgumentException e) {
@@ -341,11 +342,39 @@ public final class PetrelServer implements AutoCloseable {
     }
     if (created || accounts.keys(name).isEmpty()) {
       var key = accounts.createKey(name, clock.instant());
-      LOG.info(
-          "petrel serve: created account '{}' and its API key (shown only this once): {}",
-          name,
-          key.secret());
+      // On standard output, not in the log: a quiet log level must not hide the only copy, and
+      // log files kept for weeks should not hold a working key.
+      System.out.println(
+          "petrel serve: created account '"
+              + name
+              + "'; its API key (shown only this once): "
+              + key.secret());
+      System.out.flush();
+      LOG.info("petrel serve: the API key of account '{}' was printed on standard output", name);
     }
+  }
+
+  /**
+   * Warns when the host name is not a fully qualified domain name: it goes into the greeting, EHLO,
+   * Received headers, Message-IDs and the suggested SPF record, where a bare machine name (such as
+   * {@code vm}) makes receivers distrust the mail.
+   */
+  static void warnUnlessQualified(String hostname) {
+    if (isQualified(hostname)) return;
+    LOG.warn(
+        "petrel serve: the host name '{}' is not a fully qualified domain name; it is used in EHLO,"
+            + " Received headers, Message-IDs and the suggested SPF record. Set --hostname (or"
+            + " PETREL_HOSTNAME, or hostname = ... in the config file) to this machine's public"
+            + " name, e.g. mail.example.com",
+        hostname);
+  }
+
+  static boolean isQualified(String hostname) {
+    String h = hostname.endsWith(".") ? hostname.substring(0, hostname.length() - 1) : hostname;
+    return h.indexOf('.') > 0
+        && !h.startsWith("[")
+        && !h.equalsIgnoreCase("localhost")
+        && !h.toLowerCase(java.util.Locale.ROOT).endsWith(".localdomain");
   }
 
   /** Where the HTTP API listens, or null when it is off. */
