@@ -39,6 +39,12 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    String format = System.getenv("PETREL_LOG_FORMAT");
+    if (format != null && !format.equals("text") && !format.equals("json")) {
+      // Checked before anything logs: logback would otherwise drop every line without a word.
+      System.err.println("petrel: PETREL_LOG_FORMAT must be text or json, not '" + format + "'");
+      System.exit(EXIT_USAGE);
+    }
     System.exit(run(args));
   }
 

@@ -3,13 +3,11 @@ package dev.petrel.peers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.File;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -30,43 +28,16 @@ class FirstStartShowsTheKeyWhateverTheLogLevel {
 
   @Test
   void quietLogStillShowsTheKeyAndWarnsAboutAnUnqualifiedHostName() throws Exception {
-    int http;
-    try (ServerSocket s = new ServerSocket(0)) {
-      http = s.getLocalPort();
-    }
-    Path out = dir.resolve("stdout");
-    Path err = dir.resolve("stderr");
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(List.of("-Xmx256m", "--enable-native-access=ALL-UNNAMED"));
-    cmd.add(
-        "-Dlogback.configurationFile=" + Path.of(getClass().getResource("/logback.xml").toURI()));
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.petrel.app.Main"));
-    cmd.addAll(
-        List.of(
-            "serve",
-            "--data-dir",
-            dir.resolve("data").toString(),
-            "--smtp-port",
-            "0",
-            "--http-port",
-            String.valueOf(http),
-            "--listen-address",
-            "127.0.0.1",
-            "--hostname",
-            "vm",
-            "--paused"));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().keySet().removeIf(k -> k.startsWith("PETREL_"));
-    pb.environment().put("PETREL_LOG_LEVEL", "WARN");
-    pb.redirectOutput(out.toFile());
-    pb.redirectError(err.toFile());
-    pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    Process p = pb.start();
+    ServeWithEnvironment p =
+        ServeWithEnvironment.start(
+            dir, Map.of("PETREL_LOG_LEVEL", "WARN"), "--hostname", "vm", "--paused");
+    int http = p.httpPort;
+    Path out = p.out;
+    Path err = p.err;
     try {
       await()
           .atMost(Duration.ofSeconds(60))
-          .until(() -> KEY.matcher(Files.readString(out)).find() || !p.isAlive());
+          .until(() -> KEY.matcher(Files.readString(out)).find() || !p.process.isAlive());
       Matcher m = KEY.matcher(Files.readString(out));
       assertThat(m.find()).as(Files.readString(err)).isTrue();
       String key = m.group(1);
@@ -108,8 +79,7 @@ class FirstStartShowsTheKeyWhateverTheLogLevel {
           .doesNotContain(key)
           .doesNotContain(" INFO ");
     } finally {
-      p.destroy();
-      p.waitFor();
+      p.close();
     }
   }
 }
