@@ -48,6 +48,22 @@ public final class Metrics implements AttemptObserver, Telemetry, AutoCloseable 
   /** How long a queue count is reused: the gauge is read on every scrape. */
   static final Duration DEPTH_CACHE = Duration.ofSeconds(5);
 
+  /**
+   * Histogram buckets: acceptance is a commit (milliseconds; the fsync dominates), delivery spans
+   * from a second (a direct hand-over) to days (retries of an unreachable destination).
+   */
+  private static final Duration[] ACCEPT_BUCKETS = {
+    Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+    Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+    Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5)
+  };
+
+  private static final Duration[] DELIVERY_BUCKETS = {
+    Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(1),
+    Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofHours(1), Duration.ofHours(4),
+    Duration.ofDays(1), Duration.ofDays(5)
+  };
+
   private static final Pattern ENHANCED = Pattern.compile("[245]\\.\\d{1,3}\\.\\d{1,3}");
 
   private final PrometheusMeterRegistry registry =
@@ -60,6 +76,7 @@ public final class Metrics implements AttemptObserver, Telemetry, AutoCloseable 
   private final LabelCap reasons = new LabelCap(MAX_CODES);
   private final Timer deliveryLatency;
   private volatile Map<RecipientState, Long> depth = Map.of();
+  private volatile double oldestDueAge = Double.NaN;
   private volatile Instant depthRead = Instant.MIN;
 
   public Metrics(MessageStore store, InstantSource clock) {
@@ -86,9 +103,20 @@ public final class Metrics implements AttemptObserver, Telemetry, AutoCloseable 
           .description("Recipients waiting for delivery, by state")
           .tag("state", s.id())
           .register(registry);
+    Gauge.builder("petrel.queue.oldest.due.age", () -> oldestDueAge())
+        .description(
+            "Age of the oldest message with a recipient due for delivery now (0 when none is due)")
+        .baseUnit("seconds")
+        .register(registry);
+    Gauge.builder("petrel.build.info", () -> 1)
+        .description("The running build: Petrel's version and the Java runtime")
+        .tag("version", version())
+        .tag("java", Runtime.version().toString())
+        .register(registry);
     deliveryLatency =
         Timer.builder("petrel.delivery.latency")
             .description("From a message's acceptance to a recipient's delivery")
+            .serviceLevelObjectives(DELIVERY_BUCKETS)
             .register(registry);
     for (String source : new String[] {"smtp", "api"}) {
       accepted(source, 0);
@@ -162,7 +190,13 @@ public final class Metrics implements AttemptObserver, Telemetry, AutoCloseable 
     return Timer.builder("petrel.accept.latency")
         .description("From the end of a message (SMTP final dot, HTTP request) to its acceptance")
         .tag("source", source)
+        .serviceLevelObjectives(ACCEPT_BUCKETS)
         .register(registry);
+  }
+
+  private static String version() {
+    String v = Metrics.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
   }
 
   /** A cached count: one COUNT query per {@link #DEPTH_CACHE} however often Prometheus scrapes. */
@@ -173,6 +207,11 @@ public final class Metrics implements AttemptObserver, Telemetry, AutoCloseable 
         if (Duration.between(depthRead, now).compareTo(DEPTH_CACHE) >= 0) {
           try {
             depth = new EnumMap<>(store.depth());
+            oldestDueAge =
+                store
+                    .oldestDue(now)
+                    .map(t -> Math.max(0, Duration.between(t, now).toMillis()) / 1000.0)
+                    .orElse(0.0);
           } catch (Exception e) {
             LOG.warn("cannot count the queue for metrics: {}", e.toString());
           }
@@ -182,6 +221,11 @@ public final class Metrics implements AttemptObserver, Telemetry, AutoCloseable 
     }
     Long n = depth.get(state);
     return n == null ? Double.NaN : n;
+  }
+
+  private double oldestDueAge() {
+    depth(RecipientState.QUEUED); // reads both figures, at most once per DEPTH_CACHE
+    return oldestDueAge;
   }
 
   @Override

@@ -179,6 +179,14 @@ public interface MessageStore extends AutoCloseable {
     throw new UnsupportedOperationException("this store does not count its queue");
   }
 
+  /**
+   * When the oldest message that has a recipient due for delivery at {@code now} was accepted;
+   * empty when nothing is due (for the queue-age gauge).
+   */
+  default java.util.Optional<Instant> oldestDue(Instant now) throws StorageException {
+    throw new UnsupportedOperationException("this store does not age its queue");
+  }
+
   /** Closes the store cleanly (pending commits finish first). */
   @Override
   void close() throws StorageException;

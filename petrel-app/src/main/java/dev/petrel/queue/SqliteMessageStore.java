@@ -436,6 +436,12 @@ public final class SqliteMessageStore implements MessageStore {
     return read(StatsRows::depth, "counting the queue");
   }
 
+  @Override
+  public java.util.Optional<Instant> oldestDue(Instant now) throws StorageException {
+    Long at = read(c -> StatsRows.oldestDue(c, now.toEpochMilli()), "ageing the queue");
+    return java.util.Optional.ofNullable(at).map(Instant::ofEpochMilli);
+  }
+
   /** Accounts, keys and usage, in the same database. */
   public AccountStore accounts() {
     return accounts;

@@ -138,6 +138,24 @@ final class StatsRows {
     return out;
   }
 
+  /**
+   * When the oldest message with a recipient due now was accepted (held messages are not due), or
+   * null when nothing is due: how far behind delivery is.
+   */
+  static Long oldestDue(Connection c, long now) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT MIN(m.created) FROM recipients r JOIN messages m ON m.id = r.message_id"
+                + " WHERE r.state IN ('queued', 'deferred') AND r.next_attempt <= ? AND m.held = 0")) {
+      ps.setLong(1, now);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) return null;
+        long v = rs.getLong(1);
+        return rs.wasNull() ? null : v;
+      }
+    }
+  }
+
   private static void range(PreparedStatement ps, int first, String account, Instant from, long end)
       throws SQLException {
     ps.setLong(first, from.toEpochMilli());

@@ -180,6 +180,21 @@ class MetricsAndStatsAfterRealDelivery {
         .anySatisfy(s -> assertThat(s.name()).isEqualTo("jvm_memory_used_bytes"))
         .anySatisfy(s -> assertThat(s.name()).isEqualTo("process_uptime_seconds"));
     assertThat(value(all, "petrel_queue_recipients", Map.of())).isZero();
+    // Histograms with buckets: every acceptance is under the 5 s bucket, and +Inf counts all.
+    assertThat(
+            value(
+                all, "petrel_accept_latency_seconds_bucket", Map.of("source", "api", "le", "5.0")))
+        .isEqualTo(1.0);
+    assertThat(value(all, "petrel_delivery_latency_seconds_bucket", Map.of("le", "+Inf")))
+        .isEqualTo(2.0);
+    assertThat(value(all, "petrel_queue_oldest_due_age_seconds", Map.of())).isZero();
+    assertThat(all)
+        .anySatisfy(
+            s -> {
+              assertThat(s.name()).isEqualTo("petrel_build_info");
+              assertThat(s.labels()).containsKeys("version", "java");
+              assertThat(s.value()).isEqualTo(1.0);
+            });
 
     // Statistics over the same run: acme's message only (the SMTP one is the default account's).
     JsonNode stats = http.curl("GET", "/api/v1/stats", key, null).json();

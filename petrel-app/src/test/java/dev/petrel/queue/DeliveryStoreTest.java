@@ -63,6 +63,21 @@ class DeliveryStoreTest {
   }
 
   @Test
+  void oldestDueIsTheAcceptanceTimeOfTheOldestMessageDueNowNotHeldNotFinal() throws Exception {
+    assertThat(store.oldestDue(T0)).isEmpty();
+    QueueId first = queue("a@one.example");
+    clock.set(T0.plusSeconds(30));
+    queue("b@two.example");
+    assertThat(store.oldestDue(T0.plusSeconds(60))).contains(T0);
+    store.hold(first);
+    assertThat(store.oldestDue(T0.plusSeconds(60))).contains(T0.plusSeconds(30));
+    store.release(first);
+    // Leased (in delivery, due again only when the lease runs out) is not due now.
+    assertThat(store.claimDue(T0.plusSeconds(60), 100, LEASE)).hasSize(2);
+    assertThat(store.oldestDue(T0.plusSeconds(61))).isEmpty();
+  }
+
+  @Test
   void claimGroupsByMessageAndDomainAndLeases() throws Exception {
     QueueId id = queue("a@one.example", "b@two.example", "c@one.example");
     List<DeliveryJob> jobs = store.claimDue(T0, 100, LEASE);
