@@ -74,6 +74,10 @@ public final class ApiServer implements AutoCloseable {
         new Route(HandlerType.GET, "/api/v1/suppressions", true, new ListSuppressions(api)),
         new Route(HandlerType.POST, "/api/v1/suppressions", true, new AddSuppression(api)),
         new Route(
+            HandlerType.GET, "/api/v1/suppressions/export", true, new ExportSuppressions(api)),
+        new Route(
+            HandlerType.POST, "/api/v1/suppressions/import", true, new ImportSuppressions(api)),
+        new Route(
             HandlerType.DELETE, "/api/v1/suppressions/{address}", true, new RemoveSuppression(api)),
         new Route(HandlerType.GET, "/api/v1/account", true, new GetAccount(api)),
         new Route(HandlerType.GET, "/api/v1/keys", true, access::listKeys),

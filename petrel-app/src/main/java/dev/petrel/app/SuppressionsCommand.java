@@ -4,8 +4,14 @@ import dev.petrel.model.EmailAddress;
 import dev.petrel.queue.SqliteStoreOptions;
 import dev.petrel.queue.StorageException;
 import dev.petrel.queue.Suppression;
+import dev.petrel.report.SuppressionFile;
 import dev.petrel.report.Suppressions;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -30,7 +36,9 @@ import picocli.CommandLine.Spec;
     subcommands = {
       SuppressionsCommand.ListEntries.class,
       SuppressionsCommand.Add.class,
-      SuppressionsCommand.Remove.class
+      SuppressionsCommand.Remove.class,
+      SuppressionsCommand.Export.class,
+      SuppressionsCommand.Import.class
     })
 final class SuppressionsCommand implements Runnable {
 
@@ -39,7 +47,7 @@ final class SuppressionsCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "name a subcommand: list, add, remove");
+        spec.commandLine(), "name a subcommand: list, add, remove, export, import");
   }
 
   abstract static class ListAction implements Callable<Integer> {
@@ -177,6 +185,98 @@ final class SuppressionsCommand implements Runnable {
       }
       err.println(name() + ": " + Suppression.key(a.toString()) + " is not on the list");
       return 1;
+    }
+  }
+
+  @Command(
+      name = "export",
+      mixinStandardHelpOptions = true,
+      description = "Write the whole list to standard output as CSV (with a header) or JSON.")
+  static final class Export extends ListAction {
+    @Option(
+        names = "--format",
+        paramLabel = "csv|json",
+        defaultValue = "csv",
+        description = "csv (address,reason,source,created) or json (an array); default csv.")
+    String format;
+
+    @Override
+    int run(Suppressions list, PrintWriter out, PrintWriter err) throws StorageException {
+      SuppressionFile.Format f;
+      try {
+        f = SuppressionFile.Format.of(format);
+      } catch (IllegalArgumentException e) {
+        err.println(name() + ": " + e.getMessage());
+        return Main.EXIT_USAGE;
+      }
+      byte[] file = SuppressionFile.write(list.list(account, Integer.MAX_VALUE), f);
+      out.print(new String(file, StandardCharsets.UTF_8));
+      if (f == SuppressionFile.Format.JSON) out.println();
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "import",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Add every address of a CSV or JSON file (as export writes, or one address per line) to the"
+            + " list, all or none: a file with any bad entry stores nothing and each problem is"
+            + " listed. '-' reads standard input."
+      })
+  static final class Import extends ListAction {
+    @Parameters(paramLabel = "FILE")
+    String file;
+
+    @Option(
+        names = "--format",
+        paramLabel = "csv|json",
+        description = "csv or json; default: from the file name (.json is json), else csv.")
+    String format;
+
+    @Override
+    int run(Suppressions list, PrintWriter out, PrintWriter err) throws StorageException {
+      SuppressionFile.Format f;
+      try {
+        f =
+            format != null
+                ? SuppressionFile.Format.of(format)
+                : file.toLowerCase(java.util.Locale.ROOT).endsWith(".json")
+                    ? SuppressionFile.Format.JSON
+                    : SuppressionFile.Format.CSV;
+      } catch (IllegalArgumentException e) {
+        err.println(name() + ": " + e.getMessage());
+        return Main.EXIT_USAGE;
+      }
+      SuppressionFile.Parsed parsed;
+      try (InputStream in = file.equals("-") ? System.in : Files.newInputStream(Path.of(file))) {
+        parsed = SuppressionFile.read(in, f);
+      } catch (IOException e) {
+        err.println(name() + ": cannot read " + file + ": " + e);
+        return Main.EXIT_INPUT;
+      }
+      if (!parsed.ok()) {
+        for (SuppressionFile.Problem p : parsed.problems())
+          err.println(name() + ": " + file + " " + p);
+        err.println(name() + ": nothing imported (" + parsed.problems().size() + " problems)");
+        return Main.EXIT_USAGE;
+      }
+      var entries =
+          SuppressionFile.toSuppressions(
+              account,
+              parsed.entries(),
+              "imported from " + Path.of(file).getFileName(),
+              Instant.now());
+      int added = list.addAll(entries);
+      out.println(
+          "imported "
+              + entries.size()
+              + " addresses: "
+              + added
+              + " new, "
+              + (entries.size() - added)
+              + " already on the list (updated)");
+      return 0;
     }
   }
 }

@@ -156,6 +156,13 @@ public interface MessageStore extends AutoCloseable {
   /** Adds (or replaces) an entry of a suppression list. True when the address was not on it. */
   boolean addSuppression(Suppression suppression) throws StorageException;
 
+  /** Adds (or replaces) many entries in one atomic step: all or none. Returns how many were new. */
+  default int addSuppressions(List<Suppression> suppressions) throws StorageException {
+    int added = 0;
+    for (Suppression s : suppressions) if (addSuppression(s)) added++;
+    return added;
+  }
+
   /** Removes an address from an account's list. False when it was not on it. */
   boolean removeSuppression(String account, String address) throws StorageException;
 

@@ -405,6 +405,19 @@ public final class SqliteMessageStore implements MessageStore {
   }
 
   @Override
+  public int addSuppressions(List<Suppression> suppressions) throws StorageException {
+    Objects.requireNonNull(suppressions, "suppressions");
+    return writer.call(
+        c -> {
+          int added = 0;
+          for (Suppression s : suppressions) if (SuppressionRows.add(c, s)) added++;
+          return added;
+        },
+        false,
+        "suppressing " + suppressions.size() + " addresses");
+  }
+
+  @Override
   public boolean removeSuppression(String account, String address) throws StorageException {
     return writer.call(
         c -> SuppressionRows.remove(c, account, address), false, "unsuppressing " + address);

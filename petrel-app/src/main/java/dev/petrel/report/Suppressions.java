@@ -98,6 +98,11 @@ public final class Suppressions {
     return store.addSuppression(new Suppression(account, address.toString(), r, null, at));
   }
 
+  /** Adds many entries at once, all or none (an import); returns how many were new. */
+  public int addAll(List<Suppression> entries) throws StorageException {
+    return store.addSuppressions(entries);
+  }
+
   public boolean remove(String account, EmailAddress address) throws StorageException {
     return store.removeSuppression(account, address.toString());
   }
