@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.james.mime4j.codec.DecodeMonitor;
+import org.apache.james.mime4j.codec.DecoderUtil;
 
 /**
  * Picks the headers people recognise a message by out of a raw header block (RFC 5322 §2.2):
@@ -54,7 +56,10 @@ final class HeaderSummary {
 
   private static void keep(Map<String, String> found, String name, StringBuilder value) {
     if (name == null || found.containsKey(name)) return;
-    found.put(name, clean(EncodedWords.decode(value.toString().strip())));
+    String v = value.toString().strip();
+    // RFC 2047 encoded words, decoded by mime4j; a word it cannot decode stays as written.
+    if (v.contains("=?")) v = DecoderUtil.decodeEncodedWords(v, DecodeMonitor.SILENT);
+    found.put(name, clean(v));
   }
 
   /** RFC 5322 §3.6.8: printable US-ASCII except the colon; trailing blanks tolerated. */
