@@ -128,7 +128,11 @@ public final class PetrelServer implements AutoCloseable {
     SimulatorServer simulator = null;
     try {
       try {
-        store = SqliteMessageStore.open(config.dataDir(), SqliteStoreOptions.defaults(), clock);
+        store =
+            SqliteMessageStore.open(
+                config.dataDir(),
+                SqliteStoreOptions.defaults().withReserveBytes(config.diskReserve()),
+                clock);
       } catch (StorageException e) {
         throw new StartupException("cannot open the queue store: " + e.getMessage(), e);
       }
@@ -218,6 +222,8 @@ public final class PetrelServer implements AutoCloseable {
       delivery.signWith((m, job) -> signing.sign(m.account(), job));
       var senders =
           new dev.petrel.queue.SenderPolicy(store.senderDomains(), config.allowAnySender());
+      // Failed logins are counted across all sessions of both listeners.
+      var lockout = new dev.petrel.accept.AuthLockout(config.authLockout(), clock);
       // The listener wakes delivery after each committed message (its "queued" event).
       SessionObserver sessions =
           metrics.sessions(
@@ -244,6 +250,7 @@ public final class PetrelServer implements AutoCloseable {
                               bounces)
                           .quotas(quotas)
                           .senders(senders)
+                          .authLockout(lockout)
                       ::run,
               log);
       // HTTP first: once the SMTP listener says it listens, the whole server is up.
