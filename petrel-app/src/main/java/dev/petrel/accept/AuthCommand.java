@@ -207,8 +207,9 @@ final class AuthCommand {
             + mechanism
             + ": "
             + locked.scope().id()
-            + " locked until "
-            + locked.until());
+            + (locked.until() == null
+                ? " at its failure limit with checks still running"
+                : " locked until " + locked.until()));
     s.observer.authRefusedLocked(s.id, locked.scope());
     s.reply(
         Reply.of(

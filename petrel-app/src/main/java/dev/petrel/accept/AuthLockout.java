@@ -77,7 +77,10 @@ public final class AuthLockout {
   /** The outcome of asking to check a password. */
   public sealed interface Admission {}
 
-  /** Refused: {@code scope} is locked (or at its limit) until {@code until}. */
+  /**
+   * Refused: {@code scope} is locked until {@code until}, or (when {@code until} is null) has as
+   * many checks running as it may still fail.
+   */
   public record Locked(Scope scope, Instant until) implements Admission {}
 
   /** Allowed: report how the check went with {@link #failed} or {@link #succeeded}, once. */
@@ -155,9 +158,9 @@ public final class AuthLockout {
     String a = addressKey(client);
     String l = loginKey(login);
     Instant addressLock = addresses.refusal(a, now);
-    if (addressLock != null) return new Locked(Scope.ADDRESS, addressLock);
+    if (addressLock != null) return locked(Scope.ADDRESS, addressLock);
     Instant loginLock = logins.refusal(l, now);
-    if (loginLock != null) return new Locked(Scope.LOGIN, loginLock);
+    if (loginLock != null) return locked(Scope.LOGIN, loginLock);
     addresses.reserve(a, now);
     logins.reserve(l, now);
     return new Attempt(a, l);
@@ -166,6 +169,13 @@ public final class AuthLockout {
   /** Keys remembered now, addresses and logins together (for tests of the memory bound). */
   synchronized int tracked() {
     return addresses.entries.size() + logins.entries.size();
+  }
+
+  /** Marks a refusal because of checks still running rather than a lock. */
+  private static final Instant AT_LIMIT = Instant.MIN;
+
+  private static Locked locked(Scope scope, Instant until) {
+    return new Locked(scope, until == AT_LIMIT ? null : until);
   }
 
   /** IPv4 addresses as they are, IPv6 ones by their /64 prefix. */
@@ -202,7 +212,9 @@ public final class AuthLockout {
   private final class Table {
     private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>();
 
-    /** When the key may not be checked now: the end of its lock (or of its window), else null. */
+    /**
+     * When the key may not be checked now: the end of its lock, or {@link #AT_LIMIT}; else null.
+     */
     Instant refusal(String key, Instant now) {
       Entry e = entries.get(key);
       if (e == null) return null;
@@ -212,8 +224,7 @@ public final class AuthLockout {
       }
       expireWindow(e, now);
       // Checks in flight that may still fail count, so parallel guesses stop at the limit.
-      if (e.failures + e.pending >= settings.maxFailures())
-        return e.failures > 0 ? e.windowStart.plus(settings.window()) : now;
+      if (e.failures + e.pending >= settings.maxFailures()) return AT_LIMIT;
       return null;
     }
 
