@@ -55,6 +55,7 @@ final class ReadDeadline extends InputStream {
   /** Reads from the connection's current stream (the decrypted one after STARTTLS). */
   void rebind() {
     this.in = connection.input();
+    this.applied = null; // a new (TLS) socket: set its timeout before the first read
   }
 
   /**

@@ -119,6 +119,9 @@ public final class PetrelServer implements AutoCloseable {
       throw new StartupException(
           "cannot use data folder " + config.dataDir() + ": " + e.getMessage(), e);
     }
+    // Before the store opens: it makes SQLite's files private, and the operator should hear what
+    // was found as it was.
+    DataDirPermissions.warnIfOpen(lock.dataDir());
     SqliteMessageStore store = null;
     Deliverer deliverer = null;
     DeliveryScheduler scheduler = null;
