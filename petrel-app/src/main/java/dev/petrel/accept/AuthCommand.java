@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -154,7 +155,7 @@ final class AuthCommand {
       s.reply(Reply.of(235, "2.7.0", "Authentication successful"));
       return;
     }
-    AuthLockout.Scope[] locked = attempt == null ? new AuthLockout.Scope[0] : attempt.failed();
+    List<AuthLockout.Scope> locked = attempt == null ? List.of() : attempt.failed();
     s.authFailures++;
     Duration delay = AuthThrottle.delay(s.authFailures);
     s.event(

@@ -5,9 +5,11 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -98,36 +100,34 @@ public final class AuthLockout {
      * The password was wrong. Returns the scopes this failure locked (empty mostly), for the log
      * and metrics.
      */
-    public Scope[] failed() {
+    public List<Scope> failed() {
       synchronized (AuthLockout.this) {
-        if (done) return new Scope[0];
+        if (done) return List.of();
         done = true;
         Instant now = clock.instant();
-        boolean a = addresses.fail(address, now);
-        boolean l = logins.fail(login, now);
-        return a && l
-            ? new Scope[] {Scope.ADDRESS, Scope.LOGIN}
-            : a ? new Scope[] {Scope.ADDRESS} : l ? new Scope[] {Scope.LOGIN} : new Scope[0];
+        List<Scope> locked = new ArrayList<>(2);
+        if (addresses.fail(address, now)) locked.add(Scope.ADDRESS);
+        if (logins.fail(login, now)) locked.add(Scope.LOGIN);
+        return locked;
       }
     }
 
     /** The password was right: the login's failures are forgiven (the address's are not). */
     public void succeeded() {
-      synchronized (AuthLockout.this) {
-        if (done) return;
-        done = true;
-        addresses.release(address, false);
-        logins.release(login, true);
-      }
+      release(true);
     }
 
     /** The check could not be made (the authenticator failed): nothing counts. */
     public void abandoned() {
+      release(false);
+    }
+
+    private void release(boolean forgiveLogin) {
       synchronized (AuthLockout.this) {
         if (done) return;
         done = true;
         addresses.release(address, false);
-        logins.release(login, false);
+        logins.release(login, forgiveLogin);
       }
     }
   }
