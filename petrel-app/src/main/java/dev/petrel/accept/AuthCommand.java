@@ -9,14 +9,17 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
  * SMTP AUTH (RFC 4954) with the PLAIN (RFC 4616) and LOGIN mechanisms, both with or without an
  * initial response. A client answers {@code *} to cancel (501 5.7.0). Wrong credentials get 535
- * 5.7.8, answered later and later as failures repeat ({@link AuthThrottle}); an authenticator that
- * fails for another reason gets 454 4.7.0 so the client retries instead of giving up.
+ * 5.7.8, answered later and later as failures repeat in a session ({@link AuthThrottle}); too many
+ * failures from one address or for one login, across sessions, lock it for a while ({@link
+ * AuthLockout}: 454 4.7.0). An authenticator that fails for another reason gets 454 4.7.0 so the
+ * client retries instead of giving up.
  */
 final class AuthCommand {
 
@@ -96,6 +99,7 @@ final class AuthCommand {
   /** Sends a 334 challenge and reads the client's answer line. */
   private String challenge(String prompt) throws IOException, Abort {
     s.reply(Reply.of(334, null, prompt));
+    s.awaitCommand();
     Line line = s.input.readLine(SmtpInput.MAX_AUTH_LINE);
     if (line == null || line.ending() == Line.Ending.EOF)
       throw new EOFException("connection closed during AUTH");
@@ -121,24 +125,37 @@ final class AuthCommand {
 
   private void check(String mechanism, String authzid, String user, String password)
       throws IOException {
+    AuthLockout.Attempt attempt = null;
+    if (s.lockout != null) {
+      switch (s.lockout.admit(s.client, user)) {
+        case AuthLockout.Locked locked -> {
+          refuseLocked(mechanism, user, locked);
+          return;
+        }
+        case AuthLockout.Attempt a -> attempt = a;
+      }
+    }
     Optional<String> account = Optional.empty();
     // Acting as someone else (a PLAIN authorization identity) is not supported: refuse it.
     if (authzid.isEmpty() || authzid.equals(user)) {
       try {
         account = s.authenticator.authenticate(user, password);
       } catch (RuntimeException e) {
+        if (attempt != null) attempt.abandoned();
         s.event("auth error mechanism=" + mechanism + ": " + e);
         s.reply(Reply.of(454, "4.7.0", "Temporary authentication failure, try again later"));
         return;
       }
     }
     if (account.isPresent()) {
+      if (attempt != null) attempt.succeeded();
       s.authUser = user;
       s.account = account.get();
       s.event("auth ok user=" + printable(user) + " mechanism=" + mechanism);
       s.reply(Reply.of(235, "2.7.0", "Authentication successful"));
       return;
     }
+    List<AuthLockout.Scope> locked = attempt == null ? List.of() : attempt.failed();
     s.authFailures++;
     Duration delay = AuthThrottle.delay(s.authFailures);
     s.event(
@@ -148,6 +165,22 @@ final class AuthCommand {
             + mechanism
             + " failures="
             + s.authFailures);
+    for (AuthLockout.Scope scope : locked) {
+      AuthLockout.Settings set = s.lockout.settings();
+      s.event(
+          "auth lockout: "
+              + (scope == AuthLockout.Scope.ADDRESS
+                  ? "address " + s.clientText()
+                  : "login " + printable(user))
+              + " locked for "
+              + set.lockDuration()
+              + " after "
+              + set.maxFailures()
+              + " failed logins within "
+              + set.window()
+              + "; AUTH gets 454 4.7.0 until then");
+      s.observer.authLockStarted(s.id, scope);
+    }
     if (!delay.isZero()) {
       try {
         pause.pause(delay);
@@ -157,6 +190,33 @@ final class AuthCommand {
     }
     s.errors++;
     s.reply(Reply.of(535, "5.7.8", "Authentication credentials invalid"));
+  }
+
+  /**
+   * 454 4.7.0: RFC 4954 §6 (https://www.rfc-editor.org/rfc/rfc4954#section-6) gives it for a
+   * temporary authentication failure, and a lock is one: the same credentials work once it ends.
+   * 535 would tell the client its password is wrong, which may not be so; 421 would end the session
+   * for what is not a fault of this connection. The refusal counts as an error of the session.
+   */
+  private void refuseLocked(String mechanism, String user, AuthLockout.Locked locked)
+      throws IOException {
+    s.errors++;
+    s.event(
+        "auth refused user="
+            + printable(user)
+            + " mechanism="
+            + mechanism
+            + ": "
+            + locked.scope().id()
+            + (locked.until() == null
+                ? " at its failure limit with checks still running"
+                : " locked until " + locked.until()));
+    s.observer.authRefusedLocked(s.id, locked.scope());
+    s.reply(
+        Reply.of(
+            454,
+            "4.7.0",
+            "Too many failed logins from your address or for this login, try again later"));
   }
 
   private static String printable(String s) {

@@ -100,7 +100,7 @@ final class BounceIntake {
     CappedBuffer buffer = new CappedBuffer(KEPT);
     SpoolSink sink = new SpoolSink(buffer, s.config.maxMessageSize());
     s.reply(Reply.of(354, null, "End data with <CR><LF>.<CR><LF>"));
-    s.readTimeout(s.config.timeouts().dataBlock());
+    s.awaitData();
     DataDecoder.Result r = DataDecoder.decode(s.input, sink);
     if (!r.complete()) throw new EOFException("connection closed during DATA");
     finish(t, sink, buffer);

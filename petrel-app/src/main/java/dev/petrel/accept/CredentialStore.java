@@ -12,7 +12,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -249,10 +248,11 @@ public final class CredentialStore implements Authenticator {
   }
 
   private Lock lock() throws IOException {
-    Files.createDirectories(file.toAbsolutePath().getParent());
+    dev.petrel.queue.PrivateFiles.createDirectories(file.toAbsolutePath().getParent());
     Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
     FileChannel ch =
-        FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        dev.petrel.queue.PrivateFiles.open(
+            lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     try {
       ch.lock();
       return new Lock(ch);
@@ -263,12 +263,7 @@ public final class CredentialStore implements Authenticator {
   }
 
   private static void createPrivate(Path p) throws IOException {
-    try {
-      Files.createFile(
-          p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException e) {
-      Files.createFile(p);
-    }
+    dev.petrel.queue.PrivateFiles.createFile(p);
   }
 
   static String hash(String password, int iterations) {

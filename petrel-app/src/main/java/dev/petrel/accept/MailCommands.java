@@ -223,7 +223,7 @@ final class MailCommands {
     try (spool) {
       SpoolSink sink = open(spool, t);
       s.reply(Reply.of(354, null, "End data with <CR><LF>.<CR><LF>"));
-      s.readTimeout(s.config.timeouts().dataBlock());
+      s.awaitData();
       DataDecoder.Result r = DataDecoder.decode(s.input, sink);
       if (!r.complete()) throw new EOFException("connection closed during DATA");
       long dataEnd = System.nanoTime();
@@ -264,7 +264,7 @@ final class MailCommands {
       s.fail("BDAT", e.reply());
       return;
     }
-    s.readTimeout(s.config.timeouts().dataBlock());
+    s.awaitData();
     Reply refusal = sequenceRefusal("BDAT");
     if (refusal != null) {
       skip(chunk.size());
@@ -359,6 +359,7 @@ final class MailCommands {
       String id = spool.commit().value();
       s.event(id, "queued size=" + sink.octets() + " recipients=" + t.recipients.size());
       s.reply(Reply.of(250, "2.0.0", "Ok: queued as " + id));
+      s.junkCommands = 0; // mail moved forward: the junk count starts again
       s.observer.queued(s.id, id, t.recipients.size(), System.nanoTime() - dataEnd);
       if (s.quotas != null) s.quotas.afterAccepted(s.accountName());
     } catch (StorageException e) {

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 
 /**
@@ -37,7 +38,10 @@ final class SessionContext {
 
   SmtpInput input;
   private OutputStream output;
-  private Duration readTimeout;
+  private final ReadDeadline reads;
+
+  /** When the session must end: the next command line after it gets 421 4.4.2. */
+  private final Instant sessionEnd;
 
   /** The EHLO/HELO name, null before the client greeted (and again after STARTTLS). */
   String helo;
@@ -52,9 +56,18 @@ final class SessionContext {
   /** Which sender domains the account may use at MAIL; null allows any (tests, tools). */
   dev.petrel.queue.SenderPolicy senders;
 
+  /** The shared AUTH failure tracker; null checks every password (tests, tools). */
+  AuthLockout lockout;
+
   Transaction transaction;
   int errors;
   int authFailures;
+
+  /**
+   * Commands since the last accepted message that moved no mail forward: NOOP, RSET, HELP, VRFY,
+   * and every command refused as the client's fault (unknown, malformed, out of sequence).
+   */
+  int junkCommands;
 
   SessionContext(
       ListenerConfig config,
@@ -76,7 +89,10 @@ final class SessionContext {
     this.client = connection.remoteAddress();
     this.trusted =
         client != null && config.trustedNetworks().stream().anyMatch(c -> c.contains(client));
+    this.reads = new ReadDeadline(connection, clock);
+    this.sessionEnd = clock.instant().plus(config.timeouts().session());
     bindStreams();
+    awaitCommand();
   }
 
   /** The account the transaction's mail is for. */
@@ -108,8 +124,9 @@ final class SessionContext {
   /** Takes the connection's current streams (again after the TLS handshake). */
   void bindStreams() {
     this.output = new BufferedOutputStream(connection.output(), 8192);
-    if (input == null) this.input = new SmtpInput(connection.input(), this::flushQuietly);
-    else input.switchTo(connection.input());
+    reads.rebind();
+    if (input == null) this.input = new SmtpInput(reads, this::flushQuietly);
+    else input.switchTo(reads);
   }
 
   /** Queues a reply; it is sent before the next blocking read or at {@link #flush()}. */
@@ -120,6 +137,7 @@ final class SessionContext {
   /** Sends a refusal caused by the client and counts it towards the error limit. */
   void fail(String verb, Reply r) throws IOException {
     errors++;
+    junkCommands++;
     event("reject " + verb + ": " + r);
     reply(r);
   }
@@ -144,11 +162,39 @@ final class SessionContext {
     observer.event(id, queueId, message);
   }
 
-  void readTimeout(Duration d) throws IOException {
-    if (!d.equals(readTimeout)) {
-      connection.setReadTimeout(d);
-      readTimeout = d;
-    }
+  /**
+   * Bounds the wait for the next command line (or AUTH answer): it must be complete within the
+   * command timeout, and the session must not be over its maximum duration.
+   */
+  void awaitCommand() {
+    Duration command = config.timeouts().command();
+    Instant lineEnd = clock.instant().plus(command);
+    if (lineEnd.isBefore(sessionEnd))
+      reads.bound(
+          command,
+          lineEnd,
+          "command line not complete within " + command,
+          "command not received in time, closing connection");
+    else
+      reads.bound(
+          command,
+          sessionEnd,
+          "session longer than " + config.timeouts().session(),
+          "session time limit reached, closing connection");
+  }
+
+  /**
+   * Bounds the reading of message data (DATA to its final dot, or one BDAT chunk): pauses up to the
+   * data-block timeout, all of it within the message timeout. The session's own limit does not
+   * apply here, so a message being received is never cut for it.
+   */
+  void awaitData() {
+    ListenerConfig.Timeouts t = config.timeouts();
+    reads.bound(
+        t.dataBlock(),
+        clock.instant().plus(t.message()),
+        "message data not complete within " + t.message(),
+        "message data not received in time, closing connection");
   }
 
   boolean authenticated() {

@@ -24,5 +24,17 @@ public interface SessionObserver {
    */
   default void queued(String sessionId, String queueId, int recipients, long nanos) {}
 
+  /**
+   * Failed logins locked {@code scope} (the client's address, or the login name) across all
+   * sessions for a while; see {@link AuthLockout}. The session also sends an {@link #event} saying
+   * which and until when.
+   */
+  default void authLockStarted(String sessionId, AuthLockout.Scope scope) {}
+
+  /**
+   * An AUTH was refused with 454 4.7.0, its password unchecked, because {@code scope} is locked.
+   */
+  default void authRefusedLocked(String sessionId, AuthLockout.Scope scope) {}
+
   SessionObserver NONE = (s, q, m) -> {};
 }

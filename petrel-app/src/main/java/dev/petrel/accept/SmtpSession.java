@@ -39,7 +39,16 @@ import java.util.function.BooleanSupplier;
  *       the session ends; a message being received with DATA, or with BDAT until BDAT LAST, is
  *       finished and committed first.
  *   <li>A read timeout gets 421 4.4.2: the command timeout while waiting for a command or an AUTH
- *       answer, the data-block timeout while reading message data.
+ *       answer, the data-block timeout while reading message data. These are deadlines, not idle
+ *       times: a command line must be complete within the command timeout however its octets
+ *       trickle in, a message's data within the message timeout, and the session may not last
+ *       longer than the session timeout (checked while waiting for a command). See {@link
+ *       ReadDeadline}.
+ *   <li>Junk commands (NOOP, RSET, HELP, VRFY, and every refused command) are counted, as Postfix's
+ *       {@code smtpd_junk_command_limit} does
+ *       (https://www.postfix.org/postconf.5.html#smtpd_junk_command_limit); at {@link
+ *       ListenerConfig#maxJunkCommands()} the session says 421 4.7.0 and ends. The count starts
+ *       again after each accepted message, so a client that sends mail never meets the limit.
  * </ul>
  */
 public final class SmtpSession {
@@ -134,6 +143,16 @@ public final class SmtpSession {
     return this;
   }
 
+  /**
+   * Counts failed logins with {@code lockout}, shared by all sessions, and refuses AUTH while the
+   * client's address or the login is locked; without this call only the per-session slow-down
+   * applies.
+   */
+  public SmtpSession authLockout(AuthLockout lockout) {
+    s.lockout = lockout;
+    return this;
+  }
+
   /** Refuses MAIL from a domain the account may not use (553 5.7.1); without it any is used. */
   public SmtpSession senders(dev.petrel.queue.SenderPolicy senders) {
     s.senders = senders;
@@ -145,6 +164,9 @@ public final class SmtpSession {
     String end = "closed";
     try {
       end = converse();
+    } catch (ReadDeadline.Expired e) {
+      end = "timeout: " + e.getMessage();
+      replyQuietly(Reply.of(421, "4.4.2", s.config.hostname() + " " + e.replyText()));
     } catch (SocketTimeoutException e) {
       end = "timeout";
       replyQuietly(Reply.of(421, "4.4.2", s.config.hostname() + " timeout, closing connection"));
@@ -186,11 +208,15 @@ public final class SmtpSession {
         s.reply(Reply.of(421, "4.7.0", s.config.hostname() + " too many errors, closing"));
         return "too many errors";
       }
+      if (s.junkCommands >= s.config.maxJunkCommands()) {
+        s.reply(Reply.of(421, "4.7.0", s.config.hostname() + " too many junk commands, closing"));
+        return "too many junk commands";
+      }
       if (shuttingDown.getAsBoolean() && !bdatInFlight()) {
         s.reply(shutdownReply());
         return "shutting down";
       }
-      s.readTimeout(s.config.timeouts().command());
+      s.awaitCommand();
       Line line = s.input.readLine(SmtpInput.MAX_AUTH_LINE);
       if (line == null) return "client closed the connection";
       if (line.ending() == Line.Ending.EOF) return "client closed the connection mid-command";
@@ -262,17 +288,26 @@ public final class SmtpSession {
       case DATA -> mail.data();
       case BDAT -> mail.bdat(argument);
       case RSET -> {
+        s.junkCommands++;
         s.endTransaction();
         s.reply(Reply.of(250, "2.0.0", "Ok"));
       }
-      case NOOP -> s.reply(Reply.of(250, "2.0.0", "Ok"));
+      case NOOP -> {
+        s.junkCommands++;
+        s.reply(Reply.of(250, "2.0.0", "Ok"));
+      }
       case QUIT -> {
         s.reply(Reply.of(221, "2.0.0", s.config.hostname() + " closing connection"));
         return false;
       }
-      case HELP -> s.reply(help());
-      case VRFY ->
-          s.reply(Reply.of(252, "2.0.0", "Cannot verify mailboxes; send the message to find out"));
+      case HELP -> {
+        s.junkCommands++;
+        s.reply(help());
+      }
+      case VRFY -> {
+        s.junkCommands++;
+        s.reply(Reply.of(252, "2.0.0", "Cannot verify mailboxes; send the message to find out"));
+      }
       case STARTTLS -> {
         return startTls();
       }

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -116,7 +115,7 @@ public final class TlsMaterial {
       }
     }
     try {
-      Files.createDirectories(dir);
+      dev.petrel.queue.PrivateFiles.createDirectories(dir);
       // ECDSA P-256: every current TLS client takes it, and it is made in milliseconds where an
       // RSA key can take seconds on a small machine.
       KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
@@ -125,8 +124,8 @@ public final class TlsMaterial {
       X509Certificate leaf = generate(pair, hostname, clock.instant());
       // The key is written before the certificate, each atomically, so a crash in between leaves
       // a pair that fails the match check and is simply generated again.
-      writeAtomically(key, new JcaPKCS8Generator(pair.getPrivate(), null).generate(), true);
-      writeAtomically(cert, leaf, false);
+      writeAtomically(key, new JcaPKCS8Generator(pair.getPrivate(), null).generate());
+      writeAtomically(cert, leaf);
       return new TlsMaterial(context(List.of(leaf), pair.getPrivate()), List.of(leaf));
     } catch (IOException e) {
       throw new TlsSetupException("cannot write the self-signed certificate to " + dir + ": " + e);
@@ -201,18 +200,12 @@ public final class TlsMaterial {
     }
   }
 
-  private static void writeAtomically(Path target, Object pemObject, boolean secret)
-      throws IOException {
+  private static void writeAtomically(Path target, Object pemObject) throws IOException {
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
     Files.deleteIfExists(tmp);
     try {
-      if (secret)
-        Files.createFile(
-            tmp,
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      else Files.createFile(tmp);
-    } catch (UnsupportedOperationException e) {
-      Files.createFile(tmp); // not a POSIX file system
+      // The certificate is public, but the folder is private: both files are the owner's only.
+      dev.petrel.queue.PrivateFiles.createFile(tmp);
     } catch (FileAlreadyExistsException e) {
       throw new IOException("cannot create " + tmp, e);
     }

@@ -27,13 +27,36 @@ public enum ConfigKey {
       "max-message-size", "25MiB", "Largest message: bytes, or with KB/MB/GB (SI), KiB/MiB/GiB."),
   MAX_RECIPIENTS("max-recipients", "1000", "Recipients per message; more get 452 4.5.3."),
   MAX_ERRORS("max-errors", "10", "Errors per session before 421 4.7.0 and close."),
+  MAX_JUNK_COMMANDS(
+      "max-junk-commands",
+      "100",
+      "NOOP/RSET/HELP/VRFY/refused commands per session between accepted messages; then 421"
+          + " 4.7.0."),
   MAX_CONNECTIONS("max-connections", "1000", "Concurrent connections in all; more get 421 4.3.2."),
   MAX_CONNECTIONS_PER_IP(
       "max-connections-per-ip", "100", "Concurrent connections per client IP; more get 421 4.7.0."),
   TLS_CERT("tls-cert", "", "PEM certificate chain; without it a self-signed one is generated."),
   TLS_KEY("tls-key", "", "PEM private key of --tls-cert (PKCS#8, PKCS#1 or SEC1, unencrypted)."),
-  COMMAND_TIMEOUT("command-timeout", "5m", "How long to wait for a command (RFC 5321: 5m)."),
+  COMMAND_TIMEOUT(
+      "command-timeout", "5m", "A whole command line must arrive within this (RFC 5321: 5m)."),
   DATA_TIMEOUT("data-timeout", "3m", "How long to wait for each block of message data."),
+  MESSAGE_TIMEOUT(
+      "message-timeout",
+      "30m",
+      "A message's whole data (DATA, or one BDAT chunk) must arrive within this."),
+  SESSION_TIMEOUT(
+      "session-timeout", "1h", "Longest SMTP session; the next command after it gets 421 4.4.2."),
+  AUTH_LOCK_FAILURES(
+      "auth-lock-failures",
+      "10",
+      "Failed logins from one address, or for one login, that lock it (454 4.7.0)."),
+  AUTH_LOCK_WINDOW("auth-lock-window", "15m", "How far back failed logins count."),
+  AUTH_LOCK_DURATION(
+      "auth-lock-duration", "15m", "How long a lock refuses every AUTH, right password too."),
+  DISK_RESERVE(
+      "disk-reserve",
+      "100MiB",
+      "Free space the data folder's disk keeps; below it new mail gets 452 4.3.1. 0: none."),
   SHUTDOWN_TIMEOUT(
       "shutdown-timeout", "30s", "On SIGTERM, how long in-flight sessions may take to finish."),
   AUTH_WITHOUT_TLS(

@@ -194,7 +194,16 @@ public final class ConfigLoader {
         get(ConfigKey.PAUSED, ConfigValues::bool),
         plans(),
         bounceDomain(host),
-        get(ConfigKey.ALLOW_ANY_SENDER, ConfigValues::bool));
+        get(ConfigKey.ALLOW_ANY_SENDER, ConfigValues::bool),
+        positiveDuration(ConfigKey.MESSAGE_TIMEOUT),
+        positiveDuration(ConfigKey.SESSION_TIMEOUT),
+        get(ConfigKey.MAX_JUNK_COMMANDS, ConfigValues::positive),
+        new dev.petrel.accept.AuthLockout.Settings(
+            get(ConfigKey.AUTH_LOCK_FAILURES, ConfigValues::positive),
+            positiveDuration(ConfigKey.AUTH_LOCK_WINDOW),
+            positiveDuration(ConfigKey.AUTH_LOCK_DURATION),
+            dev.petrel.accept.AuthLockout.Settings.DEFAULT_MAX_TRACKED),
+        get(ConfigKey.DISK_RESERVE, ConfigValues::size));
   }
 
   private dev.petrel.queue.Plans plans() throws ConfigException {

@@ -1,5 +1,6 @@
 package dev.petrel.app;
 
+import dev.petrel.accept.AuthLockout;
 import dev.petrel.accept.SessionObserver;
 import dev.petrel.api.Telemetry;
 import dev.petrel.model.RecipientState;
@@ -118,6 +119,10 @@ public final class Metrics implements AttemptObserver, Telemetry, AutoCloseable 
             .description("From a message's acceptance to a recipient's delivery")
             .serviceLevelObjectives(DELIVERY_BUCKETS)
             .register(registry);
+    for (AuthLockout.Scope scope : AuthLockout.Scope.values()) {
+      authLockouts(scope);
+      authLockedRefusals(scope);
+    }
     for (String source : new String[] {"smtp", "api"}) {
       accepted(source, 0);
       acceptLatency(source);
@@ -137,6 +142,18 @@ public final class Metrics implements AttemptObserver, Telemetry, AutoCloseable 
         inner.queued(sessionId, queueId, recipients, nanos);
         accepted("smtp", recipients);
         acceptLatency("smtp").record(nanos, TimeUnit.NANOSECONDS);
+      }
+
+      @Override
+      public void authLockStarted(String sessionId, AuthLockout.Scope scope) {
+        inner.authLockStarted(sessionId, scope);
+        authLockouts(scope).increment();
+      }
+
+      @Override
+      public void authRefusedLocked(String sessionId, AuthLockout.Scope scope) {
+        inner.authRefusedLocked(sessionId, scope);
+        authLockedRefusals(scope).increment();
       }
     };
   }
@@ -184,6 +201,20 @@ public final class Metrics implements AttemptObserver, Telemetry, AutoCloseable 
         .tag("source", source)
         .register(registry)
         .increment(recipients);
+  }
+
+  private Counter authLockouts(AuthLockout.Scope scope) {
+    return Counter.builder("petrel.smtp.auth.lockouts")
+        .description("Locks placed on a client address or login after repeated failed SMTP logins")
+        .tag("scope", scope.id())
+        .register(registry);
+  }
+
+  private Counter authLockedRefusals(AuthLockout.Scope scope) {
+    return Counter.builder("petrel.smtp.auth.locked.refusals")
+        .description("SMTP AUTH attempts refused with 454 4.7.0 because of a lock")
+        .tag("scope", scope.id())
+        .register(registry);
   }
 
   private Timer acceptLatency(String source) {

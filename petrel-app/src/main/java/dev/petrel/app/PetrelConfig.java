@@ -22,6 +22,11 @@ import java.util.List;
  * @param plans the plans accounts can be on, with their monthly limits
  * @param bounceDomain the domain of VERP return paths, lower case; its mail is read as bounces
  * @param allowAnySender whether accounts may send from domains they have not added
+ * @param messageTimeout how long one message's data may take to arrive in all
+ * @param sessionTimeout the longest SMTP session
+ * @param maxJunkCommands junk commands per session between accepted messages
+ * @param authLockout when failed logins lock an address or login, and for how long
+ * @param diskReserve free bytes the data folder's disk keeps; below it new mail is refused
  */
 public record PetrelConfig(
     Path dataDir,
@@ -47,7 +52,12 @@ public record PetrelConfig(
     boolean paused,
     dev.petrel.queue.Plans plans,
     String bounceDomain,
-    boolean allowAnySender) {
+    boolean allowAnySender,
+    Duration messageTimeout,
+    Duration sessionTimeout,
+    int maxJunkCommands,
+    dev.petrel.accept.AuthLockout.Settings authLockout,
+    long diskReserve) {
 
   public PetrelConfig {
     trustedNetworks = List.copyOf(trustedNetworks);
@@ -55,6 +65,10 @@ public record PetrelConfig(
     if (plans == null) plans = dev.petrel.queue.Plans.DEFAULTS;
     if (bounceDomain == null || bounceDomain.isBlank()) bounceDomain = "bounces." + hostname;
     bounceDomain = bounceDomain.strip().toLowerCase(java.util.Locale.ROOT);
+    if (messageTimeout == null) messageTimeout = ListenerConfig.Timeouts.DEFAULT_MESSAGE;
+    if (sessionTimeout == null) sessionTimeout = ListenerConfig.Timeouts.DEFAULT_SESSION;
+    if (authLockout == null) authLockout = dev.petrel.accept.AuthLockout.Settings.DEFAULTS;
+    if (diskReserve < 0) throw new IllegalArgumentException("--disk-reserve must not be negative");
     if ((tlsCert == null) != (tlsKey == null))
       throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both or none");
   }
@@ -74,9 +88,10 @@ public record PetrelConfig(
         maxMessageSize,
         maxRecipients,
         maxErrors,
-        new ListenerConfig.Timeouts(commandTimeout, dataTimeout),
+        new ListenerConfig.Timeouts(commandTimeout, dataTimeout, messageTimeout, sessionTimeout),
         trustedNetworks,
         authWithoutTls,
-        strictLineEndings);
+        strictLineEndings,
+        maxJunkCommands);
   }
 }

@@ -119,6 +119,9 @@ public final class PetrelServer implements AutoCloseable {
       throw new StartupException(
           "cannot use data folder " + config.dataDir() + ": " + e.getMessage(), e);
     }
+    // Before the store opens: it makes SQLite's files private, and the operator should hear what
+    // was found as it was.
+    DataDirPermissions.warnIfOpen(lock.dataDir());
     SqliteMessageStore store = null;
     Deliverer deliverer = null;
     DeliveryScheduler scheduler = null;
@@ -128,7 +131,11 @@ public final class PetrelServer implements AutoCloseable {
     SimulatorServer simulator = null;
     try {
       try {
-        store = SqliteMessageStore.open(config.dataDir(), SqliteStoreOptions.defaults(), clock);
+        store =
+            SqliteMessageStore.open(
+                config.dataDir(),
+                SqliteStoreOptions.defaults().withReserveBytes(config.diskReserve()),
+                clock);
       } catch (StorageException e) {
         throw new StartupException("cannot open the queue store: " + e.getMessage(), e);
       }
@@ -219,6 +226,8 @@ public final class PetrelServer implements AutoCloseable {
       delivery.signWith((m, job) -> signing.sign(m.account(), job));
       var senders =
           new dev.petrel.queue.SenderPolicy(store.senderDomains(), config.allowAnySender());
+      // Failed logins are counted across all sessions of both listeners.
+      var lockout = new dev.petrel.accept.AuthLockout(config.authLockout(), clock);
       // The listener wakes delivery after each committed message, through its typed "queued"
       // event (never by reading log text, so rewording a log line cannot slow delivery down).
       SessionObserver sessions =
@@ -253,6 +262,7 @@ public final class PetrelServer implements AutoCloseable {
                               bounces)
                           .quotas(quotas)
                           .senders(senders)
+                          .authLockout(lockout)
                       ::run,
               log);
       // HTTP first: once the SMTP listener says it listens, the whole server is up.

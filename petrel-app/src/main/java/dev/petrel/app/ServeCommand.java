@@ -70,9 +70,16 @@ final class ServeCommand implements Callable<Integer> {
       case LISTEN_ADDRESS -> "ADDRESS";
       case HOSTNAME, BOUNCE_DOMAIN -> "NAME";
       case TRUSTED_NETWORKS -> "CIDR,...";
-      case MAX_MESSAGE_SIZE -> "SIZE";
+      case MAX_MESSAGE_SIZE, DISK_RESERVE -> "SIZE";
       case TLS_CERT, TLS_KEY -> "PEM";
-      case COMMAND_TIMEOUT, DATA_TIMEOUT, SHUTDOWN_TIMEOUT -> "DURATION";
+      case COMMAND_TIMEOUT,
+          DATA_TIMEOUT,
+          MESSAGE_TIMEOUT,
+          SESSION_TIMEOUT,
+          AUTH_LOCK_WINDOW,
+          AUTH_LOCK_DURATION,
+          SHUTDOWN_TIMEOUT ->
+          "DURATION";
       case DNS_SERVER, RELAY_HOST -> "HOST:PORT";
       case ROUTE -> "DOMAIN=HOST:PORT";
       default -> "N";

@@ -7,9 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
-import java.util.Set;
 
 /**
  * The installation's VERP secret: 32 random octets in {@code verp.key} in the data folder, made
@@ -51,14 +49,11 @@ final class VerpSecret {
     new SecureRandom().nextBytes(secret);
     Path tmp = file.resolveSibling(FILE_NAME + ".tmp");
     Files.deleteIfExists(tmp);
-    var owner = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     try (FileChannel ch =
-        FileChannel.open(
-            tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), owner)) {
+        dev.petrel.queue.PrivateFiles.open(
+            tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       ch.write(ByteBuffer.wrap(secret));
       ch.force(true);
-    } catch (UnsupportedOperationException e) {
-      throw new IOException("the data folder's file system has no POSIX permissions", e);
     }
     // serve holds the data-folder lock, so no other process makes one meanwhile
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);

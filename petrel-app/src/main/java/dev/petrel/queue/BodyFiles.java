@@ -30,7 +30,7 @@ final class BodyFiles {
   BodyFiles(Path root) throws IOException {
     this.root = root;
     if (!Files.isDirectory(root)) {
-      Files.createDirectories(root);
+      PrivateFiles.createDirectories(root);
       fsyncDirectory(root.getParent());
     }
   }
@@ -58,7 +58,7 @@ final class BodyFiles {
     if (shardsMade.contains(shard)) return;
     Path dir = root.resolve(shard);
     try {
-      Files.createDirectory(dir);
+      PrivateFiles.createDirectory(dir);
       fsyncDirectory(root);
     } catch (FileAlreadyExistsException e) {
       if (!Files.isDirectory(dir)) throw e;

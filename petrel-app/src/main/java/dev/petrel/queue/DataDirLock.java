@@ -6,7 +6,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Set;
@@ -72,13 +71,13 @@ public final class DataDirLock implements AutoCloseable {
    * @throws IOException when the lock file cannot be created or written
    */
   public static DataDirLock acquire(Path dataDir) throws IOException {
-    Files.createDirectories(dataDir);
+    PrivateFiles.createDirectories(dataDir);
     Path real = dataDir.toRealPath();
     if (!HELD.add(real)) throw new InUseException(dataDir, ProcessHandle.current().pid());
     FileChannel channel = null;
     try {
       channel =
-          FileChannel.open(
+          PrivateFiles.open(
               real.resolve(FILE_NAME),
               StandardOpenOption.CREATE,
               StandardOpenOption.READ,
@@ -141,7 +140,7 @@ public final class DataDirLock implements AutoCloseable {
       return true;
     }
     try (FileChannel channel =
-        FileChannel.open(
+        PrivateFiles.open(
             real.resolve(FILE_NAME),
             StandardOpenOption.CREATE,
             StandardOpenOption.READ,

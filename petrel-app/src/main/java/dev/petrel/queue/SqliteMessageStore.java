@@ -118,7 +118,7 @@ public final class SqliteMessageStore implements MessageStore {
       if (!Files.isDirectory(dataDir)) {
         if (!options.createIfMissing())
           throw new StorageException("no data folder at " + dataDir + " (has petrel serve run?)");
-        Files.createDirectories(dataDir);
+        PrivateFiles.createDirectories(dataDir);
       }
       real = dataDir.toRealPath();
     } catch (IOException e) {
@@ -129,11 +129,16 @@ public final class SqliteMessageStore implements MessageStore {
     Connection writeConnection = null;
     try {
       BodyFiles files = new BodyFiles(real.resolve(SPOOL_FOLDER));
+      // SQLite creates the database 0644 (less the umask) and gives its -wal and -shm files the
+      // database's permissions: an empty 0600 file made first is taken as a new database.
+      Path database = real.resolve(DATABASE_FILE);
+      PrivateFiles.ensureFile(database);
       connections =
           new SqliteConnections(
               real.resolve(DATABASE_FILE), (int) options.busyTimeout().toMillis());
       writeConnection = connections.openWriter();
       migrate(connections, real);
+      restrictDatabaseFiles(database);
       boolean owner = first && cleanUp(real, files, writeConnection);
       GroupCommitWriter writer =
           new GroupCommitWriter(writeConnection, options.maxGroupSize(), owner);
@@ -151,6 +156,15 @@ public final class SqliteMessageStore implements MessageStore {
         throw StorageFailures.full("disk full while opening the store in " + dataDir, e);
       throw new StorageException(
           "opening the store in " + dataDir + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** The database and the files SQLite keeps beside it, 0600 whoever created them. */
+  private static void restrictDatabaseFiles(Path database) {
+    for (String suffix : new String[] {"", "-wal", "-shm", "-journal"}) {
+      Path p = database.resolveSibling(database.getFileName() + suffix);
+      if (Files.exists(p) && !PrivateFiles.restrict(p))
+        log.warn("cannot make {} readable by its owner only (chmod 600 it)", p);
     }
   }
 

@@ -63,7 +63,7 @@ final class SqliteSpool implements Spool {
     files.prepareShard(id);
     fileCreated = true;
     channel =
-        FileChannel.open(
+        PrivateFiles.open(
             files.tempPath(id), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
   }
 

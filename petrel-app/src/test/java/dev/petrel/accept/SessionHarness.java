@@ -38,6 +38,15 @@ final class SessionHarness {
   boolean timeoutAtEnd;
   boolean failHandshake;
 
+  /** The session's clock; tests of deadlines move it. */
+  InstantSource clock = CLOCK;
+
+  /** The shared AUTH failure tracker the session gets, or null for none. */
+  AuthLockout lockout;
+
+  /** Runs before each read of the client's bytes (e.g. to move a test clock on). */
+  Runnable onRead = () -> {};
+
   /** The bounce-domain reader the session gets, or null for none. */
   BounceMailbox bounces;
 
@@ -103,7 +112,8 @@ final class SessionHarness {
         new SessionTestConnection(client)
             .tlsAvailable(tlsAvailable)
             .secure(secure)
-            .onWrite(onWrite);
+            .onWrite(onWrite)
+            .onRead(onRead);
     if (timeoutAtEnd) connection.timeoutAtEnd();
     if (failHandshake) connection.failHandshake();
     for (byte[] c : chunks) connection.chunk(c);
@@ -120,10 +130,11 @@ final class SessionHarness {
             auth,
             (sessionId, queueId, message) ->
                 events.add(queueId == null ? message : "[" + queueId + "] " + message),
-            CLOCK,
+            clock,
             shuttingDown::get,
             pauses::add,
             bounces);
+    if (lockout != null) session.authLockout(lockout);
     session.run();
     return new Outcome(new String(connection.written(), UTF_8));
   }

@@ -34,6 +34,7 @@ final class SessionTestConnection implements Connection {
   private final List<Duration> readTimeouts = new ArrayList<>();
   private int handshakes;
   private Consumer<String> onWrite = s -> {};
+  private Runnable onRead = () -> {};
 
   SessionTestConnection(InetAddress remote) {
     this.remote = remote;
@@ -70,6 +71,12 @@ final class SessionTestConnection implements Connection {
     return this;
   }
 
+  /** Runs before every read of the client's bytes. */
+  SessionTestConnection onRead(Runnable hook) {
+    this.onRead = hook;
+    return this;
+  }
+
   byte[] written() {
     return written.toByteArray();
   }
@@ -99,6 +106,7 @@ final class SessionTestConnection implements Connection {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
           if (len == 0) return 0;
+          onRead.run();
           while (!chunks.isEmpty() && offset == chunks.peekFirst().length) {
             chunks.removeFirst();
             offset = 0;

@@ -105,6 +105,14 @@ class ConfigLoaderTest {
         "COMMAND_TIMEOUT|0|--command-timeout",
         "DATA_TIMEOUT|soon|--data-timeout",
         "AUTH_WITHOUT_TLS|maybe|--auth-without-tls",
+        "MESSAGE_TIMEOUT|0|--message-timeout",
+        "SESSION_TIMEOUT|forever|--session-timeout",
+        "MAX_JUNK_COMMANDS|0|--max-junk-commands",
+        "AUTH_LOCK_FAILURES|0|--auth-lock-failures",
+        "AUTH_LOCK_WINDOW|0|--auth-lock-window",
+        "AUTH_LOCK_DURATION|-1m|--auth-lock-duration",
+        "DISK_RESERVE|-5|--disk-reserve",
+        "DISK_RESERVE|lots|--disk-reserve",
       })
   void invalidValueNamesTheOptionAndWhereItCameFrom(ConfigKey key, String value, String flag) {
     assertThatThrownBy(() -> load(Map.of(key, value), Map.of()))
@@ -198,5 +206,36 @@ class ConfigLoaderTest {
     assertThat(l.hostname()).isEqualTo("mx.example.org");
     assertThat(l.strictLineEndings()).isTrue();
     assertThat(l.authWithoutTls()).isFalse();
+  }
+
+  @Test
+  void listenerDefencesHaveTheirDefaultsAndCanBeSet() throws Exception {
+    PetrelConfig d = load(Map.of(), Map.of());
+    assertThat(d.listenerConfig().maxJunkCommands()).isEqualTo(100);
+    assertThat(d.listenerConfig().timeouts().message()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(d.listenerConfig().timeouts().session()).isEqualTo(Duration.ofHours(1));
+    assertThat(d.authLockout())
+        .isEqualTo(
+            new dev.petrel.accept.AuthLockout.Settings(
+                10, Duration.ofMinutes(15), Duration.ofMinutes(15), 10_000));
+    assertThat(d.diskReserve()).isEqualTo(100L * 1024 * 1024);
+    PetrelConfig c =
+        load(
+            Map.of(
+                ConfigKey.MAX_JUNK_COMMANDS, "7",
+                ConfigKey.MESSAGE_TIMEOUT, "10m",
+                ConfigKey.SESSION_TIMEOUT, "2h",
+                ConfigKey.AUTH_LOCK_FAILURES, "3",
+                ConfigKey.AUTH_LOCK_WINDOW, "1h",
+                ConfigKey.AUTH_LOCK_DURATION, "30s",
+                ConfigKey.DISK_RESERVE, "1GiB"),
+            Map.of());
+    assertThat(c.listenerConfig().maxJunkCommands()).isEqualTo(7);
+    assertThat(c.listenerConfig().timeouts().message()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(c.listenerConfig().timeouts().session()).isEqualTo(Duration.ofHours(2));
+    assertThat(c.authLockout().maxFailures()).isEqualTo(3);
+    assertThat(c.authLockout().window()).isEqualTo(Duration.ofHours(1));
+    assertThat(c.authLockout().lockDuration()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.diskReserve()).isEqualTo(1024L * 1024 * 1024);
   }
 }

@@ -43,7 +43,28 @@ public final class PetrelProcess implements AutoCloseable {
    */
   public static PetrelProcess launch(List<String> jvmOptions, Path logFile, String... args)
       throws IOException {
-    List<String> cmd = new ArrayList<>();
+    return launch(List.of(), jvmOptions, logFile, args);
+  }
+
+  /**
+   * Runs {@code serve} as {@link #serve(Path, Path, String...)} does, under the given umask (a
+   * shell sets it, then becomes the JVM).
+   */
+  public static PetrelProcess serveWithUmask(
+      String umask, Path dataDir, Path logFile, String... extra) throws IOException {
+    return serve(
+        List.of("/bin/sh", "-c", "umask " + umask + " && exec \"$@\"", "sh"),
+        List.of("-Xmx256m"),
+        true,
+        dataDir,
+        logFile,
+        extra);
+  }
+
+  private static PetrelProcess launch(
+      List<String> prefix, List<String> jvmOptions, Path logFile, String... args)
+      throws IOException {
+    List<String> cmd = new ArrayList<>(prefix);
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions);
     cmd.add("--enable-native-access=ALL-UNNAMED");
@@ -80,6 +101,17 @@ public final class PetrelProcess implements AutoCloseable {
   private static PetrelProcess serve(
       List<String> jvmOptions, boolean paused, Path dataDir, Path logFile, String... extra)
       throws IOException {
+    return serve(List.of(), jvmOptions, paused, dataDir, logFile, extra);
+  }
+
+  private static PetrelProcess serve(
+      List<String> prefix,
+      List<String> jvmOptions,
+      boolean paused,
+      Path dataDir,
+      Path logFile,
+      String... extra)
+      throws IOException {
     List<String> args = new ArrayList<>();
     args.addAll(
         List.of(
@@ -99,7 +131,7 @@ public final class PetrelProcess implements AutoCloseable {
             // acceptance tests look at what was queued; delivery would move it on
             "--paused=" + paused));
     args.addAll(List.of(extra));
-    PetrelProcess p = launch(jvmOptions, logFile, args.toArray(String[]::new));
+    PetrelProcess p = launch(prefix, jvmOptions, logFile, args.toArray(String[]::new));
     await()
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(50))
