@@ -13,8 +13,8 @@ import java.io.IOException;
 /**
  * The servlet filter every HTTP request passes through before Javalin: it puts the security headers
  * on every answer (API, dashboard, errors alike), meters the request body against the memory budget
- * ({@link MeteredRequest}), and gives the request's memory back once it is answered, however the
- * answer ended.
+ * ({@link MeteredRequest}), gives the request's memory back once it is answered, however the answer
+ * ended, and then skips what the answer left of the body unread.
  *
  * <p>Headers: {@code X-Content-Type-Options: nosniff} (no content sniffing, WHATWG Fetch
  * https://fetch.spec.whatwg.org/#x-content-type-options-header), {@code Referrer-Policy:
@@ -42,6 +42,7 @@ final class EveryRequest implements Filter {
     } finally {
       BodyBudget.Lease lease = metered.lease();
       if (lease != null) lease.close();
+      metered.skipUnread(response);
     }
   }
 

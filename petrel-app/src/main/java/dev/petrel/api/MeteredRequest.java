@@ -4,6 +4,7 @@ import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /**
@@ -25,6 +26,32 @@ final class MeteredRequest extends HttpServletRequestWrapper {
   /** The lease admitted for this request, or null when its body was not admitted. */
   BodyBudget.Lease lease() {
     return getAttribute(LEASE) instanceof BodyBudget.Lease l ? l : null;
+  }
+
+  /**
+   * After a refusal that came before the body was read (401, 429, 503...): reads the rest of the
+   * body and throws it away, a buffer at a time, so that a client that sends its whole body before
+   * reading the answer (no {@code Expect: 100-continue}, like Python's http.client) gets the answer
+   * instead of a broken pipe. Nothing is kept, and nothing is charged to the budget. A client that
+   * asked to be told before sending was never told to go on, so there is nothing to skip; a body
+   * over the limit is not skipped either (the connection is closed instead).
+   */
+  void skipUnread(HttpServletResponse response) {
+    long length = getContentLengthLong();
+    boolean unknownLength = length < 0 && getHeader("Transfer-Encoding") != null;
+    if ((length <= 0 && !unknownLength) || length > ApiServer.MAX_REQUEST_BYTES) return;
+    if (in == null && "100-continue".equalsIgnoreCase(getHeader("Expect"))) return;
+    try {
+      ServletInputStream body = super.getInputStream();
+      if (body.isFinished()) return;
+      response.flushBuffer();
+      long read = in == null ? 0 : ((Metered) in).read;
+      byte[] buf = new byte[64 * 1024];
+      int n;
+      while (read <= ApiServer.MAX_REQUEST_BYTES && (n = body.read(buf)) >= 0) read += n;
+    } catch (IOException | IllegalStateException e) {
+      // the client went away, or the body cannot be read: Jetty closes the connection
+    }
   }
 
   @Override

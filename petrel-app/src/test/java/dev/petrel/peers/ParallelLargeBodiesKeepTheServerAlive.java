@@ -32,16 +32,39 @@ import org.junit.jupiter.api.io.TempDir;
  * A real {@code petrel serve} process with the launcher's default heap (-Xmx512m) takes 16 curl
  * processes posting message bodies just under the documented request limit at once (together about
  * 575 MiB of JSON, more than the whole heap, and several times that once parsed), from four
- * accounts, one in four of them chunked (no length given, charged as read). The server stays alive
- * without an OutOfMemoryError; every answer is a success or an RFC 9457 problem (413 too large, 429
- * or 503 busy with Retry-After); at least one large request is served; and another account's small
- * message is accepted during the load and after it.
+ * accounts, one in four of them chunked (no length given, charged as read); then six Python
+ * http.client threads, which send the whole body before reading the answer, do the same. The server
+ * stays alive without an OutOfMemoryError; every answer is a success or an RFC 9457 problem (413
+ * too large, 429 or 503 busy with Retry-After); at least one large request is served; and another
+ * account's small message is accepted during the load and after it.
  */
 class ParallelLargeBodiesKeepTheServerAlive {
 
   private static final Pattern HTTP_PORT = Pattern.compile("HTTP API listening on port (\\d+)");
   private static final int PARALLEL = 16;
   private static final List<String> HEAVY = List.of("a1", "a2", "a3", "a4");
+
+  private static final int PYTHON_THREADS = 6;
+
+  /** Threads posting the file at once; prints "status retry-after" per answer. */
+  private static final String PYTHON_CLIENTS =
+      """
+      import http.client, sys, threading
+      port, path, keys = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+      body = open(path, "rb").read()
+      lines = []
+      def post(key):
+          c = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+          c.request("POST", "/api/v1/messages", body=body, headers={
+              "Authorization": "Bearer " + key, "Content-Type": "application/json"})
+          r = c.getresponse()
+          r.read()
+          lines.append("%d %s" % (r.status, r.getheader("Retry-After") or "-"))
+      threads = [threading.Thread(target=post, args=(keys[i % len(keys)],)) for i in range(6)]
+      for t in threads: t.start()
+      for t in threads: t.join()
+      print("\\n".join(lines))
+      """;
 
   @TempDir Path dir;
 
@@ -85,6 +108,20 @@ class ParallelLargeBodiesKeepTheServerAlive {
         large = new ArrayList<>();
         for (Future<Answer> f : futures) large.add(f.get());
       }
+      // Python's http.client sends the whole body before it reads the answer (no Expect:
+      // 100-continue): a refused request's body is skipped, so it still gets its answer
+      Exec.Result python =
+          Python.run(
+              PYTHON_CLIENTS,
+              String.valueOf(port),
+              big.toString(),
+              keys.get(HEAVY.get(0)),
+              keys.get(HEAVY.get(1)));
+      assertThat(python.exit()).as(python.err()).isZero();
+      List<String> pythonAnswers = List.of(python.out().strip().split("\n"));
+      assertThat(pythonAnswers).hasSize(PYTHON_THREADS);
+      for (String line : pythonAnswers)
+        assertThat(line).as(python.out()).matches("(202 -|413 -|(429|503) [1-9][0-9]*)");
       Answer after = post(curl, port, keys.get("quiet"), small);
 
       String log = petrel.log();
