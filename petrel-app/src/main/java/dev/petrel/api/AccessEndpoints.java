@@ -90,7 +90,14 @@ final class AccessEndpoints {
       m.put("password", password);
       ApiServer.json(ctx, 201, m);
     } catch (CredentialStore.UserExistsException e) {
-      throw new Problem(409, "login-taken", "Login already exists", e.getMessage());
+      // Only the owner learns that the login exists; to anyone else it is just not available.
+      if (logins().users(caller.account()).contains(user))
+        throw new Problem(
+            409,
+            "login-exists",
+            "Login already exists",
+            "'" + user + "' is already an SMTP login of this account; remove it first to renew it");
+      throw Problem.unavailable("login", user);
     }
   }
 

@@ -6,9 +6,12 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import jakarta.servlet.DispatcherType;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,13 +27,22 @@ public final class ApiServer implements AutoCloseable {
   /** Largest request body: a 25 MB message grows by a third in base64, plus the JSON around it. */
   public static final long MAX_REQUEST_BYTES = 36L * 1024 * 1024;
 
-  /** Requests per second and burst per account, unless configured otherwise. */
-  public record Limits(int perSecond, int burst) {
-    public static final Limits DEFAULTS = new Limits(200, 400);
+  /**
+   * Requests per second and burst per account, and the heap bytes that request bodies may take in
+   * all (see {@link BodyBudget}), unless configured otherwise.
+   */
+  public record Limits(int perSecond, int burst, long bodyMemory) {
+    public static final Limits DEFAULTS = new Limits(200, 400, BodyBudget.defaultCapacity());
+
+    /** The rate limits with the default body memory. */
+    public Limits(int perSecond, int burst) {
+      this(perSecond, burst, BodyBudget.defaultCapacity());
+    }
   }
 
   private final Api api;
   private final RateLimiter limiter;
+  private final BodyBudget bodies;
   private final List<Route> routes;
   private final Telemetry telemetry;
   private Javalin app;
@@ -43,6 +55,7 @@ public final class ApiServer implements AutoCloseable {
   public ApiServer(Api api, Limits limits, Telemetry telemetry) {
     this.api = api;
     this.limiter = new RateLimiter(limits.perSecond(), limits.burst(), api.clock());
+    this.bodies = new BodyBudget(limits.bodyMemory());
     this.telemetry = telemetry;
     this.routes = routes(api, telemetry);
   }
@@ -116,6 +129,12 @@ public final class ApiServer implements AutoCloseable {
               cfg.http.defaultContentType = "application/json";
               if (host != null && !host.isEmpty()) cfg.jetty.host = host;
               cfg.jetty.port = port;
+              cfg.jetty.modifyServletContextHandler(
+                  h ->
+                      h.addFilter(
+                          new FilterHolder(new EveryRequest()),
+                          "/*",
+                          EnumSet.of(DispatcherType.REQUEST)));
               dev.petrel.web.Dashboard.register(cfg);
               cfg.routes.before("/api/v1/*", this::authenticate);
               cfg.requestLogger.http(this::answered);
@@ -194,16 +213,34 @@ public final class ApiServer implements AutoCloseable {
                   + " s before the next one")
           .header("Retry-After", Long.toString(d.retryAfter()));
     ctx.attribute(Caller.ATTRIBUTE, new Caller(account.get()));
+    admitBody(ctx, account.get());
+  }
+
+  /**
+   * Reserves the memory the request's body will take, or refuses the request before a byte of the
+   * body is read: 413 when its Content-Length is over the limit, 429 or 503 from the budget. A body
+   * of unknown length is admitted for a first chunk and charged as it is read.
+   */
+  private void admitBody(Context ctx, String account) {
+    long length = ctx.req().getContentLengthLong();
+    if (length > MAX_REQUEST_BYTES) throw tooLarge();
+    boolean unknownLength = length < 0 && ctx.header("Transfer-Encoding") != null;
+    if (length <= 0 && !unknownLength) return;
+    ctx.attribute(
+        MeteredRequest.LEASE, bodies.admit(account, unknownLength ? BodyBudget.CHUNK : length));
+  }
+
+  private static Problem tooLarge() {
+    return new Problem(
+        413,
+        "too-large",
+        "The request is too large",
+        "the request body is over " + MAX_REQUEST_BYTES / (1024 * 1024) + " MiB");
   }
 
   private static Problem fromJavalin(int status, String message) {
     return switch (status) {
-      case 413 ->
-          new Problem(
-              413,
-              "too-large",
-              "The request is too large",
-              "the request body is over " + MAX_REQUEST_BYTES / (1024 * 1024) + " MiB");
+      case 413 -> tooLarge();
       case 404 -> Problem.notFound("no such endpoint");
       case 405 -> new Problem(405, "method", "Method not allowed", message);
       default -> new Problem(status, "http-" + status, "HTTP " + status, message);

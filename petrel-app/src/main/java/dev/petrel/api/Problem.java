@@ -49,6 +49,19 @@ public final class Problem extends RuntimeException {
     return new Problem(422, "validation", "The request has invalid fields", detail, errors);
   }
 
+  /**
+   * 409: a name (a sender domain, an SMTP login) that this account cannot have. The words are the
+   * same whether another account holds it or it is refused for any other reason, so an answer never
+   * tells one account what another has.
+   */
+  public static Problem unavailable(String what, String name) {
+    return new Problem(
+        409,
+        what + "-unavailable",
+        "Not available",
+        "the " + what + " '" + name + "' is not available; choose another");
+  }
+
   public static Problem notFound(String detail) {
     return new Problem(404, "not-found", "Not found", detail);
   }

@@ -1,5 +1,6 @@
 package dev.petrel.api;
 
+import dev.petrel.queue.SenderDomain;
 import dev.petrel.queue.StorageException;
 import dev.petrel.report.SenderDomains;
 import io.javalin.http.Context;
@@ -9,7 +10,8 @@ import java.util.Map;
  * {@code /api/v1/domains}: an account's sender domains (SPEC §9) through {@link SenderDomains}, the
  * same service as {@code petrel domains}: add one (new DKIM keys, the DNS records to publish),
  * list, show, check the published SPF, DKIM and DMARC records, remove. Another account's domain
- * answers 404; a domain taken by another account answers 409 without saying whose.
+ * answers 404; a domain another account holds answers 409 "not available", the same words as for
+ * any name that cannot be had, so that no account learns what another one has added.
  */
 final class SenderDomainEndpoints {
 
@@ -44,7 +46,17 @@ final class SenderDomainEndpoints {
     } catch (IllegalArgumentException e) {
       throw Problem.invalid(java.util.List.of(new Problem.FieldError("/domain", e.getMessage())));
     } catch (SenderDomains.DomainTakenException e) {
-      throw new Problem(409, "domain-taken", "Domain already added", e.getMessage());
+      throw e.sameAccount()
+          ? new Problem(
+              409,
+              "domain-exists",
+              "Domain already added",
+              "'"
+                  + SenderDomain.normalize(domain)
+                  + "' is already a sender domain of this account; GET /api/v1/domains/"
+                  + SenderDomain.normalize(domain)
+                  + " shows its records")
+          : Problem.unavailable("domain", SenderDomain.normalize(domain));
     }
   }
 

@@ -13,7 +13,27 @@ public final class Dashboard {
   /** Where the dashboard lives; {@code /} redirects here. */
   public static final String PATH = "/ui";
 
+  /**
+   * The Content Security Policy of the dashboard's pages (CSP Level 3,
+   * https://www.w3.org/TR/CSP3/): scripts, styles, images and API calls from this server only, no
+   * inline script or style, no plugins, no framing by other sites ({@code frame-ancestors}), no
+   * {@code <base>} and forms posting only here. The favicon is a {@code data:} URL, hence {@code
+   * img-src data:}.
+   */
+  public static final String CONTENT_SECURITY_POLICY =
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+          + " connect-src 'self'; font-src 'self'; manifest-src 'self'; base-uri 'none';"
+          + " form-action 'self'; frame-ancestors 'none'";
+
   private Dashboard() {}
+
+  /** Whether the dashboard serves this path (its pages, the redirect to them, its libraries). */
+  public static boolean serves(String path) {
+    return path.equals("/")
+        || path.equals(PATH)
+        || path.startsWith(PATH + "/")
+        || path.startsWith("/webjars/");
+  }
 
   /** Adds the dashboard's files and the redirect from {@code /} to a Javalin configuration. */
   public static void register(JavalinConfig cfg) {

@@ -161,7 +161,8 @@ class DashboardShowsEveryReply {
   /** Waits until the page has its heading and nothing is loading any more. */
   private void settled() {
     page.waitForFunction(
-        "document.querySelector('h1') !== null && document.querySelector('[aria-busy]') === null");
+        "() => document.querySelector('h1') !== null"
+            + " && document.querySelector('[aria-busy]') === null");
   }
 
   private void signIn(String withKey) {

@@ -89,6 +89,12 @@ public final class PetrelProcess implements AutoCloseable {
     return serve(List.of("-Xmx256m"), true, dataDir, logFile, extra);
   }
 
+  /** As {@link #serve(Path, Path, String...)}, with the given JVM options (e.g. a heap limit). */
+  public static PetrelProcess serve(
+      List<String> jvmOptions, Path dataDir, Path logFile, String... extra) throws IOException {
+    return serve(jvmOptions, true, dataDir, logFile, extra);
+  }
+
   /**
    * Starts {@code serve} with delivery running (give it {@code --route}s to sinks) and the given
    * JVM options, and waits until it listens.

@@ -1,0 +1,169 @@
+package dev.petrel.peers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.PlaywrightException;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import com.microsoft.playwright.options.AriaRole;
+import dev.petrel.app.ConfigKey;
+import dev.petrel.deliver.sim.SimulatorOptions;
+import dev.petrel.deliver.sim.SimulatorServer;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Debian's chromium, driven by Playwright, signs in to the dashboard of a real Petrel and opens
+ * every page (the overview draws its chart) under the Content Security Policy the server sends: no
+ * page reports a violation, in the console or as a {@code securitypolicyviolation} event. Then a
+ * script injected inline into the page is refused and reported, which shows the policy is enforced
+ * and that the test would see a violation.
+ */
+class DashboardRunsUnderItsContentSecurityPolicy {
+
+  private static final List<String> CHROMIUM_ARGS =
+      List.of(
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync");
+
+  @TempDir Path dir;
+  RunningPetrel petrel;
+  SimulatorServer sim;
+  Playwright playwright;
+  Browser browser;
+  Page page;
+  final List<String> console = new CopyOnWriteArrayList<>();
+  final List<String> pageErrors = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void start() throws Exception {
+    String chromium = Peers.require("chromium");
+    try {
+      playwright =
+          Playwright.create(
+              new Playwright.CreateOptions()
+                  .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+      browser =
+          playwright
+              .chromium()
+              .launch(
+                  new BrowserType.LaunchOptions()
+                      .setExecutablePath(Path.of(chromium))
+                      .setHeadless(true)
+                      .setArgs(CHROMIUM_ARGS));
+    } catch (PlaywrightException e) {
+      String why = "Playwright cannot drive " + chromium + ": " + e.getMessage();
+      if (Peers.required()) throw new AssertionError(why + ", and PETREL_REQUIRE_PEERS=1", e);
+      Assumptions.abort(why + "; skipping");
+    }
+    PlaywrightAssertions.setDefaultAssertionTimeout(30_000); // a hang guard, not a speed check
+    sim = new SimulatorServer(SimulatorOptions.DEFAULTS);
+    int simPort = sim.start(InetAddress.getLoopbackAddress(), 0);
+    petrel =
+        RunningPetrel.start(
+            dir.resolve("data"),
+            Map.of(ConfigKey.PAUSED, "false", ConfigKey.ROUTE, "sim.test=127.0.0.1:" + simPort));
+    var context = browser.newContext();
+    // every violation the browser reports, as the page itself would see it
+    context.addInitScript(
+        "window.__violations = []; document.addEventListener('securitypolicyviolation', e =>"
+            + " window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));");
+    page = context.newPage();
+    page.onConsoleMessage(m -> console.add(m.type() + ": " + m.text()));
+    page.onPageError(pageErrors::add);
+  }
+
+  @AfterEach
+  void stop() {
+    if (browser != null) browser.close();
+    if (playwright != null) playwright.close();
+    if (petrel != null) petrel.close();
+    if (sim != null) sim.close();
+  }
+
+  @SuppressWarnings("unchecked")
+  private List<String> violations() {
+    return (List<String>) page.evaluate("window.__violations");
+  }
+
+  private List<String> cspConsole() {
+    return console.stream().filter(m -> m.contains("Content Security Policy")).toList();
+  }
+
+  @Test
+  void everyPageLoadsWithoutAViolation() throws Exception {
+    String key = petrel.apiKey("acme");
+    Http http = new Http(petrel.httpPort());
+    // one delivered message, so that the overview draws its chart
+    Http.Answer sent =
+        http.curl(
+            "POST",
+            "/api/v1/messages",
+            key,
+            "{\"from\":\"app@example.com\",\"to\":\"ok@sim.test\",\"text\":\"hi\"}",
+            "Content-Type: application/json");
+    assertThat(sent.status()).as(sent.body()).isEqualTo(202);
+    String id = sent.json().get("id").asString();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                http.curl("GET", "/api/v1/messages/" + id, key, null)
+                    .json()
+                    .get("recipients")
+                    .get(0)
+                    .get("state")
+                    .asString()
+                    .equals("delivered"));
+    String base = "http://127.0.0.1:" + petrel.httpPort();
+
+    page.navigate(base + "/");
+    page.getByLabel("API key").fill(key);
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+    PlaywrightAssertions.assertThat(page.locator("h1")).hasText("Deliverability overview");
+    PlaywrightAssertions.assertThat(page.locator("#chart canvas")).hasCount(1);
+    PlaywrightAssertions.assertThat(page.locator("#chart canvas"))
+        .hasAttribute("aria-label", java.util.regex.Pattern.compile("delivered 1"));
+
+    for (String route :
+        List.of("messages", "suppressions", "codes", "codes/550", "domains", "webhooks")) {
+      page.navigate(base + "/ui/#/" + route);
+      page.waitForFunction(
+          "() => document.querySelector('h1') !== null"
+              + " && document.querySelector('[aria-busy]') === null");
+    }
+    page.navigate(base + "/ui/#/messages");
+    page.locator("table a").first().click();
+    PlaywrightAssertions.assertThat(page.locator("h1")).containsText("Message");
+
+    assertThat(violations()).as("securitypolicyviolation events; console: %s", console).isEmpty();
+    assertThat(cspConsole()).as("console").isEmpty();
+    assertThat(pageErrors).isEmpty();
+
+    // the control: an inline script is refused, and the refusal is seen
+    page.evaluate(
+        "() => { const s = document.createElement('script');"
+            + " s.textContent = 'window.__inlineRan = true'; document.body.append(s); }");
+    page.waitForFunction("() => window.__violations.length > 0");
+    assertThat(page.evaluate("window.__inlineRan === true")).isEqualTo(false);
+    assertThat(violations()).singleElement().asString().startsWith("script-src");
+  }
+}
