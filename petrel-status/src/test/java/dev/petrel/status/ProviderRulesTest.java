@@ -48,6 +48,12 @@ class ProviderRulesTest {
   }
 
   static List<Case> cases() {
+    return cases(CASES);
+  }
+
+  /** Reads a case table of this shape (also used for {@code mta-replies.tsv}). */
+  static List<Case> cases(String resource) {
+    final String CASES = resource;
     List<Case> out = new ArrayList<>();
     try (InputStream in = ProviderRulesTest.class.getResourceAsStream(CASES)) {
       assertThat(in).as("test resource %s", CASES).isNotNull();
