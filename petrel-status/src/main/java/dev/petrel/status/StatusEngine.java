@@ -268,10 +268,15 @@ public final class StatusEngine {
     // Hard needs positive evidence about the recipient: words that say so, or an enhanced code
     // whose registry meaning is a dead address. A bare code, or an address quoted in the text, is
     // no such evidence.
-    if (bounce == Bounce.HARD && !deadAddressEvidence(reply, src)) {
-      bounce = Bounce.SOFT;
-      if (action == Action.SUPPRESS) action = Action.NONE;
-    }
+    if (bounce == Bounce.HARD && !deadAddressEvidence(reply, src)) bounce = Bounce.SOFT;
+    // A rule that keeps a dead-address reason soft says its words are no proof; a dead-address
+    // enhanced code still is.
+    if (bounce == Bounce.SOFT
+        && info.bounce() == Bounce.HARD
+        && deadAddressEvidence(reply, Source.ENHANCED)) bounce = Bounce.HARD;
+    // A soft verdict for a dead-address reason (no proof, or a rule that says so) never suppresses.
+    if (bounce == Bounce.SOFT && info.bounce() == Bounce.HARD && action == Action.SUPPRESS)
+      action = Action.NONE;
 
     Duration delay = rule != null ? rule.delay() : null;
     if (delay == null && (transient_ || reason == Reason.GREYLISTED))
