@@ -48,6 +48,12 @@ public final class StatusEngine {
   private enum Source {
     /** A rule's phrases. */
     RULE,
+    /**
+     * A rule restricted to some providers' hosts, matched on a reply whose host is not known: its
+     * words decide the reason, but they are no proof of a dead address (they may be RFC 5321's own
+     * generic words that any server uses).
+     */
+    RULE_UNPLACED,
     /** The enhanced code's registry entry. */
     ENHANCED,
     /** The basic code's default, as the code table gives it. */
@@ -203,6 +209,11 @@ public final class StatusEngine {
       confidence = 0.1;
       source = Source.NONE;
     }
+    // A rule for one provider's hosts is that provider's evidence only when the host is known.
+    if (source == Source.RULE
+        && !rule.hosts().isEmpty()
+        && ctx.remoteHost() == null
+        && ctx.recipientDomain() == null) source = Source.RULE_UNPLACED;
     return build(reply, reason, rule, matched, confidence, source);
   }
 
@@ -291,7 +302,7 @@ public final class StatusEngine {
     String solution;
     boolean subjectEntry = entry != null && !isGeneric(reply.enhanced());
     switch (src) {
-      case RULE -> {
+      case RULE, RULE_UNPLACED -> {
         meaning = rule.meaning() != null ? rule.meaning() : info.meaning();
         solution = rule.solution() != null ? rule.solution() : info.solution();
       }

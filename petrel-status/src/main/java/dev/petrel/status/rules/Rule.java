@@ -63,7 +63,7 @@ public record Rule(
       }
       List<String> enh = alternatives(b.get("enhanced"));
       for (String e : enh) {
-        if (!e.matches("[245X]\\.[0-9]{1,3}\\.([0-9]{1,3}|\\*)"))
+        if (!e.equals("none") && !e.matches("[245X]\\.[0-9]{1,3}\\.([0-9]{1,3}|\\*)"))
           throw b.error("bad enhanced condition '" + e + "'");
       }
       Rule r =
@@ -161,10 +161,12 @@ public record Rule(
   }
 
   private boolean enhancedMatches(EnhancedCode enh) {
-    if (enh == null) return false;
+    // "none" matches a reply without an enhanced code.
+    if (enh == null) return enhanced.contains("none");
     // Conditions are validated at load: [245X].subject.(detail|*).
     for (int i = 0, n = enhanced.size(); i < n; i++) {
       String e = enhanced.get(i);
+      if (e.equals("none")) continue;
       char k = e.charAt(0);
       if (k != 'X' && k - '0' != enh.klass()) continue;
       int dot = e.indexOf('.', 2);
