@@ -32,6 +32,12 @@ class HardEvidenceTest {
         "551 User not local | soft",
         // Sender-side limits behind a recipient address and X.1.1.
         "550 5.1.1 <bob@example.org> 192.0.2.1 has sent to too many recipients this hour | soft",
+        // Another cause named after the address, even under a dead-address code.
+        "550 5.1.1 <bob@example.org>: SPF check failed for the sender | soft",
+        "554 5.7.1 <bob@example.org>: Client host rejected: cannot find your reverse hostname | soft",
+        "550 5.1.1 <bob@example.org>: Sender address rejected: not owned by user | soft",
+        "550 5.6.0 <bob@example.org>: malformed header | soft",
+        "550 5.1.1 <bob@example.org>: DKIM signature missing | soft",
         // Positive evidence: a dead-address enhanced code, or words that say so.
         "550 5.1.1 Mailbox unavailable | hard",
         "550 5.2.1 Mailbox disabled, not accepting messages | hard",
