@@ -113,7 +113,9 @@ public final class Deliverer implements AutoCloseable {
   }
 
   private static boolean slowDown(Attempt a) {
-    return a.classification().action() == Action.SLOW_DOWN;
+    // Too many connections: the destination's limiter backs off the same way, with fewer at once.
+    Action action = a.classification().action();
+    return action == Action.SLOW_DOWN || action == Action.REDUCE_CONNECTIONS;
   }
 
   private TransferResult transfer(DeliveryJob job, String destination) {

@@ -43,8 +43,8 @@ public final class MessageJson {
   /**
    * The fields {@code queue show --json} and the API print: the summary, everything else known, and
    * each recipient with its delivery history (issue 4): {@code attempts} (objects with at, mx, ip,
-   * tls, phase, code, enhanced, text, bounce, reason, action), {@code next_attempt} (null once
-   * final) and {@code possible_duplicate}.
+   * tls, phase, code, enhanced, text, bounce, final, reason, action), {@code next_attempt} (null
+   * once final) and {@code possible_duplicate}.
    */
   public static Map<String, Object> detail(StoredMessage m, List<RecipientDelivery> deliveries) {
     Map<String, Object> o = new LinkedHashMap<>();
@@ -94,6 +94,8 @@ public final class MessageJson {
     o.put("enhanced", a.enhanced());
     o.put("text", a.text());
     o.put("bounce", a.bounce());
+    // final: this reply ended delivery to the recipient (5xx; a 2xx delivered it); 4xx did not
+    o.put("final", a.code() == null ? null : a.code() / 100 != 4 && a.code() / 100 != 3);
     o.put("reason", a.reason());
     o.put("action", a.action());
     return o;

@@ -20,6 +20,7 @@ public final class StatusJson {
     m.put("enhanced_inferred", s.reply().enhancedInferred());
     m.put("text", s.text());
     m.put("bounce", s.bounce().id());
+    m.put("final", s.isFinal());
     m.put("reason", s.reason().id());
     m.put("action", s.action().id());
     m.put("retry_after_seconds", s.retryAfter() == null ? null : s.retryAfter().toSeconds());

@@ -54,11 +54,13 @@ class CliTest {
             "code",
             "enhanced",
             "bounce",
+            "final",
             "reason",
             "action",
             "who",
             "meaning",
             "solution",
+            "confidence",
             "matched")) {
       assertThat(j.has(key)).as(key).isTrue();
     }
@@ -67,6 +69,10 @@ class CliTest {
     assertThat(j.get("bounce").asString()).isEqualTo("hard");
     assertThat(j.get("reason").asString()).isEqualTo("userunknown");
     assertThat(j.get("action").asString()).isEqualTo("suppress");
+    assertThat(j.get("final").asBoolean()).isTrue();
+    JsonNode full = run("", "explain", "--json", "452 4.2.2 Mailbox full").json().getFirst();
+    assertThat(full.get("final").asBoolean()).isFalse();
+    assertThat(full.get("bounce").asString()).isEqualTo("soft");
   }
 
   @Test

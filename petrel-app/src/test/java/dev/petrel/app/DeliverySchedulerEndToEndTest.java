@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -114,6 +115,7 @@ class DeliverySchedulerEndToEndTest {
     assertThat(b.get("code").asInt()).isEqualTo(550);
     assertThat(b.get("enhanced").asString()).isEqualTo("5.1.1");
     assertThat(b.get("bounce").asString()).isEqualTo("hard");
+    assertThat(b.get("final").asBoolean()).isTrue();
     assertThat(b.get("reason").asString()).isEqualTo("userunknown");
     assertThat(recipient(shown, "ok@sim.test").get("attempts").get(0).get("code").asInt())
         .isEqualTo(250);
@@ -166,6 +168,29 @@ class DeliverySchedulerEndToEndTest {
     StoredMessage m = petrel.store().find(id).orElseThrow();
     assertThat(petrel.store().findSuppression(m.account(), "data-554-5.7.1@sim.test")).isEmpty();
     await().atMost(GUARD).until(() -> notice(id).isPresent());
+  }
+
+  @Test
+  void onlyEvidenceOfADeadAddressSuppressesIt() throws Exception {
+    // The simulator's refusals name the recipient's address ("550 simulated reply 550 to RCPT for
+    // rcpt-550@sim.test"): a bare 550 and a policy 5.7.1 bounce the message but keep the address;
+    // 5.1.1 (no such mailbox) suppresses it.
+    QueueId id =
+        send(
+            "sender@sim.test",
+            "rcpt-550@sim.test",
+            "rcpt-550-5.7.1@sim.test",
+            "rcpt-550-5.1.1@sim.test");
+    for (String r :
+        List.of("rcpt-550@sim.test", "rcpt-550-5.7.1@sim.test", "rcpt-550-5.1.1@sim.test"))
+      await().atMost(GUARD).until(() -> state(id, r) == RecipientState.BOUNCED);
+    StoredMessage m = petrel.store().find(id).orElseThrow();
+    assertThat(petrel.store().findSuppression(m.account(), "rcpt-550@sim.test")).isEmpty();
+    assertThat(petrel.store().findSuppression(m.account(), "rcpt-550-5.7.1@sim.test")).isEmpty();
+    assertThat(petrel.store().findSuppression(m.account(), "rcpt-550-5.1.1@sim.test")).isPresent();
+    var bare = petrel.store().deliveries(id).getFirst().attempts().getFirst();
+    assertThat(bare.text()).contains("rcpt-550@sim.test");
+    assertThat(bare.bounce()).isEqualTo("soft");
   }
 
   @Test

@@ -12,6 +12,22 @@ public enum Action {
   RETRY_AFTER,
   /** Back off the whole destination: it is limiting our rate or doubts our reputation. */
   SLOW_DOWN,
+  /**
+   * Open fewer connections at once to this destination: it refused a connection because too many
+   * from us were already open (a concurrency limit, not a limit on messages).
+   */
+  REDUCE_CONNECTIONS,
+  /**
+   * Close this connection and send the remaining messages over a new one: the server takes only so
+   * many messages per session (Postfix's smtpd_client_message_rate_limit, Exim's
+   * smtp_accept_max_per_connection).
+   */
+  RECONNECT,
+  /**
+   * Send the recipients that were refused in a new transaction (RFC 5321 §4.5.3.1.10: 452 4.5.3 too
+   * many recipients); the accepted ones are delivered with this one.
+   */
+  SPLIT_RECIPIENTS,
   /** Stop mailing the address. */
   SUPPRESS,
   /** The sender's administrator must fix DNS, authentication, PTR or a blocklisting. */

@@ -20,6 +20,10 @@ import java.time.Duration;
  * @param solution what to do about it, in plain words
  * @param confidence 0 to 1: how sure the engine is (a provider rule is surer than a bare code)
  * @param matched which rule or code decided
+ * @param isFinal whether this reply ends delivery of this message to this recipient: true for a
+ *     permanent (5xx) reply, a success, and a failure reported without a code (a bounce mail);
+ *     false for a transient (4xx) one. Independent of {@code bounce}: a full mailbox (552 5.2.2)
+ *     ends this message's delivery but says nothing against the address.
  */
 public record ReplyStatus(
     SmtpReply reply,
@@ -36,7 +40,8 @@ public record ReplyStatus(
     String meaning,
     String solution,
     double confidence,
-    Matched matched) {
+    Matched matched,
+    boolean isFinal) {
 
   public int code() {
     return reply.code();

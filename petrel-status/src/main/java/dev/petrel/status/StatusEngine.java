@@ -38,6 +38,34 @@ public final class StatusEngine {
 
   private static final Matched NO_MATCH = new Matched("none", "", "");
 
+  /** Confidence of a reason read from the enhanced code alone: a guess, so below one half. */
+  static final double CODE_ONLY_ENHANCED = 0.45;
+
+  /** Confidence of a reason read from the basic code alone, the thinnest evidence. */
+  static final double CODE_ONLY_BASIC = 0.3;
+
+  /** What decided the reason; it chooses where the plain-words explanation comes from. */
+  private enum Source {
+    /** A rule's phrases. */
+    RULE,
+    /**
+     * A rule restricted to some providers' hosts, matched on a reply whose host is not known: its
+     * words decide the reason, but they are no proof of a dead address (they may be RFC 5321's own
+     * generic words that any server uses).
+     */
+    RULE_UNPLACED,
+    /** The enhanced code's registry entry. */
+    ENHANCED,
+    /** The basic code's default, as the code table gives it. */
+    BASIC,
+    /** The basic code's default, changed by the phase or by the enhanced code's subject. */
+    BASIC_ADJUSTED,
+    /** Decided outside the reply (a DSN action, an auto-reply, a local failure). */
+    OUTSIDE,
+    /** Nothing. */
+    NONE
+  }
+
   private final CodeBook book;
   private final RuleSet rules;
 
@@ -148,30 +176,45 @@ public final class StatusEngine {
     Reason reason;
     Matched matched;
     double confidence;
+    Source source;
     if (rule != null) {
       reason = rule.reason();
       matched = new Matched(rule.kind(), rule.id(), rule.source());
       confidence = rule.kind().equals("mta-rule") ? 0.8 : 0.9;
       if (!rule.hosts().isEmpty() && (ctx.remoteHost() != null || ctx.recipientDomain() != null))
         confidence = 0.95;
+      source = Source.RULE;
     } else if (klass == 2 || klass == 3) {
       reason = Reason.DELIVERED;
       matched = basic != null ? codeMatch(basic) : NO_MATCH;
       confidence = 0.9;
+      source = basic != null ? Source.BASIC : Source.NONE;
     } else if (specificEnhanced) {
       reason = entry.reason();
       matched = new Matched("enhanced-code", reply.enhanced().toString(), entry.source());
-      confidence = 0.7;
+      confidence = CODE_ONLY_ENHANCED;
+      source = Source.ENHANCED;
     } else if (basic != null) {
       reason = byPhase(basic.reason(), ctx.phase());
+      // The basic code's default must stay within the enhanced code's subject: a 550 with 5.1.0
+      // is about an address, not about the system or the content.
+      EnhancedCode e = reply.enhanced();
+      if (e != null && !book.reason(reason).fits(e)) reason = Reason.ONHOLD;
       matched = codeMatch(basic);
-      confidence = 0.5;
+      confidence = CODE_ONLY_BASIC;
+      source = reason == basic.reason() ? Source.BASIC : Source.BASIC_ADJUSTED;
     } else {
       reason = Reason.UNDEFINED;
       matched = NO_MATCH;
       confidence = 0.1;
+      source = Source.NONE;
     }
-    return build(reply, reason, rule, matched, confidence);
+    // A rule for one provider's hosts is that provider's evidence only when the host is known.
+    if (source == Source.RULE
+        && !rule.hosts().isEmpty()
+        && ctx.remoteHost() == null
+        && ctx.recipientDomain() == null) source = Source.RULE_UNPLACED;
+    return build(reply, reason, rule, matched, confidence, source);
   }
 
   /**
@@ -180,7 +223,13 @@ public final class StatusEngine {
    */
   public ReplyStatus forReason(Reason reason, SmtpReply reply) {
     if (reply == null) reply = new SmtpReply(0, null, false, "", List.of(""));
-    return build(reply, reason, null, new Matched("reason", reason.id(), "reasons.txt"), 0.9);
+    return build(
+        reply,
+        reason,
+        null,
+        new Matched("reason", reason.id(), "reasons.txt"),
+        0.9,
+        Source.OUTSIDE);
   }
 
   /**
@@ -191,7 +240,7 @@ public final class StatusEngine {
    * names the recipient's address (userunknown) holds only when the phase is RCPT or unknown.
    */
   static Reason byPhase(Reason reason, Phase phase) {
-    if (reason != Reason.USERUNKNOWN || phase == null) return reason;
+    if ((reason != Reason.USERUNKNOWN && reason != Reason.ONHOLD) || phase == null) return reason;
     return switch (phase) {
       case CONNECT, EHLO, STARTTLS, AUTH -> Reason.BLOCKED;
       case MAIL -> Reason.REJECTED;
@@ -209,7 +258,7 @@ public final class StatusEngine {
   }
 
   private ReplyStatus build(
-      SmtpReply reply, Reason reason, Rule rule, Matched matched, double confidence) {
+      SmtpReply reply, Reason reason, Rule rule, Matched matched, double confidence, Source src) {
     ReasonInfo info = book.reason(reason);
     int klass = reply.klass();
     boolean transient_ = klass == 4;
@@ -227,6 +276,18 @@ public final class StatusEngine {
     }
     if (transient_ && bounce == Bounce.HARD) bounce = Bounce.SOFT;
     if (transient_ && action == Action.SUPPRESS) action = Action.RETRY;
+    // Hard needs positive evidence about the recipient: words that say so, or an enhanced code
+    // whose registry meaning is a dead address. A bare code, or an address quoted in the text, is
+    // no such evidence.
+    if (bounce == Bounce.HARD && !deadAddressEvidence(reply, src)) bounce = Bounce.SOFT;
+    // A rule that keeps a dead-address reason soft says its words are no proof; a dead-address
+    // enhanced code still is.
+    if (bounce == Bounce.SOFT
+        && info.bounce() == Bounce.HARD
+        && deadAddressEvidence(reply, Source.ENHANCED)) bounce = Bounce.HARD;
+    // A soft verdict for a dead-address reason (no proof, or a rule that says so) never suppresses.
+    if (bounce == Bounce.SOFT && info.bounce() == Bounce.HARD && action == Action.SUPPRESS)
+      action = Action.NONE;
 
     Duration delay = rule != null ? rule.delay() : null;
     if (delay == null && (transient_ || reason == Reason.GREYLISTED))
@@ -236,14 +297,33 @@ public final class StatusEngine {
       action = Action.RETRY_AFTER;
 
     Who who = rule != null && rule.who() != null ? rule.who() : info.who();
+    // The words follow whatever decided the reason, so that they never contradict it.
     String meaning;
-    if (rule != null && rule.meaning() != null) meaning = rule.meaning();
-    else if (entry != null && !matched.kind().equals("basic-code") && !isGeneric(reply.enhanced()))
-      meaning = entry.meaning();
-    else if (basic != null) meaning = basic.meaning();
-    else meaning = info.meaning();
-    String solution = rule != null && rule.solution() != null ? rule.solution() : info.solution();
-    if (success) solution = basic != null ? basic.solution() : info.solution();
+    String solution;
+    boolean subjectEntry = entry != null && !isGeneric(reply.enhanced());
+    switch (src) {
+      case RULE, RULE_UNPLACED -> {
+        meaning = rule.meaning() != null ? rule.meaning() : info.meaning();
+        solution = rule.solution() != null ? rule.solution() : info.solution();
+      }
+      case ENHANCED -> {
+        meaning = entry.meaning();
+        solution = entry.solution();
+      }
+      case BASIC -> {
+        // An X.Y.0 code still says which kind of problem it is; that beats the basic code's text.
+        meaning = subjectEntry ? entry.meaning() : basic.meaning();
+        solution = subjectEntry ? entry.solution() : basic.solution();
+      }
+      default -> {
+        meaning = info.meaning();
+        solution = info.solution();
+      }
+    }
+    if (success && basic != null) {
+      meaning = basic.meaning();
+      solution = basic.solution();
+    }
 
     SmtpReply out = reply;
     if (reply.enhanced() == null && klass != 0) {
@@ -270,7 +350,30 @@ public final class StatusEngine {
         meaning,
         solution,
         confidence,
-        matched);
+        matched,
+        klass != 4 && klass != 3);
+  }
+
+  /**
+   * Whether the evidence behind a hard reason is about the recipient: a rule's words (a rule for a
+   * hard reason names the dead mailbox or domain), an enhanced code of the dead-address set, or a
+   * cause known outside the reply.
+   */
+  private static boolean deadAddressEvidence(SmtpReply reply, Source src) {
+    if (src == Source.RULE || src == Source.OUTSIDE) return true;
+    EnhancedCode e = reply.enhanced();
+    return e != null && e.klass() == 5 && deadAddressCode(e.subject(), e.detail());
+  }
+
+  /**
+   * The enhanced codes that mean the address is dead when permanent (RFC 3463 §3.2, §3.3; RFC 7505
+   * §4): X.1.1 no such mailbox, X.1.2 no such system, X.1.3 a recipient address that cannot be
+   * valid, X.1.6 the mailbox has moved, X.1.10 the domain accepts no mail, X.2.1 mailbox disabled.
+   */
+  static boolean deadAddressCode(int subject, int detail) {
+    return subject == 1
+            && (detail == 1 || detail == 2 || detail == 3 || detail == 6 || detail == 10)
+        || subject == 2 && detail == 1;
   }
 
   private static boolean isGeneric(EnhancedCode e) {

@@ -32,7 +32,7 @@ class StatusEngineTest {
         "556 5.1.10 Recipient address has null MX | hard | notaccept | suppress",
         "550 5.1.2 Host unknown | hard | hostunknown | suppress",
         "552 5.3.4 Message size exceeds fixed maximum message size | soft | emailtoolarge | fix-message",
-        "452 4.5.3 Too many recipients | soft | ratelimited | slow-down",
+        "452 4.5.3 Too many recipients | soft | ratelimited | split-recipients",
         "554 5.7.1 Relay access denied | soft | norelaying | fix-sender",
         "452 4.2.2 The email account that you tried to reach is over quota | soft | mailboxfull | retry",
       })

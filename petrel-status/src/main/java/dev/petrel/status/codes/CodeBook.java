@@ -46,7 +46,15 @@ public final class CodeBook {
       Who who,
       String source) {}
 
-  /** What a reason implies when nothing more specific is said. */
+  /** A subject mask that every enhanced code fits. */
+  public static final int ANY_SUBJECT = 0xFF;
+
+  /**
+   * What a reason implies when nothing more specific is said.
+   *
+   * @param subjects the enhanced-code subjects (X.1 to X.7) this reason can describe, bit n for
+   *     X.n, from the {@code subjects} key of reasons.txt
+   */
   public record ReasonInfo(
       Reason reason,
       Bounce bounce,
@@ -54,7 +62,34 @@ public final class CodeBook {
       Action actionTransient,
       Who who,
       String meaning,
-      String solution) {}
+      String solution,
+      int subjects) {
+
+    /**
+     * The subjects this reason fits, plus bit 0 when it may also take an "other" code (X.Y.0) of
+     * any subject: every reason may, except the dead-address ones (bounce hard), which need their
+     * own subject or strong words.
+     */
+    public int subjectMask() {
+      return bounce == Bounce.HARD ? subjects : subjects | 1;
+    }
+
+    /** Whether this reason can describe a reply with this enhanced code. */
+    public boolean fits(EnhancedCode e) {
+      return CodeBook.fits(subjectMask(), e);
+    }
+  }
+
+  /**
+   * Whether an enhanced code fits a subject mask (see {@link ReasonInfo#subjectMask()}). A success
+   * code (2.Y.Z), X.0.Z and subjects outside the registry's 1 to 7 claim no subject, so every
+   * reason fits them.
+   */
+  public static boolean fits(int mask, EnhancedCode e) {
+    int subject = e.subject();
+    if (e.klass() == 2 || subject <= 0 || subject > 7 || (mask & (1 << subject)) != 0) return true;
+    return e.detail() == 0 && (mask & 1) != 0;
+  }
 
   private final Map<Integer, Digit> basicClasses = new TreeMap<>();
   private final Map<Integer, Digit> basicSubjects = new TreeMap<>();
@@ -154,7 +189,8 @@ public final class CodeBook {
               Action.of(b.require("action-transient")),
               Who.of(b.require("who")),
               b.require("meaning"),
-              b.require("solution")));
+              b.require("solution"),
+              subjects(b)));
     }
     book.basicClasses.forEach((k, v) -> book.classArray[k] = v);
     book.basicSubjects.forEach((k, v) -> book.subjectArray[k] = v);
@@ -182,6 +218,19 @@ public final class CodeBook {
     } catch (NumberFormatException e) {
       throw b.error("bad number in '" + key + "'");
     }
+  }
+
+  /** The {@code subjects} key: {@code any}, or subject digits 1 to 7 separated by spaces. */
+  private static int subjects(Block b) {
+    String v = b.require("subjects").strip();
+    if (v.equals("any")) return ANY_SUBJECT;
+    int mask = 0;
+    for (String d : v.split("\\s+")) {
+      if (!d.matches("[1-7]"))
+        throw b.error("subjects must be 'any' or digits 1 to 7, got '" + d + "'");
+      mask |= 1 << Integer.parseInt(d);
+    }
+    return mask;
   }
 
   private static Reason reason(Block b) {

@@ -19,6 +19,10 @@ import java.util.Locale;
  * the rule concludes. Built from a data-file record; invalid records are refused with their line.
  *
  * @param kind {@code operator-rule}, {@code provider-rule} or {@code mta-rule}
+ * @param strong phrases that let the rule decide a reply whose enhanced code belongs to a subject
+ *     its reason does not fit (see {@code subjects} in reasons.txt); without one of them such a
+ *     reply is left to the next rule or to the code; {@code strong: *} in the file makes every
+ *     phrase of {@code text} strong
  */
 public record Rule(
     String kind,
@@ -27,6 +31,7 @@ public record Rule(
     List<String> text,
     List<List<String>> and,
     List<String> not,
+    List<String> strong,
     List<String> codes,
     List<String> enhanced,
     Phase phase,
@@ -58,7 +63,7 @@ public record Rule(
       }
       List<String> enh = alternatives(b.get("enhanced"));
       for (String e : enh) {
-        if (!e.matches("[245X]\\.[0-9]{1,3}\\.([0-9]{1,3}|\\*)"))
+        if (!e.equals("none") && !e.matches("[245X]\\.[0-9]{1,3}\\.([0-9]{1,3}|\\*)"))
           throw b.error("bad enhanced condition '" + e + "'");
       }
       Rule r =
@@ -69,6 +74,7 @@ public record Rule(
               phrases(b.require("text")),
               List.copyOf(and),
               b.get("not") == null ? List.of() : phrases(b.get("not")),
+              strong(b),
               codes,
               enh,
               b.get("phase") == null ? null : Phase.of(b.get("phase")),
@@ -88,6 +94,13 @@ public record Rule(
       if (e.getMessage() != null && e.getMessage().startsWith(b.source() + ":")) throw e;
       throw b.error(e.getMessage());
     }
+  }
+
+  /** The {@code strong} key: phrases, or {@code *} for every phrase of {@code text}. */
+  private static List<String> strong(Block b) {
+    String v = b.get("strong");
+    if (v == null) return List.of();
+    return v.strip().equals("*") ? phrases(b.require("text")) : phrases(v);
   }
 
   private static List<String> alternatives(String v) {
@@ -148,10 +161,12 @@ public record Rule(
   }
 
   private boolean enhancedMatches(EnhancedCode enh) {
-    if (enh == null) return false;
+    // "none" matches a reply without an enhanced code.
+    if (enh == null) return enhanced.contains("none");
     // Conditions are validated at load: [245X].subject.(detail|*).
     for (int i = 0, n = enhanced.size(); i < n; i++) {
       String e = enhanced.get(i);
+      if (e.equals("none")) continue;
       char k = e.charAt(0);
       if (k != 'X' && k - '0' != enh.klass()) continue;
       int dot = e.indexOf('.', 2);

@@ -2,12 +2,15 @@ package dev.petrel.status.rules;
 
 import dev.petrel.status.EnhancedCode;
 import dev.petrel.status.Phase;
+import dev.petrel.status.Reason;
+import dev.petrel.status.codes.CodeBook;
 import dev.petrel.status.data.DataFile;
 import dev.petrel.status.data.DataFile.Block;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 
 /**
  * All rules in their order of precedence, compiled into one phrase matcher. Finding the deciding
@@ -25,11 +28,27 @@ public final class RuleSet {
 
   private final int[][][] andSets;
   private final int[][] notIds;
+  private final int[][] strongIds;
+
+  /**
+   * For each rule, the enhanced-code subjects its reason fits (bit n for X.n); a rule that names
+   * enhanced codes itself fits every subject, since its author chose the codes.
+   */
+  private final int[] subjects;
 
   /** A source of rules: its kind (e.g. {@code provider-rule}) and its records. */
   public record Source(String kind, List<Block> blocks) {}
 
+  /** A rule set whose rules fit every enhanced-code subject (no compatibility check). */
   public RuleSet(List<Source> sources) {
+    this(sources, r -> CodeBook.ANY_SUBJECT);
+  }
+
+  /**
+   * @param subjectsOf the enhanced-code subjects each reason fits, as {@link
+   *     CodeBook.ReasonInfo#subjectMask()}
+   */
+  public RuleSet(List<Source> sources, ToIntFunction<Reason> subjectsOf) {
     List<Rule> all = new ArrayList<>();
     Set<String> ids = new HashSet<>();
     for (Source s : sources) {
@@ -44,6 +63,8 @@ public final class RuleSet {
     List<List<Integer>> byPhrase = new ArrayList<>();
     andSets = new int[rules.size()][][];
     notIds = new int[rules.size()][];
+    strongIds = new int[rules.size()][];
+    subjects = new int[rules.size()];
     for (int i = 0; i < rules.size(); i++) {
       Rule r = rules.get(i);
       for (String p : r.text()) {
@@ -57,6 +78,13 @@ public final class RuleSet {
         andSets[i][k] = r.and().get(k).stream().mapToInt(dict::id).toArray();
       }
       notIds[i] = r.not().stream().mapToInt(dict::id).toArray();
+      strongIds[i] = r.strong().stream().mapToInt(dict::id).toArray();
+      // An operator's rule is the operator's decision, and a rule that names enhanced codes chose
+      // them.
+      subjects[i] =
+          r.enhanced().isEmpty() && !r.kind().equals("operator-rule")
+              ? subjectsOf.applyAsInt(r.reason())
+              : CodeBook.ANY_SUBJECT;
     }
     this.matcher = new PhraseMatcher(dict.phrases());
     rulesByPhrase = new int[dict.phrases().size()][];
@@ -70,6 +98,7 @@ public final class RuleSet {
 
   /** Loads the bundled rule files, with operator rules (may be empty) ahead of them. */
   public static RuleSet withBuiltIns(List<Block> operatorRules) {
+    CodeBook book = CodeBook.standard();
     return new RuleSet(
         List.of(
             new Source("operator-rule", operatorRules),
@@ -77,7 +106,8 @@ public final class RuleSet {
                 "provider-rule",
                 DataFile.resource(RuleSet.class, "/dev/petrel/status/rules-providers.txt")),
             new Source(
-                "mta-rule", DataFile.resource(RuleSet.class, "/dev/petrel/status/rules-mta.txt"))));
+                "mta-rule", DataFile.resource(RuleSet.class, "/dev/petrel/status/rules-mta.txt"))),
+        r -> book.reason(r).subjectMask());
   }
 
   public List<Rule> rules() {
@@ -124,6 +154,16 @@ public final class RuleSet {
         }
       }
       if (!any) return false;
+    }
+    if (enh != null && !CodeBook.fits(subjects[i], enh)) {
+      boolean strong = false;
+      for (int id : strongIds[i]) {
+        if (PhraseMatcher.has(found, id)) {
+          strong = true;
+          break;
+        }
+      }
+      if (!strong) return false;
     }
     return rules.get(i).accepts(code, enh, phase, host, domain);
   }

@@ -215,7 +215,15 @@ class CodeDataCompletenessTest {
 
     for (Block b : reasons.values()) {
       requireKeys(
-          b, "bounce", "action", "action-transient", "who", "meaning", "solution", "source");
+          b,
+          "bounce",
+          "action",
+          "action-transient",
+          "who",
+          "subjects",
+          "meaning",
+          "solution",
+          "source");
       Reason r = canonicalReason(b);
       Bounce bounce = Bounce.of(b.require("bounce"));
       Action.of(b.require("action"));

@@ -1,0 +1,146 @@
+package dev.petrel.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.StringReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The engine's rules for a hard verdict (positive evidence about the recipient only), for the
+ * enhanced code's subject bounding a rule's reason, for {@code final} beside {@code bounce}, and
+ * for words that follow the deciding evidence. The replies here are built from RFC 3463 and RFC
+ * 5321 wordings, not taken from any provider.
+ */
+class HardEvidenceTest {
+
+  private static final StatusEngine ENGINE = StatusEngine.standard();
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        // An address in the text and another cause: never hard.
+        "550 5.7.1 <bob@example.org>: sender not authorised | soft",
+        "550 <bob@example.org>: sender not authorised | soft",
+        "550 5.7.1 <bob@example.org>: Recipient address rejected: Access denied | soft",
+        "554 <bob@example.org>: Relay access denied | soft",
+        // A bare permanent code says nothing about the address.
+        "550 Requested action not taken | soft",
+        "550 5.1.0 Address rejected | soft",
+        "551 User not local | soft",
+        // Sender-side limits behind a recipient address and X.1.1.
+        "550 5.1.1 <bob@example.org> 192.0.2.1 has sent to too many recipients this hour | soft",
+        // Another cause named after the address, even under a dead-address code.
+        "550 5.1.1 <bob@example.org>: SPF check failed for the sender | soft",
+        "554 5.7.1 <bob@example.org>: Client host rejected: cannot find your reverse hostname | soft",
+        "550 5.1.1 <bob@example.org>: Sender address rejected: not owned by user | soft",
+        "550 5.6.0 <bob@example.org>: malformed header | soft",
+        "550 5.1.1 <bob@example.org>: DKIM signature missing | soft",
+        // Positive evidence: a dead-address enhanced code, or words that say so.
+        "550 5.1.1 Mailbox unavailable | hard",
+        "550 5.2.1 Mailbox disabled, not accepting messages | hard",
+        "550 Requested action not taken: no such user here | hard",
+        "550 5.7.1 <bob@example.org>: User unknown | hard",
+      })
+  void hardOnlyOnEvidence(String reply, String bounce) {
+    ReplyStatus s = ENGINE.classify(reply);
+    assertThat(s.bounce().id()).as("%s (matched %s)", reply, s.matched()).isEqualTo(bounce);
+    if (s.bounce() != Bounce.HARD) assertThat(s.action()).isNotEqualTo(Action.SUPPRESS);
+  }
+
+  @Test
+  void bareFiveFiftyIsSoftWithALowConfidence() {
+    ReplyStatus s = ENGINE.classify("550 Requested action not taken");
+    assertThat(s.reason()).isEqualTo(Reason.ONHOLD);
+    assertThat(s.bounce()).isEqualTo(Bounce.SOFT);
+    assertThat(s.confidence()).isLessThan(0.5);
+    assertThat(s.matched().kind()).isEqualTo("basic-code");
+    assertThat(s.isFinal()).isTrue();
+  }
+
+  @Test
+  void aCodeAloneIsAGuess() {
+    assertThat(ENGINE.classify("550 5.2.2 x").confidence()).isLessThan(0.5);
+    assertThat(ENGINE.classify("550 5.2.2 Mailbox full").confidence()).isGreaterThan(0.5);
+  }
+
+  @Test
+  void fullMailboxIsFinalButSoft() {
+    ReplyStatus s = ENGINE.classify("552 5.2.2 Mailbox full");
+    assertThat(s.isFinal()).isTrue();
+    assertThat(s.bounce()).isEqualTo(Bounce.SOFT);
+    ReplyStatus t = ENGINE.classify("452 4.2.2 Mailbox full");
+    assertThat(t.isFinal()).isFalse();
+  }
+
+  @Test
+  void aRuleStaysInsideTheEnhancedSubjectUnlessItsWordsAreStrong() {
+    // "mailer error" (mailererror: subjects 2, 3) does not decide a 5.7.1: the code's subject does.
+    ReplyStatus s = ENGINE.classify("550 5.7.1 mailer error");
+    assertThat(s.reason()).isEqualTo(Reason.BLOCKED);
+    assertThat(s.matched().kind()).isEqualTo("enhanced-code");
+    // "user unknown" is strong: it decides even under 5.7.1.
+    assertThat(ENGINE.classify("550 5.7.1 User unknown").reason()).isEqualTo(Reason.USERUNKNOWN);
+  }
+
+  @Test
+  void operatorRulesAreNotBoundBySubject() throws Exception {
+    StatusEngine custom =
+        StatusEngine.withOperatorRules(
+            new StringReader("id: ours\ntext: mailer error\nreason: mailboxfull\nsource: ours\n"),
+            "ops");
+    assertThat(custom.classify("550 5.7.1 mailer error").reason()).isEqualTo(Reason.MAILBOXFULL);
+  }
+
+  @Test
+  void wordsFollowTheDecidingRule() {
+    ReplyStatus grey = ENGINE.classify("450 4.2.0 Greylisted, please try again later");
+    assertThat(grey.reason()).isEqualTo(Reason.GREYLISTED);
+    assertThat(grey.meaning()).doesNotContainIgnoringCase("mailbox");
+    assertThat(grey.meaning()).isEqualTo(ENGINE.codes().reason(Reason.GREYLISTED).meaning());
+    ReplyStatus unknown =
+        ENGINE.classify(
+            "550 5.1.1 <bob@example.org>: Recipient address rejected: User unknown in local"
+                + " recipient table");
+    assertThat(unknown.solution()).doesNotContainIgnoringCase("try again");
+  }
+
+  @Test
+  void otherCodesSayWhichKindOfProblem() {
+    // No rule, X.1.0: the meaning is the addressing subject's, not the basic code's.
+    ReplyStatus s = ENGINE.classify("550 5.1.0 zzz");
+    assertThat(s.meaning()).isEqualTo(ENGINE.codes().enhancedCodes().get("X.1.0").meaning());
+  }
+
+  @Test
+  void sizeTlsAndLogins() {
+    assertThat(ENGINE.classify("530 5.7.0 Must issue a STARTTLS command first").reason())
+        .isEqualTo(Reason.FAILEDSTARTTLS);
+    assertThat(ENGINE.classify("535 5.7.8 Authentication credentials invalid").reason())
+        .isEqualTo(Reason.SECURITYERROR);
+    assertThat(ENGINE.classify("552 5.3.4 Message size exceeds fixed limit").reason())
+        .isEqualTo(Reason.EMAILTOOLARGE);
+  }
+
+  @Test
+  void threeLimitsThreeActions() {
+    assertThat(ENGINE.classify("421 4.7.0 Too many connections from your IP").action())
+        .isEqualTo(Action.REDUCE_CONNECTIONS);
+    assertThat(ENGINE.classify("421 4.7.0 Too many messages in this session").action())
+        .isEqualTo(Action.RECONNECT);
+    assertThat(ENGINE.classify("452 4.5.3 Error: too many recipients").action())
+        .isEqualTo(Action.SPLIT_RECIPIENTS);
+  }
+
+  @Test
+  void senderVerificationRefusesTheSender() {
+    ReplyStatus s =
+        ENGINE.classify(
+            "550-Verification failed for <a@example.net>\n550-Unrouteable address\n550 Sender verify"
+                + " failed");
+    assertThat(s.reason()).isEqualTo(Reason.REJECTED);
+    assertThat(s.bounce()).isEqualTo(Bounce.SOFT);
+  }
+}
