@@ -16,7 +16,6 @@ import org.apache.james.mime4j.message.DefaultMessageWriter;
 import org.apache.james.mime4j.message.MultipartBuilder;
 import org.apache.james.mime4j.stream.NameValuePair;
 import org.apache.james.mime4j.stream.RawField;
-import org.apache.james.mime4j.util.MimeUtil;
 
 /**
  * Turns a structured {@link MessageRequest} into an RFC 5322 message with Apache mime4j's builder:
@@ -39,9 +38,10 @@ final class MessageComposer {
     m.setDate(date);
     m.setField(new RawField("Message-ID", messageId)); // with its angle brackets (RFC 5322)
     m.setField(new RawField("MIME-Version", "1.0"));
-    // Folded at spaces (RFC 5322 §2.2.3) so that no line passes 998 octets when it need not.
+    // mime4j's writer folds each field at its spaces (RFC 5322 §2.2.3); a value with no space to
+    // fold at stays one long line, and the header rules refuse it (422).
     for (Map.Entry<String, String> h : r.headers().entrySet())
-      m.addField(new RawField(h.getKey(), MimeUtil.fold(h.getValue(), h.getKey().length() + 2)));
+      m.addField(new RawField(h.getKey(), h.getValue()));
 
     BodyPart content = content(r);
     if (r.attachments().isEmpty()) {
