@@ -1,5 +1,7 @@
 package dev.petrel.accept;
 
+import dev.petrel.content.Generated;
+import dev.petrel.content.SubmissionFilter;
 import dev.petrel.model.Envelope;
 import dev.petrel.model.Recipient;
 import dev.petrel.protocol.ChunkHeader;
@@ -97,7 +99,10 @@ final class MailCommands {
     s.reply(Reply.of(250, "2.1.0", "Sender ok"));
   }
 
-  /** 553 5.7.1 when the account may not send from the sender's domain (issue 5), else null. */
+  /**
+   * 553 5.7.1 when the account may not send from the envelope sender's domain, else null; the
+   * header From is checked after the message ({@link ContentRefusals}).
+   */
   private Reply senderRefusal(MailFrom mail) {
     if (s.senders == null || mail.sender() == null) return null;
     try {
@@ -227,7 +232,7 @@ final class MailCommands {
       DataDecoder.Result r = DataDecoder.decode(s.input, sink);
       if (!r.complete()) throw new EOFException("connection closed during DATA");
       long dataEnd = System.nanoTime();
-      sink.flush();
+      sink.finish();
       Reply refused = null;
       if (sink.overLimit()) refused = sizeRefusal();
       else if (s.config.strictLineEndings() && r.bareLineEndings())
@@ -240,6 +245,7 @@ final class MailCommands {
       else if (r.lineTooLong())
         refused =
             Reply.of(500, "5.5.2", "Message refused: a line is longer than 1000 octets with CRLF");
+      else refused = ContentRefusals.refusal(s, sink, t);
       if (refused != null) {
         s.event(spool.id().value(), "message refused: " + refused);
         s.reply(refused);
@@ -308,8 +314,12 @@ final class MailCommands {
     }
     try {
       long dataEnd = System.nanoTime();
-      t.sink.flush();
-      commit(t.spool, t.sink, t, dataEnd);
+      t.sink.finish();
+      Reply refused = ContentRefusals.refusal(s, t.sink, t);
+      if (refused != null) {
+        s.event(t.spool.id().value(), "message refused: " + refused);
+        s.reply(refused);
+      } else commit(t.spool, t.sink, t, dataEnd);
     } finally {
       s.endTransaction();
     }
@@ -331,7 +341,11 @@ final class MailCommands {
   }
 
   private SpoolSink open(Spool spool, Transaction t) {
-    SpoolSink sink = new SpoolSink(spool.body(), s.config.maxMessageSize());
+    // Mail a client submits (trusted or logged in) gets what a submission server adds (RFC 6409
+    // §8); the Bcc and X-Petrel-* fields go in every case.
+    Generated generated = s.mayRelay() ? new Generated(s.config.hostname(), s.clock) : null;
+    SpoolSink sink =
+        new SpoolSink(new SubmissionFilter(spool.body(), generated), s.config.maxMessageSize());
     sink.writeOwn(
         ReceivedHeader.format(
             s.helo,

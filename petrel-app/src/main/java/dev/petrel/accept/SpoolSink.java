@@ -1,5 +1,6 @@
 package dev.petrel.accept;
 
+import dev.petrel.content.SubmissionFilter;
 import java.io.IOException;
 import java.io.OutputStream;
 
@@ -12,6 +13,7 @@ import java.io.OutputStream;
 final class SpoolSink extends OutputStream {
 
   private final OutputStream target;
+  private final SubmissionFilter content;
   private final long limit;
   private long octets;
   private boolean overLimit;
@@ -19,7 +21,32 @@ final class SpoolSink extends OutputStream {
 
   SpoolSink(OutputStream target, long limit) {
     this.target = target;
+    this.content = null;
     this.limit = limit;
+  }
+
+  /** A sink whose octets pass through the header rules of submitted mail on their way. */
+  SpoolSink(SubmissionFilter content, long limit) {
+    this.target = content;
+    this.content = content;
+    this.limit = limit;
+  }
+
+  /** The header rules the message went through, or null. */
+  SubmissionFilter content() {
+    return content;
+  }
+
+  /** Ends the message: the header rules add what is missing, then the octets are flushed. */
+  void finish() {
+    if (content != null && failure == null && !overLimit) {
+      try {
+        content.finish();
+      } catch (IOException e) {
+        failure = e;
+      }
+    }
+    flush();
   }
 
   /** Writes octets of Petrel's own (the Received header) that do not count against the limit. */

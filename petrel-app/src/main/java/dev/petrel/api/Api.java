@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param domains sender domains, their DKIM keys and DNS checks
  * @param credentials SMTP logins (the file in the data folder), or null when not available
  * @param webhooks webhooks and their delivery logs (null: the endpoints answer 503)
+ * @param maxMessageSize the largest message in octets (max-message-size, the listener's SIZE)
  */
 public record Api(
     MessageStore store,
@@ -31,7 +32,8 @@ public record Api(
     Runnable queued,
     dev.petrel.report.SenderDomains domains,
     dev.petrel.accept.CredentialStore credentials,
-    dev.petrel.queue.WebhookStore webhooks) {
+    dev.petrel.queue.WebhookStore webhooks,
+    long maxMessageSize) {
 
   public Api {
     Objects.requireNonNull(store, "store");
@@ -41,5 +43,6 @@ public record Api(
     Objects.requireNonNull(hostname, "hostname");
     Objects.requireNonNull(clock, "clock");
     if (queued == null) queued = () -> {};
+    if (maxMessageSize < 1) throw new IllegalArgumentException("maxMessageSize must be positive");
   }
 }

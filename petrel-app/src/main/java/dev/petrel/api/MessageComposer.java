@@ -21,7 +21,8 @@ import org.apache.james.mime4j.stream.RawField;
  * Turns a structured {@link MessageRequest} into an RFC 5322 message with Apache mime4j's builder:
  * text and HTML as {@code multipart/alternative}, attachments in a {@code multipart/mixed} around
  * it, text in quoted-printable UTF-8, files in base64, display names as encoded words where they
- * need it. Bcc recipients are in the envelope only, never in a header.
+ * need it. Bcc recipients are in the envelope only, never in a header; tags are not written here
+ * (the API keeps them in the stored copy only).
  */
 final class MessageComposer {
 
@@ -35,11 +36,12 @@ final class MessageComposer {
     if (!r.replyTo().isEmpty()) m.setReplyTo(mailboxes(r.replyTo()));
     if (r.subject() != null) m.setSubject(r.subject());
     m.setDate(date);
-    m.setMessageId(messageId);
+    m.setField(new RawField("Message-ID", messageId)); // with its angle brackets (RFC 5322)
     m.setField(new RawField("MIME-Version", "1.0"));
+    // mime4j's writer folds each field at its spaces (RFC 5322 §2.2.3); a value with no space to
+    // fold at stays one long line, and the header rules refuse it (422).
     for (Map.Entry<String, String> h : r.headers().entrySet())
       m.addField(new RawField(h.getKey(), h.getValue()));
-    if (!r.tags().isEmpty()) m.addField(new RawField("X-Petrel-Tags", String.join(", ", r.tags())));
 
     BodyPart content = content(r);
     if (r.attachments().isEmpty()) {
@@ -89,7 +91,23 @@ final class MessageComposer {
 
   private static Mailbox mailbox(MessageRequest.Named n) {
     EmailAddress a = n.address();
-    return new Mailbox(n.name(), a.localPart(), a.domain());
+    return new Mailbox(n.name(), unquoted(a.localPart()), a.domain());
+  }
+
+  /**
+   * A quoted local part's content ({@code "a b"} gives {@code a b}): mime4j quotes a local part
+   * that needs it when it writes the address, so a quoted one given as it is would be quoted twice
+   * and name another mailbox than the envelope's.
+   */
+  static String unquoted(String local) {
+    if (local.length() < 2 || !local.startsWith("\"") || !local.endsWith("\"")) return local;
+    StringBuilder out = new StringBuilder(local.length());
+    for (int i = 1; i < local.length() - 1; i++) {
+      char c = local.charAt(i);
+      if (c == '\\' && i + 1 < local.length() - 1) c = local.charAt(++i);
+      out.append(c);
+    }
+    return out.toString();
   }
 
   private static List<Mailbox> mailboxes(List<MessageRequest.Named> list) {

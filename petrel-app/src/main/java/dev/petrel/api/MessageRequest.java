@@ -1,5 +1,6 @@
 package dev.petrel.api;
 
+import dev.petrel.content.InternalHeaders;
 import dev.petrel.model.EmailAddress;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -262,6 +263,8 @@ record MessageRequest(
       if (!name.matches("[!-9;-~]+")) b.error(p, "is not a valid header name");
       else if (RESERVED.contains(name.toLowerCase(Locale.ROOT)))
         b.error(p, "is set by Petrel from the message's fields; it cannot be given here");
+      else if (name.toLowerCase(Locale.ROOT).startsWith(InternalHeaders.PREFIX))
+        b.error(p, "X-Petrel-* fields are Petrel's own; use tags and metadata");
       else if (!e.getValue().isString()) b.error(p, "must be a string");
       else if (e.getValue().asString().matches("(?s).*[\\r\\n].*"))
         b.error(p, "must be one line (no CR or LF)");

@@ -1,5 +1,7 @@
 package dev.petrel.api;
 
+import dev.petrel.content.Generated;
+import dev.petrel.content.SubmissionFilter;
 import dev.petrel.model.EmailAddress;
 import dev.petrel.model.Envelope;
 import dev.petrel.model.Recipient;
@@ -17,7 +19,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HexFormat;
@@ -25,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.james.mime4j.dom.address.Mailbox;
 import org.apache.james.mime4j.dom.address.MailboxList;
@@ -41,8 +41,6 @@ import org.apache.james.mime4j.field.address.DefaultAddressParser;
 final class SendMessage implements Handler {
 
   static final Duration IDEMPOTENCY = Duration.ofHours(24);
-  private static final DateTimeFormatter RFC5322 =
-      DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
 
   private final Api api;
 
@@ -112,14 +110,20 @@ final class SendMessage implements Handler {
       recipients = r.recipients();
     }
 
-    if (api.domains() != null && !api.domains().mayUseSender(caller.account(), sender.domain()))
-      throw new Problem(
-          403,
-          "sender-domain",
-          "Sender domain not allowed",
-          "this account may send only from its own sender domains, and "
-              + sender.domain()
-              + " is not one of them; add it with POST /api/v1/domains");
+    // The message as it will be stored: the same limit and header rules as the SMTP listener.
+    Generated generated = new Generated(api.hostname(), api.clock());
+    String messageId = generated.messageId();
+    byte[] given =
+        r.raw() != null
+            ? normalise(r.raw())
+            : MessageComposer.compose(r, messageId, Date.from(now));
+    ContentProblems.checkSize(given.length, api.maxMessageSize());
+    java.io.ByteArrayOutputStream filtered = new java.io.ByteArrayOutputStream(given.length + 128);
+    SubmissionFilter content = SubmissionFilter.apply(given, generated, filtered);
+    ContentProblems.checkContent(content, r.raw() != null ? "/raw" : "");
+    ContentProblems.checkSender(
+        api, caller.account(), sender.domain(), "the envelope sender's domain is ");
+    ContentProblems.checkHeaderFrom(api, caller.account(), content);
 
     Quotas.Check quota = api.quotas().check(caller.account(), recipients.size());
     if (!quota.allowed()) {
@@ -156,16 +160,16 @@ final class SendMessage implements Handler {
             null,
             Envelope.SOURCE_API);
 
-    String messageId = UUID.randomUUID() + "@" + api.hostname();
-    byte[] mime =
-        r.raw() != null
-            ? normalise(r.raw())
-            : MessageComposer.compose(r, messageId, Date.from(now));
     String id;
     try (Spool spool = api.store().begin(envelope)) {
       OutputStream out = spool.body();
       out.write(received(ctx, spool.id().value(), now).getBytes(StandardCharsets.US_ASCII));
-      out.write(mime);
+      // Tags stay in the stored copy only: delivery removes X-Petrel-* fields (InternalHeaders).
+      if (!r.tags().isEmpty())
+        out.write(
+            ("X-Petrel-Tags: " + String.join(", ", r.tags()) + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+      filtered.writeTo(out);
       id = spool.commit().value();
     } catch (StorageFullException e) {
       throw new Problem(
@@ -189,7 +193,7 @@ final class SendMessage implements Handler {
     }
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("id", id);
-    answer.put("message_id", r.raw() != null ? null : "<" + messageId + ">");
+    answer.put("message_id", r.raw() != null ? content.addedMessageId() : messageId);
     answer.put("status", "queued");
     answer.put("recipients", rcpts);
     if (!r.metadata().isEmpty()) answer.put("metadata", r.metadata());
@@ -206,7 +210,7 @@ final class SendMessage implements Handler {
         + " (Petrel) with HTTP id "
         + id
         + ";\r\n\t"
-        + RFC5322.format(now.atOffset(ZoneOffset.UTC))
+        + Generated.DATE.format(now.atOffset(ZoneOffset.UTC))
         + "\r\n";
   }
 

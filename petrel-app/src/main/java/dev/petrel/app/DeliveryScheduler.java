@@ -278,7 +278,8 @@ public final class DeliveryScheduler implements AutoCloseable {
             returnPath(m, job),
             rcpts,
             m.size(),
-            () -> store.openBody(m.id()),
+            // Petrel's own X-Petrel-* fields stay in the store (the API's tags) and never leave.
+            () -> dev.petrel.content.InternalHeaders.stripped(store.openBody(m.id())),
             m.smtputf8(),
             m.body() != null && !m.body().equalsIgnoreCase("7BIT"),
             m.dsnRet(),

@@ -279,7 +279,8 @@ public final class PetrelServer implements AutoCloseable {
                     delivery::wake,
                     DomainsCommand.senderDomains(store, config, clock),
                     credentials,
-                    store.webhooks()),
+                    store.webhooks(),
+                    config.maxMessageSize()),
                 ApiServer.Limits.DEFAULTS,
                 metrics);
         try {

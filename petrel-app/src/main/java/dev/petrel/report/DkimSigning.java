@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Mail that cannot be signed (no From, a header section over {@value #HEADER_LIMIT} octets, an
  * unreadable key) goes out unsigned, with a warning in the log: holding it back would not help.
+ * Neither is mail with more than one From field (both doors refuse it; this covers mail stored
+ * before they did).
  */
 public final class DkimSigning {
 
@@ -109,6 +111,13 @@ public final class DkimSigning {
   private byte[] compute(String account, DeliveryJob job) throws IOException, StorageException {
     try (InputStream in = new BufferedInputStream(job.body().open(), 64 * 1024)) {
       HeaderSection header = HeaderSection.read(in, HEADER_LIMIT);
+      int froms = header.named("from").size();
+      if (froms > 1) {
+        // Both doors refuse such mail; one stored before they did is not signed either: a verifier
+        // and a reader could each take another From as the sender (RFC 6376 §8.15).
+        LOG.warn("{}: sending without a DKIM signature: {} From fields", job.id(), froms);
+        return null;
+      }
       String domain = header.fromDomain();
       if (domain == null) return null;
       Optional<SenderDomain> found = domains.findDomain(domain);

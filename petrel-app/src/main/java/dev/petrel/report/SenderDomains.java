@@ -183,6 +183,11 @@ public final class SenderDomains {
     return policy.mayUseSender(account, fromDomain);
   }
 
+  /** Whether the operator lets every account send from any domain ({@code allow-any-sender}). */
+  public boolean allowsAnySender() {
+    return policy.allowsAnySender();
+  }
+
   private Optional<SenderDomain> owned(String account, String domain) throws StorageException {
     String name;
     try {

@@ -14,7 +14,7 @@ class SessionBdatTest {
 
   private static String body(SessionTestStore.Message m) {
     String t = m.text();
-    return t.substring(t.indexOf("+0000\r\n") + 7);
+    return SessionHarness.withoutAddedFields(t.substring(t.indexOf("+0000\r\n") + 7));
   }
 
   @Test
@@ -25,7 +25,7 @@ class SessionBdatTest {
             .send("BDAT 10\r\n")
             .send("Subject: ")
             .send("x")
-            .send("BDAT 6\r\n\r\nab\r\n")
+            .send("BDAT 6\r\n\r\n\r\nab")
             .send("BDAT 4 LAST\r\n")
             .send("cd\r\n")
             .send("QUIT\r\n");
@@ -39,12 +39,12 @@ class SessionBdatTest {
             "250 2.0.0",
             "250 2.0.0",
             "221 2.0.0");
-    assertThat(body(h.store.messages().getFirst())).isEqualTo("Subject: x\r\nab\r\ncd\r\n");
+    assertThat(body(h.store.messages().getFirst())).isEqualTo("Subject: x\r\n\r\nabcd\r\n");
   }
 
   @Test
   void chunksArePipelinedAndKeepEveryOctet() {
-    String raw = "bare\nlf and\r.\r\n.\r\ndot lines stay\r\n";
+    String raw = "Subject: octets\r\n\r\nbare\nlf and\r.\r\n.\r\ndot lines stay\r\n";
     int n = raw.getBytes(UTF_8).length;
     SessionHarness h =
         new SessionHarness().send(TX + "BDAT " + n + "\r\n" + raw + "BDAT 0 LAST\r\nNOOP\r\n");

@@ -55,6 +55,17 @@ final class SessionHarness {
   private final List<byte[]> chunks = new ArrayList<>();
   private java.util.function.Consumer<String> onWrite = w -> {};
 
+  /**
+   * The stored text without the Date and Message-ID fields the listener adds to submitted mail that
+   * lacks them (those are checked in {@code peers.MissingDateAndMessageIdAreAdded}), for tests
+   * about other things that compare whole messages.
+   */
+  static String withoutAddedFields(String stored) {
+    return stored
+        .replaceFirst("(?m)^Date: [^\r\n]*\\+0000\r\n(?=(Message-ID: <[0-9a-f-]{36}@|\r\n))", "")
+        .replaceFirst("(?m)^Message-ID: <[0-9a-f-]{36}@[^>\r\n]+>\r\n", "");
+  }
+
   static InetAddress address(String literal) {
     try {
       return InetAddress.getByName(literal);

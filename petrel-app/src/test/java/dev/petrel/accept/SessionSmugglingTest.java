@@ -53,6 +53,14 @@ class SessionSmugglingTest {
   void fakeTerminatorIsBodyText(String fake) {
     SessionHarness h = session(fake);
     SessionHarness.Outcome out = h.run();
+    if (fake.indexOf('\u0000') >= 0) {
+      // A NUL octet is body text too, and no message may hold one: refused, nothing stored.
+      assertThat(out.codes())
+          .as(printable(fake))
+          .containsExactly("220", "250", "250 2.1.0", "250 2.1.5", "354", "554 5.6.0", "221 2.0.0");
+      assertThat(h.store.messages()).isEmpty();
+      return;
+    }
     assertThat(out.codes())
         .as(printable(fake))
         .containsExactly("220", "250", "250 2.1.0", "250 2.1.5", "354", "250 2.0.0", "221 2.0.0");
@@ -73,6 +81,7 @@ class SessionSmugglingTest {
     SessionHarness.Outcome out = h.run();
     boolean bare =
         fake.replace("\r\n", "").contains("\r") || fake.replace("\r\n", "").contains("\n");
+    boolean nul = fake.indexOf('\u0000') >= 0;
     assertThat(out.codes())
         .as(printable(fake))
         .containsExactly(
@@ -81,8 +90,8 @@ class SessionSmugglingTest {
             "250 2.1.0",
             "250 2.1.5",
             "354",
-            bare ? "550 5.5.2" : "250 2.0.0",
+            bare ? "550 5.5.2" : nul ? "554 5.6.0" : "250 2.0.0",
             "221 2.0.0");
-    assertThat(h.store.messages()).hasSize(bare ? 0 : 1);
+    assertThat(h.store.messages()).hasSize(bare || nul ? 0 : 1);
   }
 }

@@ -92,6 +92,24 @@ class ArchitectureTest {
   }
 
   @Test
+  void theContentRulesStandOnTheSharedValuesOnly() {
+    // Both doors (listener and API) and delivery apply them; they know neither door.
+    noClasses()
+        .that()
+        .resideInAPackage("dev.petrel.content..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.petrel.protocol..",
+            "dev.petrel.accept..",
+            "dev.petrel.queue..",
+            "dev.petrel.deliver..",
+            "dev.petrel.report..",
+            "dev.petrel.api..")
+        .check(classes);
+  }
+
+  @Test
   void arrowsPointAlongTheFlow() {
     // accept → queue → deliver → report: nothing reaches back to an earlier stage.
     noClasses()

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  */
 final class MailLoad implements AutoCloseable {
 
-  static final String HEADER = "X-Petrel-Load";
+  static final String HEADER = "X-Load-Tag";
   private static final Pattern TAG = Pattern.compile("(?m)^" + HEADER + ": (\\S+)\\r?$");
   private static final Duration IO = Duration.ofSeconds(30);
 
