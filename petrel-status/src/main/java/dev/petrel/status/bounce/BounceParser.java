@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Reads a bounce mail and says which recipients failed and why.
@@ -171,11 +172,53 @@ public final class BounceParser {
       if (of != null) s.add(of);
       String rp = original.returnPath();
       if (rp != null) s.add(rp);
-      for (String h : List.of("Sender", "Reply-To", "Errors-To"))
-        s.addAll(Addresses.all(original.header(h)));
+      for (String h : ORIGINAL_OTHERS) s.addAll(Addresses.all(original.header(h)));
       return s;
     }
+
+    /**
+     * Addresses that are not failed recipients: {@code base}, and the role addresses (postmaster,
+     * abuse, a help desk, the mailer daemon) a notice gives as contacts or writes from, unless the
+     * returned message was addressed to that very mailbox.
+     */
+    Predicate<String> notRecipients(Set<String> base) {
+      return a -> base.contains(a) || (Cues.roleMailbox(a) && !original.envelope().contains(a));
+    }
+
+    /**
+     * The address of the returned message's recipients whose mailbox (local part) is {@code name},
+     * when exactly one has it; else null. A notice that names only the mailbox speaks for its
+     * domain, and the original's envelope or header says which domain that was.
+     */
+    String byMailbox(String name) {
+      String match = null;
+      for (String a : original.envelope()) {
+        int at = a.lastIndexOf('@');
+        if (at > 0 && a.substring(0, at).equalsIgnoreCase(name)) {
+          if (match != null && !match.equals(a)) return null;
+          match = a;
+        }
+      }
+      return match;
+    }
   }
+
+  /**
+   * Fields of the returned message whose addresses are its senders' or a list's, not recipients.
+   */
+  private static final List<String> ORIGINAL_OTHERS =
+      List.of(
+          "Sender",
+          "Reply-To",
+          "Errors-To",
+          "List-Post",
+          "List-Owner",
+          "List-Help",
+          "List-Subscribe",
+          "List-Unsubscribe",
+          "Mail-Followup-To",
+          "Disposition-Notification-To",
+          "Return-Receipt-To");
 
   // ---------------------------------------------------------------- RFC 3464
 
@@ -224,11 +267,12 @@ public final class BounceParser {
       }
     }
     if (dsn.isEmpty()) return null;
-    DsnFields.Report report = DsnFields.parse(dsn.toString());
+    DsnFields.Report report = failedOnly(DsnFields.parse(dsn.toString()));
     if (report.recipients().isEmpty()) return null;
     List<String> known = new ArrayList<>();
     for (DsnFields.Rcpt r : report.recipients()) if (r.address() != null) known.add(r.address());
-    List<TextNotice.Hit> hits = c.text().recipients(Set.of(), known);
+    resolveUnnamed(c, report, known);
+    List<TextNotice.Hit> hits = c.text().recipients(a -> false, known);
     List<BouncedRecipient> out = new ArrayList<>();
     for (DsnFields.Rcpt r : report.recipients()) {
       String addr = r.address();
@@ -278,6 +322,48 @@ public final class BounceParser {
   }
 
   /**
+   * The report without the recipients it says were delivered, relayed or expanded (RFC 3464 §2.3.3)
+   * when it reports others that failed or are delayed: those are not failures, and a report about
+   * several recipients lists the successes beside the failures. A report of successes only (a
+   * delivery notification asked for with NOTIFY=SUCCESS) is kept whole, as such.
+   */
+  private static DsnFields.Report failedOnly(DsnFields.Report report) {
+    boolean anySucceeded = false;
+    boolean anyOther = false;
+    for (DsnFields.Rcpt r : report.recipients()) {
+      if (r.succeeded()) anySucceeded = true;
+      else anyOther = true;
+    }
+    if (!anySucceeded || !anyOther) return report;
+    List<DsnFields.Rcpt> failed = new ArrayList<>();
+    for (DsnFields.Rcpt r : report.recipients()) if (!r.succeeded()) failed.add(r);
+    return new DsnFields.Report(report.reportingMta(), failed);
+  }
+
+  /**
+   * Gives an address to recipient groups whose fields name none that can be read: Exim writes the
+   * file or pipe it failed to deliver to as the Final-Recipient ("rfc822;/var/mail/..."), and lists
+   * the address in X-Failed-Recipients; a local delivery names the mailbox only ("rfc822; bob"),
+   * whose address the returned message's recipients give when just one has that mailbox.
+   */
+  private static void resolveUnnamed(Context c, DsnFields.Report report, List<String> known) {
+    List<String> failed = new ArrayList<>();
+    for (String v : c.root().headers("X-Failed-Recipients"))
+      for (String a : Addresses.all(v))
+        if (!known.contains(a) && !failed.contains(a)) failed.add(a);
+    for (DsnFields.Rcpt r : report.recipients()) {
+      if (r.address() != null) continue;
+      String a = null;
+      String name = r.mailboxName();
+      if (name != null) a = c.byMailbox(name);
+      if (a == null && !failed.isEmpty()) a = failed.removeFirst();
+      if (a == null || known.contains(a)) continue;
+      r.resolvedTo(a);
+      known.add(a);
+    }
+  }
+
+  /**
    * The comment of a Status field ("5.0.0 (comment)"), or null when there is none or it only
    * repeats the registry's title of the code or says the failure is permanent or transient.
    */
@@ -311,11 +397,11 @@ public final class BounceParser {
       for (String a : Addresses.all(v)) if (!known.contains(a)) known.add(a);
     }
     Set<String> senders = c.senders();
-    List<TextNotice.Hit> hits = c.text().recipients(senders, known);
+    List<TextNotice.Hit> hits = c.text().recipients(c.notRecipients(senders), known, c::byMailbox);
     if (hits.isEmpty()) {
       Set<String> onlyBouncer = new HashSet<>();
       if (c.fromAddress() != null) onlyBouncer.add(c.fromAddress());
-      hits = c.text().recipients(onlyBouncer, known);
+      hits = c.text().recipients(c.notRecipients(onlyBouncer), known);
     }
     if (hits.isEmpty()) {
       // the notice names nobody: the original's recipients are the ones that failed

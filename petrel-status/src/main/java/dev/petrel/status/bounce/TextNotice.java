@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Reads a bounce notice written for people (no DSN part): finds the failed recipients and, for
@@ -213,7 +215,8 @@ final class TextNotice {
       if (trimmed.isEmpty() || trimmed.length() > 100) continue;
       String t = trimmed.toLowerCase(Locale.ROOT);
       if (t.length() > 100) continue;
-      if (isSeparator(t)) return i;
+      // "Subject: Original Message" is the returned message's subject quoted, not a separator
+      if (isSeparator(t) && !t.startsWith("subject:")) return i;
       if (i > 0 && startsOriginalHeaders(ls, i)) return i;
     }
     return -1;
@@ -317,18 +320,142 @@ final class TextNotice {
       return some;
     }
     List<Mention> found = new ArrayList<>();
+    // whether the line before was a header line of the returned message quoted in the notice (or
+    // its continuation): a folded "Cc:" goes on with addresses alone on indented lines
+    boolean inQuotedHeader = false;
+    String previous = "";
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
-      if (line.indexOf('@') < 0) continue;
+      boolean continuation =
+          inQuotedHeader
+              && !line.isBlank()
+              && Character.isWhitespace(line.charAt(0))
+              && !looksLikeHeaderLine(line.stripLeading());
+      inQuotedHeader = continuation || quotedHeaderLine(line);
+      if (line.indexOf('@') < 0 && line.indexOf('(') < 0) {
+        if (!line.isBlank()) previous = line;
+        continue;
+      }
       String lowerLine = null;
       for (Addresses.Found f : Addresses.find(line)) {
         if (only != null && !only.contains(f.address())) continue;
         if (lowerLine == null) lowerLine = line.toLowerCase(Locale.ROOT);
         String prefix = lowerLine.substring(0, f.start());
-        found.add(new Mention(i, f.address(), kindOf(prefix, lowerLine)));
+        int kind = continuation || inQuotedHeader ? 0 : kindOf(prefix, lowerLine);
+        if (kind > 0 && contactCue(prefix, previous)) kind = 0;
+        found.add(new Mention(i, f.address(), kind));
       }
+      if (!line.isBlank()) previous = line;
     }
     return found;
+  }
+
+  /**
+   * Header fields of the returned message that name addresses other than the failed recipient: its
+   * senders and replies, the envelope of an earlier hop, a mailing list's addresses (RFC 2369
+   * List-Post, List-Unsubscribe, ...), receipt requests. A notice that quotes them (Exchange's
+   * "Your message / To: / Cc: / Subject:", a copy of the header without a separator line) does not
+   * report those addresses as failed.
+   */
+  private static final String[] QUOTED_HEADERS = {
+    "to",
+    "cc",
+    "bcc",
+    "from",
+    "sender",
+    "reply-to",
+    "return-path",
+    "delivered-to",
+    "envelope-to",
+    "apparently-to",
+    "errors-to",
+    "mail-followup-to",
+    "mail-reply-to",
+    "disposition-notification-to",
+    "return-receipt-to",
+    "message-id",
+    "references",
+    "in-reply-to",
+    "received",
+    "dkim-signature",
+    "authentication-results",
+    "arc-seal",
+    "arc-message-signature",
+    "arc-authentication-results",
+    "received-spf",
+    "precedence",
+    "feedback-id"
+  };
+
+  /** The line is a header field of the returned message quoted in the notice ("Cc: a@b, c@d"). */
+  static boolean quotedHeaderLine(String line) {
+    String l = line.stripLeading();
+    if (!looksLikeHeaderLine(l)) return false;
+    String name = l.substring(0, l.indexOf(':')).toLowerCase(Locale.ROOT);
+    if (name.startsWith("list-") || name.startsWith("resent-")) return true;
+    if (name.startsWith("x-")) {
+      // the notice's own fields (X-Failed-Recipients, X-Actual-Recipient) name the failed ones
+      return !name.contains("recipient");
+    }
+    for (String h : QUOTED_HEADERS) if (h.equals(name)) return true;
+    return false;
+  }
+
+  /**
+   * Words before an address that make it a contact of the reporting system, not a recipient:
+   * "please contact", "send mail to", "forward this message to" (Microsoft's delisting reply: "To
+   * request removal from this list please forward this message to delist@..."), "for assistance".
+   */
+  private static final String[] CONTACT_CUES = {
+    "contact",
+    "forward this",
+    "forward the message",
+    "forward it to",
+    "please send",
+    "please mail",
+    "please write",
+    "please email",
+    "please e-mail",
+    "send mail to",
+    "send email to",
+    "send an email to",
+    "send an e-mail to",
+    "write to",
+    "questions",
+    "assistance",
+    "for help",
+    "for more information",
+    "complain",
+    "report abuse",
+    "removal",
+    "delist",
+    "unsubscribe",
+    "reach us"
+  };
+
+  /** Ends of a line whose next line holds the contact address ("... please contact\n a@b"). */
+  private static final String[] CONTACT_LINE_ENDS = {
+    "contact",
+    "contact:",
+    "contact us at",
+    "send mail to",
+    "send email to",
+    "write to",
+    "mail to:",
+    "forward this message to",
+    "forward it to"
+  };
+
+  /**
+   * The address is given as someone to contact: the words before it on its line, or the end of the
+   * line before when it stands alone, say so.
+   */
+  private static boolean contactCue(String lowerPrefix, String previousLine) {
+    if (Cues.containsAny(lowerPrefix, CONTACT_CUES)) return true;
+    if (!stripPunct(lowerPrefix).isEmpty()) return false;
+    String prev = previousLine.strip().toLowerCase(Locale.ROOT);
+    for (String end : CONTACT_LINE_ENDS) if (prev.endsWith(end)) return true;
+    return false;
   }
 
   /**
@@ -338,14 +465,23 @@ final class TextNotice {
    * @param known recipients already known from elsewhere (X-Failed-Recipients, DSN fields); when
    *     not empty, only these are looked for
    */
-  List<Hit> recipients(Set<String> excluded, List<String> known) {
+  List<Hit> recipients(Predicate<String> excluded, List<String> known) {
+    return recipients(excluded, known, null);
+  }
+
+  /**
+   * As above; when the notice names no address at all, {@code mailbox} turns a mailbox name (the
+   * local part) standing where a recipient stands into the address it stands for, or null.
+   */
+  List<Hit> recipients(
+      Predicate<String> excluded, List<String> known, Function<String, String> mailbox) {
     Map<String, Integer> strong = new LinkedHashMap<>();
     Map<String, Integer> weak = new LinkedHashMap<>();
     Map<String, Integer> any = new LinkedHashMap<>();
     // with the recipients known, the other addresses are never looked up
     for (Mention m : known.isEmpty() ? mentions() : mentions(new HashSet<>(known))) {
       any.putIfAbsent(m.address(), m.line());
-      if (excluded.contains(m.address())) continue;
+      if (excluded.test(m.address())) continue;
       if (m.kind() == 2) strong.putIfAbsent(m.address(), m.line());
       else if (m.kind() == 1) weak.putIfAbsent(m.address(), m.line());
     }
@@ -360,6 +496,7 @@ final class TextNotice {
       }
     } else {
       chosen = !strong.isEmpty() ? strong : weak;
+      if (chosen.isEmpty() && mailbox != null) chosen = mailboxes(mailbox, excluded);
     }
     List<Map.Entry<String, Integer>> entries = new ArrayList<>(chosen.entrySet());
     List<Integer> anchors = new ArrayList<>();
@@ -418,6 +555,94 @@ final class TextNotice {
       out.add(new Hit(a, description.strip(), cues));
     }
     return out;
+  }
+
+  /**
+   * Mailbox names (local parts without a domain) where a notice puts its recipients, turned into
+   * addresses by {@code mailbox}: a local delivery reports the mailbox of the domain it speaks for,
+   * as sendmail's "{@code <bob>... User unknown}", "{@code 550 5.1.1 bob... User unknown}" or
+   * "{@code bob: mailbox unknown}". The line must start with the name (after a reply code): a name
+   * inside a sentence is a word, not a recipient.
+   */
+  private Map<String, Integer> mailboxes(
+      Function<String, String> mailbox, Predicate<String> excluded) {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    for (int i = 0; i < lines.size(); i++) {
+      String t = lines.get(i).strip();
+      if (t.isEmpty() || t.indexOf('@') >= 0) continue;
+      String name = mailboxAt(t);
+      if (name == null) continue;
+      String a = mailbox.apply(name);
+      if (a != null && !excluded.test(a)) out.putIfAbsent(a, i);
+    }
+    return out;
+  }
+
+  /**
+   * The mailbox name a line starts with when it stands as a recipient: "{@code <name>}" alone or
+   * followed by ":", "..." or "("; or a bare name followed by ":" or "...". Reply codes before it
+   * are skipped. Null otherwise.
+   */
+  static String mailboxAt(String line) {
+    String t = line;
+    // "550 5.1.1 bob... User unknown": skip the codes
+    while (t.length() > 4 && Character.isDigit(t.charAt(0))) {
+      int sp = t.indexOf(' ');
+      if (sp < 0 || !isCodeToken(t.substring(0, sp))) break;
+      t = t.substring(sp + 1).stripLeading();
+    }
+    if (t.isEmpty()) return null;
+    char open = t.charAt(0);
+    int s = open == '<' || open == '"' ? 1 : 0;
+    int e = s;
+    boolean letter = false;
+    while (e < t.length() && e - s <= 64 && isMailboxChar(t.charAt(e))) {
+      letter |= Character.isLetter(t.charAt(e));
+      e++;
+    }
+    // a local part never ends in a dot: "bob... User unknown" names "bob"
+    while (e > s && t.charAt(e - 1) == '.') e--;
+    if (e == s || e - s > 64 || !letter) return null;
+    String rest = t.substring(e);
+    if (s == 1) {
+      char close = open == '<' ? '>' : '"';
+      if (rest.isEmpty() || rest.charAt(0) != close) return null;
+      rest = rest.substring(1).strip();
+      if (!(rest.isEmpty()
+          || rest.startsWith(":")
+          || rest.startsWith("...")
+          || rest.startsWith("("))) return null;
+    } else if (!(rest.startsWith(":") || rest.startsWith("..."))) {
+      return null;
+    }
+    return t.substring(s, e).toLowerCase(Locale.ROOT);
+  }
+
+  /** "550", "550-" or an enhanced code such as "5.1.1". */
+  private static boolean isCodeToken(String w) {
+    int n = w.length();
+    if ((n == 3 || (n == 4 && w.charAt(3) == '-'))
+        && Character.isDigit(w.charAt(0))
+        && Character.isDigit(w.charAt(1))
+        && Character.isDigit(w.charAt(2))) return true;
+    int dots = 0;
+    for (int i = 0; i < n; i++) {
+      char c = w.charAt(i);
+      if (c == '.') dots++;
+      else if (!Character.isDigit(c)) return false;
+    }
+    return dots == 2 && n >= 5;
+  }
+
+  private static boolean isMailboxChar(char c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '.'
+        || c == '_'
+        || c == '-'
+        || c == '+'
+        || c == '=';
   }
 
   /**
