@@ -175,6 +175,25 @@ final class Addresses {
         || (c > 127 && Character.isLetterOrDigit(c));
   }
 
+  /**
+   * Whether two domains belong to the same organisation as far as their names tell: one is the
+   * other or a subdomain of it, or they end in the same two labels (mx1.example.com and
+   * example.com, mail.example.com and relay.example.com).
+   */
+  static boolean sameOrganisation(String a, String b) {
+    if (a == null || b == null) return false;
+    return a.equals(b)
+        || a.endsWith("." + b)
+        || b.endsWith("." + a)
+        || lastTwo(a).equals(lastTwo(b));
+  }
+
+  private static String lastTwo(String domain) {
+    int last = domain.lastIndexOf('.');
+    int before = last <= 0 ? -1 : domain.lastIndexOf('.', last - 1);
+    return domain.substring(before + 1);
+  }
+
   /** The domain of an address, or null. */
   static String domain(String address) {
     if (address == null) return null;

@@ -178,11 +178,18 @@ public final class BounceParser {
 
     /**
      * Addresses that are not failed recipients: {@code base}, and the role addresses (postmaster,
-     * abuse, a help desk, the mailer daemon) a notice gives as contacts or writes from, unless the
-     * returned message was addressed to that very mailbox.
+     * abuse, a help desk, the mailer daemon) of the reporting system's own domain, which a notice
+     * gives as contacts or writes from, unless the returned message was addressed to that very
+     * mailbox. A role address of another domain may well be the recipient (a complaint to an abuse
+     * desk that bounced); contacts there are told by the words around them.
      */
     Predicate<String> notRecipients(Set<String> base) {
-      return a -> base.contains(a) || (Cues.roleMailbox(a) && !original.envelope().contains(a));
+      String reporter = Addresses.domain(fromAddress());
+      return a ->
+          base.contains(a)
+              || (Cues.roleMailbox(a)
+                  && (reporter == null || Addresses.sameOrganisation(Addresses.domain(a), reporter))
+                  && !original.envelope().contains(a));
     }
 
     /**

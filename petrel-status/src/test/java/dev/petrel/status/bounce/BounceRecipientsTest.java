@@ -95,6 +95,21 @@ class BounceRecipientsTest {
                 User unknown in virtual alias table (in reply to RCPT TO command)
             """,
             Set.of("lordfrags.pmgdoc0v@forwarder.example")),
+        new Case(
+            "a role address of another domain can be the failed recipient",
+            "https://github.com/haraka/Haraka/issues/568",
+            """
+            From: MAILER-DAEMON@mail.relay.example
+            To: alice@sender.example
+            Subject: failure notice
+
+            Hi. This is the Haraka Mailer program at mail.relay.example.
+            I'm afraid I wasn't able to deliver your message to the following addresses.
+            This is a permanent error; I've given up. Sorry it didn't work out.
+
+            <abuse@receiver.example>: 550 5.1.1 mailbox unavailable
+            """,
+            Set.of("abuse@receiver.example")),
         // ------------------------------------------------------------ the original's header
         new Case(
             "Exchange 5.5 quotes the original's To and a folded Cc",
