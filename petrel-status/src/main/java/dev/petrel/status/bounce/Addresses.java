@@ -44,11 +44,31 @@ final class Addresses {
       if (at < 0) break;
       int l = at;
       while (l > 0 && at - l < MAX_LOCAL && isLocalChar(s.charAt(l - 1))) l--;
+      l = withoutLeadingText(s, l, at);
       while (l < at && "'`=|{}~*^!#$%&.+-".indexOf(s.charAt(l)) >= 0) l++;
       int r = at + 1;
       while (r < n && r - at <= MAX_DOMAIN && isDomainChar(s.charAt(r))) r++;
       while (r > at + 1 && (s.charAt(r - 1) == '.' || s.charAt(r - 1) == '-')) r--;
       from = Math.max(r, at + 1);
+      if (at >= 2 && s.charAt(at - 1) == '=' && s.charAt(at - 2) == '?') {
+        // the local part written as an RFC 2047 encoded word ("=?utf-8?Q?bob+=F0=9F=90=88?=@x"),
+        // as some MTAs copy a UTF-8 address into a notice meant for 7-bit mail
+        // the opening "=?" of "=?charset?B?text?=" has three more "?" after it (B text may end
+        // in "=" padding, which with the closing "?=" looks like another opening)
+        int open = s.lastIndexOf("=?", at - 3);
+        while (open > 0 && questionMarks(s, open + 2, at) < 3) open = s.lastIndexOf("=?", open - 1);
+        if (open >= 0 && at - open <= 4 * MAX_LOCAL) {
+          String local = OriginalMessage.decodeWords(s.substring(open, at));
+          if (!local.isEmpty() && !local.contains("=?") && isLocalPart(local)) {
+            int re = r;
+            String domain = s.substring(at + 1, re);
+            if (domain.indexOf('.') > 0 && !domain.contains("..")) {
+              out.add(new Found(open, re, (local + "@" + domain).toLowerCase(Locale.ROOT)));
+              continue;
+            }
+          }
+        }
+      }
       if (l == at) continue;
       if (at - l > 10 && s.regionMatches(true, l, "IMCEASMTP-", 0, 10)) {
         // an encapsulated SMTP address: its own domain is the gateway's (or "*"), not the address's
@@ -163,7 +183,56 @@ final class Addresses {
     return (c >= 'a' && c <= 'z')
         || (c >= 'A' && c <= 'Z')
         || (c >= '0' && c <= '9')
-        || "._+-=!#$%&'*^`{|}~".indexOf(c) >= 0;
+        || "._+-=!#$%&'*^`{|}~".indexOf(c) >= 0
+        || (c > 127 && utf8LocalChar(c));
+  }
+
+  private static int questionMarks(String s, int from, int to) {
+    int n = 0;
+    for (int i = from; i < to; i++) if (s.charAt(i) == '?') n++;
+    return n;
+  }
+
+  private static boolean isLocalPart(String local) {
+    for (int i = 0; i < local.length(); i++) if (!isLocalChar(local.charAt(i))) return false;
+    return true;
+  }
+
+  /**
+   * Where the local part starts once letters of running text written against it are left out: in
+   * "宛先bob@example.jp" (Japanese notices write no space between words) the local part is "bob". An
+   * internationalised local part is one script throughout ("用户@例子.广告"), so non-ASCII letters before
+   * ASCII ones are text; symbols (an emoji in "bob+🐈") stay.
+   */
+  private static int withoutLeadingText(String s, int l, int at) {
+    if (l == at || s.charAt(l) < 128) return l;
+    int k = l;
+    while (k < at && s.charAt(k) > 127 && Character.isLetter(s.charAt(k))) k++;
+    if (k == l || k == at) return l;
+    char next = s.charAt(k);
+    return next < 128 && Character.isLetterOrDigit(next) ? k : l;
+  }
+
+  /**
+   * A non-ASCII character of an internationalised local part (RFC 6531/6532 allow UTF-8 there:
+   * letters, digits, symbols such as emoji, which Java holds as surrogate pairs); not white space
+   * or punctuation, so that "宛先：a@b" or "「a@b」" keep the address apart from the text around it.
+   */
+  private static boolean utf8LocalChar(char c) {
+    return switch (Character.getType(c)) {
+      case Character.UPPERCASE_LETTER,
+          Character.LOWERCASE_LETTER,
+          Character.TITLECASE_LETTER,
+          Character.MODIFIER_LETTER,
+          Character.OTHER_LETTER,
+          Character.DECIMAL_DIGIT_NUMBER,
+          Character.OTHER_SYMBOL,
+          Character.SURROGATE,
+          Character.NON_SPACING_MARK,
+          Character.COMBINING_SPACING_MARK ->
+          true;
+      default -> false;
+    };
   }
 
   static boolean isDomainChar(char c) {

@@ -391,6 +391,20 @@ class BounceRecipientsTest {
         org.junit.jupiter.params.provider.Arguments.of(
             "RFC-822=bob(a)example.org; and c=US", List.of("bob@example.org")),
         org.junit.jupiter.params.provider.Arguments.of(
-            "a=b@example.org", List.of("a=b@example.org")));
+            "a=b@example.org", List.of("a=b@example.org")),
+        // internationalised addresses (RFC 6531/6532), example from
+        // https://en.wikipedia.org/wiki/International_email
+        org.junit.jupiter.params.provider.Arguments.of(
+            "Final-Recipient: rfc822; 用户@例子.广告", List.of("用户@例子.广告")),
+        org.junit.jupiter.params.provider.Arguments.of(
+            "<bob+\uD83D\uDC08@example.org>", List.of("bob+\uD83D\uDC08@example.org")),
+        // Japanese notices write no space between a word and the address
+        org.junit.jupiter.params.provider.Arguments.of(
+            "宛先bob@example.jp", List.of("bob@example.jp")),
+        // a UTF-8 local part copied into a 7-bit notice as an RFC 2047 encoded word
+        org.junit.jupiter.params.provider.Arguments.of(
+            "<=?utf-8?Q?j=C3=B6rg?=@example.org>... User unknown", List.of("jörg@example.org")),
+        org.junit.jupiter.params.provider.Arguments.of(
+            "RCPT To:<=?utf-8?B?8J+QiA==?=@example.org>", List.of("\uD83D\uDC08@example.org")));
   }
 }
