@@ -326,6 +326,37 @@ class BounceRecipientsTest {
             """,
             Set.of("camille.ct@gmail.example")),
         new Case(
+            "DSN group naming the domain only: the one recipient of the notice's text",
+            "http://help.westelcom.com/articles/e-mail_bounce.htm (notice and DSN fields)",
+            """
+            From: Mail Delivery Subsystem <MAILER-DAEMON@westelcom.example>
+            To: <support@westelcom.example>
+            Subject: Returned mail: Host unknown
+            MIME-Version: 1.0
+            Content-Type: multipart/report; report-type=delivery-status; boundary="b5"
+
+            --b5
+            Content-Type: text/plain
+
+               ----- The following addresses had permanent fatal errors -----
+            <jdoe@home.example>
+
+               ----- Transcript of session follows -----
+            550 5.1.2 <jdoe@home.example>... Host unknown (Name server: mail.home.example:             host not found)
+
+            --b5
+            Content-Type: message/delivery-status
+
+            Reporting-MTA: dns; camel10.westelcom.example
+            Received-From-MTA: DNS; brickbat9.westelcom.example
+
+            Final-Recipient: RFC822; @mail.home.example
+            Action: failed
+            Status: 5.1.2
+            --b5--
+            """,
+            Set.of("jdoe@home.example")),
+        new Case(
             "Exim: DSN names the pipe, X-Failed-Recipients the address",
             "https://github.com/nriley/Pester/issues/14 (Exim's notice)",
             """
