@@ -445,6 +445,10 @@ public final class BounceParser {
     if (hits.isEmpty()) {
       // the notice names nobody: the original's recipients are the ones that failed
       List<String> to = new ArrayList<>(new LinkedHashSet<>(c.original().recipients()));
+      // of several recipients, the one a Received field of the returned message names ("for
+      // <a@b>") is the one the failing hop was given
+      List<String> hop = c.original().receivedFor();
+      if (to.size() > 1 && hop.size() == 1) to = hop;
       for (String h : List.of("X-Envelope-To", "X-HmXmrOriginalRecipient", "Envelope-To")) {
         String v = c.original().header(h);
         if (v != null) to = Addresses.all(v);

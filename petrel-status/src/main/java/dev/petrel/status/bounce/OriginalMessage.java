@@ -203,16 +203,24 @@ final class OriginalMessage {
     e = new LinkedHashSet<>(recipients());
     for (String h : List.of("X-Original-To", "Delivered-To", "Envelope-To", "X-Envelope-To"))
       for (String v : headersNamed(h)) e.addAll(Addresses.all(v));
+    e.addAll(receivedFor());
+    envelope = e;
+    return e;
+  }
+
+  /** The distinct addresses of the "for <address>" clauses of the Received fields, lower case. */
+  List<String> receivedFor() {
+    List<String> out = new ArrayList<>();
     for (String v : headersNamed("Received")) {
       int f = v.toLowerCase(Locale.ROOT).indexOf(" for ");
       if (f < 0) continue;
       int semi = v.indexOf(';', f);
       String clause = v.substring(f + 5, semi < 0 ? v.length() : semi);
       List<Addresses.Found> found = Addresses.find(clause);
-      if (!found.isEmpty()) e.add(found.getFirst().address());
+      if (!found.isEmpty() && !out.contains(found.getFirst().address()))
+        out.add(found.getFirst().address());
     }
-    envelope = e;
-    return e;
+    return out;
   }
 
   static String lower(String s) {

@@ -155,6 +155,42 @@ class BounceRecipientsTest {
             Subject: minutes
             """,
             Set.of("user@receiver.example")),
+        new Case(
+            "notice names a display name only: the original's Received names the recipient",
+            "https://ftp.zx.net.nz/pub/archive/ftp.microsoft.com/MISC/KB/en-us/284/204.HTM",
+            """
+            From: System Administrator <postmaster@receiver.example>
+            To: alice@sender.example
+            Subject: Undeliverable: Quarterly figures
+            MIME-Version: 1.0
+            Content-Type: multipart/mixed; boundary="b6"
+
+            --b6
+            Content-Type: text/plain
+
+            Your message did not reach some or all of the intended recipients.
+
+                  Subject:  Quarterly figures
+                  Sent:     7/11/2001 9:20 AM
+
+            The following recipient(s) could not be reached:
+
+                  'Bob Smith' on 7/11/2001 9:20 AM
+                        The e-mail account does not exist at the organization this message             was sent to.
+                        <server.receiver.example #5.1.1>
+            --b6
+            Content-Type: message/rfc822
+
+            Received: from mail.sender.example by server.receiver.example
+                for <bob@receiver.example>; Wed, 11 Jul 2001 09:20:00 -0400
+            From: Alice <alice@sender.example>
+            To: Bob Smith <bob@receiver.example>, Carol <carol@other.example>
+            Subject: Quarterly figures
+
+            figures attached
+            --b6--
+            """,
+            Set.of("bob@receiver.example")),
         // ------------------------------------------------------------ Exchange and X.400 forms
         new Case(
             "IMCEA-encapsulated SMTP address (Exchange 5.5 NDR)",
