@@ -323,15 +323,24 @@ final class TextNotice {
     // whether the line before was a header line of the returned message quoted in the notice (or
     // its continuation): a folded "Cc:" goes on with addresses alone on indented lines
     boolean inQuotedHeader = false;
+    boolean traceField = false;
+    String previousLineOfHeader = "";
     String previous = "";
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
+      // a folded address list goes on after a comma; a trace field (Received: ... for <a@b>)
+      // goes on with indented lines of its own
       boolean continuation =
           inQuotedHeader
               && !line.isBlank()
               && Character.isWhitespace(line.charAt(0))
-              && !looksLikeHeaderLine(line.stripLeading());
-      inQuotedHeader = continuation || quotedHeaderLine(line);
+              && !looksLikeHeaderLine(line.stripLeading())
+              && (previousLineOfHeader.endsWith(",") || traceField);
+      if (!continuation) {
+        inQuotedHeader = quotedHeaderLine(line);
+        traceField = inQuotedHeader && traceField(line);
+      }
+      if (inQuotedHeader) previousLineOfHeader = line;
       if (line.indexOf('@') < 0 && line.indexOf('(') < 0) {
         if (!line.isBlank()) previous = line;
         continue;
@@ -386,6 +395,15 @@ final class TextNotice {
     "precedence",
     "feedback-id"
   };
+
+  /** The header line is a trace or signature field, whose folded lines need not follow a comma. */
+  private static boolean traceField(String line) {
+    String l = line.stripLeading().toLowerCase(Locale.ROOT);
+    return l.startsWith("received:")
+        || l.startsWith("dkim-signature:")
+        || l.startsWith("arc-")
+        || l.startsWith("authentication-results:");
+  }
 
   /** The line is a header field of the returned message quoted in the notice ("Cc: a@b, c@d"). */
   static boolean quotedHeaderLine(String line) {

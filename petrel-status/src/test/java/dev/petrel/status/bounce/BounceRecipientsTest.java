@@ -134,6 +134,21 @@ class BounceRecipientsTest {
             """,
             Set.of("testuser@receiver.example")),
         new Case(
+            "an indented line after a quoted To: without a comma is the notice's own",
+            "https://mskb.pkisolutions.com/kb/251152",
+            """
+            From: System Administrator <postmaster@testdomain.example>
+            To: user@testdomain2.example
+            Subject: Undeliverable: test
+
+            Your message
+              To: testuser@receiver.example
+              did not reach the following recipient(s):
+              testuser@receiver.example on Mon, 17 Jan 2000 16:49:22 -0500
+                The recipient name is ambiguous.
+            """,
+            Set.of("testuser@receiver.example")),
+        new Case(
             "header of the original (Delivered-To, List-Post) copied without a separator",
             "https://github.com/haraka/Haraka/issues/568 (notice),"
                 + " https://github.com/odoo/odoo/pull/42340 (Delivered-To first in the header)",
