@@ -54,7 +54,7 @@ final class DsnFields {
         int semi = v.indexOf(';');
         String name = (semi >= 0 ? v.substring(semi + 1) : v).strip();
         if (name.startsWith("<") && name.endsWith(">")) name = name.substring(1, name.length() - 1);
-        String m = TextNotice.mailboxAt("<" + name + ">");
+        String m = AddressPlaces.mailboxAt("<" + name + ">");
         if (m != null && m.length() == name.length()) return m;
       }
       return null;
