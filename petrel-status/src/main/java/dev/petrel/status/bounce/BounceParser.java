@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Reads a bounce mail and says which recipients failed and why.
@@ -171,11 +172,60 @@ public final class BounceParser {
       if (of != null) s.add(of);
       String rp = original.returnPath();
       if (rp != null) s.add(rp);
-      for (String h : List.of("Sender", "Reply-To", "Errors-To"))
-        s.addAll(Addresses.all(original.header(h)));
+      for (String h : ORIGINAL_OTHERS) s.addAll(Addresses.all(original.header(h)));
       return s;
     }
+
+    /**
+     * Addresses that are not failed recipients: {@code base}, and the role addresses (postmaster,
+     * abuse, a help desk, the mailer daemon) of the reporting system's own domain, which a notice
+     * gives as contacts or writes from, unless the returned message was addressed to that very
+     * mailbox. A role address of another domain may well be the recipient (a complaint to an abuse
+     * desk that bounced); contacts there are told by the words around them.
+     */
+    Predicate<String> notRecipients(Set<String> base) {
+      String reporter = Addresses.domain(fromAddress());
+      return a ->
+          base.contains(a)
+              || (Cues.roleMailbox(a)
+                  && (reporter == null || Addresses.sameOrganisation(Addresses.domain(a), reporter))
+                  && !original.envelope().contains(a));
+    }
+
+    /**
+     * The address of the returned message's recipients whose mailbox (local part) is {@code name},
+     * when exactly one has it; else null. A notice that names only the mailbox speaks for its
+     * domain, and the original's envelope or header says which domain that was.
+     */
+    String byMailbox(String name) {
+      String match = null;
+      for (String a : original.envelope()) {
+        int at = a.lastIndexOf('@');
+        if (at > 0 && a.substring(0, at).equalsIgnoreCase(name)) {
+          if (match != null && !match.equals(a)) return null;
+          match = a;
+        }
+      }
+      return match;
+    }
   }
+
+  /**
+   * Fields of the returned message whose addresses are its senders' or a list's, not recipients.
+   */
+  private static final List<String> ORIGINAL_OTHERS =
+      List.of(
+          "Sender",
+          "Reply-To",
+          "Errors-To",
+          "List-Post",
+          "List-Owner",
+          "List-Help",
+          "List-Subscribe",
+          "List-Unsubscribe",
+          "Mail-Followup-To",
+          "Disposition-Notification-To",
+          "Return-Receipt-To");
 
   // ---------------------------------------------------------------- RFC 3464
 
@@ -224,11 +274,12 @@ public final class BounceParser {
       }
     }
     if (dsn.isEmpty()) return null;
-    DsnFields.Report report = DsnFields.parse(dsn.toString());
+    DsnFields.Report report = DsnRecipients.failedOnly(DsnFields.parse(dsn.toString()));
     if (report.recipients().isEmpty()) return null;
     List<String> known = new ArrayList<>();
     for (DsnFields.Rcpt r : report.recipients()) if (r.address() != null) known.add(r.address());
-    List<TextNotice.Hit> hits = c.text().recipients(Set.of(), known);
+    DsnRecipients.resolveUnnamed(c, report, known);
+    List<TextNotice.Hit> hits = c.text().recipients(a -> false, known);
     List<BouncedRecipient> out = new ArrayList<>();
     for (DsnFields.Rcpt r : report.recipients()) {
       String addr = r.address();
@@ -311,15 +362,19 @@ public final class BounceParser {
       for (String a : Addresses.all(v)) if (!known.contains(a)) known.add(a);
     }
     Set<String> senders = c.senders();
-    List<TextNotice.Hit> hits = c.text().recipients(senders, known);
+    List<TextNotice.Hit> hits = c.text().recipients(c.notRecipients(senders), known, c::byMailbox);
     if (hits.isEmpty()) {
       Set<String> onlyBouncer = new HashSet<>();
       if (c.fromAddress() != null) onlyBouncer.add(c.fromAddress());
-      hits = c.text().recipients(onlyBouncer, known);
+      hits = c.text().recipients(c.notRecipients(onlyBouncer), known);
     }
     if (hits.isEmpty()) {
       // the notice names nobody: the original's recipients are the ones that failed
       List<String> to = new ArrayList<>(new LinkedHashSet<>(c.original().recipients()));
+      // of several recipients, the one a Received field of the returned message names ("for
+      // <a@b>") is the one the failing hop was given
+      List<String> hop = c.original().receivedFor();
+      if (to.size() > 1 && hop.size() == 1) to = hop;
       for (String h : List.of("X-Envelope-To", "X-HmXmrOriginalRecipient", "Envelope-To")) {
         String v = c.original().header(h);
         if (v != null) to = Addresses.all(v);

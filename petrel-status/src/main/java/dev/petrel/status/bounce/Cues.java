@@ -1,6 +1,7 @@
 package dev.petrel.status.bounce;
 
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Tells a bounce notice from other mail by its sender, subject and wording. Used only for mails
@@ -96,6 +97,37 @@ final class Cues {
     "non-delivery",
     "delivery to the following"
   };
+
+  /**
+   * Mailboxes of the people and systems that run a mail service (RFC 2142's postmaster, abuse,
+   * hostmaster, webmaster, noc, security; the mailer daemon; help desks; no-reply senders). A
+   * notice names them as its sender or as someone to contact, not as a failed recipient.
+   */
+  private static final Set<String> ROLE_MAILBOXES =
+      Set.of(
+          "postmaster",
+          "abuse",
+          "hostmaster",
+          "webmaster",
+          "noc",
+          "security",
+          "mailer-daemon",
+          "mailer_daemon",
+          "mailerdaemon",
+          "help",
+          "helpdesk",
+          "support",
+          "delist",
+          "noreply",
+          "no-reply",
+          "donotreply",
+          "do-not-reply");
+
+  /** The address's mailbox is a role mailbox ({@link #ROLE_MAILBOXES}). */
+  static boolean roleMailbox(String address) {
+    int at = address.lastIndexOf('@');
+    return at > 0 && ROLE_MAILBOXES.contains(address.substring(0, at).toLowerCase(Locale.ROOT));
+  }
 
   static boolean looksLikeBounce(BounceParser.Context c) {
     if (c.header("X-Failed-Recipients") != null) return true;

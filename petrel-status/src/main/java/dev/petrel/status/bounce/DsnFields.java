@@ -38,6 +38,33 @@ final class DsnFields {
       return a;
     }
 
+    /** Sets the address when the fields name none that can be read (see BounceParser). */
+    void resolvedTo(String a) {
+      address = a;
+      addressRead = true;
+    }
+
+    /**
+     * The mailbox name the recipient fields give without a domain ("rfc822; bob"), or null: a local
+     * delivery agent may name the mailbox only.
+     */
+    String mailboxName() {
+      for (String v : new String[] {finalRecipient, actualRecipient, originalRecipient}) {
+        if (v == null) continue;
+        int semi = v.indexOf(';');
+        String name = (semi >= 0 ? v.substring(semi + 1) : v).strip();
+        if (name.startsWith("<") && name.endsWith(">")) name = name.substring(1, name.length() - 1);
+        String m = AddressPlaces.mailboxAt("<" + name + ">");
+        if (m != null && m.length() == name.length()) return m;
+      }
+      return null;
+    }
+
+    /** Action delivered, relayed or expanded (RFC 3464 §2.3.3): not a failure. */
+    boolean succeeded() {
+      return "delivered".equals(action) || "relayed".equals(action) || "expanded".equals(action);
+    }
+
     boolean hasAny() {
       return finalRecipient != null
           || originalRecipient != null

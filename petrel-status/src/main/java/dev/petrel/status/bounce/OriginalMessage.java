@@ -1,8 +1,10 @@
 package dev.petrel.status.bounce;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The header of the returned original message, wherever the bounce put it: an attached
@@ -185,6 +187,39 @@ final class OriginalMessage {
     List<String> out = new ArrayList<>();
     for (String v : headersNamed("To")) out.addAll(Addresses.all(v));
     for (String v : headersNamed("Cc")) out.addAll(Addresses.all(v));
+    return out;
+  }
+
+  private Set<String> envelope;
+
+  /**
+   * Every address the returned message was sent to as far as its header tells: To and Cc, the
+   * envelope recipient an earlier hop recorded (X-Original-To, Delivered-To, Envelope-To,
+   * X-Envelope-To) and the "for <address>" of its Received fields. Lower case.
+   */
+  Set<String> envelope() {
+    Set<String> e = envelope;
+    if (e != null) return e;
+    e = new LinkedHashSet<>(recipients());
+    for (String h : List.of("X-Original-To", "Delivered-To", "Envelope-To", "X-Envelope-To"))
+      for (String v : headersNamed(h)) e.addAll(Addresses.all(v));
+    e.addAll(receivedFor());
+    envelope = e;
+    return e;
+  }
+
+  /** The distinct addresses of the "for <address>" clauses of the Received fields, lower case. */
+  List<String> receivedFor() {
+    List<String> out = new ArrayList<>();
+    for (String v : headersNamed("Received")) {
+      int f = v.toLowerCase(Locale.ROOT).indexOf(" for ");
+      if (f < 0) continue;
+      int semi = v.indexOf(';', f);
+      String clause = v.substring(f + 5, semi < 0 ? v.length() : semi);
+      List<Addresses.Found> found = Addresses.find(clause);
+      if (!found.isEmpty() && !out.contains(found.getFirst().address()))
+        out.add(found.getFirst().address());
+    }
     return out;
   }
 

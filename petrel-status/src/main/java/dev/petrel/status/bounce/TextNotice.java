@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Reads a bounce notice written for people (no DSN part): finds the failed recipients and, for
@@ -34,49 +36,6 @@ final class TextNotice {
    * phrases in that text ({@link Replies#cues}), or null when they are not known.
    */
   record Hit(String address, String block, long[] cues) {}
-
-  /** Labels that, ending the text before an address on its line, mark it as a recipient. */
-  private static final String[] RECIPIENT_LABELS = {
-    "recipient",
-    "recipients",
-    "recipient address",
-    "rcpt to",
-    "rcpt",
-    "address",
-    "addresses",
-    "unknown user",
-    "user unknown",
-    "invalid user",
-    "no such user",
-    "user",
-    "mailbox",
-    "delivered to",
-    "deliver to",
-    "deliver message to",
-    "delivery to",
-    "deliver your message to",
-    "delivering your mail to",
-    "delivering your message to",
-    "deliver the message to",
-    "could not be delivered to",
-    "failed recipient",
-    "failed recipients",
-    "invalid recipient",
-    "unknown recipient",
-    "original-recipient",
-    "final-recipient",
-    "rfc822",
-    "target mail address",
-    "email address",
-    "e-mail address",
-    "mail address",
-    "to the following address",
-    "destination",
-    "was not delivered to",
-    "to",
-    "address(es) failed",
-    "address failed"
-  };
 
   private final List<String> lines;
 
@@ -213,7 +172,8 @@ final class TextNotice {
       if (trimmed.isEmpty() || trimmed.length() > 100) continue;
       String t = trimmed.toLowerCase(Locale.ROOT);
       if (t.length() > 100) continue;
-      if (isSeparator(t)) return i;
+      // "Subject: Original Message" is the returned message's subject quoted, not a separator
+      if (isSeparator(t) && !t.startsWith("subject:")) return i;
       if (i > 0 && startsOriginalHeaders(ls, i)) return i;
     }
     return -1;
@@ -317,16 +277,41 @@ final class TextNotice {
       return some;
     }
     List<Mention> found = new ArrayList<>();
+    // whether the line before was a header line of the returned message quoted in the notice (or
+    // its continuation): a folded "Cc:" goes on with addresses alone on indented lines
+    boolean inQuotedHeader = false;
+    boolean traceField = false;
+    String previousLineOfHeader = "";
+    String previous = "";
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
-      if (line.indexOf('@') < 0) continue;
+      // a folded address list goes on after a comma; a trace field (Received: ... for <a@b>)
+      // goes on with indented lines of its own
+      boolean continuation =
+          inQuotedHeader
+              && !line.isBlank()
+              && Character.isWhitespace(line.charAt(0))
+              && !looksLikeHeaderLine(line.stripLeading())
+              && (previousLineOfHeader.endsWith(",") || traceField);
+      if (!continuation) {
+        inQuotedHeader = AddressPlaces.quotedHeaderLine(line);
+        traceField = inQuotedHeader && AddressPlaces.traceField(line);
+      }
+      if (inQuotedHeader) previousLineOfHeader = line;
+      if (line.indexOf('@') < 0 && line.indexOf('(') < 0) {
+        if (!line.isBlank()) previous = line;
+        continue;
+      }
       String lowerLine = null;
       for (Addresses.Found f : Addresses.find(line)) {
         if (only != null && !only.contains(f.address())) continue;
         if (lowerLine == null) lowerLine = line.toLowerCase(Locale.ROOT);
         String prefix = lowerLine.substring(0, f.start());
-        found.add(new Mention(i, f.address(), kindOf(prefix, lowerLine)));
+        int kind = continuation || inQuotedHeader ? 0 : AddressPlaces.kindOf(prefix, lowerLine);
+        if (kind > 0 && AddressPlaces.contactCue(prefix, previous)) kind = 0;
+        found.add(new Mention(i, f.address(), kind));
       }
+      if (!line.isBlank()) previous = line;
     }
     return found;
   }
@@ -338,14 +323,23 @@ final class TextNotice {
    * @param known recipients already known from elsewhere (X-Failed-Recipients, DSN fields); when
    *     not empty, only these are looked for
    */
-  List<Hit> recipients(Set<String> excluded, List<String> known) {
+  List<Hit> recipients(Predicate<String> excluded, List<String> known) {
+    return recipients(excluded, known, null);
+  }
+
+  /**
+   * As above; when the notice names no address at all, {@code mailbox} turns a mailbox name (the
+   * local part) standing where a recipient stands into the address it stands for, or null.
+   */
+  List<Hit> recipients(
+      Predicate<String> excluded, List<String> known, Function<String, String> mailbox) {
     Map<String, Integer> strong = new LinkedHashMap<>();
     Map<String, Integer> weak = new LinkedHashMap<>();
     Map<String, Integer> any = new LinkedHashMap<>();
     // with the recipients known, the other addresses are never looked up
     for (Mention m : known.isEmpty() ? mentions() : mentions(new HashSet<>(known))) {
       any.putIfAbsent(m.address(), m.line());
-      if (excluded.contains(m.address())) continue;
+      if (excluded.test(m.address())) continue;
       if (m.kind() == 2) strong.putIfAbsent(m.address(), m.line());
       else if (m.kind() == 1) weak.putIfAbsent(m.address(), m.line());
     }
@@ -360,6 +354,7 @@ final class TextNotice {
       }
     } else {
       chosen = !strong.isEmpty() ? strong : weak;
+      if (chosen.isEmpty() && mailbox != null) chosen = mailboxes(mailbox, excluded);
     }
     List<Map.Entry<String, Integer>> entries = new ArrayList<>(chosen.entrySet());
     List<Integer> anchors = new ArrayList<>();
@@ -416,6 +411,27 @@ final class TextNotice {
       // lines end in no white space, so stripping drops only blank lines and leading white space,
       // where no phrase starts: the phrases stay those of the lines
       out.add(new Hit(a, description.strip(), cues));
+    }
+    return out;
+  }
+
+  /**
+   * Mailbox names (local parts without a domain) where a notice puts its recipients, turned into
+   * addresses by {@code mailbox}: a local delivery reports the mailbox of the domain it speaks for,
+   * as sendmail's "{@code <bob>... User unknown}", "{@code 550 5.1.1 bob... User unknown}" or
+   * "{@code bob: mailbox unknown}". The line must start with the name (after a reply code): a name
+   * inside a sentence is a word, not a recipient.
+   */
+  private Map<String, Integer> mailboxes(
+      Function<String, String> mailbox, Predicate<String> excluded) {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    for (int i = 0; i < lines.size(); i++) {
+      String t = lines.get(i).strip();
+      if (t.isEmpty() || t.indexOf('@') >= 0) continue;
+      String name = AddressPlaces.mailboxAt(t);
+      if (name == null) continue;
+      String a = mailbox.apply(name);
+      if (a != null && !excluded.test(a)) out.putIfAbsent(a, i);
     }
     return out;
   }
@@ -490,63 +506,5 @@ final class TextNotice {
     int end = text.indexOf('\n', lineStart[i]);
     if (end < 0) end = text.length();
     return allLines.get(i).length() == end - lineStart[i];
-  }
-
-  /**
-   * 2: the address stands alone or behind a recipient label; 1: it stands in running text or a
-   * transcript; 0: it is a sender or a header of the original (From:, Reply-To:, MAIL FROM).
-   */
-  private static int kindOf(String prefix, String lowerLine) {
-    String p = prefix.strip();
-    String ltrim = lowerLine.stripLeading();
-    if (ltrim.startsWith("from:")
-        || ltrim.startsWith("reply-to:")
-        || ltrim.startsWith("sender:")
-        || ltrim.startsWith("return-path:")
-        || ltrim.startsWith("message-id:")
-        || ltrim.startsWith("received:")
-        || ltrim.startsWith("references:")
-        || ltrim.startsWith("in-reply-to:")
-        || ltrim.startsWith("errors-to:")
-        || ltrim.startsWith("x-")
-        || ltrim.startsWith("cc:")
-        || ltrim.startsWith("to:")
-        || ltrim.startsWith("original sender")
-        || ltrim.startsWith("envelope-from")) return 0;
-    String tail = p.length() > 24 ? p.substring(p.length() - 24) : p;
-    if (tail.contains("from") || tail.contains("sender") || tail.contains("envelope")) return 0;
-    if (p.endsWith("mailto:")) return 0;
-    String bare = stripPunct(p);
-    if (bare.isEmpty()) return 2;
-    // sendmail's error lines: "550 5.1.1 <user@example>... User unknown"
-    if (isCodes(bare)) return 2;
-    for (String label : RECIPIENT_LABELS) {
-      if (bare.endsWith(label)) {
-        int before = bare.length() - label.length() - 1;
-        if (before < 0 || !Character.isLetterOrDigit(bare.charAt(before))) return 2;
-      }
-    }
-    return 1;
-  }
-
-  private static boolean isCodes(String s) {
-    if (s.length() < 3) return false;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (!(Character.isDigit(c) || c == '.' || c == ' ' || c == '#')) return false;
-    }
-    return Character.isDigit(s.charAt(0)) && (s.length() == 3 || s.charAt(3) == ' ');
-  }
-
-  private static String stripPunct(String p) {
-    int s = 0;
-    int e = p.length();
-    while (s < e && isMark(p.charAt(s))) s++;
-    while (e > s && isMark(p.charAt(e - 1))) e--;
-    return p.substring(s, e);
-  }
-
-  private static boolean isMark(char c) {
-    return Character.isWhitespace(c) || "<>\"'()[]{}*-:#.,;|=~_+".indexOf(c) >= 0 || c == '\u3000';
   }
 }

@@ -1,0 +1,88 @@
+package dev.petrel.status.bounce;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Which recipient groups of a delivery status notification report failures, and the address of a
+ * group whose fields name none that can be read. Used by {@link BounceParser} before it classifies
+ * each group.
+ */
+final class DsnRecipients {
+
+  private DsnRecipients() {}
+
+  /**
+   * The report without the recipients it says were delivered, relayed or expanded (RFC 3464 §2.3.3)
+   * when it reports others that failed or are delayed: those are not failures, and a report about
+   * several recipients lists the successes beside the failures. A report of successes only (a
+   * delivery notification asked for with NOTIFY=SUCCESS) is kept whole, as such.
+   */
+  static DsnFields.Report failedOnly(DsnFields.Report report) {
+    boolean anySucceeded = false;
+    boolean anyOther = false;
+    for (DsnFields.Rcpt r : report.recipients()) {
+      if (r.succeeded()) anySucceeded = true;
+      else anyOther = true;
+    }
+    if (!anySucceeded || !anyOther) return report;
+    List<DsnFields.Rcpt> failed = new ArrayList<>();
+    for (DsnFields.Rcpt r : report.recipients()) if (!r.succeeded()) failed.add(r);
+    return new DsnFields.Report(report.reportingMta(), failed);
+  }
+
+  /**
+   * Gives an address to recipient groups whose fields name none that can be read: Exim writes the
+   * file or pipe it failed to deliver to as the Final-Recipient ("rfc822;/var/mail/..."), and lists
+   * the address in X-Failed-Recipients; a local delivery names the mailbox only ("rfc822; bob"),
+   * whose address the returned message's recipients give when just one has that mailbox; some
+   * sendmail versions write the domain only ("rfc822; @mx.example.org"). When one group is left
+   * without an address, the one recipient the notice's text names, or else the one recipient of the
+   * returned message, is that group's.
+   */
+  static void resolveUnnamed(BounceParser.Context c, DsnFields.Report report, List<String> known) {
+    List<String> failed = new ArrayList<>();
+    for (String v : c.root().headers("X-Failed-Recipients"))
+      for (String a : Addresses.all(v))
+        if (!known.contains(a) && !failed.contains(a)) failed.add(a);
+    int unnamed = 0;
+    for (DsnFields.Rcpt r : report.recipients()) {
+      if (r.address() != null) continue;
+      String a = null;
+      String name = r.mailboxName();
+      if (name != null) a = c.byMailbox(name);
+      if (a == null && !failed.isEmpty()) a = failed.removeFirst();
+      if (a == null || known.contains(a)) {
+        unnamed++;
+        continue;
+      }
+      r.resolvedTo(a);
+      known.add(a);
+    }
+    if (unnamed != 1) return;
+    String only = onlyOther(c.text().recipients(c.notRecipients(c.senders()), List.of()), known);
+    if (only == null) {
+      List<String> envelope = new ArrayList<>(c.original().envelope());
+      envelope.removeAll(known);
+      only = envelope.size() == 1 ? envelope.getFirst() : null;
+    }
+    if (only == null) return;
+    for (DsnFields.Rcpt r : report.recipients()) {
+      if (r.address() == null) {
+        r.resolvedTo(only);
+        known.add(only);
+      }
+    }
+  }
+
+  /** The one address among the hits that is not already known, or null. */
+  private static String onlyOther(List<TextNotice.Hit> hits, List<String> known) {
+    String only = null;
+    for (TextNotice.Hit h : hits) {
+      if (h.address() == null || known.contains(h.address())) continue;
+      if (only != null && !only.equals(h.address())) return null;
+      only = h.address();
+    }
+    return only;
+  }
+}
