@@ -211,8 +211,11 @@ class BounceReasonTest {
 
   @Test
   void aBare550ReadsThePhase() {
-    assertThat(reason("550 Rejected", Phase.RCPT)).isEqualTo(Reason.USERUNKNOWN);
-    assertThat(reason("550 Rejected", Phase.UNKNOWN)).isEqualTo(Reason.USERUNKNOWN);
+    // A bare 550 at RCPT says nothing about why: no evidence that the address is dead.
+    assertThat(reason("550 Rejected", Phase.RCPT)).isEqualTo(Reason.ONHOLD);
+    assertThat(reason("550 Rejected", Phase.UNKNOWN)).isEqualTo(Reason.ONHOLD);
+    assertThat(ENGINE.classify("550 Rejected", new ReplyContext(Phase.RCPT, null, null)).bounce())
+        .isEqualTo(Bounce.SOFT);
     assertThat(reason("550 Rejected", Phase.MAIL)).isEqualTo(Reason.REJECTED);
     assertThat(reason("550 Rejected", Phase.CONNECT)).isEqualTo(Reason.BLOCKED);
     assertThat(reason("550 Rejected", Phase.EHLO)).isEqualTo(Reason.BLOCKED);
