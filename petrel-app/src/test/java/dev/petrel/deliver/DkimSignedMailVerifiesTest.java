@@ -7,6 +7,7 @@ import dev.petrel.app.ConfigKey;
 import dev.petrel.app.ConfigLoader;
 import dev.petrel.app.Main;
 import dev.petrel.app.PetrelServer;
+import dev.petrel.peers.Peers;
 import dev.petrel.peers.SmtpClient;
 import dev.petrel.queue.Account;
 import dev.petrel.queue.SenderPolicy;
@@ -78,7 +79,7 @@ class DkimSignedMailVerifiesTest {
   void bothSignaturesVerifyWithPythonDkim() throws Exception {
     // The interpreter Debian's dkim module is installed for (dkimverify's own), not whichever
     // python3 comes first on the PATH.
-    String dkimverify = PeerPrograms.require("dkimverify", "python3-dkim");
+    String dkimverify = Peers.require("dkimverify", "python3-dkim");
     String python = Files.readAllLines(Path.of(dkimverify)).getFirst().substring(2).strip();
     requireModule(python, "nacl", "python3-nacl");
     Path data = dir.resolve("data");

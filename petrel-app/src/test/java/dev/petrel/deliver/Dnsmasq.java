@@ -1,5 +1,6 @@
 package dev.petrel.deliver;
 
+import dev.petrel.peers.Peers;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -30,7 +31,7 @@ final class Dnsmasq implements AutoCloseable {
 
   /** Starts dnsmasq with the given record options (e.g. {@code --mx-host=a.test,mx.a.test,10}). */
   static Dnsmasq start(Path dir, List<String> records) throws Exception {
-    String binary = PeerPrograms.require("dnsmasq", "dnsmasq-base");
+    String binary = Peers.require("dnsmasq", "dnsmasq-base");
     int port = freePort();
     Path log = dir.resolve("dnsmasq.log");
     List<String> cmd = new ArrayList<>();
@@ -45,7 +46,7 @@ final class Dnsmasq implements AutoCloseable {
     cmd.add("--pid-file=" + dir.resolve("dnsmasq.pid"));
     cmd.add("--log-facility=" + log);
     cmd.add("--log-queries");
-    if (PeerPrograms.root()) cmd.add("--user=root");
+    if (Peers.root()) cmd.add("--user=root");
     cmd.add("--local=/test/");
     cmd.add("--host-record=ready.test,127.0.0.1");
     cmd.addAll(records);

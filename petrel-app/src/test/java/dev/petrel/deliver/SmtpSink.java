@@ -1,5 +1,6 @@
 package dev.petrel.deliver;
 
+import dev.petrel.peers.Peers;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -44,7 +45,7 @@ public final class SmtpSink implements AutoCloseable {
   }
 
   private static SmtpSink start(Path dir, boolean record, String... options) throws Exception {
-    String binary = PeerPrograms.require("smtp-sink", "postfix");
+    String binary = Peers.require("smtp-sink", "postfix");
     int port = Dnsmasq.freePort();
     Path dumps = Files.createDirectories(dir.resolve("dumps-" + port));
     // smtp-sink run by root drops to nobody, who must be able to write the dumps.
@@ -52,7 +53,7 @@ public final class SmtpSink implements AutoCloseable {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
     List<String> cmd = new ArrayList<>(List.of(binary));
     if (record) cmd.add("-v");
-    if (PeerPrograms.root()) cmd.addAll(List.of("-u", "nobody"));
+    if (Peers.root()) cmd.addAll(List.of("-u", "nobody"));
     if (record) cmd.addAll(List.of("-d", dumps + "/%H%M%S."));
     cmd.addAll(List.of(options));
     cmd.add("127.0.0.1:" + port);

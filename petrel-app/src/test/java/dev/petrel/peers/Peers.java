@@ -24,12 +24,26 @@ public final class Peers {
 
   /** The absolute path of {@code program}; skips or fails the test when it is not installed. */
   public static String require(String program) {
+    return require(program, null);
+  }
+
+  /** As {@link #require(String)}, naming the Debian package that installs the program. */
+  public static String require(String program, String debianPackage) {
     Path p = find(program);
     if (p != null) return p.toString();
-    String why = program + " is not installed (Debian: see .ci/run for the package)";
+    String why =
+        program
+            + " is not installed (Debian: "
+            + (debianPackage == null ? "see .ci/run for the package" : "package " + debianPackage)
+            + ")";
     if (required()) fail(why + ", and PETREL_REQUIRE_PEERS=1");
     Assumptions.abort(why + "; skipping");
     return null;
+  }
+
+  /** True when this JVM runs as root (peers such as smtp-sink then need to drop privileges). */
+  public static boolean root() {
+    return "root".equals(System.getProperty("user.name"));
   }
 
   static Path find(String program) {
