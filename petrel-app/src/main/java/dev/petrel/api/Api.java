@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param domains sender domains, their DKIM keys and DNS checks
  * @param credentials SMTP logins (the file in the data folder), or null when not available
  * @param webhooks webhooks and their delivery logs (null: the endpoints answer 503)
+ * @param webhookTargets where a webhook may point (checked at registration); null: public addresses
+ *     only
  */
 public record Api(
     MessageStore store,
@@ -31,7 +33,8 @@ public record Api(
     Runnable queued,
     dev.petrel.report.SenderDomains domains,
     dev.petrel.accept.CredentialStore credentials,
-    dev.petrel.queue.WebhookStore webhooks) {
+    dev.petrel.queue.WebhookStore webhooks,
+    dev.petrel.report.WebhookTargets webhookTargets) {
 
   public Api {
     Objects.requireNonNull(store, "store");
@@ -41,5 +44,6 @@ public record Api(
     Objects.requireNonNull(hostname, "hostname");
     Objects.requireNonNull(clock, "clock");
     if (queued == null) queued = () -> {};
+    if (webhookTargets == null) webhookTargets = dev.petrel.report.WebhookTargets.strict();
   }
 }

@@ -194,7 +194,8 @@ public final class ConfigLoader {
         get(ConfigKey.PAUSED, ConfigValues::bool),
         plans(),
         bounceDomain(host),
-        get(ConfigKey.ALLOW_ANY_SENDER, ConfigValues::bool));
+        get(ConfigKey.ALLOW_ANY_SENDER, ConfigValues::bool),
+        get(ConfigKey.WEBHOOK_ALLOW_NETWORKS, dev.petrel.model.OutboundPolicy::parse));
   }
 
   private dev.petrel.queue.Plans plans() throws ConfigException {
@@ -206,10 +207,13 @@ public final class ConfigLoader {
   }
 
   /**
-   * {@code --dns-server}, {@code --route} (comma-separated when repeated) and {@code --relay-host}.
+   * {@code --dns-server}, {@code --route} (comma-separated when repeated), {@code --relay-host} and
+   * {@code --deliver-allow-networks}.
    */
   private dev.petrel.deliver.RoutingConfig routing() throws ConfigException {
-    var r = dev.petrel.deliver.RoutingConfig.DEFAULTS;
+    var r =
+        dev.petrel.deliver.RoutingConfig.DEFAULTS.withOutbound(
+            get(ConfigKey.DELIVER_ALLOW_NETWORKS, dev.petrel.model.OutboundPolicy::parse));
     String dns = raw(ConfigKey.DNS_SERVER).strip();
     if (!dns.isEmpty()) r = r.withDnsServer(get(ConfigKey.DNS_SERVER, t -> hostPort(t, 53)));
     String relay = raw(ConfigKey.RELAY_HOST).strip();

@@ -22,6 +22,7 @@ import java.util.List;
  * @param plans the plans accounts can be on, with their monthly limits
  * @param bounceDomain the domain of VERP return paths, lower case; its mail is read as bounces
  * @param allowAnySender whether accounts may send from domains they have not added
+ * @param webhookTargets which internal networks webhooks may reach (none by default)
  */
 public record PetrelConfig(
     Path dataDir,
@@ -47,12 +48,14 @@ public record PetrelConfig(
     boolean paused,
     dev.petrel.queue.Plans plans,
     String bounceDomain,
-    boolean allowAnySender) {
+    boolean allowAnySender,
+    dev.petrel.model.OutboundPolicy webhookTargets) {
 
   public PetrelConfig {
     trustedNetworks = List.copyOf(trustedNetworks);
     if (routing == null) routing = RoutingConfig.DEFAULTS;
     if (plans == null) plans = dev.petrel.queue.Plans.DEFAULTS;
+    if (webhookTargets == null) webhookTargets = dev.petrel.model.OutboundPolicy.STRICT;
     if (bounceDomain == null || bounceDomain.isBlank()) bounceDomain = "bounces." + hostname;
     bounceDomain = bounceDomain.strip().toLowerCase(java.util.Locale.ROOT);
     if ((tlsCert == null) != (tlsKey == null))
