@@ -80,7 +80,14 @@ class WebhooksAreSignedAndRetried {
     petrel =
         RunningPetrel.start(
             dir.resolve("data"),
-            Map.of(ConfigKey.PAUSED, "false", ConfigKey.ROUTE, "sim.test=127.0.0.1:" + simPort),
+            Map.of(
+                ConfigKey.PAUSED,
+                "false",
+                ConfigKey.ROUTE,
+                "sim.test=127.0.0.1:" + simPort,
+                // the receiver listens on loopback, which webhooks may reach only when allowed
+                ConfigKey.WEBHOOK_ALLOW_NETWORKS,
+                "127.0.0.1/32"),
             WebhookDispatcher.Settings.DEFAULTS.withRetries(
                 List.of(Duration.ofMillis(300), Duration.ofMillis(300), Duration.ofMillis(300))));
     http = new Http(petrel.httpPort());
