@@ -95,8 +95,8 @@ public final class WebhookTargets {
       return null;
     } catch (RefusedException e) {
       return e.getMessage() + " (the operator can allow networks with --webhook-allow-networks)";
-    } catch (UnknownHostException | URISyntaxException e) {
-      return null;
+    } catch (UnknownHostException | URISyntaxException | IllegalArgumentException e) {
+      return null; // not resolvable now, or not a usable URL: Webhook.checkUrl says what is wrong
     }
   }
 
@@ -107,7 +107,10 @@ public final class WebhookTargets {
     return h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
   }
 
+  /** Whether the host is the address as usually written (other spellings get "resolves to"). */
   private static boolean isLiteralOf(String host, InetAddress address) {
+    if (host.equals(address.getHostAddress())) return true;
+    if (host.indexOf(':') < 0) return false; // 127.1 and 2130706433 also mean 127.0.0.1
     try {
       return InetAddress.ofLiteral(host).equals(address);
     } catch (IllegalArgumentException e) {

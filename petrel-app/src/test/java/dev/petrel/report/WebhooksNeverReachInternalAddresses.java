@@ -242,6 +242,9 @@ class WebhooksNeverReachInternalAddresses {
         .startsWith("169.254.169.254 is a link-local address");
     assertThat(strict.refusal("http://[::ffff:10.0.0.1]/")).contains("private");
     assertThat(strict.refusal("http://localhost:8080/")).startsWith("localhost resolves to");
+    // other spellings of loopback and "this host" are judged by the address they stand for
+    assertThat(strict.refusal("http://2130706433:8080/")).contains("127.0.0.1, a loopback");
+    assertThat(strict.refusal("http://0:8080/")).contains("0.0.0.0, an unspecified");
     assertThat(strict.refusal("http://no-such-host.invalid/")).as("checked again later").isNull();
     assertThat(
             new WebhookTargets(OutboundPolicy.parse("127.0.0.0/8, ::1"), WebhookTargets.SYSTEM)
