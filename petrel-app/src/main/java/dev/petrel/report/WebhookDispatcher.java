@@ -108,6 +108,7 @@ public final class WebhookDispatcher implements AutoCloseable {
   private volatile boolean running;
   private Thread loop;
 
+  /** A dispatcher trusting the JVM's certificate authorities for {@code https} receivers. */
   public WebhookDispatcher(
       WebhookStore hooks,
       MessageStore store,
@@ -115,16 +116,31 @@ public final class WebhookDispatcher implements AutoCloseable {
       InstantSource clock,
       Settings settings,
       WebhookTargets targets) {
+    this(
+        hooks,
+        store,
+        engine,
+        clock,
+        settings,
+        targets,
+        (SSLSocketFactory) SSLSocketFactory.getDefault());
+  }
+
+  /** As above with the given TLS client (tests trust their own certificate authority). */
+  WebhookDispatcher(
+      WebhookStore hooks,
+      MessageStore store,
+      StatusEngine engine,
+      InstantSource clock,
+      Settings settings,
+      WebhookTargets targets,
+      SSLSocketFactory tls) {
     this.hooks = Objects.requireNonNull(hooks, "hooks");
     this.payloads = new WebhookPayload(store, engine);
     this.clock = Objects.requireNonNull(clock, "clock");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.targets = Objects.requireNonNull(targets, "targets");
-    this.http =
-        new PinnedHttpPost(
-            (SSLSocketFactory) SSLSocketFactory.getDefault(),
-            settings.connectTimeout(),
-            settings.requestTimeout());
+    this.http = new PinnedHttpPost(tls, settings.connectTimeout(), settings.requestTimeout());
   }
 
   public synchronized void start() {

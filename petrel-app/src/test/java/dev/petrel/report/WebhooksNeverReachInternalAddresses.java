@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.petrel.model.OutboundPolicy;
 import dev.petrel.queue.Account;
 import dev.petrel.queue.SqliteMessageStore;
@@ -27,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLSocketFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,6 +90,12 @@ class WebhooksNeverReachInternalAddresses {
 
   WebhookDelivery firstTry(SqliteMessageStore store, String url, WebhookTargets targets)
       throws Exception {
+    return firstTry(store, url, targets, (SSLSocketFactory) SSLSocketFactory.getDefault());
+  }
+
+  WebhookDelivery firstTry(
+      SqliteMessageStore store, String url, WebhookTargets targets, SSLSocketFactory tls)
+      throws Exception {
     store
         .webhooks()
         .createWebhook(
@@ -104,7 +113,8 @@ class WebhooksNeverReachInternalAddresses {
                 Duration.ofSeconds(5),
                 Duration.ofSeconds(10),
                 10),
-            targets);
+            targets,
+            tls);
     dispatcher.start();
     await()
         .atMost(Duration.ofSeconds(30))
@@ -251,5 +261,58 @@ class WebhooksNeverReachInternalAddresses {
                 .refusal("http://localhost:8080/"))
         .isNull();
     assertThat(WebhookTargets.host(URI.create("http://[::1]:80/"))).isEqualTo("::1");
+  }
+
+  @Test
+  void overHttpsTheCertificateIsCheckedAgainstTheUrlsNameNotTheAddress() throws Exception {
+    TestCertificate cert = TestCertificate.forName("hooks.test");
+    HttpsServer server =
+        HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.setHttpsConfigurator(new HttpsConfigurator(cert.serverContext()));
+    server.createContext(
+        "/",
+        x -> {
+          x.getRequestBody().readAllBytes();
+          requests.incrementAndGet();
+          hosts.add(x.getRequestHeaders().getFirst("Host"));
+          x.sendResponseHeaders(204, -1);
+          x.close();
+        });
+    server.start();
+    servers.add(server);
+    int port = server.getAddress().getPort();
+    WebhookTargets targets =
+        new WebhookTargets(OutboundPolicy.parse("127.0.0.1/32"), host -> List.of(LOOPBACK));
+    try (SqliteMessageStore store = open()) {
+      WebhookDelivery d =
+          firstTry(store, "https://hooks.test:" + port + "/h", targets, cert.clientFactory());
+      assertThat(d.status()).isEqualTo(204);
+      assertThat(d.state()).isEqualTo(WebhookDelivery.State.DELIVERED);
+    }
+    assertThat(hosts).containsExactly("hooks.test:" + port);
+  }
+
+  @Test
+  void overHttpsACertificateForAnotherNameFails() throws Exception {
+    TestCertificate cert = TestCertificate.forName("hooks.test");
+    HttpsServer server =
+        HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.setHttpsConfigurator(new HttpsConfigurator(cert.serverContext()));
+    server.createContext("/", x -> x.close());
+    server.start();
+    servers.add(server);
+    WebhookTargets targets =
+        new WebhookTargets(OutboundPolicy.parse("127.0.0.1/32"), host -> List.of(LOOPBACK));
+    try (SqliteMessageStore store = open()) {
+      WebhookDelivery d =
+          firstTry(
+              store,
+              "https://other.test:" + server.getAddress().getPort() + "/h",
+              targets,
+              cert.clientFactory());
+      assertThat(d.status()).isNull();
+      assertThat(d.error()).isEqualTo("tls: handshake or certificate failed");
+    }
+    assertThat(requests).hasValue(0);
   }
 }
