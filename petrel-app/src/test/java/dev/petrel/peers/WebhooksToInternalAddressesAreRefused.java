@@ -3,7 +3,6 @@ package dev.petrel.peers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,38 +29,23 @@ class WebhooksToInternalAddressesAreRefused {
   static final Pattern KEY = Pattern.compile("shown only this once\\): (\\S+)");
 
   @TempDir Path dir;
-  Process receiver;
+  Python.Server receiver;
   PetrelProcess petrel;
   Path requests;
   int receiverPort;
 
   @BeforeEach
   void startReceiver() throws Exception {
-    String python = Peers.require("python3");
     Peers.require("curl");
-    Path script = dir.resolve("receiver.py");
-    try (InputStream in = getClass().getResourceAsStream("/peers/banner_receiver.py")) {
-      Files.write(script, in.readAllBytes());
-    }
-    Path portFile = dir.resolve("port");
     requests = dir.resolve("requests.log");
-    receiver =
-        new ProcessBuilder(
-                python, script.toString(), portFile.toString(), requests.toString(), SECRET)
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("receiver.out").toFile())
-            .start();
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> Files.exists(portFile) || !receiver.isAlive());
-    assertThat(receiver.isAlive()).as(Files.readString(dir.resolve("receiver.out"))).isTrue();
-    receiverPort = Integer.parseInt(Files.readString(portFile).trim());
+    receiver = Python.serve(dir, "/peers/banner_receiver.py", requests.toString(), SECRET);
+    receiverPort = receiver.port();
   }
 
   @AfterEach
   void stop() throws Exception {
     if (petrel != null) petrel.close();
-    if (receiver != null) receiver.destroy();
+    if (receiver != null) receiver.close();
   }
 
   private static String find(Pattern p, PetrelProcess process) {
@@ -89,13 +73,7 @@ class WebhooksToInternalAddressesAreRefused {
             "http://[::1]:" + receiverPort + "/ok",
             "http://[::ffff:127.0.0.1]:" + receiverPort + "/ok",
             "http://169.254.169.254/latest/meta-data/")) {
-      Http.Answer a =
-          http.curl(
-              "POST",
-              "/api/v1/webhooks",
-              key,
-              "{\"url\": \"" + url + "\"}",
-              "Content-Type: application/json");
+      Http.Answer a = post(http, key, url);
       JsonNode p = a.problem(422);
       assertThat(p.toString()).as(url).contains("/url").contains("may not reach");
     }
@@ -141,14 +119,17 @@ class WebhooksToInternalAddressesAreRefused {
     assertThat(petrel.log()).doesNotContain(SECRET);
   }
 
+  private static Http.Answer post(Http http, String key, String url) {
+    return http.curl(
+        "POST",
+        "/api/v1/webhooks",
+        key,
+        "{\"url\": \"" + url + "\"}",
+        "Content-Type: application/json");
+  }
+
   private static String register(Http http, String key, String url) {
-    Http.Answer a =
-        http.curl(
-            "POST",
-            "/api/v1/webhooks",
-            key,
-            "{\"url\": \"" + url + "\"}",
-            "Content-Type: application/json");
+    Http.Answer a = post(http, key, url);
     assertThat(a.status()).as(a.body()).isEqualTo(201);
     return a.json().get("id").asString();
   }

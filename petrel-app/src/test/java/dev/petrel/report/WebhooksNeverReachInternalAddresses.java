@@ -3,6 +3,7 @@ package dev.petrel.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
@@ -263,23 +264,30 @@ class WebhooksNeverReachInternalAddresses {
     assertThat(WebhookTargets.host(URI.create("http://[::1]:80/"))).isEqualTo("::1");
   }
 
+  /** An HTTPS receiver on loopback presenting {@code cert}. */
+  HttpsServer httpsReceiver(TestCertificate cert, HttpHandler handler) throws Exception {
+    HttpsServer server =
+        HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.setHttpsConfigurator(new HttpsConfigurator(cert.serverContext()));
+    server.createContext("/", handler);
+    server.start();
+    servers.add(server);
+    return server;
+  }
+
   @Test
   void overHttpsTheCertificateIsCheckedAgainstTheUrlsNameNotTheAddress() throws Exception {
     TestCertificate cert = TestCertificate.forName("hooks.test");
     HttpsServer server =
-        HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.setHttpsConfigurator(new HttpsConfigurator(cert.serverContext()));
-    server.createContext(
-        "/",
-        x -> {
-          x.getRequestBody().readAllBytes();
-          requests.incrementAndGet();
-          hosts.add(x.getRequestHeaders().getFirst("Host"));
-          x.sendResponseHeaders(204, -1);
-          x.close();
-        });
-    server.start();
-    servers.add(server);
+        httpsReceiver(
+            cert,
+            x -> {
+              x.getRequestBody().readAllBytes();
+              requests.incrementAndGet();
+              hosts.add(x.getRequestHeaders().getFirst("Host"));
+              x.sendResponseHeaders(204, -1);
+              x.close();
+            });
     int port = server.getAddress().getPort();
     WebhookTargets targets =
         new WebhookTargets(OutboundPolicy.parse("127.0.0.1/32"), host -> List.of(LOOPBACK));
@@ -295,12 +303,7 @@ class WebhooksNeverReachInternalAddresses {
   @Test
   void overHttpsACertificateForAnotherNameFails() throws Exception {
     TestCertificate cert = TestCertificate.forName("hooks.test");
-    HttpsServer server =
-        HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.setHttpsConfigurator(new HttpsConfigurator(cert.serverContext()));
-    server.createContext("/", x -> x.close());
-    server.start();
-    servers.add(server);
+    HttpsServer server = httpsReceiver(cert, x -> x.close());
     WebhookTargets targets =
         new WebhookTargets(OutboundPolicy.parse("127.0.0.1/32"), host -> List.of(LOOPBACK));
     try (SqliteMessageStore store = open()) {
