@@ -26,7 +26,10 @@ import javax.net.ssl.SSLSocketFactory;
  * used for the {@code Host} header, TLS's server name (SNI) and certificate check (RFC 9110 §4.3.4,
  * RFC 6125). Only the status code is read: the answer's body is never looked at, so nothing a
  * receiver says can end up in the delivery log. Redirects are not followed (a 3xx is a failed try),
- * one request per connection ({@code Connection: close}, RFC 9112 §9.6).
+ * one request per connection ({@code Connection: close}, RFC 9112 §9.6). Sources:
+ * https://www.rfc-editor.org/rfc/rfc9110 (HTTP semantics: §4.3.4 certificate check, §15.2 interim
+ * answers), https://www.rfc-editor.org/rfc/rfc9112 (HTTP/1.1: §4 status line, §9.6 closing),
+ * https://www.rfc-editor.org/rfc/rfc6125 (names in certificates).
  */
 final class PinnedHttpPost {
 
