@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param credentials SMTP logins (the file in the data folder), or null when not available
  * @param webhooks webhooks and their delivery logs (null: the endpoints answer 503)
  * @param maxMessageSize the largest message in octets (max-message-size, the listener's SIZE)
+ * @param webhookTargets where a webhook may point (checked at registration); null: public addresses
+ *     only
  */
 public record Api(
     MessageStore store,
@@ -33,7 +35,8 @@ public record Api(
     dev.petrel.report.SenderDomains domains,
     dev.petrel.accept.CredentialStore credentials,
     dev.petrel.queue.WebhookStore webhooks,
-    long maxMessageSize) {
+    long maxMessageSize,
+    dev.petrel.report.WebhookTargets webhookTargets) {
 
   public Api {
     Objects.requireNonNull(store, "store");
@@ -44,5 +47,6 @@ public record Api(
     Objects.requireNonNull(clock, "clock");
     if (queued == null) queued = () -> {};
     if (maxMessageSize < 1) throw new IllegalArgumentException("maxMessageSize must be positive");
+    if (webhookTargets == null) webhookTargets = dev.petrel.report.WebhookTargets.strict();
   }
 }

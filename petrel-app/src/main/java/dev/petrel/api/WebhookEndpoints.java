@@ -47,6 +47,9 @@ final class WebhookEndpoints {
     else {
       try {
         Webhook.checkUrl(url);
+        // early and precise; every try checks again, since the name's answer may change
+        String refused = api.webhookTargets().refusal(url);
+        if (refused != null) body.error("/url", refused);
       } catch (IllegalArgumentException e) {
         body.error("/url", e.getMessage());
       }

@@ -80,7 +80,15 @@ public enum ConfigKey {
   ALLOW_ANY_SENDER(
       "allow-any-sender",
       "true",
-      "Let accounts send from any domain; false: only from their sender domains (553 5.7.1).");
+      "Let accounts send from any domain; false: only from their sender domains (553 5.7.1)."),
+  WEBHOOK_ALLOW_NETWORKS(
+      "webhook-allow-networks",
+      "",
+      "CIDR list of internal networks webhooks may reach (loopback, private...); empty: none."),
+  DELIVER_ALLOW_NETWORKS(
+      "deliver-allow-networks",
+      "",
+      "CIDR list of internal networks mail found by DNS or address literal may go to; empty: none.");
 
   private final String key;
   private final String defaultValue;

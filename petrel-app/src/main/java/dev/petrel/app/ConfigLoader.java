@@ -203,7 +203,8 @@ public final class ConfigLoader {
             positiveDuration(ConfigKey.AUTH_LOCK_WINDOW),
             positiveDuration(ConfigKey.AUTH_LOCK_DURATION),
             dev.petrel.accept.AuthLockout.Settings.DEFAULT_MAX_TRACKED),
-        get(ConfigKey.DISK_RESERVE, ConfigValues::size));
+        get(ConfigKey.DISK_RESERVE, ConfigValues::size),
+        get(ConfigKey.WEBHOOK_ALLOW_NETWORKS, dev.petrel.model.OutboundPolicy::parse));
   }
 
   private dev.petrel.queue.Plans plans() throws ConfigException {
@@ -215,10 +216,13 @@ public final class ConfigLoader {
   }
 
   /**
-   * {@code --dns-server}, {@code --route} (comma-separated when repeated) and {@code --relay-host}.
+   * {@code --dns-server}, {@code --route} (comma-separated when repeated), {@code --relay-host} and
+   * {@code --deliver-allow-networks}.
    */
   private dev.petrel.deliver.RoutingConfig routing() throws ConfigException {
-    var r = dev.petrel.deliver.RoutingConfig.DEFAULTS;
+    var r =
+        dev.petrel.deliver.RoutingConfig.DEFAULTS.withOutbound(
+            get(ConfigKey.DELIVER_ALLOW_NETWORKS, dev.petrel.model.OutboundPolicy::parse));
     String dns = raw(ConfigKey.DNS_SERVER).strip();
     if (!dns.isEmpty()) r = r.withDnsServer(get(ConfigKey.DNS_SERVER, t -> hostPort(t, 53)));
     String relay = raw(ConfigKey.RELAY_HOST).strip();

@@ -27,6 +27,7 @@ import java.util.List;
  * @param maxJunkCommands junk commands per session between accepted messages
  * @param authLockout when failed logins lock an address or login, and for how long
  * @param diskReserve free bytes the data folder's disk keeps; below it new mail is refused
+ * @param webhookTargets which internal networks webhooks may reach (none by default)
  */
 public record PetrelConfig(
     Path dataDir,
@@ -57,12 +58,14 @@ public record PetrelConfig(
     Duration sessionTimeout,
     int maxJunkCommands,
     dev.petrel.accept.AuthLockout.Settings authLockout,
-    long diskReserve) {
+    long diskReserve,
+    dev.petrel.model.OutboundPolicy webhookTargets) {
 
   public PetrelConfig {
     trustedNetworks = List.copyOf(trustedNetworks);
     if (routing == null) routing = RoutingConfig.DEFAULTS;
     if (plans == null) plans = dev.petrel.queue.Plans.DEFAULTS;
+    if (webhookTargets == null) webhookTargets = dev.petrel.model.OutboundPolicy.STRICT;
     if (bounceDomain == null || bounceDomain.isBlank()) bounceDomain = "bounces." + hostname;
     bounceDomain = bounceDomain.strip().toLowerCase(java.util.Locale.ROOT);
     if (messageTimeout == null) messageTimeout = ListenerConfig.Timeouts.DEFAULT_MESSAGE;

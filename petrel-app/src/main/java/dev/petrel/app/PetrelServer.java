@@ -30,6 +30,7 @@ import dev.petrel.report.AsyncBounces;
 import dev.petrel.report.DsnWriter;
 import dev.petrel.report.Verp;
 import dev.petrel.report.WebhookDispatcher;
+import dev.petrel.report.WebhookTargets;
 import dev.petrel.status.StatusEngine;
 import dev.petrel.status.bounce.BounceParser;
 import java.io.IOException;
@@ -280,7 +281,8 @@ public final class PetrelServer implements AutoCloseable {
                     DomainsCommand.senderDomains(store, config, clock),
                     credentials,
                     store.webhooks(),
-                    config.maxMessageSize()),
+                    config.maxMessageSize(),
+                    new WebhookTargets(config.webhookTargets(), WebhookTargets.SYSTEM)),
                 ApiServer.Limits.DEFAULTS,
                 metrics);
         try {
@@ -306,7 +308,14 @@ public final class PetrelServer implements AutoCloseable {
           config.tlsCert() != null ? config.tlsCert() : "self-signed (in the data folder)",
           http == null ? "off" : http.port());
       delivery.start();
-      webhooks = new WebhookDispatcher(store.webhooks(), store, engine, clock, webhookSettings);
+      webhooks =
+          new WebhookDispatcher(
+              store.webhooks(),
+              store,
+              engine,
+              clock,
+              webhookSettings,
+              new WebhookTargets(config.webhookTargets(), WebhookTargets.SYSTEM));
       webhooks.start();
       LOG.info(
           "petrel serve: delivery {}{}",

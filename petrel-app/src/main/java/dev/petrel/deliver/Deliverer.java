@@ -129,6 +129,7 @@ public final class Deliverer implements AutoCloseable {
           case Resolution.NoSuchDomain n -> local.noSuchDomain(clock.instant(), domain, n.detail());
           case Resolution.Unroutable u -> local.unroutable(clock.instant(), domain, u.detail());
           case Resolution.LookupFailed f -> local.lookupFailed(clock.instant(), domain, f.detail());
+          case Resolution.Refused f -> local.internalAddress(clock.instant(), domain, f.detail());
         };
     if (refusal != null) {
       Attempt a = attempt(refusal, null, null, null, domain);

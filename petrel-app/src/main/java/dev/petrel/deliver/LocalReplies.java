@@ -53,6 +53,21 @@ final class LocalReplies {
         Reason.NETWORKERROR);
   }
 
+  /**
+   * Petrel's own policy refused every server of the domain (internal addresses): permanent, since
+   * trying again changes nothing until the operator does, but soft and never suppressed, because
+   * the address may be fine. X.7.1 is "delivery not authorized, message refused" (RFC 3463 §3.8,
+   * https://www.rfc-editor.org/rfc/rfc3463#section-3.8); the reason norelaying says the sending
+   * side's administrator decides (here: Petrel's operator).
+   */
+  Answer internalAddress(Instant at, String domain, String detail) {
+    return local(
+        at,
+        Phase.CONNECT,
+        "550 5.7.1 not delivered to " + domain + ": " + detail,
+        Reason.NORELAYING);
+  }
+
   // --- connection ---
 
   Answer connectFailed(Instant at, String where, IOException e) {

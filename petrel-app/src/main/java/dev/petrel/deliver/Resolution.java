@@ -28,6 +28,13 @@ public sealed interface Resolution {
   /** MX records exist but none of their hosts has an address. 5.4.4. */
   record Unroutable(String domain, String detail) implements Resolution {}
 
+  /**
+   * Every server found through DNS or the address literal is at an internal address (loopback,
+   * private, link-local...) the operator has not allowed: Petrel's own policy, not a fault of the
+   * address. 5.7.1, norelaying (a soft bounce; never suppressed).
+   */
+  record Refused(String domain, String detail) implements Resolution {}
+
   /** DNS did not answer usefully (SERVFAIL, timeout): try again later. 4.4.3. */
   record LookupFailed(String domain, String detail) implements Resolution {}
 }

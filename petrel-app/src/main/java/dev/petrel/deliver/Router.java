@@ -1,5 +1,6 @@
 package dev.petrel.deliver;
 
+import dev.petrel.model.InternalAddresses;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.InstantSource;
@@ -16,6 +17,13 @@ import java.util.random.RandomGenerator;
  * <p>Hosts of static routes and the relay host are used as given, without MX lookup (like Postfix's
  * {@code [host]}): an IP literal directly, a name through DNS and then the system's resolver (so
  * {@code localhost} and {@code /etc/hosts} work).
+ *
+ * <p>Servers found through DNS or an address literal ({@code user@[192.0.2.1]}) are a tenant's
+ * choice, not the operator's: their internal addresses (loopback, private, link-local, see {@link
+ * InternalAddresses}) are dropped unless {@link RoutingConfig#outbound()} allows them, so a
+ * recipient address cannot make Petrel talk to a service inside its own network. When nothing is
+ * left the domain is {@link Resolution.Refused}. The client connects to exactly the addresses
+ * returned here, so no later lookup can swap them.
  */
 public final class Router {
 
@@ -60,8 +68,40 @@ public final class Router {
     if (route != null) return fixed(d, d, Route.Kind.STATIC, route);
     if (config.relayHost() != null)
       return fixed(d, destinationOf(d), Route.Kind.RELAY, config.relayHost());
-    if (d.startsWith("[") && d.endsWith("]")) return literal(d);
-    return mx.resolve(d);
+    if (d.startsWith("[") && d.endsWith("]")) return screen(literal(d));
+    return screen(mx.resolve(d));
+  }
+
+  /** Drops the addresses the outbound policy refuses; refuses the domain when none is left. */
+  private Resolution screen(Resolution resolution) {
+    if (!(resolution instanceof Resolution.Routed routed)) return resolution;
+    Route route = routed.route();
+    List<MxTarget> kept = new ArrayList<>();
+    List<String> refused = new ArrayList<>();
+    for (MxTarget t : route.targets()) {
+      List<InetAddress> ok = new ArrayList<>();
+      for (InetAddress a : t.addresses()) {
+        String kind = config.outbound().refusal(a);
+        if (kind == null) ok.add(a);
+        else refused.add(describe(t.host(), a) + " is " + kind);
+      }
+      if (!ok.isEmpty()) kept.add(new MxTarget(t.host(), t.preference(), t.port(), ok));
+    }
+    if (refused.isEmpty()) return resolution;
+    if (kept.isEmpty())
+      return new Resolution.Refused(
+          route.domain(),
+          "internal address: "
+              + String.join("; ", refused)
+              + "; Petrel does not deliver to internal addresses unless the operator allows them"
+              + " (deliver-allow-networks, a route or a relay host)");
+    return new Resolution.Routed(
+        new Route(route.domain(), route.destination(), route.kind(), kept));
+  }
+
+  private static String describe(String host, InetAddress a) {
+    String ip = a.getHostAddress();
+    return host.equalsIgnoreCase(ip) ? ip : host + " [" + ip + "]";
   }
 
   private HostPort staticRoute(String domain) {

@@ -1,5 +1,6 @@
 package dev.petrel.deliver;
 
+import dev.petrel.model.OutboundPolicy;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,8 @@ import java.util.Map;
  * @param maxMxHosts at most this many MX hosts are tried per delivery
  * @param routes domain → server, overriding DNS; a key starting with a dot covers subdomains
  * @param relayHost a server that takes all mail without a static route, or null
+ * @param outbound which internal addresses mail found through DNS or an address literal may go to;
+ *     static routes and the relay host are the operator's own choice and are not checked
  */
 public record RoutingConfig(
     HostPort dnsServer,
@@ -25,13 +28,22 @@ public record RoutingConfig(
     int mxPort,
     int maxMxHosts,
     Map<String, HostPort> routes,
-    HostPort relayHost) {
+    HostPort relayHost,
+    OutboundPolicy outbound) {
 
   public static final Duration DEFAULT_DNS_TIMEOUT = Duration.ofSeconds(10);
   public static final int DEFAULT_MAX_MX_HOSTS = 5;
 
   public static final RoutingConfig DEFAULTS =
-      new RoutingConfig(null, DEFAULT_DNS_TIMEOUT, true, 25, DEFAULT_MAX_MX_HOSTS, Map.of(), null);
+      new RoutingConfig(
+          null,
+          DEFAULT_DNS_TIMEOUT,
+          true,
+          25,
+          DEFAULT_MAX_MX_HOSTS,
+          Map.of(),
+          null,
+          OutboundPolicy.STRICT);
 
   public RoutingConfig {
     if (dnsTimeout == null || dnsTimeout.isNegative() || dnsTimeout.isZero())
@@ -41,6 +53,7 @@ public record RoutingConfig(
     Map<String, HostPort> copy = new LinkedHashMap<>();
     for (var e : routes.entrySet()) copy.put(e.getKey().toLowerCase(Locale.ROOT), e.getValue());
     routes = Map.copyOf(copy);
+    if (outbound == null) outbound = OutboundPolicy.STRICT;
   }
 
   /**
@@ -68,23 +81,28 @@ public record RoutingConfig(
   }
 
   public RoutingConfig withDnsServer(HostPort server) {
-    return new RoutingConfig(server, dnsTimeout, ipv6, mxPort, maxMxHosts, routes, relayHost);
+    return new RoutingConfig(
+        server, dnsTimeout, ipv6, mxPort, maxMxHosts, routes, relayHost, outbound);
   }
 
   public RoutingConfig withDnsTimeout(Duration timeout) {
-    return new RoutingConfig(dnsServer, timeout, ipv6, mxPort, maxMxHosts, routes, relayHost);
+    return new RoutingConfig(
+        dnsServer, timeout, ipv6, mxPort, maxMxHosts, routes, relayHost, outbound);
   }
 
   public RoutingConfig withIpv6(boolean on) {
-    return new RoutingConfig(dnsServer, dnsTimeout, on, mxPort, maxMxHosts, routes, relayHost);
+    return new RoutingConfig(
+        dnsServer, dnsTimeout, on, mxPort, maxMxHosts, routes, relayHost, outbound);
   }
 
   public RoutingConfig withMxPort(int port) {
-    return new RoutingConfig(dnsServer, dnsTimeout, ipv6, port, maxMxHosts, routes, relayHost);
+    return new RoutingConfig(
+        dnsServer, dnsTimeout, ipv6, port, maxMxHosts, routes, relayHost, outbound);
   }
 
   public RoutingConfig withRoutes(Map<String, HostPort> newRoutes) {
-    return new RoutingConfig(dnsServer, dnsTimeout, ipv6, mxPort, maxMxHosts, newRoutes, relayHost);
+    return new RoutingConfig(
+        dnsServer, dnsTimeout, ipv6, mxPort, maxMxHosts, newRoutes, relayHost, outbound);
   }
 
   public RoutingConfig withRoute(String domain, HostPort target) {
@@ -93,7 +111,13 @@ public record RoutingConfig(
     return withRoutes(m);
   }
 
+  public RoutingConfig withOutbound(OutboundPolicy policy) {
+    return new RoutingConfig(
+        dnsServer, dnsTimeout, ipv6, mxPort, maxMxHosts, routes, relayHost, policy);
+  }
+
   public RoutingConfig withRelayHost(HostPort relay) {
-    return new RoutingConfig(dnsServer, dnsTimeout, ipv6, mxPort, maxMxHosts, routes, relay);
+    return new RoutingConfig(
+        dnsServer, dnsTimeout, ipv6, mxPort, maxMxHosts, routes, relay, outbound);
   }
 }

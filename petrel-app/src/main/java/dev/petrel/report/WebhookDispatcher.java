@@ -6,24 +6,29 @@ import dev.petrel.queue.Webhook;
 import dev.petrel.queue.WebhookDelivery;
 import dev.petrel.queue.WebhookStore;
 import dev.petrel.status.StatusEngine;
+import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.NoRouteToHostException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,10 +36,13 @@ import org.slf4j.LoggerFactory;
  * Sends each account's events to its webhooks (SPEC §7). A loop looks at every webhook in turn;
  * each webhook with work gets a virtual thread of its own that moves new events onto its to-do list
  * (in event order) and POSTs what is due, one request at a time, so a slow or failing receiver
- * holds up only its own events. A try that does not get a 2xx is logged and retried on the
- * schedule; after the last step the event is marked failed. Work lives in the store, so events
- * handed out but not delivered when the process stops are sent after the next start (at least once:
- * a receiver deduplicates on {@code webhook-id}).
+ * holds up only its own events. Before every try the host is resolved and checked against the
+ * operator's policy ({@link WebhookTargets}), and the request goes to exactly the checked address
+ * ({@link PinnedHttpPost}). A try that does not get a 2xx is logged with its status code or a short
+ * error class (never the receiver's body or banner) and retried on the schedule; after the last
+ * step the event is marked failed. Work lives in the store, so events handed out but not delivered
+ * when the process stops are sent after the next start (at least once: a receiver deduplicates on
+ * {@code webhook-id}).
  */
 public final class WebhookDispatcher implements AutoCloseable {
 
@@ -87,36 +95,52 @@ public final class WebhookDispatcher implements AutoCloseable {
     }
   }
 
-  /** Characters of a failed answer's body kept in the log. */
-  static final int ERROR_BODY_CHARS = 200;
-
   private final WebhookStore hooks;
   private final WebhookPayload payloads;
   private final InstantSource clock;
   private final Settings settings;
-  private final HttpClient http;
+  private final WebhookTargets targets;
+  private final PinnedHttpPost http;
+  private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private final Semaphore wake = new Semaphore(0);
   private final Set<String> busy = ConcurrentHashMap.newKeySet();
   private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
   private volatile boolean running;
   private Thread loop;
 
+  /** A dispatcher trusting the JVM's certificate authorities for {@code https} receivers. */
   public WebhookDispatcher(
       WebhookStore hooks,
       MessageStore store,
       StatusEngine engine,
       InstantSource clock,
-      Settings settings) {
+      Settings settings,
+      WebhookTargets targets) {
+    this(
+        hooks,
+        store,
+        engine,
+        clock,
+        settings,
+        targets,
+        (SSLSocketFactory) SSLSocketFactory.getDefault());
+  }
+
+  /** As above with the given TLS client (tests trust their own certificate authority). */
+  WebhookDispatcher(
+      WebhookStore hooks,
+      MessageStore store,
+      StatusEngine engine,
+      InstantSource clock,
+      Settings settings,
+      WebhookTargets targets,
+      SSLSocketFactory tls) {
     this.hooks = Objects.requireNonNull(hooks, "hooks");
     this.payloads = new WebhookPayload(store, engine);
     this.clock = Objects.requireNonNull(clock, "clock");
     this.settings = Objects.requireNonNull(settings, "settings");
-    this.http =
-        HttpClient.newBuilder()
-            .connectTimeout(settings.connectTimeout())
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .executor(Executors.newVirtualThreadPerTaskExecutor())
-            .build();
+    this.targets = Objects.requireNonNull(targets, "targets");
+    this.http = new PinnedHttpPost(tls, settings.connectTimeout(), settings.requestTimeout());
   }
 
   public synchronized void start() {
@@ -185,33 +209,20 @@ public final class WebhookDispatcher implements AutoCloseable {
     String error;
     long started = System.nanoTime();
     try {
-      HttpRequest request =
-          HttpRequest.newBuilder(URI.create(w.url()))
-              .timeout(settings.requestTimeout())
-              .header("Content-Type", "application/json")
-              .header("User-Agent", "Petrel-Webhooks/1")
-              .header("webhook-id", id)
-              .header("webhook-timestamp", Long.toString(timestamp))
-              .header("webhook-signature", WebhookSigner.sign(w.secret(), id, timestamp, body))
-              .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-              .build();
-      HttpResponse<InputStream> answer =
-          http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-      status = answer.statusCode();
-      String start;
-      try (InputStream in = answer.body()) {
-        start = new String(in.readNBytes(ERROR_BODY_CHARS), StandardCharsets.UTF_8);
-      }
-      error = status / 100 == 2 ? null : "HTTP " + status + (start.isBlank() ? "" : ": " + start);
-    } catch (HttpTimeoutException e) {
-      error = "no answer within " + settings.requestTimeout().toSeconds() + " s: " + e.getMessage();
+      Map<String, String> headers = new LinkedHashMap<>();
+      headers.put("Content-Type", "application/json");
+      headers.put("User-Agent", "Petrel-Webhooks/1");
+      headers.put("webhook-id", id);
+      headers.put("webhook-timestamp", Long.toString(timestamp));
+      headers.put("webhook-signature", WebhookSigner.sign(w.secret(), id, timestamp, body));
+      status = post(URI.create(w.url()), headers, body.getBytes(StandardCharsets.UTF_8));
+      error = status / 100 == 2 ? null : "http " + status;
+    } catch (WebhookTargets.RefusedException e) {
+      error = "refused: internal address (" + e.kind() + ")";
     } catch (IOException e) {
-      error = e.getClass().getSimpleName() + ": " + e.getMessage();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return; // stopping: the event stays on the list and is sent after the next start
+      error = errorClass(e, settings.requestTimeout());
     } catch (IllegalArgumentException e) {
-      error = "cannot send to " + w.url() + ": " + e.getMessage();
+      error = "refused: not a usable URL";
     }
     if (!running && error != null) return; // cut off by the stop, not the receiver's doing
     long millis = (System.nanoTime() - started) / 1_000_000;
@@ -240,6 +251,50 @@ public final class WebhookDispatcher implements AutoCloseable {
       LOG.warn("webhooks: {} gave up on event {} after {} tries: {}", w.id(), id, attempt, error);
   }
 
+  /**
+   * Resolves and checks the host now (not only at registration: its answer may have changed), then
+   * posts to the first checked address that takes a connection.
+   */
+  private int post(URI url, Map<String, String> headers, byte[] body)
+      throws IOException, WebhookTargets.RefusedException {
+    List<InetAddress> addresses = targets.addresses(url);
+    for (int i = 0; ; i++) {
+      Socket[] mine = new Socket[1];
+      try {
+        return http.post(
+            url,
+            addresses.get(i),
+            headers,
+            body,
+            s -> {
+              mine[0] = s;
+              sockets.add(s);
+            });
+      } catch (ConnectException | NoRouteToHostException e) {
+        if (i + 1 >= addresses.size()) throw e;
+      } finally {
+        if (mine[0] != null) sockets.remove(mine[0]);
+      }
+    }
+  }
+
+  /**
+   * A short, fixed description of a failed try for the delivery log. Exception messages are left
+   * out: a TLS or protocol error can quote what the receiver sent.
+   */
+  static String errorClass(IOException e, Duration requestTimeout) {
+    return switch (e) {
+      case UnknownHostException u -> "dns: no address for the host";
+      case SocketTimeoutException t -> "timeout (" + requestTimeout.toSeconds() + " s)";
+      case ConnectException c -> "connect: refused";
+      case NoRouteToHostException n -> "connect: no route to host";
+      case SSLException t -> "tls: handshake or certificate failed";
+      case PinnedHttpPost.MalformedAnswerException m -> "bad answer: not HTTP/1.x";
+      case EOFException eof -> "closed: no answer";
+      default -> "network: " + e.getClass().getSimpleName();
+    };
+  }
+
   /** Stops: no new tries; tries in flight get up to {@code timeout}, then are cut off. */
   public void stop(Duration timeout) {
     Thread l;
@@ -259,7 +314,13 @@ public final class WebhookDispatcher implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    http.shutdownNow();
+    for (Socket s : List.copyOf(sockets)) {
+      try {
+        s.close();
+      } catch (IOException e) {
+        // closing to cut the try off; nothing more to do
+      }
+    }
   }
 
   @Override

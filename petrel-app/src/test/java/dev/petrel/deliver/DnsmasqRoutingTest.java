@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.petrel.deliver.sim.SimulatorOptions;
 import dev.petrel.deliver.sim.SimulatorServer;
+import dev.petrel.model.OutboundPolicy;
 import dev.petrel.status.Phase;
 import dev.petrel.status.Reason;
 import dev.petrel.status.StatusEngine;
@@ -77,7 +78,9 @@ class DnsmasqRoutingTest {
                     .withDnsServer(dns.server())
                     .withDnsTimeout(Duration.ofSeconds(1))
                     .withIpv6(false)
-                    .withMxPort(smtpPort));
+                    .withMxPort(smtpPort)
+                    // dnsmasq's MX hosts point at loopback, where the test's servers listen
+                    .withOutbound(OutboundPolicy.parse("127.0.0.0/8")));
     return Deliverer.create(c, StatusEngine.standard(), InstantSource.system(), null);
   }
 

@@ -8,6 +8,7 @@ import dev.petrel.deliver.sim.SimulatorOptions;
 import dev.petrel.deliver.sim.SimulatorServer;
 import dev.petrel.model.EmailAddress;
 import dev.petrel.model.Envelope;
+import dev.petrel.model.OutboundPolicy;
 import dev.petrel.model.QueueId;
 import dev.petrel.model.Recipient;
 import dev.petrel.queue.AttemptRecord;
@@ -76,7 +77,9 @@ class FailedOverServersAreRecordedAsAttemptsTest {
                         .withDnsServer(dns.server())
                         .withDnsTimeout(Duration.ofSeconds(1))
                         .withIpv6(false)
-                        .withMxPort(port));
+                        .withMxPort(port)
+                        // dnsmasq's MX hosts point at loopback, where the sinks listen
+                        .withOutbound(OutboundPolicy.parse("127.0.0.0/8")));
         try (Deliverer deliverer = Deliverer.create(config, StatusEngine.standard(), clock, null);
             DeliveryScheduler scheduler =
                 new DeliveryScheduler(

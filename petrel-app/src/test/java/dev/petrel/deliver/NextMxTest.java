@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.petrel.deliver.sim.SimulatorOptions;
 import dev.petrel.deliver.sim.SimulatorServer;
+import dev.petrel.model.OutboundPolicy;
 import dev.petrel.status.Phase;
 import dev.petrel.status.StatusEngine;
 import java.net.InetAddress;
@@ -37,7 +38,13 @@ class NextMxTest {
 
   Deliverer deliverer(java.util.function.UnaryOperator<DeliveryConfig> tweak) {
     DeliveryConfig c =
-        tweak.apply(SimFixture.config(port).withRouting(RoutingConfig.DEFAULTS.withMxPort(port)));
+        tweak.apply(
+            SimFixture.config(port)
+                .withRouting(
+                    RoutingConfig.DEFAULTS
+                        .withMxPort(port)
+                        // the MX hosts of these tests are loopback addresses
+                        .withOutbound(OutboundPolicy.parse("127.0.0.0/8"))));
     return new Deliverer(
         c,
         new Router(c.routing(), dns, RandomGenerator.getDefault()),

@@ -3,6 +3,7 @@ package dev.petrel.deliver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.petrel.model.OutboundPolicy;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -87,7 +88,12 @@ class RouterTest {
 
   @Test
   void addressLiteralDomains() {
-    Router r = router(RoutingConfig.DEFAULTS.withMxPort(2525));
+    // documentation addresses, which the operator has to allow
+    Router r =
+        router(
+            RoutingConfig.DEFAULTS
+                .withMxPort(2525)
+                .withOutbound(OutboundPolicy.parse("192.0.2.0/24, 2001:db8::/32")));
     Route route = route(r.resolve("[192.0.2.7]"));
     assertThat(route.targets().getFirst().addresses().getFirst().getHostAddress())
         .isEqualTo("192.0.2.7");

@@ -95,7 +95,14 @@ class DashboardShowsEveryReply {
     petrel =
         RunningPetrel.start(
             dir.resolve("data"),
-            Map.of(ConfigKey.PAUSED, "false", ConfigKey.ROUTE, "sim.test=127.0.0.1:" + simPort));
+            Map.of(
+                ConfigKey.PAUSED,
+                "false",
+                ConfigKey.ROUTE,
+                "sim.test=127.0.0.1:" + simPort,
+                // the webhook receiver listens on loopback, which has to be allowed
+                ConfigKey.WEBHOOK_ALLOW_NETWORKS,
+                "127.0.0.1/32"));
     http = new Http(petrel.httpPort());
     key = petrel.apiKey("acme");
     // a webhook receiver that takes every event

@@ -9,7 +9,6 @@ import dev.petrel.deliver.sim.SimulatorServer;
 import dev.petrel.queue.Selection;
 import dev.petrel.report.StatusJson;
 import dev.petrel.report.WebhookDispatcher;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,7 +38,7 @@ class WebhooksAreSignedAndRetried {
   @TempDir Path dir;
   SimulatorServer sim;
   RunningPetrel petrel;
-  Process receiver;
+  Python.Server receiver;
   Http http;
   String key;
   Path log;
@@ -48,39 +47,32 @@ class WebhooksAreSignedAndRetried {
 
   @BeforeEach
   void start() throws Exception {
-    String python = Peers.require("python3");
     Peers.require("curl");
-    Path script = dir.resolve("receiver.py");
-    try (InputStream in = getClass().getResourceAsStream("/peers/webhook_receiver.py")) {
-      Files.write(script, in.readAllBytes());
-    }
-    Path portFile = dir.resolve("port");
     log = dir.resolve("seen.jsonl");
     secrets = dir.resolve("secrets.json");
     Files.writeString(secrets, "{}");
     receiver =
-        new ProcessBuilder(
-                python,
-                script.toString(),
-                portFile.toString(),
-                secrets.toString(),
-                log.toString(),
-                Integer.toString(FAILS))
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("receiver.out").toFile())
-            .start();
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> Files.exists(portFile) || !receiver.isAlive());
-    assertThat(receiver.isAlive()).as(Files.readString(dir.resolve("receiver.out"))).isTrue();
-    receiverPort = Integer.parseInt(Files.readString(portFile).trim());
+        Python.serve(
+            dir,
+            "/peers/webhook_receiver.py",
+            secrets.toString(),
+            log.toString(),
+            Integer.toString(FAILS));
+    receiverPort = receiver.port();
 
     sim = new SimulatorServer(SimulatorOptions.DEFAULTS);
     int simPort = sim.start(InetAddress.getLoopbackAddress(), 0);
     petrel =
         RunningPetrel.start(
             dir.resolve("data"),
-            Map.of(ConfigKey.PAUSED, "false", ConfigKey.ROUTE, "sim.test=127.0.0.1:" + simPort),
+            Map.of(
+                ConfigKey.PAUSED,
+                "false",
+                ConfigKey.ROUTE,
+                "sim.test=127.0.0.1:" + simPort,
+                // the receiver listens on loopback, which webhooks may reach only when allowed
+                ConfigKey.WEBHOOK_ALLOW_NETWORKS,
+                "127.0.0.1/32"),
             WebhookDispatcher.Settings.DEFAULTS.withRetries(
                 List.of(Duration.ofMillis(300), Duration.ofMillis(300), Duration.ofMillis(300))));
     http = new Http(petrel.httpPort());
@@ -91,7 +83,7 @@ class WebhooksAreSignedAndRetried {
   void stop() {
     if (petrel != null) petrel.close();
     if (sim != null) sim.close();
-    if (receiver != null) receiver.destroy();
+    if (receiver != null) receiver.close();
   }
 
   private JsonNode create(String body) {

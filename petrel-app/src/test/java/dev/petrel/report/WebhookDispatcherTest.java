@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.petrel.model.OutboundPolicy;
 import dev.petrel.queue.Account;
 import dev.petrel.queue.SqliteMessageStore;
 import dev.petrel.queue.SqliteStoreOptions;
@@ -71,7 +72,14 @@ class WebhookDispatcherTest {
     var settings =
         new WebhookDispatcher.Settings(
             retries, Duration.ofMillis(50), Duration.ofSeconds(5), request, 10);
-    return new WebhookDispatcher(store.webhooks(), store, StatusEngine.standard(), clock, settings);
+    // the receivers of these tests listen on loopback, which the operator has to allow
+    return new WebhookDispatcher(
+        store.webhooks(),
+        store,
+        StatusEngine.standard(),
+        clock,
+        settings,
+        new WebhookTargets(OutboundPolicy.parse("127.0.0.0/8"), WebhookTargets.SYSTEM));
   }
 
   @Test
@@ -117,7 +125,7 @@ class WebhookDispatcherTest {
       WebhookDelivery one = log(store).getFirst();
       assertThat(one.state()).isEqualTo(State.PENDING);
       assertThat(one.status()).isEqualTo(503);
-      assertThat(one.error()).startsWith("HTTP 503");
+      assertThat(one.error()).isEqualTo("http 503");
       assertThat(one.nextAttempt()).isEqualTo(T.plus(Duration.ofMinutes(1)));
       first.stop(Duration.ofSeconds(5));
 

@@ -1,0 +1,170 @@
+package dev.petrel.report;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * One HTTP/1.1 POST to an address chosen beforehand, for webhooks. The JDK's HTTP client resolves
+ * host names itself, so the address it connects to could differ from the one {@link WebhookTargets}
+ * checked; here the socket goes to exactly the checked address, while the URL's host name is still
+ * used for the {@code Host} header, TLS's server name (SNI) and certificate check (RFC 9110 §4.3.4,
+ * RFC 6125). Only the status code is read: the answer's body is never looked at, so nothing a
+ * receiver says can end up in the delivery log. Redirects are not followed (a 3xx is a failed try),
+ * one request per connection ({@code Connection: close}, RFC 9112 §9.6). Sources:
+ * https://www.rfc-editor.org/rfc/rfc9110 (HTTP semantics: §4.3.4 certificate check, §15.2 interim
+ * answers), https://www.rfc-editor.org/rfc/rfc9112 (HTTP/1.1: §4 status line, §9.6 closing),
+ * https://www.rfc-editor.org/rfc/rfc6125 (names in certificates).
+ */
+final class PinnedHttpPost {
+
+  /** The answer's status line or a header line was not HTTP/1.x. */
+  static final class MalformedAnswerException extends IOException {
+    MalformedAnswerException() {
+      super("not an HTTP/1.x answer");
+    }
+  }
+
+  /** Longest status or header line read (a receiver could otherwise feed one endless line). */
+  private static final int MAX_LINE = 8192;
+
+  /** Most 1xx interim answers skipped before the final one (RFC 9110 §15.2). */
+  private static final int MAX_INTERIM = 10;
+
+  private final SSLSocketFactory tls;
+  private final Duration connectTimeout;
+  private final Duration requestTimeout;
+
+  PinnedHttpPost(SSLSocketFactory tls, Duration connectTimeout, Duration requestTimeout) {
+    this.tls = tls;
+    this.connectTimeout = connectTimeout;
+    this.requestTimeout = requestTimeout;
+  }
+
+  /**
+   * Posts {@code body} to {@code url} over a connection to {@code address}; returns the status.
+   * {@code opened} sees the socket first so that a stop can close it.
+   *
+   * @throws SocketTimeoutException when connecting or the whole exchange takes too long
+   * @throws MalformedAnswerException when the answer is not HTTP/1.x
+   * @throws IOException for any other network or TLS failure
+   */
+  int post(
+      URI url,
+      InetAddress address,
+      Map<String, String> headers,
+      byte[] body,
+      java.util.function.Consumer<Socket> opened)
+      throws IOException {
+    boolean https = url.getScheme().toLowerCase(Locale.ROOT).equals("https");
+    String host = WebhookTargets.host(url);
+    int port = url.getPort() > 0 ? url.getPort() : https ? 443 : 80;
+    long deadline = System.nanoTime() + requestTimeout.toNanos();
+    Socket raw = new Socket();
+    opened.accept(raw);
+    Socket socket = raw;
+    try {
+      raw.connect(new InetSocketAddress(address, port), millis(connectTimeout.toNanos()));
+      if (https) {
+        SSLSocket ssl = (SSLSocket) tls.createSocket(raw, host, port, true);
+        SSLParameters p = ssl.getSSLParameters();
+        p.setEndpointIdentificationAlgorithm("HTTPS");
+        if (!isLiteral(host)) p.setServerNames(List.of(new SNIHostName(host)));
+        ssl.setSSLParameters(p);
+        ssl.setSoTimeout(remaining(deadline));
+        ssl.startHandshake();
+        socket = ssl;
+      }
+      socket.setSoTimeout(remaining(deadline));
+      OutputStream out = socket.getOutputStream();
+      out.write(head(url, host, port, https, headers, body.length));
+      out.write(body);
+      out.flush();
+      return status(socket, new BufferedInputStream(socket.getInputStream(), 1024), deadline);
+    } finally {
+      socket.close();
+      raw.close();
+    }
+  }
+
+  private static byte[] head(
+      URI url, String host, int port, boolean https, Map<String, String> headers, int length) {
+    String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+    if (url.getRawQuery() != null) path += "?" + url.getRawQuery();
+    String authority = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+    if (port != (https ? 443 : 80)) authority += ":" + port;
+    StringBuilder b = new StringBuilder();
+    b.append("POST ").append(path).append(" HTTP/1.1\r\n");
+    b.append("Host: ").append(authority).append("\r\n");
+    headers.forEach((k, v) -> b.append(k).append(": ").append(v).append("\r\n"));
+    b.append("Content-Length: ").append(length).append("\r\n");
+    b.append("Connection: close\r\n\r\n");
+    return b.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Reads status lines until a final (non-1xx) one; skips the headers of interim answers. */
+  private static int status(Socket socket, InputStream in, long deadline) throws IOException {
+    for (int interim = 0; interim <= MAX_INTERIM; interim++) {
+      String line = line(socket, in, deadline);
+      // status-line = HTTP-version SP status-code SP [ reason-phrase ], RFC 9112 §4
+      if (line.length() < 12
+          || !line.startsWith("HTTP/1.")
+          || line.charAt(8) != ' '
+          || !Character.isDigit(line.charAt(9))
+          || !Character.isDigit(line.charAt(10))
+          || !Character.isDigit(line.charAt(11))
+          || (line.length() > 12 && line.charAt(12) != ' ')) throw new MalformedAnswerException();
+      int code = Integer.parseInt(line.substring(9, 12));
+      if (code < 100) throw new MalformedAnswerException();
+      if (code >= 200 || code == 101) return code;
+      while (!line(socket, in, deadline).isEmpty()) {
+        // headers of an interim answer: nothing in them matters here
+      }
+    }
+    throw new MalformedAnswerException();
+  }
+
+  private static String line(Socket socket, InputStream in, long deadline) throws IOException {
+    StringBuilder b = new StringBuilder();
+    while (true) {
+      socket.setSoTimeout(remaining(deadline));
+      int c = in.read();
+      if (c < 0) throw new java.io.EOFException("the receiver closed the connection");
+      if (c == '\n') break;
+      if (b.length() >= MAX_LINE) throw new MalformedAnswerException();
+      b.append((char) c);
+    }
+    int end = b.length();
+    if (end > 0 && b.charAt(end - 1) == '\r') end--;
+    return b.substring(0, end);
+  }
+
+  private static int remaining(long deadline) throws SocketTimeoutException {
+    long left = deadline - System.nanoTime();
+    if (left <= 0) throw new SocketTimeoutException("no answer in time");
+    return millis(left);
+  }
+
+  private static int millis(long nanos) {
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, nanos / 1_000_000));
+  }
+
+  private static boolean isLiteral(String host) {
+    return host.indexOf(':') >= 0 || host.matches("[0-9.]+");
+  }
+}
