@@ -3,10 +3,10 @@ package dev.petrel.accept;
 import java.time.Duration;
 
 /**
- * How long to hold back the reply to a failed AUTH (SPEC §14: brute force slowed down). The first
- * failure is answered at once (a typo should not hurt); each further one in the same session waits
- * twice as long as the one before, up to a cap. The session also counts each failure as an error,
- * so a guessing client is disconnected after the error limit.
+ * How long to hold back the reply to a failed AUTH (brute force slowed down). The first failure is
+ * answered at once (a typo should not hurt); each further one in the same session waits twice as
+ * long as the one before, up to a cap. The session also counts each failure as an error, so a
+ * guessing client is disconnected after the error limit.
  */
 final class AuthThrottle {
 

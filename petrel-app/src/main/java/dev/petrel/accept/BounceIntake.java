@@ -22,7 +22,7 @@ import java.util.List;
  * <ul>
  *   <li>A bounce-domain recipient needs neither AUTH nor relay rights: remote servers send bounces
  *       without logging in. Its token must be genuine and name a message still in the queue, else
- *       550 5.1.1 (SPEC §4) with the reason; such refusals count as client errors.
+ *       550 5.1.1 with the reason; such refusals count as client errors.
  *   <li>A transaction takes bounce-domain recipients or other recipients, never both: the second
  *       kind gets 452 4.5.3, the reply RFC 5321 §4.5.3.1.10 gives for recipients a client should
  *       send again in another transaction, which SMTP clients do without bouncing anything.

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The listener's view of the bounce domain (SPEC §4, §6): mail to it is a report about a message
- * Petrel sent, to be read, never queued for delivery. The application wires the reader in; a
- * session without one treats every address alike.
+ * The listener's view of the bounce domain: mail to it is a report about a message Petrel sent, to
+ * be read, never queued for delivery. The application wires the reader in; a session without one
+ * treats every address alike.
  *
  * <p>Implementations are thread-safe. A {@link StorageException} means the store could not answer
  * or write: the session replies 4xx and the client tries again later.

@@ -20,7 +20,7 @@ import java.io.OutputStream;
 
 /**
  * The mail transaction: MAIL, RCPT, DATA and BDAT. Ends where the message is durable in the store
- * (or refused with the reply SPEC §4 gives for the reason).
+ * (or refused with the reply docs/serving.md gives for the reason).
  *
  * <p>Choices where the RFCs leave room, kept in one place:
  *
@@ -35,8 +35,8 @@ import java.io.OutputStream;
  *       is); BODY=BINARYMIME requires BDAT (RFC 3030 §3: DATA gets 503 5.5.1).
  *   <li>In strict mode a message whose lines end in a bare LF or bare CR is refused with 550 5.5.2
  *       after reading it to its real end; otherwise such endings are stored as CRLF.
- *   <li>A DATA line over 1000 octets refuses the message with 500 5.5.2 (SPEC §4); BDAT chunks have
- *       no line limit (RFC 3030).
+ *   <li>A DATA line over 1000 octets refuses the message with 500 5.5.2; BDAT chunks have no line
+ *       limit (RFC 3030).
  *   <li>A duplicate recipient is acknowledged and stored once.
  * </ul>
  */

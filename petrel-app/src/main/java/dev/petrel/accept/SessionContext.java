@@ -101,8 +101,8 @@ final class SessionContext {
   }
 
   /**
-   * The refusal for a recipient that would take the account past its monthly quota (SPEC §9: 450
-   * 4.7.1 saying when it resets), or null when it fits.
+   * The refusal for a recipient that would take the account past its monthly quota (450 4.7.1
+   * saying when it resets), or null when it fits.
    */
   Reply quotaRefusal(int recipients) {
     if (quotas == null) return null;

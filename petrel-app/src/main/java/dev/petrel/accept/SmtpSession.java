@@ -17,12 +17,12 @@ import java.util.function.BooleanSupplier;
 
 /**
  * One SMTP session of the listener, from the greeting to QUIT, timeout or disconnect: reads
- * commands, checks them against the command table, answers each with the reply SPEC §4 gives, and
- * hands accepted messages to the store. The socket layer runs one per connection on a virtual
- * thread; tests run it over in-memory streams.
+ * commands, checks them against the command table, answers each with the reply docs/serving.md
+ * lists, and hands accepted messages to the store. The socket layer runs one per connection on a
+ * virtual thread; tests run it over in-memory streams.
  *
- * <p>Behaviour where the RFCs or SPEC §4 leave a choice (the transaction's own choices are listed
- * on {@link MailCommands}):
+ * <p>Behaviour where the RFCs leave a choice (the transaction's own choices are listed on {@link
+ * MailCommands}):
  *
  * <ul>
  *   <li>The greeting and the EHLO/HELO reply carry no enhanced code, as RFC 2034 §3 says (their
@@ -137,7 +137,7 @@ public final class SmtpSession {
     this.auth = new AuthCommand(s, pause);
   }
 
-  /** Enforces monthly quotas at RCPT (SPEC §9); without this call nothing is counted against. */
+  /** Enforces monthly quotas at RCPT; without this call nothing is counted against. */
   public SmtpSession quotas(dev.petrel.queue.Quotas quotas) {
     s.quotas = quotas;
     return this;

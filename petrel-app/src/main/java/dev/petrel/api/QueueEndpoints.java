@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Queue operations on one of the caller's messages (SPEC §6, the same as {@code petrel queue}):
- * {@code POST /api/v1/messages/{id}/retry} (waiting recipients are due now), {@code .../hold},
- * {@code .../release}, {@code .../cancel} (recipients not yet final become cancelled). Each answers
- * with what it changed; another account's id is 404.
+ * Queue operations on one of the caller's messages (the same as {@code petrel queue}): {@code POST
+ * /api/v1/messages/{id}/retry} (waiting recipients are due now), {@code .../hold}, {@code
+ * .../release}, {@code .../cancel} (recipients not yet final become cancelled). Each answers with
+ * what it changed; another account's id is 404.
  */
 final class QueueEndpoints {
 

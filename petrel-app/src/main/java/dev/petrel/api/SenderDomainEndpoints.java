@@ -7,11 +7,11 @@ import io.javalin.http.Context;
 import java.util.Map;
 
 /**
- * {@code /api/v1/domains}: an account's sender domains (SPEC §9) through {@link SenderDomains}, the
- * same service as {@code petrel domains}: add one (new DKIM keys, the DNS records to publish),
- * list, show, check the published SPF, DKIM and DMARC records, remove. Another account's domain
- * answers 404; a domain another account holds answers 409 "not available", the same words as for
- * any name that cannot be had, so that no account learns what another one has added.
+ * {@code /api/v1/domains}: an account's sender domains through {@link SenderDomains}, the same
+ * service as {@code petrel domains}: add one (new DKIM keys, the DNS records to publish), list,
+ * show, check the published SPF, DKIM and DMARC records, remove. Another account's domain answers
+ * 404; a domain another account holds answers 409 "not available", the same words as for any name
+ * that cannot be had, so that no account learns what another one has added.
  */
 final class SenderDomainEndpoints {
 

@@ -16,9 +16,9 @@ import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code /api/v1/webhooks}: an account's webhooks (SPEC §7): register one (its signing secret is in
- * the 201 answer and never again), list, show, remove, and read its delivery log. Another account's
- * webhook answers 404.
+ * {@code /api/v1/webhooks}: an account's webhooks: register one (its signing secret is in the 201
+ * answer and never again), list, show, remove, and read its delivery log. Another account's webhook
+ * answers 404.
  */
 final class WebhookEndpoints {
 

@@ -23,8 +23,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code petrel accounts} and {@code petrel keys}: the operator's side of SPEC §9. Both open the
- * store of the data folder, so they work while {@code petrel serve} runs.
+ * {@code petrel accounts} and {@code petrel keys}: the operator's side of accounts, plans and keys.
+ * Both open the store of the data folder, so they work while {@code petrel serve} runs.
  */
 final class AccountsCommand {
 

@@ -119,8 +119,8 @@ public final class DeliveryScheduler implements AutoCloseable {
   }
 
   /**
-   * @param verp makes the VERP return path each transaction announces in MAIL FROM (SPEC §6), or
-   *     null to pass the envelope sender on unchanged
+   * @param verp makes the VERP return path each transaction announces in MAIL FROM, or null to pass
+   *     the envelope sender on unchanged
    */
   public DeliveryScheduler(
       MessageStore store,
@@ -456,7 +456,7 @@ public final class DeliveryScheduler implements AutoCloseable {
   }
 
   private void notifySender(StoredMessage m, List<DsnWriter.Failure> failures) {
-    if (m.fromApi()) return; // API senders learn through webhooks, not DSNs (SPEC §6)
+    if (m.fromApi()) return; // API senders learn through webhooks, not DSNs
     try {
       dsn.enqueue(store, m, failures)
           .ifPresent(

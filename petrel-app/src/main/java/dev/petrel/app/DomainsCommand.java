@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code petrel domains}: the sender domains of accounts, their DKIM keys and the DNS records to
- * publish (issue 5). The operator sees every account's domains.
+ * publish. The operator sees every account's domains.
  */
 @Command(
     name = "domains",

@@ -188,7 +188,7 @@ public final class PetrelServer implements AutoCloseable {
       }
       StatusEngine engine = StatusEngine.standard();
       DsnWriter dsn = new DsnWriter(config.hostname(), clock);
-      // The mailbox simulator (SPEC §10): its reserved domain is delivered through the real client
+      // The mailbox simulator: its reserved domain is delivered through the real client
       // to
       // a built-in sink on loopback, unless the operator routes that domain elsewhere.
       RoutingConfig routing = config.routing();
@@ -337,7 +337,7 @@ public final class PetrelServer implements AutoCloseable {
     }
   }
 
-  /** The mailbox simulator's reserved domain (SPEC §10), served by a built-in sink. */
+  /** The mailbox simulator's reserved domain, served by a built-in sink. */
   public static final String SIMULATOR_DOMAIN = "simulator.petrel.test";
 
   /** Environment variable that sets the first account's API key (for automation). */

@@ -12,8 +12,8 @@ import java.util.Map;
 
 /**
  * How the {@code queue} commands print messages: one JSON shape that scripts rely on, and plain
- * text for people. The JSON field names are a contract (issue 3): {@code id}, {@code from}, {@code
- * size}, {@code created}, {@code recipients} with {@code address} and {@code state}.
+ * text for people. The JSON field names are a contract: {@code id}, {@code from}, {@code size},
+ * {@code created}, {@code recipients} with {@code address} and {@code state}.
  */
 final class QueueFormat {
 

@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code petrel sink}: the mailbox simulator (SPEC §10) as a standalone SMTP test server, so other
- * people's applications can meet every reply at every phase on demand. Runs until stopped.
+ * {@code petrel sink}: the mailbox simulator as a standalone SMTP test server, so other people's
+ * applications can meet every reply at every phase on demand. Runs until stopped.
  */
 @Command(
     name = "sink",

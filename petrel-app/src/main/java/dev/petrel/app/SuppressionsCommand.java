@@ -26,8 +26,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code petrel suppressions}: the addresses an account does not send to (SPEC §6). Delivery adds
- * dead addresses by itself; an operator lists, adds and removes them here.
+ * {@code petrel suppressions}: the addresses an account does not send to. Delivery adds dead
+ * addresses by itself; an operator lists, adds and removes them here.
  */
 @Command(
     name = "suppressions",

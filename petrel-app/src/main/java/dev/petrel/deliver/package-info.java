@@ -1,7 +1,6 @@
 /**
- * Delivery (SPEC §6): routing, the SMTP client, connection reuse and per-destination limits. It
- * reports facts and never writes the store; the scheduler decides what the facts mean for the
- * queue.
+ * Delivery: routing, the SMTP client, connection reuse and per-destination limits. It reports facts
+ * and never writes the store; the scheduler decides what the facts mean for the queue.
  *
  * <p>The entry point is {@link dev.petrel.deliver.Deliverer#deliver(DeliveryJob)}: one message to
  * the recipients of one domain, returning a {@link dev.petrel.deliver.TransferResult} with one
@@ -18,6 +17,6 @@
  * fallback, STARTTLS by {@link dev.petrel.deliver.TlsPolicy}, PIPELINING, SIZE, 8BITMIME, SMTPUTF8,
  * optional CHUNKING, DSN parameters. Connections are pooled per server address.
  *
- * <p>The mailbox simulator (SPEC §10) lives in {@link dev.petrel.deliver.sim}.
+ * <p>The mailbox simulator lives in {@link dev.petrel.deliver.sim}.
  */
 package dev.petrel.deliver;

@@ -35,7 +35,7 @@ public record Envelope(
   /** Submitted over SMTP: the sender gets delivery status notifications. */
   public static final String SOURCE_SMTP = "smtp";
 
-  /** Submitted through the HTTP API: the sender learns through webhooks, not DSNs (SPEC §6). */
+  /** Submitted through the HTTP API: the sender learns through webhooks, not DSNs. */
   public static final String SOURCE_API = "api";
 
   public Envelope {

@@ -3,8 +3,8 @@ package dev.petrel.model;
 import java.util.Locale;
 
 /**
- * Where one recipient of a message stands (SPEC §6): {@code queued → deferred → delivered | bounced
- * | expired | suppressed | cancelled}. The last five are final.
+ * Where one recipient of a message stands: {@code queued → deferred → delivered | bounced | expired
+ * | suppressed | cancelled}. The last five are final.
  */
 public enum RecipientState {
   QUEUED,

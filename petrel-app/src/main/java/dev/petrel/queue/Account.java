@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.regex.Pattern;
 
 /**
- * A customer of this Petrel (SPEC §9): what messages, keys, logins, suppressions and quotas belong
- * to. Its name is the identifier every other table stores.
+ * A customer of this Petrel: what messages, keys, logins, suppressions and quotas belong to. Its
+ * name is the identifier every other table stores.
  *
  * @param name lower-case letters, digits, dot, dash and underscore, 1 to 64 characters
  * @param plan the name of a plan in the configuration, e.g. {@code free}

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Accounts, API keys and monthly usage (SPEC §9), kept in the same store as the queue so a usage
- * count is written in the same transaction as the message it counts.
+ * Accounts, API keys and monthly usage, kept in the same store as the queue so a usage count is
+ * written in the same transaction as the message it counts.
  *
  * <p>Exceptions: {@link StorageException} means the store could not answer now (the caller answers
  * with a temporary failure); nothing was changed.

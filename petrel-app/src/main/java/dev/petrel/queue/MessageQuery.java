@@ -4,9 +4,9 @@ import java.time.Instant;
 import java.util.Locale;
 
 /**
- * A search over one account's messages, newest first (SPEC §7 {@code GET /api/v1/messages}, the
- * dashboard's list). Every filter is optional; a message matches when one of its recipients matches
- * all recipient filters together.
+ * A search over one account's messages, newest first ({@code GET /api/v1/messages}, the dashboard's
+ * list). Every filter is optional; a message matches when one of its recipients matches all
+ * recipient filters together.
  *
  * @param account whose messages (required: nobody searches across accounts)
  * @param state a recipient state, e.g. {@code bounced}

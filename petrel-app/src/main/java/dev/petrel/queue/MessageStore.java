@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The queue's durable store (SPEC §5): the only owner of message state. One interface, an embedded
+ * The queue's durable store: the only owner of message state. One interface, an embedded
  * implementation (SQLite in the data folder) and later a PostgreSQL one; callers never see which.
  *
  * <p>Exceptions say what the caller should answer: {@link StorageFullException} means "452 4.3.1,
@@ -53,7 +53,7 @@ public interface MessageStore extends AutoCloseable {
   /** Deletes a message and its body. False when the id is unknown. */
   boolean delete(QueueId id) throws StorageException;
 
-  // ---- delivery (issue 4): the scheduler's side of the queue ----
+  // ---- delivery: the scheduler's side of the queue ----
 
   /**
    * Claims recipients due at {@code now} (queued, or deferred with their next attempt reached),

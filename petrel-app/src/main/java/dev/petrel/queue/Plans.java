@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.OptionalLong;
 
 /**
- * The plans an operator offers: a name and a monthly limit of accepted recipients, or no limit
- * (SPEC §9). Parsed from configuration text such as {@code free=2000,team=100000,unlimited=none}.
- * The built-in set has {@code free} (2,000 a month, as SPEC §9 says) and {@code unlimited}.
+ * The plans an operator offers: a name and a monthly limit of accepted recipients, or no limit .
+ * Parsed from configuration text such as {@code free=2000,team=100000,unlimited=none}. The built-in
+ * set has {@code free} (2,000 a month) and {@code unlimited}.
  */
 public record Plans(Map<String, Long> limits) {
 

@@ -9,9 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Monthly quotas (SPEC §9): accepted recipients per account per calendar month (UTC) against the
- * account's plan. The listener asks before accepting a recipient (450 4.7.1 past the limit) and the
- * API before accepting a message (429); both tell when the count starts again. The count itself is
+ * Monthly quotas: accepted recipients per account per calendar month (UTC) against the account's
+ * plan. The listener asks before accepting a recipient (450 4.7.1 past the limit) and the API
+ * before accepting a message (429); both tell when the count starts again. The count itself is
  * written with each message ({@link AccountRows#countUsage}), so it cannot drift from the queue.
  *
  * <p>Two sessions may both be allowed the last recipient at the same moment; the overshoot is at

@@ -11,8 +11,8 @@ import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**
- * Decides what follows one delivery attempt of one recipient (SPEC §6): delivered, bounced, tried
- * again and when, or given up. Pure apart from the injected clock and random source.
+ * Decides what follows one delivery attempt of one recipient: delivered, bounced, tried again and
+ * when, or given up. Pure apart from the injected clock and random source.
  *
  * <p>The rules, in order: a 2xx reply delivers; a 5xx reply ends delivery (bounced), whatever the
  * engine says about soft or hard, since the receiver refused it permanently; otherwise (4xx, no
@@ -52,7 +52,7 @@ public final class RetrySchedule {
         throw new IllegalArgumentException("jitter must be between 0 and 0.5, not " + jitter);
     }
 
-    /** SPEC §6: 5, 10, 20, 40, 80 minutes, then every 2 hours, for 5 days; ±10 % jitter. */
+    /** 5, 10, 20, 40, 80 minutes, then every 2 hours, for 5 days; ±10 % jitter. */
     public static Policy defaults() {
       return new Policy(
           List.of(

@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * A domain an account sends from, with the DKIM keys Petrel made for it (SPEC §9).
+ * A domain an account sends from, with the DKIM keys Petrel made for it.
  *
  * @param domain lower case, without a trailing dot
  * @param account the owning account

@@ -3,10 +3,10 @@ package dev.petrel.queue;
 import java.util.Locale;
 
 /**
- * Who may send as which domain (issue 5): an account may use a sender domain it has added (verified
- * or not), or any domain when the operator allows any sender ({@code allow-any-sender}, on by
- * default so that existing set-ups keep working). Subdomains are not implied: {@code
- * mail.example.com} must be added on its own.
+ * Who may send as which domain: an account may use a sender domain it has added (verified or not),
+ * or any domain when the operator allows any sender ({@code allow-any-sender}, on by default so
+ * that existing set-ups keep working). Subdomains are not implied: {@code mail.example.com} must be
+ * added on its own.
  *
  * <p>The listener asks at MAIL (553 5.7.1), the API before queueing (a problem document).
  */

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Locale;
 
 /**
- * An address an account must not send to (SPEC §6), with why and since when.
+ * An address an account must not send to, with why and since when.
  *
  * @param account the account whose list it is on
  * @param address the address, lower case

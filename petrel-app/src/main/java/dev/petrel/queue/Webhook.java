@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * An endpoint an account registered to receive its events (SPEC §7).
+ * An endpoint an account registered to receive its events.
  *
  * @param id {@code wh_} and random characters
  * @param account whose events it receives

@@ -1,5 +1,5 @@
 /**
- * The queue: the only owner of message state (SPEC §5).
+ * The queue: the only owner of message state.
  *
  * <p>{@link dev.petrel.queue.MessageStore} is the contract the listener and the command line use;
  * {@link dev.petrel.queue.SqliteMessageStore} is the embedded implementation in a data folder:

@@ -26,10 +26,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Asynchronous bounces (SPEC §6 "Return path"): mail that comes back to a VERP return path after
- * the remote server had accepted the message. The listener asks {@link #refusal} at RCPT (a token
- * that names no queued message gets 550 5.1.1) and hands the whole mail to {@link #receive} at the
- * final dot; the reply it then gives depends on what this class wrote.
+ * Asynchronous bounces: mail that comes back to a VERP return path after the remote server had
+ * accepted the message. The listener asks {@link #refusal} at RCPT (a token that names no queued
+ * message gets 550 5.1.1) and hands the whole mail to {@link #receive} at the final dot; the reply
+ * it then gives depends on what this class wrote.
  *
  * <p>The mail is processed within the SMTP session, not spooled and handled later: a bounce is
  * small, parsing it takes microseconds, and every write it causes (the attempt and the state

@@ -28,7 +28,7 @@ import java.util.UUID;
  * a multipart/report with a part for people, the machine-readable message/delivery-status part, and
  * the original message's headers (or the whole message when the client asked RET=FULL). The notice
  * is queued like any other message, from the null sender, so it is never answered by a notice of
- * its own; a message from the null sender never gets one (SPEC §6).
+ * its own; a message from the null sender never gets one.
  */
 public final class DsnWriter {
 

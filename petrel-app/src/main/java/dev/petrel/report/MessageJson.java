@@ -42,9 +42,9 @@ public final class MessageJson {
 
   /**
    * The fields {@code queue show --json} and the API print: the summary, everything else known, and
-   * each recipient with its delivery history (issue 4): {@code attempts} (objects with at, mx, ip,
-   * tls, phase, code, enhanced, text, bounce, final, reason, action), {@code next_attempt} (null
-   * once final) and {@code possible_duplicate}.
+   * each recipient with its delivery history: {@code attempts} (objects with at, mx, ip, tls,
+   * phase, code, enhanced, text, bounce, final, reason, action), {@code next_attempt} (null once
+   * final) and {@code possible_duplicate}.
    */
   public static Map<String, Object> detail(StoredMessage m, List<RecipientDelivery> deliveries) {
     Map<String, Object> o = new LinkedHashMap<>();

@@ -18,10 +18,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Sender domains of accounts (issue 5): what the CLI and the HTTP API call. Adding a domain makes
- * its DKIM keys (RSA-2048 and Ed25519) and the DNS records to publish; a check looks the records up
- * and marks the domain verified when both DKIM keys are published, after which its mail is signed
- * at delivery ({@link DkimSigning}).
+ * Sender domains of accounts: what the CLI and the HTTP API call. Adding a domain makes its DKIM
+ * keys (RSA-2048 and Ed25519) and the DNS records to publish; a check looks the records up and
+ * marks the domain verified when both DKIM keys are published, after which its mail is signed at
+ * delivery ({@link DkimSigning}).
  *
  * <p>Every method taking an {@code account} acts only on that account's domains: another account's
  * domain is answered as if it did not exist. The operator's CLI passes null to reach any domain.

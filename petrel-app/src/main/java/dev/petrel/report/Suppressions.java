@@ -15,11 +15,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The suppression policy (SPEC §6): which outcomes put an address on its account's list, and the
- * operator's list, add and remove. Only a {@code suppress} outcome of a permanent (5xx) reply does
- * (a dead address, a complaint); never a reason about our rate, our reputation or our own setup,
- * even if a rule were to ask for it: those say nothing about the address, and suppressing for them
- * would silently drop good recipients.
+ * The suppression policy: which outcomes put an address on its account's list, and the operator's
+ * list, add and remove. Only a {@code suppress} outcome of a permanent (5xx) reply does (a dead
+ * address, a complaint); never a reason about our rate, our reputation or our own setup, even if a
+ * rule were to ask for it: those say nothing about the address, and suppressing for them would
+ * silently drop good recipients.
  */
 public final class Suppressions {
 

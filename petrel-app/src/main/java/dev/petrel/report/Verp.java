@@ -13,9 +13,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * VERP return paths (SPEC §6): {@code bounces+<token>@<bounce domain>}, where the token names one
- * message and one recipient, so an asynchronous bounce sent to that address says which recipient
- * failed even when its content names nobody.
+ * VERP return paths: {@code bounces+<token>@<bounce domain>}, where the token names one message and
+ * one recipient, so an asynchronous bounce sent to that address says which recipient failed even
+ * when its content names nobody.
  *
  * <p>Two token forms, all lower case (some servers fold the local part's case):
  *

@@ -33,16 +33,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends each account's events to its webhooks (SPEC §7). A loop looks at every webhook in turn;
- * each webhook with work gets a virtual thread of its own that moves new events onto its to-do list
- * (in event order) and POSTs what is due, one request at a time, so a slow or failing receiver
- * holds up only its own events. Before every try the host is resolved and checked against the
- * operator's policy ({@link WebhookTargets}), and the request goes to exactly the checked address
- * ({@link PinnedHttpPost}). A try that does not get a 2xx is logged with its status code or a short
- * error class (never the receiver's body or banner) and retried on the schedule; after the last
- * step the event is marked failed. Work lives in the store, so events handed out but not delivered
- * when the process stops are sent after the next start (at least once: a receiver deduplicates on
- * {@code webhook-id}).
+ * Sends each account's events to its webhooks. A loop looks at every webhook in turn; each webhook
+ * with work gets a virtual thread of its own that moves new events onto its to-do list (in event
+ * order) and POSTs what is due, one request at a time, so a slow or failing receiver holds up only
+ * its own events. Before every try the host is resolved and checked against the operator's policy
+ * ({@link WebhookTargets}), and the request goes to exactly the checked address ({@link
+ * PinnedHttpPost}). A try that does not get a 2xx is logged with its status code or a short error
+ * class (never the receiver's body or banner) and retried on the schedule; after the last step the
+ * event is marked failed. Work lives in the store, so events handed out but not delivered when the
+ * process stops are sent after the next start (at least once: a receiver deduplicates on {@code
+ * webhook-id}).
  */
 public final class WebhookDispatcher implements AutoCloseable {
 

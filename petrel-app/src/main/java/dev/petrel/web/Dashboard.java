@@ -4,9 +4,9 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.staticfiles.Location;
 
 /**
- * The dashboard (SPEC §8): static HTML, CSS and JavaScript modules from the classpath folder {@code
- * web/}, served at {@link #PATH}, plus the chart library from its WebJar under {@code /webjars/}.
- * It holds no data of its own: the pages call the HTTP API with the user's key.
+ * The dashboard: static HTML, CSS and JavaScript modules from the classpath folder {@code web/},
+ * served at {@link #PATH}, plus the chart library from its WebJar under {@code /webjars/}. It holds
+ * no data of its own: the pages call the HTTP API with the user's key.
  */
 public final class Dashboard {
 

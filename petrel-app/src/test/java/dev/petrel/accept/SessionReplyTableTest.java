@@ -12,8 +12,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every row of SPEC §4's reply table that a single session can reach, as a case: the setup, what
- * the client sends, and the exact sequence of reply codes it must get back (greeting included).
+ * Every row of the listener's reply table (docs/serving.md) that a single session can reach, as a
+ * case: the setup, what the client sends, and the exact sequence of reply codes it must get back
+ * (greeting included).
  */
 class SessionReplyTableTest {
 

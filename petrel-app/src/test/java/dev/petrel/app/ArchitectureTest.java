@@ -125,7 +125,7 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("dev.petrel.accept..")
-        .allowEmptyShould(true) // the deliver package arrives with issue 4
+        .allowEmptyShould(true)
         .check(classes);
   }
 

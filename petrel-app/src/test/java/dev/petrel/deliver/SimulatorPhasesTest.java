@@ -19,9 +19,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The client against the simulator, one case per phase and seed code (SPEC §3's table and the other
- * RFC 5321 codes): the right recipient outcome, the phase, the exact code and enhanced code, and
- * the status engine's classification made with that phase, server and recipient domain.
+ * The client against the simulator, one case per phase and seed code (the basic codes of
+ * docs/classification.md and the other RFC 5321 codes): the right recipient outcome, the phase, the
+ * exact code and enhanced code, and the status engine's classification made with that phase, server
+ * and recipient domain.
  */
 @Timeout(120)
 class SimulatorPhasesTest {

@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SPEC §14: kill -9 during load loses nothing that got a 250. Clients record every queue id they
- * were given with the digest of what they sent; the server process is killed with SIGKILL in the
- * middle of the load and started again; every recorded message is there, byte for byte.
+ * Kill -9 during load loses nothing that got a 250. Clients record every queue id they were given
+ * with the digest of what they sent; the server process is killed with SIGKILL in the middle of the
+ * load and started again; every recorded message is there, byte for byte.
  */
 class AcceptedMailSurvivesSigkill {
 

@@ -20,12 +20,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SPEC §14 and issue 4: {@code petrel serve} is killed with SIGKILL while it delivers a steady load
- * to Postfix's smtp-sink, then started again on the same data folder. Every message that got a 250
- * from Petrel reaches the sink at least once; the copies beyond the first are counted and printed,
- * and there are no more of them than recipients Petrel had in delivery at the kill (which the
- * restart reports as it takes them back). The restart does not wait for the dead run's leases (15
- * minutes) to run out: the queue must empty well before that.
+ * {@code petrel serve} is killed with SIGKILL while it delivers a steady load to Postfix's
+ * smtp-sink, then started again on the same data folder. Every message that got a 250 from Petrel
+ * reaches the sink at least once; the copies beyond the first are counted and printed, and there
+ * are no more of them than recipients Petrel had in delivery at the kill (which the restart reports
+ * as it takes them back). The restart does not wait for the dead run's leases (15 minutes) to run
+ * out: the queue must empty well before that.
  *
  * <p>{@code -Dpetrel.sigkill.messages=N} sets the load (default 3,000).
  */

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Bad sequences and bad commands, sent by Python's smtplib ({@code docmd}), each get the reply SPEC
- * §4 gives, with its enhanced code.
+ * Bad sequences and bad commands, sent by Python's smtplib ({@code docmd}), each get the reply the
+ * listener's reply table gives, with its enhanced code.
  */
 class PythonSmtplibMeetsExactRefusals {
 

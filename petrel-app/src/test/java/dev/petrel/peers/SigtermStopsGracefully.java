@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SPEC §4 and §11: on SIGTERM Petrel stops accepting connections, answers new commands with 421
- * 4.3.2, lets a message in the middle of DATA finish and queues it, and closes the store cleanly.
+ * On SIGTERM Petrel stops accepting connections, answers new commands with 421 4.3.2, lets a
+ * message in the middle of DATA finish and queues it, and closes the store cleanly.
  */
 class SigtermStopsGracefully {
 

@@ -16,8 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The mailbox simulator (SPEC §10): an SMTP server whose addresses choose its replies, so a client
- * can meet every reply at every phase on demand. One virtual thread per connection.
+ * The mailbox simulator: an SMTP server whose addresses choose its replies, so a client can meet
+ * every reply at every phase on demand. One virtual thread per connection.
  *
  * <p>Address directives (local part, before {@code @}; anything after a {@code +} is ignored):
  *
