@@ -1,5 +1,6 @@
 package dev.petrel.accept;
 
+import dev.petrel.model.IpNetwork;
 import java.time.Duration;
 import java.util.List;
 
@@ -24,7 +25,7 @@ public record ListenerConfig(
     int maxRecipients,
     int maxErrors,
     Timeouts timeouts,
-    List<Cidr> trustedNetworks,
+    List<IpNetwork> trustedNetworks,
     boolean authWithoutTls,
     boolean strictLineEndings,
     int maxJunkCommands) {
@@ -98,7 +99,7 @@ public record ListenerConfig(
       int maxRecipients,
       int maxErrors,
       Timeouts timeouts,
-      List<Cidr> trustedNetworks,
+      List<IpNetwork> trustedNetworks,
       boolean authWithoutTls,
       boolean strictLineEndings) {
     this(
@@ -120,7 +121,7 @@ public record ListenerConfig(
         DEFAULT_MAX_RECIPIENTS,
         DEFAULT_MAX_ERRORS,
         Timeouts.RFC5321,
-        List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128")),
+        List.of(IpNetwork.parse("127.0.0.0/8"), IpNetwork.parse("::1/128")),
         false,
         false);
   }

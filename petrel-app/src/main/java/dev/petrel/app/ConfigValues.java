@@ -1,6 +1,6 @@
 package dev.petrel.app;
 
-import dev.petrel.accept.Cidr;
+import dev.petrel.model.IpNetwork;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -125,11 +125,11 @@ final class ConfigValues {
   }
 
   /** A list of CIDR networks separated by commas or white space; empty means none. */
-  static List<Cidr> networks(String text) {
-    List<Cidr> out = new ArrayList<>();
+  static List<IpNetwork> networks(String text) {
+    List<IpNetwork> out = new ArrayList<>();
     for (String part : text.split("[,\\s]+")) {
       if (part.isEmpty()) continue;
-      out.add(Cidr.parse(part));
+      out.add(IpNetwork.parse(part));
     }
     return out;
   }

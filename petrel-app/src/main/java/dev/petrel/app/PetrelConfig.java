@@ -1,8 +1,8 @@
 package dev.petrel.app;
 
-import dev.petrel.accept.Cidr;
 import dev.petrel.accept.ListenerConfig;
 import dev.petrel.deliver.RoutingConfig;
+import dev.petrel.model.IpNetwork;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +36,7 @@ public record PetrelConfig(
     int httpPort,
     InetAddress listenAddress,
     String hostname,
-    List<Cidr> trustedNetworks,
+    List<IpNetwork> trustedNetworks,
     long maxMessageSize,
     int maxRecipients,
     int maxErrors,

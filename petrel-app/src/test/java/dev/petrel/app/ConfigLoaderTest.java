@@ -3,8 +3,8 @@ package dev.petrel.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.petrel.accept.Cidr;
 import dev.petrel.app.ConfigLoader.ConfigException;
+import dev.petrel.model.IpNetwork;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +33,7 @@ class ConfigLoaderTest {
     assertThat(c.maxMessageSize()).isEqualTo(25L * 1024 * 1024);
     assertThat(c.maxRecipients()).isEqualTo(1000);
     assertThat(c.trustedNetworks())
-        .containsExactly(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128"));
+        .containsExactly(IpNetwork.parse("127.0.0.0/8"), IpNetwork.parse("::1/128"));
     assertThat(c.tlsCert()).isNull();
     assertThat(c.listenAddress()).isNull();
     assertThat(c.hostname()).isNotBlank();
@@ -168,7 +168,9 @@ class ConfigLoaderTest {
                     Map.of())
                 .trustedNetworks())
         .containsExactly(
-            Cidr.parse("10.0.0.0/8"), Cidr.parse("192.0.2.7/32"), Cidr.parse("2001:db8::/32"));
+            IpNetwork.parse("10.0.0.0/8"),
+            IpNetwork.parse("192.0.2.7/32"),
+            IpNetwork.parse("2001:db8::/32"));
     assertThat(load(Map.of(ConfigKey.TRUSTED_NETWORKS, ""), Map.of()).trustedNetworks()).isEmpty();
   }
 
