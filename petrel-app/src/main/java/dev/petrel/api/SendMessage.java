@@ -184,17 +184,20 @@ final class SendMessage implements Handler {
     ctx.attribute(Telemetry.ACCEPTED, recipients.size());
 
     List<Map<String, Object>> rcpts = new ArrayList<>();
+    int suppressedCount = 0;
     for (EmailAddress a : recipients) {
       Map<String, Object> o = new LinkedHashMap<>();
       o.put("address", a.toString());
       boolean suppressed = api.store().findSuppression(caller.account(), a.toString()).isPresent();
+      if (suppressed) suppressedCount++;
       o.put("status", suppressed ? "suppressed" : "queued");
       rcpts.add(o);
     }
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("id", id);
     answer.put("message_id", r.raw() != null ? content.addedMessageId() : messageId);
-    answer.put("status", "queued");
+    // "queued" promises a delivery attempt; when every recipient is suppressed none will be made.
+    answer.put("status", suppressedCount == recipients.size() ? "suppressed" : "queued");
     answer.put("recipients", rcpts);
     if (!r.metadata().isEmpty()) answer.put("metadata", r.metadata());
     ctx.header("Location", "/api/v1/messages/" + id);
