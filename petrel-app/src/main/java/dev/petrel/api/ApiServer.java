@@ -44,6 +44,7 @@ public final class ApiServer implements AutoCloseable {
   private final RateLimiter limiter;
   private final BodyBudget bodies;
   private final List<Route> routes;
+  private final RouteRules rules;
   private final Telemetry telemetry;
   private Javalin app;
 
@@ -58,6 +59,7 @@ public final class ApiServer implements AutoCloseable {
     this.bodies = new BodyBudget(limits.bodyMemory());
     this.telemetry = telemetry;
     this.routes = routes(api, telemetry);
+    this.rules = new RouteRules(routes, OpenApiDocument.load());
   }
 
   static List<Route> routes(Api api) {
@@ -138,11 +140,18 @@ public final class ApiServer implements AutoCloseable {
               dev.petrel.web.Dashboard.register(cfg);
               cfg.routes.before("/api/v1/*", this::authenticate);
               cfg.requestLogger.http(this::answered);
-              for (Route r : routes) cfg.routes.addHttpHandler(r.method(), r.path(), r.handler());
+              for (Route r : routes)
+                cfg.routes.addHttpHandler(r.method(), r.path(), rules.checked(r));
               cfg.routes.exception(Problem.class, (e, ctx) -> write(ctx, e));
               cfg.routes.exception(
                   HttpResponseException.class,
-                  (e, ctx) -> write(ctx, fromJavalin(e.getStatus(), e.getMessage())));
+                  (e, ctx) -> {
+                    // Javalin says 404 for a known path asked with another method: that is a 405.
+                    boolean known = !rules.methodsFor(ctx.path()).isEmpty();
+                    if ((e.getStatus() == 404 && known) || e.getStatus() == 405)
+                      methodNotAllowed(ctx);
+                    else write(ctx, fromJavalin(e.getStatus(), e.getMessage()));
+                  });
               cfg.routes.exception(
                   StorageException.class,
                   (e, ctx) ->
@@ -242,25 +251,33 @@ public final class ApiServer implements AutoCloseable {
     return switch (status) {
       case 413 -> tooLarge();
       case 404 -> Problem.notFound("no such endpoint");
-      case 405 -> new Problem(405, "method", "Method not allowed", message);
       default -> new Problem(status, "http-" + status, "HTTP " + status, message);
     };
   }
 
-  private static void notFoundUnlessWritten(Context ctx) {
+  private void notFoundUnlessWritten(Context ctx) {
     if (isProblem(ctx)) return;
+    if (!rules.methodsFor(ctx.path()).isEmpty()) {
+      methodNotAllowed(ctx);
+      return;
+    }
     write(ctx, Problem.notFound("there is no endpoint " + ctx.method() + " " + ctx.path()));
   }
 
-  private static void methodNotAllowed(Context ctx) {
+  private void methodNotAllowed(Context ctx) {
     if (isProblem(ctx)) return;
+    String allow = String.join(", ", rules.methodsFor(ctx.path()));
     write(
         ctx,
         new Problem(
-            405,
-            "method",
-            "Method not allowed",
-            ctx.method() + " is not allowed on " + ctx.path()));
+                405,
+                "method",
+                "Method not allowed",
+                ctx.method()
+                    + " is not allowed on "
+                    + ctx.path()
+                    + (allow.isEmpty() ? "" : "; it takes " + allow))
+            .header("Allow", allow));
   }
 
   private static boolean isProblem(Context ctx) {
