@@ -190,6 +190,11 @@ class EvaluationSetTest {
     disagreements.forEach(d -> out.append("  ").append(d).append('\n'));
     report("replies", out.toString());
     assertThat(all.n).isEqualTo(replies.size());
+    // The bar for the costliest mistake: at most 1 % of replies wrongly called hard (a false hard
+    // suppresses a live address for good). The other figures are printed, not asserted.
+    assertThat(100.0 * all.falseHard / all.n)
+        .as("false hard, % of replies")
+        .isLessThanOrEqualTo(1.0);
   }
 
   @Test
@@ -267,6 +272,14 @@ class EvaluationSetTest {
     disagreements.forEach(d -> out.append("  ").append(d).append('\n'));
     report("bounces", out.toString());
     assertThat(all.mails).isEqualTo(labels.size());
+    // The recipient bars: the exact set of failed recipients for at least 95 % of notices, and at
+    // most 2 % of the reported addresses wrong.
+    assertThat(100.0 * all.exact / all.mails)
+        .as("exact recipient set, %")
+        .isGreaterThanOrEqualTo(95.0);
+    assertThat(100.0 * all.wrong / Math.max(1, all.reported))
+        .as("wrong addresses, % of those reported")
+        .isLessThanOrEqualTo(2.0);
   }
 
   /**
