@@ -165,6 +165,17 @@ public final class StatusEngine {
             ctx.phase(),
             ctx.remoteHost(),
             ctx.recipientDomain());
+    // A provider's rule matched without knowing the host is no evidence by itself (RULE_UNPLACED
+    // below). When a rule that holds for any server reads the same words the same way (a dead
+    // mailbox in the words every MTA uses), that rule decides, and its evidence counts.
+    if (rule != null
+        && !rule.hosts().isEmpty()
+        && ctx.remoteHost() == null
+        && ctx.recipientDomain() == null) {
+      Rule general =
+          rules.match(reply.text(), reply.code(), reply.enhanced(), ctx.phase(), null, null, true);
+      if (general != null && general.reason() == rule.reason()) rule = general;
+    }
     int klass = reply.klass();
     EnhancedEntry entry = book.enhanced(reply.enhanced());
     BasicCode basic = book.basic(reply.code());

@@ -43,6 +43,34 @@ class HardEvidenceTest {
         "550 5.2.1 Mailbox disabled, not accepting messages | hard",
         "550 Requested action not taken: no such user here | hard",
         "550 5.7.1 <bob@example.org>: User unknown | hard",
+        // The common wordings of a dead mailbox or domain, whatever MTA writes them (the rules
+        // generic-user-unknown, generic-domain-not-found and dns-nxdomain cite their sources).
+        "550 5.1.1 User unknown | hard",
+        "550 No such user - psmtp | hard",
+        "550 Requested action not taken: mailbox unavailable (user does not exist) | hard",
+        "550 5.1.1 Mailbox does not exist | hard",
+        "550 5.1.1 Recipient not found | hard",
+        "550 Invalid recipient <bob@example.org> | hard",
+        "550 Addressee unknown | hard",
+        "550 The account does not exist | hard",
+        "550 5.1.1 No such mailbox | hard",
+        "550 5.1.1 Mailbox not found | hard",
+        "550 User not found | hard",
+        "550 5.1.1 Recipient's mailbox does not exist | hard",
+        "550 Unknown user | hard",
+        "550 5.1.2 No such domain | hard",
+        "550 5.1.2 Domain not found | hard",
+        "550 Host or domain name not found. Name service error for name=example.invalid type=A:"
+            + " Host not found | hard",
+        "554 5.4.4 DNS type 'mx' lookup of example.invalid responded with code NXDOMAIN | hard",
+        // "Mailbox unavailable" alone is RFC 5321's wording for any 550: no evidence.
+        "550 Requested action not taken: mailbox unavailable | soft",
+        "550 <bob@example.org>: mailbox unavailable | soft",
+        // Block lists, and transient trouble of the server, name the address and stay soft.
+        "550 5.7.1 <bob@example.org>: Your IP is blacklisted | soft",
+        "554 5.7.1 <bob@example.org>: Client host rejected: blocked using zen.spamhaus.org | soft",
+        "451 4.3.0 Temporary system failure. Please try again later. | soft",
+        "421 Server busy, try again later | soft",
       })
   void hardOnlyOnEvidence(String reply, String bounce) {
     ReplyStatus s = ENGINE.classify(reply);

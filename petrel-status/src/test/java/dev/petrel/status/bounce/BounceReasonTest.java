@@ -155,6 +155,25 @@ class BounceReasonTest {
   }
 
   @Test
+  void qmailGivingUpOnAHostThatNeverTookAConnectionIsExpired() {
+    // qmail-send's words when qmail-remote could reach no mail exchanger until queuelifetime ran
+    // out (qmail-remote(8), "Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)").
+    BouncedRecipient b =
+        notice(
+            "failure notice",
+            """
+            Hi. This is the qmail-send program at mx.sender.test.
+            I'm afraid I wasn't able to deliver your message to the following addresses.
+            This is a permanent error; I've given up. Sorry it didn't work out.
+
+            <bob@receiver.test>:
+            Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)
+            I'm not going to try again; this message has been in the queue too long.
+            """);
+    assertThat(b.classification().reason()).isEqualTo(Reason.EXPIRED);
+  }
+
+  @Test
   void aDelayNoticeKeepsItsNetworkCause() {
     BouncedRecipient b =
         dsn(
