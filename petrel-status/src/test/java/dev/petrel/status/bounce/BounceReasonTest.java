@@ -174,6 +174,34 @@ class BounceReasonTest {
   }
 
   @Test
+  void aDeadAddressStatusDecidesWhenTheWordsAreVague() {
+    // RFC 3464 §2.3.4: the Status field is the reporting MTA's own verdict; X.1.1 is "bad
+    // destination mailbox address" (RFC 3463 §3.2), evidence enough whatever the reply says.
+    for (String diagnostic :
+        new String[] {
+          "smtp; 550 Requested action not taken: mailbox unavailable",
+          "smtp; 550 Rejected",
+          "smtp; 550 5.1.1 <bob@receiver.test>: sorry"
+        }) {
+      BouncedRecipient b =
+          dsn(
+              "<bob@receiver.test>: host mx.receiver.test[192.0.2.7] said: "
+                  + diagnostic.substring(6)
+                  + " (in reply to RCPT TO command)",
+              "Action: failed\nStatus: 5.1.1\nDiagnostic-Code: " + diagnostic);
+      assertThat(b.classification().reason()).as(diagnostic).isEqualTo(Reason.USERUNKNOWN);
+      assertThat(b.classification().bounce()).as(diagnostic).isEqualTo(Bounce.HARD);
+    }
+    // The same vague words with a status that names no cause stay soft.
+    BouncedRecipient vague =
+        dsn(
+            "<bob@receiver.test>: host mx.receiver.test[192.0.2.7] said: 550 Rejected (in reply"
+                + " to RCPT TO command)",
+            "Action: failed\nStatus: 5.0.0\nDiagnostic-Code: smtp; 550 Rejected");
+    assertThat(vague.classification().bounce()).isEqualTo(Bounce.SOFT);
+  }
+
+  @Test
   void aDelayNoticeKeepsItsNetworkCause() {
     BouncedRecipient b =
         dsn(
