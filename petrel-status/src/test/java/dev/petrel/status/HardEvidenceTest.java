@@ -58,6 +58,9 @@ class HardEvidenceTest {
         "550 User not found | hard",
         "550 5.1.1 Recipient's mailbox does not exist | hard",
         "550 Unknown user | hard",
+        "550 recipient does not exist here | hard",
+        "550 The mailbox is unavailable because it does not exist | hard",
+        "550 Mailbox unavailable for an unknown reason | soft",
         "550 5.1.2 No such domain | hard",
         "550 5.1.2 Domain not found | hard",
         "550 Host or domain name not found. Name service error for name=example.invalid type=A:"
