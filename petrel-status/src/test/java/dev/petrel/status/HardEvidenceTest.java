@@ -71,6 +71,9 @@ class HardEvidenceTest {
         "550 <bob@example.org>: mailbox unavailable | soft",
         // Block lists, and transient trouble of the server, name the address and stay soft.
         "550 5.7.1 <bob@example.org>: Your IP is blacklisted | soft",
+        "550 Your domain does not exist in DNS, please fix your DNS records | soft",
+        "550 5.1.8 <s@example.net>: Sender address rejected: Domain not found | soft",
+        "550 5.7.1 <bob@example.org>: Helo command rejected: Host not found | soft",
         "554 5.7.1 <bob@example.org>: Client host rejected: blocked using zen.spamhaus.org | soft",
         "451 4.3.0 Temporary system failure. Please try again later. | soft",
         "421 Server busy, try again later | soft",
