@@ -85,6 +85,24 @@ class HardEvidenceTest {
   }
 
   @Test
+  void aProviderRuleWithoutItsHostYieldsToTheGeneralRuleWithTheSameReason() {
+    String reply = "550 5.1.1 <bob@example.org>: user does not exist";
+    // On iCloud's own host its provider rule decides, with the higher confidence.
+    ReplyStatus placed =
+        ENGINE.classify(reply, new ReplyContext(Phase.RCPT, "mx01.mail.icloud.com", null));
+    assertThat(placed.matched().kind()).isEqualTo("provider-rule");
+    assertThat(placed.bounce()).isEqualTo(Bounce.HARD);
+    // Elsewhere every MTA's rule for the same words decides, and its evidence counts.
+    ReplyStatus s = ENGINE.classify("550 Requested action not taken: user does not exist");
+    assertThat(s.matched().kind()).as("%s", s.matched()).isEqualTo("mta-rule");
+    assertThat(s.reason()).isEqualTo(Reason.USERUNKNOWN);
+    assertThat(s.bounce()).isEqualTo(Bounce.HARD);
+    // A provider rule whose reason no general rule shares stays unplaced evidence: soft.
+    ReplyStatus outlook = ENGINE.classify("550 Requested action not taken: mailbox unavailable");
+    assertThat(outlook.bounce()).isEqualTo(Bounce.SOFT);
+  }
+
+  @Test
   void bareFiveFiftyIsSoftWithALowConfidence() {
     ReplyStatus s = ENGINE.classify("550 Requested action not taken");
     assertThat(s.reason()).isEqualTo(Reason.ONHOLD);
