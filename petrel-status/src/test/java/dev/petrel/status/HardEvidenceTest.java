@@ -77,6 +77,10 @@ class HardEvidenceTest {
         "554 5.7.1 <bob@example.org>: Client host rejected: blocked using zen.spamhaus.org | soft",
         "451 4.3.0 Temporary system failure. Please try again later. | soft",
         "421 Server busy, try again later | soft",
+        // A reply to our login (RFC 4954 §6) is about our account, never the recipient's.
+        "535 5.7.8 Authentication failed: no such account | soft",
+        "535 Error: authentication failed: user unknown | soft",
+        "535 5.7.8 Error: authentication failed: account disabled | soft",
       })
   void hardOnlyOnEvidence(String reply, String bounce) {
     ReplyStatus s = ENGINE.classify(reply);
