@@ -72,6 +72,12 @@ class HardEvidenceTest {
         // Block lists, and transient trouble of the server, name the address and stay soft.
         "550 5.7.1 <bob@example.org>: Your IP is blacklisted | soft",
         "550 Your domain does not exist in DNS, please fix your DNS records | soft",
+        "550 5.7.1 Reverse DNS: domain does not exist | soft",
+        "550 rejected: the sending domain does not exist | soft",
+        "550 5.7.1 Message rejected: the From header domain does not exist | soft",
+        "550 5.7.1 Rejected: HELO hostname domain not found | soft",
+        "550 5.7.1 Cannot resolve PTR record: NXDOMAIN | soft",
+        "550 5.7.1 DMARC: the From domain does not exist | soft",
         "550 5.1.8 <s@example.net>: Sender address rejected: Domain not found | soft",
         "550 5.7.1 <bob@example.org>: Helo command rejected: Host not found | soft",
         "554 5.7.1 <bob@example.org>: Client host rejected: blocked using zen.spamhaus.org | soft",
