@@ -83,6 +83,11 @@ class HardEvidenceTest {
         "554 5.7.1 <bob@example.org>: Client host rejected: blocked using zen.spamhaus.org | soft",
         "451 4.3.0 Temporary system failure. Please try again later. | soft",
         "421 Server busy, try again later | soft",
+        // The sending account (ours) locked by a relay: the sender's problem.
+        "550 5.7.1 Your account has been disabled for sending | soft",
+        "554 5.7.1 Your account is suspended due to abuse | soft",
+        "550 5.7.1 Sending account suspended | soft",
+        "550 5.7.1 Sender account is locked | soft",
         // A reply to our login (RFC 4954 §6) is about our account, never the recipient's.
         "535 5.7.8 Authentication failed: no such account | soft",
         "535 Error: authentication failed: user unknown | soft",
