@@ -83,6 +83,12 @@ class HardEvidenceTest {
         "554 5.7.1 <bob@example.org>: Client host rejected: blocked using zen.spamhaus.org | soft",
         "451 4.3.0 Temporary system failure. Please try again later. | soft",
         "421 Server busy, try again later | soft",
+        // A server that accepts no mail from some senders says nothing of the recipient's domain.
+        "550 5.7.1 This server does not accept mail from your IP address | soft",
+        "554 5.7.1 example.org does not accept mail from unauthenticated senders | soft",
+        "554 5.7.1 The recipient does not accept mail from this sender | soft",
+        "550 5.1.10 example.org does not accept mail (nullMX) | hard",
+        "550 This domain does not accept email | hard",
         // The sending account (ours) locked by a relay: the sender's problem.
         "550 5.7.1 Your account has been disabled for sending | soft",
         "554 5.7.1 Your account is suspended due to abuse | soft",
