@@ -89,6 +89,14 @@ class HardEvidenceTest {
         "554 5.7.1 The recipient does not accept mail from this sender | soft",
         "550 5.1.10 example.org does not accept mail (nullMX) | hard",
         "550 This domain does not accept email | hard",
+        // Disabled or deactivated services, IP addresses and features are no disabled mailbox.
+        "550 5.7.1 Service temporarily disabled for your IP | soft",
+        "550 5.7.1 Relaying temporarily disabled | soft",
+        "550 5.7.1 Your IP address has been deactivated | soft",
+        "550 Sender domain is no longer active | soft",
+        "550 5.7.1 TLS is temporarily disabled | soft",
+        "550 User account is inactive | hard",
+        "550 5.2.1 Mailbox disabled, not accepting messages | hard",
         // The sending account (ours) locked by a relay: the sender's problem.
         "550 5.7.1 Your account has been disabled for sending | soft",
         "554 5.7.1 Your account is suspended due to abuse | soft",
