@@ -83,6 +83,8 @@ class HardEvidenceTest {
         "554 5.7.1 <bob@example.org>: Client host rejected: blocked using zen.spamhaus.org | soft",
         "451 4.3.0 Temporary system failure. Please try again later. | soft",
         "421 Server busy, try again later | soft",
+        // Postfix's answer to DATA when no recipient was accepted, for whatever reason.
+        "554 Error: no valid recipients | soft",
         // A server that accepts no mail from some senders says nothing of the recipient's domain.
         "550 5.7.1 This server does not accept mail from your IP address | soft",
         "554 5.7.1 example.org does not accept mail from unauthenticated senders | soft",
