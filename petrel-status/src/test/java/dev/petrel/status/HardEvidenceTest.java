@@ -83,6 +83,10 @@ class HardEvidenceTest {
         "554 5.7.1 <bob@example.org>: Client host rejected: blocked using zen.spamhaus.org | soft",
         "451 4.3.0 Temporary system failure. Please try again later. | soft",
         "421 Server busy, try again later | soft",
+        // Words of non-existence about the sender's addresses or lists.
+        "550 5.7.1 Sorry, the IP address does not exist in our allow list | soft",
+        "550 5.7.1 Your return address does not exist | soft",
+        "550 Invalid recipient: bob@example.org rejected because the sender is blocklisted | soft",
         // Postfix's answer to DATA when no recipient was accepted, for whatever reason.
         "554 Error: no valid recipients | soft",
         // A server that accepts no mail from some senders says nothing of the recipient's domain.
