@@ -11,7 +11,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The engine's rules for a hard verdict (positive evidence about the recipient only), for the
  * enhanced code's subject bounding a rule's reason, for {@code final} beside {@code bounce}, and
  * for words that follow the deciding evidence. The replies here are built from RFC 3463 and RFC
- * 5321 wordings, not taken from any provider.
+ * 5321 wordings and from the MTA wordings the rules cite (their sources are in the rule files),
+ * with words about other things (the sender, its domains and account, a login, a service) put
+ * around them to check that those never read as a dead recipient.
  */
 class HardEvidenceTest {
 
