@@ -11,7 +11,7 @@ import java.time.Duration;
  * @param codeTitle the short title of the basic code, or null when there is no code
  * @param enhancedSubjectMeaning the IANA registry's meaning of the enhanced subject, or null
  * @param enhancedTitle the IANA registry's title of the enhanced code, or null
- * @param bounce none, soft or hard (SPEC §3: hard only when the address is dead)
+ * @param bounce none, soft or hard (hard only when the address is dead, docs/classification.md)
  * @param reason why, in the Sisimai-compatible vocabulary
  * @param action what the sender should do
  * @param retryAfter the delay the reply states or implies, or null

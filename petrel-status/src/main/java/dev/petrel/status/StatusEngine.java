@@ -165,6 +165,24 @@ public final class StatusEngine {
             ctx.phase(),
             ctx.remoteHost(),
             ctx.recipientDomain());
+    // A provider's rule matched without knowing the host is no evidence by itself (RULE_UNPLACED
+    // below). When a rule that holds for any server reads the same words the same way (a dead
+    // mailbox in the words every MTA uses), that rule decides, and its evidence counts.
+    if (rule != null
+        && !rule.hosts().isEmpty()
+        && ctx.remoteHost() == null
+        && ctx.recipientDomain() == null) {
+      Rule general =
+          rules.match(reply.text(), reply.code(), reply.enhanced(), ctx.phase(), null, null, true);
+      if (general != null && general.reason() == rule.reason()) rule = general;
+    }
+    // A reply to our login (RFC 4954 §6: 530, 534, 535, 538, or any reply in the AUTH phase) is
+    // about
+    // the account we log in with, never about a recipient: "535 authentication failed: no such
+    // account" or "... account disabled" must not read as a dead recipient address.
+    if (rule != null
+        && isLoginReply(reply, ctx)
+        && book.reason(rule.reason()).bounce() == Bounce.HARD) rule = null;
     int klass = reply.klass();
     EnhancedEntry entry = book.enhanced(reply.enhanced());
     BasicCode basic = book.basic(reply.code());
@@ -374,6 +392,12 @@ public final class StatusEngine {
     return subject == 1
             && (detail == 1 || detail == 2 || detail == 3 || detail == 6 || detail == 10)
         || subject == 2 && detail == 1;
+  }
+
+  /** A reply to AUTH: its phase, or one of RFC 4954 §6's authentication reply codes. */
+  private static boolean isLoginReply(SmtpReply reply, ReplyContext ctx) {
+    int c = reply.code();
+    return ctx.phase() == Phase.AUTH || c == 530 || c == 534 || c == 535 || c == 538;
   }
 
   private static boolean isGeneric(EnhancedCode e) {

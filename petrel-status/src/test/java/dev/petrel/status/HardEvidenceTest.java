@@ -11,7 +11,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The engine's rules for a hard verdict (positive evidence about the recipient only), for the
  * enhanced code's subject bounding a rule's reason, for {@code final} beside {@code bounce}, and
  * for words that follow the deciding evidence. The replies here are built from RFC 3463 and RFC
- * 5321 wordings, not taken from any provider.
+ * 5321 wordings and from the MTA wordings the rules cite (their sources are in the rule files),
+ * with words about other things (the sender, its domains and account, a login, a service) put
+ * around them to check that those never read as a dead recipient.
  */
 class HardEvidenceTest {
 
@@ -43,11 +45,98 @@ class HardEvidenceTest {
         "550 5.2.1 Mailbox disabled, not accepting messages | hard",
         "550 Requested action not taken: no such user here | hard",
         "550 5.7.1 <bob@example.org>: User unknown | hard",
+        // The common wordings of a dead mailbox or domain, whatever MTA writes them (the rules
+        // generic-user-unknown, generic-domain-not-found and dns-nxdomain cite their sources).
+        "550 5.1.1 User unknown | hard",
+        "550 No such user - psmtp | hard",
+        "550 Requested action not taken: mailbox unavailable (user does not exist) | hard",
+        "550 5.1.1 Mailbox does not exist | hard",
+        "550 5.1.1 Recipient not found | hard",
+        "550 Invalid recipient <bob@example.org> | hard",
+        "550 Addressee unknown | hard",
+        "550 The account does not exist | hard",
+        "550 5.1.1 No such mailbox | hard",
+        "550 5.1.1 Mailbox not found | hard",
+        "550 User not found | hard",
+        "550 5.1.1 Recipient's mailbox does not exist | hard",
+        "550 Unknown user | hard",
+        "550 recipient does not exist here | hard",
+        "550 The mailbox is unavailable because it does not exist | hard",
+        "550 Mailbox unavailable for an unknown reason | soft",
+        "550 5.1.2 No such domain | hard",
+        "550 5.1.2 Domain not found | hard",
+        "550 Host or domain name not found. Name service error for name=example.invalid type=A:"
+            + " Host not found | hard",
+        "554 5.4.4 DNS type 'mx' lookup of example.invalid responded with code NXDOMAIN | hard",
+        // "Mailbox unavailable" alone is RFC 5321's wording for any 550: no evidence.
+        "550 Requested action not taken: mailbox unavailable | soft",
+        "550 <bob@example.org>: mailbox unavailable | soft",
+        // Block lists, and transient trouble of the server, name the address and stay soft.
+        "550 5.7.1 <bob@example.org>: Your IP is blacklisted | soft",
+        "550 Your domain does not exist in DNS, please fix your DNS records | soft",
+        "550 5.7.1 Reverse DNS: domain does not exist | soft",
+        "550 rejected: the sending domain does not exist | soft",
+        "550 5.7.1 Message rejected: the From header domain does not exist | soft",
+        "550 5.7.1 Rejected: HELO hostname domain not found | soft",
+        "550 5.7.1 Cannot resolve PTR record: NXDOMAIN | soft",
+        "550 5.7.1 DMARC: the From domain does not exist | soft",
+        "550 5.1.8 <s@example.net>: Sender address rejected: Domain not found | soft",
+        "550 5.7.1 <bob@example.org>: Helo command rejected: Host not found | soft",
+        "554 5.7.1 <bob@example.org>: Client host rejected: blocked using zen.spamhaus.org | soft",
+        "451 4.3.0 Temporary system failure. Please try again later. | soft",
+        "421 Server busy, try again later | soft",
+        // Words of non-existence about the sender's addresses or lists.
+        "550 5.7.1 Sorry, the IP address does not exist in our allow list | soft",
+        "550 5.7.1 Your return address does not exist | soft",
+        "550 Invalid recipient: bob@example.org rejected because the sender is blocklisted | soft",
+        // Postfix's answer to DATA when no recipient was accepted, for whatever reason.
+        "554 Error: no valid recipients | soft",
+        // A server that accepts no mail from some senders says nothing of the recipient's domain.
+        "550 5.7.1 This server does not accept mail from your IP address | soft",
+        "554 5.7.1 example.org does not accept mail from unauthenticated senders | soft",
+        "554 5.7.1 The recipient does not accept mail from this sender | soft",
+        "550 5.1.10 example.org does not accept mail (nullMX) | hard",
+        "550 This domain does not accept email | hard",
+        // Disabled or deactivated services, IP addresses and features are no disabled mailbox.
+        "550 5.7.1 Service temporarily disabled for your IP | soft",
+        "550 5.7.1 Relaying temporarily disabled | soft",
+        "550 5.7.1 Your IP address has been deactivated | soft",
+        "550 Sender domain is no longer active | soft",
+        "550 5.7.1 TLS is temporarily disabled | soft",
+        "550 User account is inactive | hard",
+        "550 5.2.1 Mailbox disabled, not accepting messages | hard",
+        // The sending account (ours) locked by a relay: the sender's problem.
+        "550 5.7.1 Your account has been disabled for sending | soft",
+        "554 5.7.1 Your account is suspended due to abuse | soft",
+        "550 5.7.1 Sending account suspended | soft",
+        "550 5.7.1 Sender account is locked | soft",
+        // A reply to our login (RFC 4954 §6) is about our account, never the recipient's.
+        "535 5.7.8 Authentication failed: no such account | soft",
+        "535 Error: authentication failed: user unknown | soft",
+        "535 5.7.8 Error: authentication failed: account disabled | soft",
       })
   void hardOnlyOnEvidence(String reply, String bounce) {
     ReplyStatus s = ENGINE.classify(reply);
     assertThat(s.bounce().id()).as("%s (matched %s)", reply, s.matched()).isEqualTo(bounce);
     if (s.bounce() != Bounce.HARD) assertThat(s.action()).isNotEqualTo(Action.SUPPRESS);
+  }
+
+  @Test
+  void aProviderRuleWithoutItsHostYieldsToTheGeneralRuleWithTheSameReason() {
+    String reply = "550 5.1.1 <bob@example.org>: user does not exist";
+    // On iCloud's own host its provider rule decides, with the higher confidence.
+    ReplyStatus placed =
+        ENGINE.classify(reply, new ReplyContext(Phase.RCPT, "mx01.mail.icloud.com", null));
+    assertThat(placed.matched().kind()).isEqualTo("provider-rule");
+    assertThat(placed.bounce()).isEqualTo(Bounce.HARD);
+    // Elsewhere every MTA's rule for the same words decides, and its evidence counts.
+    ReplyStatus s = ENGINE.classify("550 Requested action not taken: user does not exist");
+    assertThat(s.matched().kind()).as("%s", s.matched()).isEqualTo("mta-rule");
+    assertThat(s.reason()).isEqualTo(Reason.USERUNKNOWN);
+    assertThat(s.bounce()).isEqualTo(Bounce.HARD);
+    // A provider rule whose reason no general rule shares stays unplaced evidence: soft.
+    ReplyStatus outlook = ENGINE.classify("550 Requested action not taken: mailbox unavailable");
+    assertThat(outlook.bounce()).isEqualTo(Bounce.SOFT);
   }
 
   @Test

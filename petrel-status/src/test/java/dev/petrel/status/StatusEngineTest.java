@@ -13,7 +13,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The engine's decisions on replies whose meaning the RFCs fix, and on the code/text disagreements
- * SPEC §3 names. Provider texts are covered by ProviderRulesTest, MTA texts by the bounce tests.
+ * docs/classification.md names. Provider texts are covered by ProviderRulesTest, MTA texts by the
+ * bounce tests.
  */
 class StatusEngineTest {
 

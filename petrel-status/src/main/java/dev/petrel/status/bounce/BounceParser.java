@@ -615,7 +615,9 @@ public final class BounceParser {
     "unreachable",
     "unable to connect",
     "could not connect",
-    "connection refused"
+    "connection refused",
+    // qmail-remote when no mail exchanger took a connection (qmail-remote(8), #4.4.1)
+    "wasn't able to establish an smtp connection"
   };
 
   private static boolean timedOut(String text) {

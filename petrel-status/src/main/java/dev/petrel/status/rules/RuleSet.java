@@ -121,6 +121,22 @@ public final class RuleSet {
    */
   public Rule match(
       String text, int code, EnhancedCode enhanced, Phase phase, String host, String domain) {
+    return match(text, code, enhanced, phase, host, domain, false);
+  }
+
+  /**
+   * As {@link #match(String, int, EnhancedCode, Phase, String, String)}; with {@code
+   * withoutHostRules}, rules bound to providers' hosts are skipped, so that the first rule that
+   * holds for any server is found.
+   */
+  public Rule match(
+      String text,
+      int code,
+      EnhancedCode enhanced,
+      Phase phase,
+      String host,
+      String domain,
+      boolean withoutHostRules) {
     long[] found = matcher.match(text);
     int best = Integer.MAX_VALUE;
     for (int w = 0; w < found.length; w++) {
@@ -130,6 +146,7 @@ public final class RuleSet {
         bits &= bits - 1;
         for (int ruleIndex : rulesByPhrase[phrase]) {
           if (ruleIndex >= best) break;
+          if (withoutHostRules && !rules.get(ruleIndex).hosts().isEmpty()) continue;
           if (passes(ruleIndex, found, code, enhanced, phase, host, domain)) {
             best = ruleIndex;
             break;

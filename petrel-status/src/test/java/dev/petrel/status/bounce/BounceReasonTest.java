@@ -155,6 +155,53 @@ class BounceReasonTest {
   }
 
   @Test
+  void qmailGivingUpOnAHostThatNeverTookAConnectionIsExpired() {
+    // qmail-send's words when qmail-remote could reach no mail exchanger until queuelifetime ran
+    // out (qmail-remote(8), "Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)").
+    BouncedRecipient b =
+        notice(
+            "failure notice",
+            """
+            Hi. This is the qmail-send program at mx.sender.test.
+            I'm afraid I wasn't able to deliver your message to the following addresses.
+            This is a permanent error; I've given up. Sorry it didn't work out.
+
+            <bob@receiver.test>:
+            Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)
+            I'm not going to try again; this message has been in the queue too long.
+            """);
+    assertThat(b.classification().reason()).isEqualTo(Reason.EXPIRED);
+  }
+
+  @Test
+  void aDeadAddressStatusDecidesWhenTheWordsAreVague() {
+    // RFC 3464 §2.3.4: the Status field is the reporting MTA's own verdict; X.1.1 is "bad
+    // destination mailbox address" (RFC 3463 §3.2), evidence enough whatever the reply says.
+    for (String diagnostic :
+        new String[] {
+          "smtp; 550 Requested action not taken: mailbox unavailable",
+          "smtp; 550 Rejected",
+          "smtp; 550 5.1.1 <bob@receiver.test>: sorry"
+        }) {
+      BouncedRecipient b =
+          dsn(
+              "<bob@receiver.test>: host mx.receiver.test[192.0.2.7] said: "
+                  + diagnostic.substring(6)
+                  + " (in reply to RCPT TO command)",
+              "Action: failed\nStatus: 5.1.1\nDiagnostic-Code: " + diagnostic);
+      assertThat(b.classification().reason()).as(diagnostic).isEqualTo(Reason.USERUNKNOWN);
+      assertThat(b.classification().bounce()).as(diagnostic).isEqualTo(Bounce.HARD);
+    }
+    // The same vague words with a status that names no cause stay soft.
+    BouncedRecipient vague =
+        dsn(
+            "<bob@receiver.test>: host mx.receiver.test[192.0.2.7] said: 550 Rejected (in reply"
+                + " to RCPT TO command)",
+            "Action: failed\nStatus: 5.0.0\nDiagnostic-Code: smtp; 550 Rejected");
+    assertThat(vague.classification().bounce()).isEqualTo(Bounce.SOFT);
+  }
+
+  @Test
   void aDelayNoticeKeepsItsNetworkCause() {
     BouncedRecipient b =
         dsn(

@@ -24,8 +24,143 @@ import org.junit.jupiter.api.Test;
  */
 class SisimaiCorpusTest {
 
-  /** The agreement reached by the current rules (percent): 633 of 666 rows, the goal of 95. */
+  /**
+   * The agreement reached by the current rules (percent): 632 of 666 rows (94.89). Of the 34 rows
+   * that disagree, the 24 {@link #KNOWN} ones carry a label that does not fit our reason
+   * definitions (docs/classification.md); with them counted as ours, the rules agree on 656.
+   */
   private static final String FLOOR = "94.8";
+
+  /**
+   * Rows where we keep our reason against Sisimai's label, each with the reason for it: file#index
+   * to {Sisimai's label, ours, why}. The test checks that each still gives the reason listed, so
+   * the list stays true.
+   */
+  private static final Map<String, String[]> KNOWN =
+      Map.ofEntries(
+          known(
+              "lhost-activehunter-02.eml#1",
+              "filtered",
+              "userunknown",
+              "Postfix 'User unknown in local recipient table': a lookup of the address, dead"),
+          known(
+              "lhost-apachejames-01.eml#1",
+              "filtered",
+              "userunknown",
+              "James 'no such user here': explicit non-existence"),
+          known(
+              "rfc3464-42.eml#1",
+              "filtered",
+              "userunknown",
+              "Gmail 'The email account that you tried to reach does not exist'"),
+          known(
+              "rfc3464-66.eml#1",
+              "filtered",
+              "userunknown",
+              "Gmail 'The email account that you tried to reach does not exist'"),
+          known(
+              "lhost-exim-30.eml#1",
+              "userunknown",
+              "filtered",
+              "Postfix access(5) REJECT 'Access denied': an administrative block, no evidence"),
+          known(
+              "lhost-trendmicro-02.eml#1",
+              "userunknown",
+              "filtered",
+              "'Please check if address is correct' is no evidence that the address is dead"),
+          known(
+              "lhost-trendmicro-03.eml#1",
+              "userunknown",
+              "onhold",
+              "InterScan 'Mail could not be delivered' names no cause"),
+          known(
+              "rhost-messagelabs-03.eml#1",
+              "userunknown",
+              "undefined",
+              "'542 <address> Rejected' names no cause; an address in the text is no evidence"),
+          known(
+              "lhost-domino-02.eml#1",
+              "onhold",
+              "userunknown",
+              "Domino's 'not found in the Domino Directory' (Japanese) is a directory lookup"),
+          known(
+              "rfc3464-01.eml#1",
+              "mailboxfull",
+              "userunknown",
+              "'550 5.1.1 ... User Unknown': code and words both say the address is unknown"),
+          known(
+              "lhost-qmail-25.eml#1",
+              "userunknown",
+              "mailboxfull",
+              "'552 5.2.2 ... Mailbox full': code and words both say the mailbox is full"),
+          known(
+              "lhost-sendmail-13.eml#1",
+              "systemerror",
+              "mailboxfull",
+              "the transcript says 'maildrop: maildir over quota'"),
+          known(
+              "lhost-exim-37.eml#1",
+              "hostunknown",
+              "rejected",
+              "'553 <domain> does not exist' after DATA names the SENDER's domain (Return-path)"),
+          known(
+              "lhost-exim-46.eml#1",
+              "blocked",
+              "requireptr",
+              "'Missing reverse DNS for <ip>' is the PTR requirement"),
+          known(
+              "lhost-exim-58.eml#1",
+              "emailtoolarge",
+              "notcompliantrfc",
+              "'Line limit exceeded' is RFC 5322's line length, not the message size"),
+          known(
+              "lhost-sendmail-21.eml#1",
+              "blocked",
+              "expired",
+              "'Connection refused ... could not be delivered for 8 hours': the retry period ran"
+                  + " out"),
+          known(
+              "lhost-qmail-07.eml#1",
+              "networkerror",
+              "expired",
+              "qmail gave up after its queue lifetime (Sisimai labels the same text expired in"
+                  + " lhost-x2-06)"),
+          known(
+              "lhost-v5sendmail-05.eml#1",
+              "blocked",
+              "hostunknown",
+              "'550 Host unknown' names no block"),
+          known(
+              "lhost-postfix-74.eml#1",
+              "rejected",
+              "badreputation",
+              "Yahoo documents TSS04 as volume or complaints: reputation"),
+          known(
+              "rhost-yahooinc-02.eml#1",
+              "rejected",
+              "badreputation",
+              "Yahoo documents TSS04 as volume or complaints: reputation"),
+          known(
+              "lhost-dragonfly-18.eml#1",
+              "securityerror",
+              "policyviolation",
+              "'Policy violation' says policy, nothing about logins or encryption"),
+          known("rhost-zoho-03.eml#1", "rejected", "spamdetected", "'Email flagged as Spam'"),
+          known(
+              "rhost-mimecast-02.eml#1",
+              "virusdetected",
+              "spamdetected",
+              "Mimecast's MCSpamSignature is a spam signature, not a virus"),
+          known(
+              "rhost-franceptt-08.eml#1",
+              "systemerror",
+              "blocked",
+              "Orange 'Service refused, please try later' is a soft block of the sender"));
+
+  private static Map.Entry<String, String[]> known(
+      String row, String sisimai, String ours, String why) {
+    return Map.entry("maildir/bsd/" + row, new String[] {sisimai, ours, why});
+  }
 
   /**
    * maildir/not/rb-issue-368-bug.eml is a real bounce ("reject reason: Mailbox full", "target mail
@@ -130,6 +265,21 @@ class SisimaiCorpusTest {
           .append(b == null || b.diagnostic() == null ? "" : b.diagnostic().replace('\t', ' '))
           .append('\n');
     }
+    int keptOurs = 0;
+    List<String> knownChanged = new ArrayList<>();
+    for (String[] row : EXPECTED) {
+      String[] k = KNOWN.get(row[0] + "#" + row[5]);
+      if (k == null) continue;
+      BounceReport r = BSD.get(row[0]);
+      String got = r.recipients().get(Integer.parseInt(row[5]) - 1).classification().reason().id();
+      if (got.equals(k[1]) && row[1].equals(k[0])) keptOurs++;
+      else knownChanged.add(row[0] + ": listed " + k[0] + " -> " + k[1] + ", now " + got);
+    }
+    System.out.printf(
+        "known disagreements (our definitions differ from Sisimai's label): %d; with them, %d of %d"
+            + "%n",
+        keptOurs, agree + keptOurs, EXPECTED.size());
+    assertThat(knownChanged).as("known disagreements that changed: update KNOWN").isEmpty();
     Files.createDirectories(Path.of("target"));
     Files.writeString(Path.of("target/sisimai-agreement.tsv"), report.toString());
     double rate = 100.0 * agree / EXPECTED.size();
@@ -139,11 +289,18 @@ class SisimaiCorpusTest {
         .forEach(
             e ->
                 System.out.println(
-                    "  " + e.getValue().size() + "  " + e.getKey() + "  " + e.getValue()));
-    // The goal is 95 % (issue 2). The floor below is what the parser and rules reach today, so that
-    // a change that loses agreement fails the build; raise it as the rules improve.
+                    "  "
+                        + e.getValue().size()
+                        + "  "
+                        + e.getKey()
+                        + "  "
+                        + e.getValue().stream()
+                            .map(f -> KNOWN.containsKey(f) ? f + " (known)" : f)
+                            .toList()));
+    // The floor is what the parser and rules reach today, so that a change that loses agreement
+    // fails the build; raise it as the rules improve.
     double floor = Double.parseDouble(System.getProperty("petrel.sisimai.minAgreement", FLOOR));
-    System.out.printf("goal 95.0 %%, floor %.1f %%%n", floor);
+    System.out.printf("floor %.1f %%%n", floor);
     assertThat(rate).isGreaterThanOrEqualTo(floor);
   }
 

@@ -25,14 +25,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Checks the bundled code data files against the lists they must cover: every RFC 5321 basic code
- * named by SPEC §3, the whole IANA enhanced status code registry, and every reason. Reads the files
- * with {@link DataFile} only, so it tests the data and not the loader.
+ * Petrel documents (docs/classification.md), the whole IANA enhanced status code registry, and
+ * every reason. Reads the files with {@link DataFile} only, so it tests the data and not the
+ * loader.
  */
 class CodeDataCompletenessTest {
 
   private static final String DIR = "/dev/petrel/status/";
 
-  /** RFC 5321 §4.2.2/§4.2.3, RFC 4954 §6 and RFC 7504: the basic codes SPEC §3 requires. */
+  /** RFC 5321 §4.2.2/§4.2.3, RFC 4954 §6 and RFC 7504: the basic codes Petrel must explain. */
   private static final List<Integer> REQUIRED_BASIC =
       List.of(
           211, 214, 220, 221, 250, 251, 252, 354, 421, 432, 450, 451, 452, 454, 455, 500, 501, 502,
@@ -88,7 +89,7 @@ class CodeDataCompletenessTest {
           .isTrue();
   }
 
-  /** meaning and solution: one or two plain sentences, as SPEC §3 asks. */
+  /** meaning and solution: one or two plain sentences, as docs/classification.md promises. */
   private static void plainText(Block b, String key) {
     String v = b.require(key);
     long sentences = SENTENCE_END.matcher(v).results().count();
@@ -125,7 +126,7 @@ class CodeDataCompletenessTest {
       requireKeys(b, "title", "meaning", "source");
       plainText(b, "meaning");
     }
-    // SPEC §3: x3 and x4 are unspecified in RFC 5321; the popular labels must be called out.
+    // x3 and x4 are unspecified in RFC 5321; the popular labels must be called out.
     assertThat(subjects.get("3").require("meaning")).contains("e-mail address", "RFC 5321");
     assertThat(subjects.get("4").require("meaning")).contains("message service", "RFC");
 
@@ -232,7 +233,7 @@ class CodeDataCompletenessTest {
       plainText(b, "meaning");
       plainText(b, "solution");
 
-      // SPEC §3: hard only when the address itself is dead.
+      // Hard only when the address itself is dead.
       if (HARD.contains(r)) assertThat(bounce).as(r.id()).isEqualTo(Bounce.HARD);
       else if (NOT_A_FAILURE.contains(r)) assertThat(bounce).as(r.id()).isEqualTo(Bounce.NONE);
       else assertThat(bounce).as(r.id()).isEqualTo(Bounce.SOFT);
@@ -240,7 +241,7 @@ class CodeDataCompletenessTest {
     assertThat(reasons.get("greylisted").require("action-transient")).isEqualTo("retry-after");
     assertThat(reasons.get("ratelimited").require("action-transient")).isEqualTo("slow-down");
     assertThat(reasons.get("badreputation").require("action-transient")).isEqualTo("slow-down");
-    // Suppression is for dead addresses and complaints (SPEC §6), never for sender-side causes.
+    // Suppression is for dead addresses and complaints, never for sender-side causes.
     Predicate<Block> suppresses = b -> b.require("action").equals("suppress");
     assertThat(
             reasons.values().stream()
