@@ -7,6 +7,7 @@ import dev.petrel.model.RecipientState;
 import dev.petrel.queue.AttemptRecord;
 import dev.petrel.queue.MessageStore;
 import dev.petrel.queue.StoredMessage;
+import dev.petrel.schedule.AttemptObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;

@@ -31,6 +31,7 @@ import dev.petrel.report.DsnWriter;
 import dev.petrel.report.Verp;
 import dev.petrel.report.WebhookDispatcher;
 import dev.petrel.report.WebhookTargets;
+import dev.petrel.schedule.DeliveryScheduler;
 import dev.petrel.status.StatusEngine;
 import dev.petrel.status.bounce.BounceParser;
 import java.io.IOException;

@@ -130,6 +130,35 @@ class ArchitectureTest {
   }
 
   @Test
+  void laterStagesNeverReachBack() {
+    // The listener ends at a durable commit: it knows neither delivery nor reporting.
+    noClasses()
+        .that()
+        .resideInAPackage("dev.petrel.accept..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.petrel.deliver..", "dev.petrel.report..", "dev.petrel.schedule..")
+        .check(classes);
+    // The store owns message state and nothing else: no delivery, reporting or scheduling.
+    noClasses()
+        .that()
+        .resideInAPackage("dev.petrel.queue..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.petrel.deliver..", "dev.petrel.report..", "dev.petrel.schedule..")
+        .check(classes);
+    // The scheduler drives delivery and reporting; they report facts back through return values
+    // and observers, never by calling it.
+    noClasses()
+        .that()
+        .resideInAnyPackage("dev.petrel.deliver..", "dev.petrel.report..", "dev.petrel.api..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.petrel.schedule..")
+        .check(classes);
+  }
+
+  @Test
   void onlyTheApplicationKnowsTheApplication() {
     noClasses()
         .that()

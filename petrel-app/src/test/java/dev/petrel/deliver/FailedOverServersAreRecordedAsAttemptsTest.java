@@ -3,7 +3,6 @@ package dev.petrel.deliver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.petrel.app.DeliveryScheduler;
 import dev.petrel.deliver.sim.SimulatorOptions;
 import dev.petrel.deliver.sim.SimulatorServer;
 import dev.petrel.model.EmailAddress;
@@ -17,6 +16,7 @@ import dev.petrel.queue.Spool;
 import dev.petrel.queue.SqliteMessageStore;
 import dev.petrel.queue.SqliteStoreOptions;
 import dev.petrel.report.DsnWriter;
+import dev.petrel.schedule.DeliveryScheduler;
 import dev.petrel.status.StatusEngine;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

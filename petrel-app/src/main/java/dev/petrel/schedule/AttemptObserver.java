@@ -1,4 +1,4 @@
-package dev.petrel.app;
+package dev.petrel.schedule;
 
 import dev.petrel.model.RecipientState;
 import dev.petrel.queue.AttemptRecord;

@@ -1,4 +1,4 @@
-package dev.petrel.app;
+package dev.petrel.schedule;
 
 import dev.petrel.deliver.Attempt;
 import dev.petrel.deliver.Deliverer;
