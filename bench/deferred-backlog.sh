@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A deferred backlog (SPEC §13, issue 4): MESSAGES messages queued for a destination that answers
+# A deferred backlog: MESSAGES messages queued for a destination that answers
 # every RCPT with 450, then fresh mail to another destination. Petrel runs as `petrel serve` with a
 # 512 MB heap, routing a.test to Postfix's smtp-sink with -r RCPT (4xx to every recipient) and
 # b.test to an smtp-sink that accepts; smtp-source fills the queue (20 sessions, 1 KB messages).

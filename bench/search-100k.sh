@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Message search with 100,000 messages in the store (issue 6: the dashboard's list must stay fast).
+# Message search with 100,000 messages in the store (the dashboard's list must stay fast).
 # Starts `petrel serve` once to create the schema, fills the SQLite store directly with synthetic
 # rows (100,000 messages, one recipient each over 500 domains, 80 % delivered, 10 % bounced, 10 %
 # deferred, one attempt each: much faster than sending them), starts serve again and times

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The regression set: Sisimai's bounce-mail corpus (shared/corpus/sisimai) and the reasons
+ * The regression set: Sisimai's bounce-mail corpus (corpus/sisimai in this repository) and the reasons
  * Sisimai's own tests expect (expected.tsv). Skipped when the corpus is absent, unless
  * PETREL_REQUIRE_PEERS=1.
  */
@@ -195,8 +195,7 @@ class SisimaiCorpusTest {
     List<String> candidates = new ArrayList<>();
     String prop = System.getProperty("petrel.corpus");
     if (prop != null) candidates.add(prop);
-    candidates.add("../shared/corpus");
-    candidates.add("../../shared/corpus");
+    candidates.add("../corpus"); // the repository's own copy, from the module's folder
     for (String c : candidates) {
       Path p = Path.of(c, "sisimai");
       if (Files.isRegularFile(p.resolve("expected.tsv"))) return p;
