@@ -10,9 +10,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keeps the package arrows pointing the way mail travels (docs/architecture.md): the status engine is a
- * library on its own (JDK and mime4j only), its low-level parts never reach up to the engine facade
- * or the bounce parser, and only the application package knows everything.
+ * Keeps the package arrows pointing the way mail travels (docs/architecture.md): the status engine
+ * is a library on its own (JDK and mime4j only), its low-level parts never reach up to the engine
+ * facade or the bounce parser, and only the application package knows everything.
  */
 class ArchitectureTest {
 

@@ -8,8 +8,9 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * Delivery reports facts and never writes the store (docs/architecture.md): it knows the shared model and
- * the status engine, not the queue or the listener; the simulator knows nothing of the client.
+ * Delivery reports facts and never writes the store (docs/architecture.md): it knows the shared
+ * model and the status engine, not the queue or the listener; the simulator knows nothing of the
+ * client.
  */
 class DeliverArchitectureTest {
 

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The regression set: Sisimai's bounce-mail corpus (corpus/sisimai in this repository) and the reasons
- * Sisimai's own tests expect (expected.tsv). Skipped when the corpus is absent, unless
+ * The regression set: Sisimai's bounce-mail corpus (corpus/sisimai in this repository) and the
+ * reasons Sisimai's own tests expect (expected.tsv). Skipped when the corpus is absent, unless
  * PETREL_REQUIRE_PEERS=1.
  */
 class SisimaiCorpusTest {
