@@ -40,6 +40,8 @@ import org.apache.james.mime4j.field.address.DefaultAddressParser;
  */
 final class SendMessage implements Handler {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("api");
+
   static final Duration IDEMPOTENCY = Duration.ofHours(24);
 
   private final Api api;
@@ -180,6 +182,15 @@ final class SendMessage implements Handler {
           .header("Retry-After", "60");
     }
     api.queued().run();
+    // One line per accepted send, in the listener's shape (queue id first), for operators who
+    // follow a message through the log.
+    LOG.info(
+        "api queue={} account={} queued from=<{}> recipients={} client={}",
+        id,
+        caller.account(),
+        sender == null ? "" : sender,
+        recipients.size(),
+        ctx.ip());
     api.quotas().afterAccepted(caller.account());
     ctx.attribute(Telemetry.ACCEPTED, recipients.size());
 

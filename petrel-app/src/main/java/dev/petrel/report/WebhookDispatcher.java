@@ -247,8 +247,26 @@ public final class WebhookDispatcher implements AutoCloseable {
             millis,
             next,
             state));
+    String queue = p.event().messageId() == null ? "" : " queue=" + p.event().messageId();
     if (state == WebhookDelivery.State.FAILED)
-      LOG.warn("webhooks: {} gave up on event {} after {} tries: {}", w.id(), id, attempt, error);
+      LOG.warn(
+          "webhooks: {}{} gave up on event {} ({}) after {} tries: {}",
+          w.id(),
+          queue,
+          id,
+          p.event().type(),
+          attempt,
+          error);
+    else if (state == WebhookDelivery.State.PENDING)
+      LOG.info(
+          "webhooks: {}{} event {} ({}) try {} failed: {}; next try at {}",
+          w.id(),
+          queue,
+          id,
+          p.event().type(),
+          attempt,
+          error,
+          next);
   }
 
   /**

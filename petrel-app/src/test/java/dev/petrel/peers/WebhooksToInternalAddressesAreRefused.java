@@ -117,6 +117,15 @@ class WebhooksToInternalAddressesAreRefused {
     assertThat(http.curl("GET", "/api/v1/webhooks/" + failing + "/deliveries", key, null).body())
         .doesNotContain(SECRET);
     assertThat(petrel.log()).doesNotContain(SECRET);
+    // The log follows the message: the API send, then the failed try with the queue id.
+    String queueId = sent.json().get("id").asString();
+    assertThat(petrel.log()).contains("api queue=" + queueId + " account=");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                petrel.log().contains("webhooks: " + failing + " queue=" + queueId)
+                    && petrel.log().contains("try 1 failed: http 500; next try at"));
   }
 
   private static Http.Answer post(Http http, String key, String url) {
