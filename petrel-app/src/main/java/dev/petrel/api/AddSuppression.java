@@ -3,6 +3,7 @@ package dev.petrel.api;
 import dev.petrel.model.EmailAddress;
 import dev.petrel.queue.StorageException;
 import dev.petrel.queue.Suppression;
+import dev.petrel.report.SuppressionFile;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 
@@ -33,7 +34,7 @@ final class AddSuppression implements Handler {
         body.error("/address", "is not an email address: " + e.getMessage());
       }
     }
-    if (reason != null && !reason.matches("[a-z][a-z0-9_-]{0,31}"))
+    if (reason != null && !SuppressionFile.isReason(reason))
       body.error("/reason", "must be a short lower-case word such as manual or complaint");
     body.finish();
     Suppression s =

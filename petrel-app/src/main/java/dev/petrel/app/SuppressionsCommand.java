@@ -197,18 +197,12 @@ final class SuppressionsCommand implements Runnable {
         names = "--format",
         paramLabel = "csv|json",
         defaultValue = "csv",
+        converter = FormatName.class,
         description = "csv (address,reason,source,created) or json (an array); default csv.")
-    String format;
+    SuppressionFile.Format f;
 
     @Override
     int run(Suppressions list, PrintWriter out, PrintWriter err) throws StorageException {
-      SuppressionFile.Format f;
-      try {
-        f = SuppressionFile.Format.of(format);
-      } catch (IllegalArgumentException e) {
-        err.println(name() + ": " + e.getMessage());
-        return Main.EXIT_USAGE;
-      }
       byte[] file = SuppressionFile.write(list.list(account, Integer.MAX_VALUE), f);
       out.print(new String(file, StandardCharsets.UTF_8));
       if (f == SuppressionFile.Format.JSON) out.println();
@@ -231,23 +225,18 @@ final class SuppressionsCommand implements Runnable {
     @Option(
         names = "--format",
         paramLabel = "csv|json",
+        converter = FormatName.class,
         description = "csv or json; default: from the file name (.json is json), else csv.")
-    String format;
+    SuppressionFile.Format format;
 
     @Override
     int run(Suppressions list, PrintWriter out, PrintWriter err) throws StorageException {
-      SuppressionFile.Format f;
-      try {
-        f =
-            format != null
-                ? SuppressionFile.Format.of(format)
-                : file.toLowerCase(java.util.Locale.ROOT).endsWith(".json")
-                    ? SuppressionFile.Format.JSON
-                    : SuppressionFile.Format.CSV;
-      } catch (IllegalArgumentException e) {
-        err.println(name() + ": " + e.getMessage());
-        return Main.EXIT_USAGE;
-      }
+      SuppressionFile.Format f =
+          format != null
+              ? format
+              : file.toLowerCase(java.util.Locale.ROOT).endsWith(".json")
+                  ? SuppressionFile.Format.JSON
+                  : SuppressionFile.Format.CSV;
       SuppressionFile.Parsed parsed;
       try (InputStream in = file.equals("-") ? System.in : Files.newInputStream(Path.of(file))) {
         parsed = SuppressionFile.read(in, f);
@@ -277,6 +266,18 @@ final class SuppressionsCommand implements Runnable {
               + (entries.size() - added)
               + " already on the list (updated)");
       return 0;
+    }
+  }
+
+  /** {@code --format csv|json}; picocli reports anything else as a usage error (exit status 2). */
+  static final class FormatName implements CommandLine.ITypeConverter<SuppressionFile.Format> {
+    @Override
+    public SuppressionFile.Format convert(String value) {
+      try {
+        return SuppressionFile.Format.of(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
     }
   }
 }

@@ -52,6 +52,11 @@ public final class SuppressionFile {
 
   private static final Pattern REASON = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
 
+  /** Whether {@code reason} is a reason an operator may give: a short lower-case word. */
+  public static boolean isReason(String reason) {
+    return REASON.matcher(reason).matches();
+  }
+
   /** One entry to import. */
   public record Entry(String address, String reason) {}
 
@@ -169,7 +174,7 @@ public final class SuppressionFile {
           new Problem(where, "not an email address: '" + a + "' (" + e.getMessage() + ")"));
       return;
     }
-    if (reason != null && !REASON.matcher(reason).matches()) {
+    if (reason != null && !isReason(reason)) {
       problems.add(
           new Problem(
               where,

@@ -6,11 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,24 +88,10 @@ class BackupOfARunningServeRestores {
             + filler.replaceAll("(.{76})", "$1\r\n")
             + "\r\n",
         StandardCharsets.UTF_8);
-    Exec.Result r =
-        Exec.run(
-            Duration.ofSeconds(120),
-            List.of(
-                Peers.require("curl"),
-                "-sS",
-                "-v",
-                "--url",
-                "smtp://127.0.0.1:" + petrel.port(),
-                "--mail-from",
-                "alice@example.com",
-                "--mail-rcpt",
-                "bob@example.net",
-                "--upload-file",
-                mail.toString()));
+    Exec.Result r = CurlSmtp.send(petrel.port(), "alice@example.com", "bob@example.net", mail);
     assertThat(r.exit()).as(r.all()).isZero();
-    Matcher m = Pattern.compile("< 250 2\\.0\\.0 Ok: queued as ([0-9A-Z]{16})").matcher(r.err());
-    assertThat(m.find()).as(r.all()).isTrue();
-    return m.group(1);
+    String id = CurlSmtp.queuedId(r);
+    assertThat(id).as(r.all()).isNotNull();
+    return id;
   }
 }

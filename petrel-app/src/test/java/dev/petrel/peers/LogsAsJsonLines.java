@@ -38,19 +38,7 @@ class LogsAsJsonLines {
           "From: a@example.com\r\nTo: b@example.net\r\nSubject: json\r\n\r\nhello\r\n",
           StandardCharsets.UTF_8);
       Exec.Result sent =
-          Exec.run(
-              Duration.ofSeconds(60),
-              List.of(
-                  Peers.require("curl"),
-                  "-sS",
-                  "--url",
-                  "smtp://127.0.0.1:" + port.group(1),
-                  "--mail-from",
-                  "a@example.com",
-                  "--mail-rcpt",
-                  "b@example.net",
-                  "--upload-file",
-                  mail.toString()));
+          CurlSmtp.send(Integer.parseInt(port.group(1)), "a@example.com", "b@example.net", mail);
       assertThat(sent.exit()).as(sent.all()).isZero();
       await().atMost(Duration.ofSeconds(30)).until(() -> p.stderr().contains("queued size="));
 
