@@ -108,12 +108,25 @@ public final class CredentialStore implements Authenticator {
     return add(Envelope.DEFAULT_ACCOUNT, user);
   }
 
+  /**
+   * 144 random bits in URL-safe Base64. A password never starts with {@code -} or {@code _}: people
+   * paste it after an option such as swaks' {@code --auth-password}, and a leading dash would be
+   * read as another option.
+   */
+  private static String newPassword() {
+    byte[] raw = new byte[18];
+    String password;
+    do {
+      RANDOM.nextBytes(raw);
+      password = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+    } while (!Character.isLetterOrDigit(password.charAt(0)));
+    return password;
+  }
+
   /** Creates a login whose mail belongs to {@code account}; returns its generated password. */
   public String add(String account, String user) throws IOException, UserExistsException {
     checkUserName(user);
-    byte[] raw = new byte[18];
-    RANDOM.nextBytes(raw);
-    String password = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+    String password = newPassword();
     String hash = hash(password, iterations);
     try (Lock ignored = lock()) {
       Map<String, Entry> users = new LinkedHashMap<>(read().users());

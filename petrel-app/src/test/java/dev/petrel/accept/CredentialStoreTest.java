@@ -46,6 +46,15 @@ class CredentialStoreTest {
   }
 
   @Test
+  void generatedPasswordsNeverStartWithADashOrUnderscore() throws Exception {
+    // 1 in 32 URL-safe Base64 strings starts with '-'; 200 logins would show one almost surely.
+    CredentialStore s = store();
+    for (int i = 0; i < 200; i++) {
+      assertThat(s.add("user" + i)).matches("[A-Za-z0-9][A-Za-z0-9_-]{23}");
+    }
+  }
+
+  @Test
   void defaultIterationCountIsHigh() {
     assertThat(CredentialStore.DEFAULT_ITERATIONS).isGreaterThanOrEqualTo(600_000);
   }
