@@ -166,12 +166,9 @@ final class SendMessage implements Handler {
     try (Spool spool = api.store().begin(envelope)) {
       OutputStream out = spool.body();
       out.write(received(ctx, spool.id().value(), now).getBytes(StandardCharsets.US_ASCII));
-      // Tags stay in the stored copy only: delivery removes X-Petrel-* fields (InternalHeaders).
-      if (!r.tags().isEmpty())
-        out.write(
-            ("X-Petrel-Tags: " + String.join(", ", r.tags()) + "\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
       filtered.writeTo(out);
+      // Tags and metadata go into the queue's rows, never into the message.
+      spool.label(r.tags(), r.metadataJson());
       id = spool.commit().value();
     } catch (StorageFullException e) {
       throw new Problem(
@@ -210,6 +207,7 @@ final class SendMessage implements Handler {
     // "queued" promises a delivery attempt; when every recipient is suppressed none will be made.
     answer.put("status", suppressedCount == recipients.size() ? "suppressed" : "queued");
     answer.put("recipients", rcpts);
+    if (!r.tags().isEmpty()) answer.put("tags", r.tags());
     if (!r.metadata().isEmpty()) answer.put("metadata", r.metadata());
     ctx.header("Location", "/api/v1/messages/" + id);
     ApiServer.json(ctx, 202, answer);

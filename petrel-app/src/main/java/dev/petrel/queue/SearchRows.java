@@ -34,6 +34,34 @@ final class SearchRows {
       args.add(t);
       args.add(q.before().id());
     }
+    if (q.subject() != null) {
+      // subject_folded is the Subject summary in lower case (MessageRows.fold); instr, not LIKE,
+      // so that % and _ in the search are plain characters.
+      sql.append(" AND instr(m.subject_folded, ?) > 0");
+      args.add(q.subject());
+    }
+    if (q.messageId() != null) {
+      // Stored as written in the header: normally in angle brackets, but raw mail may lack them.
+      sql.append(" AND m.header_message_id IN (?, ?)");
+      args.add("<" + q.messageId() + ">");
+      args.add(q.messageId());
+    }
+    if (q.tag() != null) {
+      sql.append(
+          " AND EXISTS (SELECT 1 FROM message_tags t WHERE t.tag = ? AND t.message_id = m.id)");
+      args.add(q.tag());
+    }
+    for (var e : new java.util.TreeMap<>(q.metadata()).entrySet()) {
+      // A value's text: a string's characters, else its JSON text (42, 4.5, true, false).
+      String path = "$.\"" + e.getKey() + "\"";
+      sql.append(
+          " AND (CASE json_type(m.metadata, ?) WHEN 'text' THEN json_extract(m.metadata, ?)"
+              + " ELSE m.metadata -> ? END) = ?");
+      args.add(path);
+      args.add(path);
+      args.add(path);
+      args.add(e.getValue());
+    }
     if (q.filtersRecipients()) {
       // The unary + keeps SQLite on the primary key (message_id) for this per-message check: with
       // the state or domain index it would scan every recipient in that state for each message.
