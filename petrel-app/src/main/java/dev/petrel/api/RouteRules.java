@@ -77,7 +77,9 @@ final class RouteRules {
 
   /** The methods a path answers, for 405 and {@code Allow}; empty when no route has the path. */
   Set<String> methodsFor(String path) {
-    for (Template t : templates) if (t.path().matcher(path).matches()) return t.methods();
-    return Set.of();
+    // /api/v1/messages/batch is both a path of its own (POST) and an {id} (GET): all apply
+    Set<String> methods = new LinkedHashSet<>();
+    for (Template t : templates) if (t.path().matcher(path).matches()) methods.addAll(t.methods());
+    return methods;
   }
 }
