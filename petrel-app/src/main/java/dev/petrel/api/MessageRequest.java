@@ -330,6 +330,8 @@ record MessageRequest(
         b.error(p, "a metadata key is 1 to 40 letters, digits, '_', '.' or '-'");
       else if (!v.isString() && !v.isNumber() && !v.isBoolean())
         b.error(p, "must be a string, number or boolean");
+      else if (v.isFloatingPointNumber() && !Double.isFinite(v.asDouble()))
+        b.error(p, "must be a number JSON can hold (this one is out of range)");
       else if (v.isString() && v.asString().length() > MAX_METADATA_VALUE)
         b.error(p, "must be at most " + MAX_METADATA_VALUE + " characters");
       else out.put(key, StatusJson.MAPPER.treeToValue(v, Object.class));

@@ -142,6 +142,16 @@ class ApiKeepsTagsAndMetadata {
     assertThat(refused(null, Map.of("nested", Map.of("a", 1)))).containsExactly("/metadata/nested");
     assertThat(refused(null, Map.of("list", List.of(1)))).containsExactly("/metadata/list");
     assertThat(refused(null, List.of("x"))).containsExactly("/metadata");
+    JsonNode huge =
+        http.curl(
+                "POST",
+                "/api/v1/messages",
+                key,
+                "{\"from\": \"ann@example.com\", \"to\": \"bob@example.net\", \"text\": \"t\","
+                    + " \"metadata\": {\"big\": 1e400}}",
+                "Content-Type: application/json")
+            .problem(422);
+    assertThat(huge.get("errors").get(0).get("pointer").asString()).isEqualTo("/metadata/big");
     // nothing refused was queued
     assertThat(http.curl("GET", "/api/v1/messages", key, null).json().get("data").size())
         .isEqualTo(1);
