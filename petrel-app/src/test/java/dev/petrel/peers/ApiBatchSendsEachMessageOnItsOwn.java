@@ -140,6 +140,13 @@ class ApiBatchSendsEachMessageOnItsOwn {
       assertThat(quota.get("problem").get("type").asString()).endsWith("/quota");
       assertThat(quota.get("retry_after").asLong()).isPositive();
 
+      // /metrics counts each accepted message of the batch, with its recipients
+      String metrics = p.http.curl("GET", "/metrics", null, null).body();
+      assertThat(metrics)
+          .containsPattern("(?m)^petrel_accepted_messages_total\\{[^}]*source=\"api\"[^}]*} 5\\.0$")
+          .containsPattern(
+              "(?m)^petrel_accepted_recipients_total\\{[^}]*source=\"api\"[^}]*} 6\\.0$");
+
       // what was accepted is queued under the caller's account, and only there
       List<String> ids = new ArrayList<>();
       for (int i : List.of(0, 3, 6, 7, 9))
