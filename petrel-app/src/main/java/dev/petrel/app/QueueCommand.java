@@ -88,8 +88,8 @@ final class QueueCommand implements Runnable {
     @Option(
         names = "--json",
         description =
-            "One JSON object per message per line: id, from, size, created, held, recipients"
-                + " (address, state).")
+            "One JSON object per message per line: id, from, size, created, held, subject,"
+                + " message_id, tags, metadata, recipients (address, state).")
     boolean json;
 
     @Option(
