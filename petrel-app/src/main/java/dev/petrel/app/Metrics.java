@@ -77,6 +77,7 @@ public final class Metrics implements AttemptObserver, Telemetry, AutoCloseable 
   private final LabelCap enhanced = new LabelCap(MAX_CODES);
   private final LabelCap reasons = new LabelCap(MAX_CODES);
   private final Timer deliveryLatency;
+  private final Counter prunedMessages;
   private volatile Map<RecipientState, Long> depth = Map.of();
   private volatile double oldestDueAge = Double.NaN;
   private volatile Instant depthRead = Instant.MIN;
@@ -119,6 +120,10 @@ public final class Metrics implements AttemptObserver, Telemetry, AutoCloseable 
         Timer.builder("petrel.delivery.latency")
             .description("From a message's acceptance to a recipient's delivery")
             .serviceLevelObjectives(DELIVERY_BUCKETS)
+            .register(registry);
+    prunedMessages =
+        Counter.builder("petrel.retention.pruned.messages")
+            .description("Finished messages deleted by the retention job")
             .register(registry);
     for (AuthLockout.Scope scope : AuthLockout.Scope.values()) {
       authLockouts(scope);
@@ -184,6 +189,11 @@ public final class Metrics implements AttemptObserver, Telemetry, AutoCloseable 
       Duration d = Duration.between(message.created(), a.at());
       if (!d.isNegative()) deliveryLatency.record(d);
     }
+  }
+
+  /** What one run of the retention job deleted. */
+  public void pruned(dev.petrel.queue.Pruned p) {
+    prunedMessages.increment(p.messages());
   }
 
   @Override
