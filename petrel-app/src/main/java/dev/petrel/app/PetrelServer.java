@@ -318,6 +318,7 @@ public final class PetrelServer implements AutoCloseable {
               clock,
               webhookSettings,
               new WebhookTargets(config.webhookTargets(), WebhookTargets.SYSTEM));
+      webhooks.observeWith(metrics);
       webhooks.start();
       LOG.info(
           "petrel serve: delivery {}{}",

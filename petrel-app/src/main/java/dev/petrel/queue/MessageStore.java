@@ -206,6 +206,14 @@ public interface MessageStore extends AutoCloseable {
   }
 
   /**
+   * Webhook deliveries waiting: events handed out to a webhook and neither delivered nor given up
+   * yet, whether due now or waiting for a retry (for the gauge).
+   */
+  default long webhookBacklog() throws StorageException {
+    throw new UnsupportedOperationException("this store has no webhooks");
+  }
+
+  /**
    * When the oldest message that has a recipient due for delivery at {@code now} was accepted;
    * empty when nothing is due (for the queue-age gauge).
    */

@@ -502,6 +502,11 @@ public final class SqliteMessageStore implements MessageStore {
   }
 
   @Override
+  public long webhookBacklog() throws StorageException {
+    return read(StatsRows::webhookBacklog, "counting webhook deliveries waiting");
+  }
+
+  @Override
   public java.util.Optional<Instant> oldestDue(Instant now) throws StorageException {
     Long at = read(c -> StatsRows.oldestDue(c, now.toEpochMilli()), "ageing the queue");
     return java.util.Optional.ofNullable(at).map(Instant::ofEpochMilli);

@@ -174,6 +174,15 @@ final class StatsRows {
     return out;
   }
 
+  /** Rows of the webhooks' to-do list: events handed out, not yet delivered nor given up. */
+  static long webhookBacklog(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM webhook_queue");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
   /**
    * When the oldest message with a recipient due now was accepted (held messages are not due), or
    * null when nothing is due: how far behind delivery is.
