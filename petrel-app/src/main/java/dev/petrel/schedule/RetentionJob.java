@@ -22,7 +22,7 @@ public final class RetentionJob implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger("retention");
 
   /** Messages deleted per write. */
-  public static final int BATCH = 100;
+  public static final int BATCH = 50;
 
   /** The longest wait between two runs. */
   public static final Duration MAX_INTERVAL = Duration.ofHours(1);

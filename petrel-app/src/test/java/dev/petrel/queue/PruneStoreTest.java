@@ -254,6 +254,102 @@ class PruneStoreTest {
     assertThat(store.webhooks().deliveries("wh_1", 10)).isEmpty();
   }
 
+  /**
+   * Many finished messages go in batches, each a short write of its own: the figures (messages,
+   * batches, the longest and the mean time one batch held the writer) are printed, not asserted.
+   * {@code -Dpetrel.prune.messages=N} sets how many (default 1,000).
+   */
+  @Test
+  void manyFinishedMessagesGoInShortBatches() throws Exception {
+    int n = Integer.getInteger("petrel.prune.messages", 1000);
+    for (int i = 0; i < n; i++)
+      accept(i % 2 == 0 ? "acme" : "other", small(), "r" + i + "@d" + (i % 7) + ".example");
+    QueueId waiting = accept("acme", small(), "waiting@one.example");
+    Instant at = T0.plusSeconds(60);
+    int recorded = 0;
+    while (recorded < n + 1) {
+      List<DeliveryJob> jobs = store.claimDue(at, 500, LEASE);
+      assertThat(jobs).isNotEmpty();
+      for (DeliveryJob job : jobs)
+        for (DeliveryJob.JobRecipient r : job.recipients()) {
+          boolean keep = job.message().id().equals(waiting);
+          int code = keep ? 451 : r.position() % 3 == 0 ? 550 : 250;
+          RecipientUpdate u =
+              keep
+                  ? RecipientUpdate.deferred(T0.plus(Duration.ofDays(10)))
+                  : RecipientUpdate.finalState(
+                      code == 550 ? RecipientState.BOUNCED : RecipientState.DELIVERED);
+          store.recordAttempt(
+              job,
+              r.position(),
+              attempt(
+                  at,
+                  code,
+                  code == 250 ? "2.0.0" : code == 550 ? "5.1.1" : "4.7.1",
+                  code == 250 ? null : code == 550 ? "userunknown" : "greylisted"),
+              u);
+          recorded++;
+        }
+    }
+    Statistics acme = stats("acme", Duration.ofHours(1));
+    Statistics other = stats("other", Duration.ofDays(1));
+
+    List<String> ids =
+        store
+            .read(
+                c ->
+                    PruneRows.candidates(
+                        c, CUTOFF.toEpochMilli(), PruneRows.Position.START, n + 10),
+                "listing")
+            .stream()
+            .map(PruneRows.Candidate::id)
+            .toList();
+    long longest = 0;
+    long total = 0;
+    long work = 0;
+    int batches = 0;
+    int deleted = 0;
+    for (int from = 0; from < ids.size(); from += dev.petrel.schedule.RetentionJob.BATCH) {
+      List<String> batch =
+          ids.subList(from, Math.min(ids.size(), from + dev.petrel.schedule.RetentionJob.BATCH));
+      long t0 = System.nanoTime();
+      long[] inside = new long[1];
+      PruneRows.Batch b =
+          store
+              .writer()
+              .call(
+                  c -> {
+                    long s0 = System.nanoTime();
+                    PruneRows.Batch r = PruneRows.delete(c, batch, CUTOFF.toEpochMilli());
+                    inside[0] = System.nanoTime() - s0;
+                    return r;
+                  },
+                  false,
+                  "pruning");
+      work += inside[0];
+      long took = System.nanoTime() - t0;
+      for (String id : b.ids()) store.files().deleteQuietly(QueueId.parse(id));
+      longest = Math.max(longest, took);
+      total += took;
+      batches++;
+      deleted += b.ids().size();
+    }
+    System.out.printf(
+        "pruned %d messages in %d batches of %d: longest batch %.1f ms, mean %.1f ms (of which"
+            + " statements %.1f ms, the rest the commit)%n",
+        deleted,
+        batches,
+        dev.petrel.schedule.RetentionJob.BATCH,
+        longest / 1e6,
+        total / 1e6 / batches,
+        work / 1e6 / batches);
+    assertThat(deleted).isEqualTo(n);
+    assertThat(store.find(waiting)).isPresent();
+    assertThat(stats("acme", Duration.ofHours(1))).isEqualTo(acme);
+    assertThat(stats("other", Duration.ofDays(1))).isEqualTo(other);
+    assertThat(store.prune(CUTOFF, 100)).isEqualTo(Pruned.NONE);
+  }
+
   Statistics stats(String account, Duration bucket) throws Exception {
     return store.statistics(account, DAY, DAY.plus(Duration.ofDays(1)), bucket);
   }
