@@ -156,8 +156,7 @@ final class StoreCommand {
       try {
         return ConfigValues.duration(value);
       } catch (IllegalArgumentException e) {
-        throw new CommandLine.TypeConversionException(
-            "'" + value + "' is " + e.getMessage().replaceFirst("^not", "not"));
+        throw new CommandLine.TypeConversionException("'" + value + "' is " + e.getMessage());
       }
     }
   }
