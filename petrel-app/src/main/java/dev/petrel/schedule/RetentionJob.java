@@ -12,10 +12,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Deletes finished messages once the retention period has passed since their last change ({@link
- * MessageStore#prune}): a thread of its own that runs every hour, or every retention period when
- * that is shorter, so a message is kept at least the retention period and at most an hour longer.
- * Each run works in batches of {@value #BATCH} messages, each a short write of its own, so the
- * writer that acceptance and delivery share is never held for long.
+ * MessageStore#prune}): a thread of its own that runs a minute after start, then every hour (or
+ * every retention period when that is shorter), so a message is kept at least the retention period
+ * and at most an hour longer. Each run works in batches of {@value #BATCH} messages, each a short
+ * write of its own, so the writer that acceptance and delivery share is never held for long.
  */
 public final class RetentionJob implements AutoCloseable {
 
@@ -29,6 +29,9 @@ public final class RetentionJob implements AutoCloseable {
 
   /** The shortest wait between two runs, however short the retention period. */
   public static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
+
+  /** How long after start the first run comes (at most). */
+  public static final Duration FIRST_RUN = Duration.ofMinutes(1);
 
   private final MessageStore store;
   private final Duration retention;
@@ -69,19 +72,22 @@ public final class RetentionJob implements AutoCloseable {
   }
 
   private void loop() {
+    // The first run comes soon after start, so a server restarted more often than hourly still
+    // prunes; later runs keep the interval.
+    Duration wait = interval.compareTo(FIRST_RUN) < 0 ? interval : FIRST_RUN;
     while (true) {
       synchronized (gate) {
-        long until = System.nanoTime() + interval.toNanos();
+        long until = System.nanoTime() + wait.toNanos();
         try {
-          for (long left = interval.toNanos();
-              running && left > 0;
-              left = until - System.nanoTime()) gate.wait(Math.max(1, left / 1_000_000));
+          for (long left = wait.toNanos(); running && left > 0; left = until - System.nanoTime())
+            gate.wait(Math.max(1, left / 1_000_000));
         } catch (InterruptedException e) {
           return;
         }
         if (!running) return;
       }
       runOnce();
+      wait = interval;
     }
   }
 
