@@ -88,7 +88,12 @@ public enum ConfigKey {
   DELIVER_ALLOW_NETWORKS(
       "deliver-allow-networks",
       "",
-      "CIDR list of internal networks mail found by DNS or address literal may go to; empty: none.");
+      "CIDR list of internal networks mail found by DNS or address literal may go to; empty: none."),
+  RETENTION(
+      "retention",
+      "30d",
+      "How long finished messages are kept after their last change, then deleted (statistics"
+          + " and suppressions stay); 0 or forever: kept for ever.");
 
   private final String key;
   private final String defaultValue;

@@ -204,7 +204,13 @@ public final class ConfigLoader {
             positiveDuration(ConfigKey.AUTH_LOCK_DURATION),
             dev.petrel.accept.AuthLockout.Settings.DEFAULT_MAX_TRACKED),
         get(ConfigKey.DISK_RESERVE, ConfigValues::size),
-        get(ConfigKey.WEBHOOK_ALLOW_NETWORKS, dev.petrel.model.OutboundPolicy::parse));
+        get(ConfigKey.WEBHOOK_ALLOW_NETWORKS, dev.petrel.model.OutboundPolicy::parse),
+        retention());
+  }
+
+  /** {@code --retention}: how long finished messages are kept; zero for ever. */
+  public java.time.Duration retention() throws ConfigException {
+    return get(ConfigKey.RETENTION, ConfigValues::retention);
   }
 
   private dev.petrel.queue.Plans plans() throws ConfigException {

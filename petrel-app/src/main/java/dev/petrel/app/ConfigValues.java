@@ -23,7 +23,7 @@ final class ConfigValues {
       Pattern.compile("(\\d+)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?", Pattern.CASE_INSENSITIVE);
 
   private static final Pattern DURATION =
-      Pattern.compile("(\\d+)\\s*(ms|s|m|min|h)?", Pattern.CASE_INSENSITIVE);
+      Pattern.compile("(\\d+)\\s*(ms|s|m|min|h|d)?", Pattern.CASE_INSENSITIVE);
 
   static int port(String text) {
     int p = integer(text);
@@ -85,7 +85,7 @@ final class ConfigValues {
     }
   }
 
-  /** A duration: seconds, or with ms/s/m/h, or ISO-8601 ({@code PT5M}). */
+  /** A duration: seconds, or with ms/s/m/h/d, or ISO-8601 ({@code PT5M}). */
   static Duration duration(String text) {
     String t = text.strip();
     if (t.regionMatches(true, 0, "PT", 0, 2)) {
@@ -112,8 +112,20 @@ final class ConfigValues {
       case "s" -> Duration.ofSeconds(n);
       case "m", "min" -> Duration.ofMinutes(n);
       case "h" -> Duration.ofHours(n);
+      case "d" -> Duration.ofDays(n);
       default -> throw new IllegalArgumentException("unknown unit '" + unit + "'");
     };
+  }
+
+  /** How long finished mail is kept: a duration, or {@code 0}/{@code forever} (zero: for ever). */
+  static Duration retention(String text) {
+    String t = text.strip().toLowerCase(Locale.ROOT);
+    if (t.equals("forever") || t.equals("off") || t.equals("none")) return Duration.ZERO;
+    try {
+      return duration(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("not a duration (e.g. 30d, 12h, PT1H) nor forever");
+    }
   }
 
   static boolean bool(String text) {

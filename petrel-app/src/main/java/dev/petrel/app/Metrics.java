@@ -7,6 +7,7 @@ import dev.petrel.model.RecipientState;
 import dev.petrel.queue.AttemptRecord;
 import dev.petrel.queue.MessageStore;
 import dev.petrel.queue.StoredMessage;
+import dev.petrel.report.WebhookObserver;
 import dev.petrel.schedule.AttemptObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -33,11 +34,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The metrics of {@code petrel serve}, served at {@code /metrics}: a subscriber of the listener
- * ({@link #sessions}), the HTTP API ({@link Telemetry}) and the delivery loop ({@link
- * AttemptObserver}), plus a queue-depth gauge read from the store and the JVM's own meters. Nothing
- * in the accepting or delivering code counts anything itself.
+ * ({@link #sessions}), the HTTP API ({@link Telemetry}), the delivery loop ({@link
+ * AttemptObserver}) and the webhook dispatcher ({@link WebhookObserver}), plus queue-depth and
+ * webhook-backlog gauges read from the store and the JVM's own meters. Nothing in the accepting or
+ * delivering code counts anything itself.
  */
-public final class Metrics implements AttemptObserver, Telemetry, AutoCloseable {
+public final class Metrics implements AttemptObserver, Telemetry, WebhookObserver, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger("metrics");
 
@@ -66,6 +68,15 @@ public final class Metrics implements AttemptObserver, Telemetry, AutoCloseable 
     Duration.ofDays(1), Duration.ofDays(5)
   };
 
+  /**
+   * Webhook requests: a receiver on the same network answers in milliseconds; the limit is 15 s.
+   */
+  private static final Duration[] WEBHOOK_BUCKETS = {
+    Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+    Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+    Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(15)
+  };
+
   private static final Pattern ENHANCED = Pattern.compile("[245]\\.\\d{1,3}\\.\\d{1,3}");
 
   private final PrometheusMeterRegistry registry =
@@ -77,6 +88,10 @@ public final class Metrics implements AttemptObserver, Telemetry, AutoCloseable 
   private final LabelCap enhanced = new LabelCap(MAX_CODES);
   private final LabelCap reasons = new LabelCap(MAX_CODES);
   private final Timer deliveryLatency;
+  private final Counter prunedMessages;
+  private final Timer webhookLatency;
+  private final Counter webhookGivenUp;
+  private volatile double webhookBacklog = Double.NaN;
   private volatile Map<RecipientState, Long> depth = Map.of();
   private volatile double oldestDueAge = Double.NaN;
   private volatile Instant depthRead = Instant.MIN;
@@ -120,6 +135,25 @@ public final class Metrics implements AttemptObserver, Telemetry, AutoCloseable 
             .description("From a message's acceptance to a recipient's delivery")
             .serviceLevelObjectives(DELIVERY_BUCKETS)
             .register(registry);
+    prunedMessages =
+        Counter.builder("petrel.retention.pruned.messages")
+            .description("Finished messages deleted by the retention job")
+            .register(registry);
+    webhookLatency =
+        Timer.builder("petrel.webhook.request.duration")
+            .description("Webhook requests, from connecting to the receiver's answer")
+            .serviceLevelObjectives(WEBHOOK_BUCKETS)
+            .register(registry);
+    webhookGivenUp =
+        Counter.builder("petrel.webhook.events.given.up")
+            .description("Events a webhook never took: its last try failed")
+            .register(registry);
+    for (WebhookObserver.Outcome o : WebhookObserver.Outcome.values()) webhookTries(o);
+    Gauge.builder("petrel.webhook.deliveries.waiting", () -> webhookBacklog())
+        .description(
+            "Webhook deliveries waiting: events handed out to a webhook, neither delivered nor"
+                + " given up (due now or waiting for a retry)")
+        .register(registry);
     for (AuthLockout.Scope scope : AuthLockout.Scope.values()) {
       authLockouts(scope);
       authLockedRefusals(scope);
@@ -187,6 +221,28 @@ public final class Metrics implements AttemptObserver, Telemetry, AutoCloseable 
   }
 
   @Override
+  public void tried(WebhookObserver.Outcome outcome, long nanos, boolean gaveUp) {
+    webhookTries(outcome).increment();
+    if (nanos >= 0) webhookLatency.record(nanos, TimeUnit.NANOSECONDS);
+    if (gaveUp) webhookGivenUp.increment();
+  }
+
+  private Counter webhookTries(WebhookObserver.Outcome o) {
+    return Counter.builder("petrel.webhook.deliveries")
+        .description(
+            "Tries of one event at one webhook, by outcome: the answer's status class,"
+                + " connection_error (no answer) or refused (not sent: the address is not allowed)")
+        .tag("outcome", o.label())
+        .tag("result", o.succeeded() ? "succeeded" : "failed")
+        .register(registry);
+  }
+
+  /** What one run of the retention job deleted. */
+  public void pruned(dev.petrel.queue.Pruned p) {
+    prunedMessages.increment(p.messages());
+  }
+
+  @Override
   public String scrape() {
     return registry.scrape();
   }
@@ -239,6 +295,7 @@ public final class Metrics implements AttemptObserver, Telemetry, AutoCloseable 
         if (Duration.between(depthRead, now).compareTo(DEPTH_CACHE) >= 0) {
           try {
             depth = new EnumMap<>(store.depth());
+            webhookBacklog = store.webhookBacklog();
             oldestDueAge =
                 store
                     .oldestDue(now)
@@ -253,6 +310,11 @@ public final class Metrics implements AttemptObserver, Telemetry, AutoCloseable 
     }
     Long n = depth.get(state);
     return n == null ? Double.NaN : n;
+  }
+
+  private double webhookBacklog() {
+    depth(RecipientState.QUEUED); // reads every store figure, at most once per DEPTH_CACHE
+    return webhookBacklog;
   }
 
   private double oldestDueAge() {

@@ -28,6 +28,7 @@ import java.util.List;
  * @param authLockout when failed logins lock an address or login, and for how long
  * @param diskReserve free bytes the data folder's disk keeps; below it new mail is refused
  * @param webhookTargets which internal networks webhooks may reach (none by default)
+ * @param retention how long finished messages are kept after their last change; zero: for ever
  */
 public record PetrelConfig(
     Path dataDir,
@@ -59,7 +60,11 @@ public record PetrelConfig(
     int maxJunkCommands,
     dev.petrel.accept.AuthLockout.Settings authLockout,
     long diskReserve,
-    dev.petrel.model.OutboundPolicy webhookTargets) {
+    dev.petrel.model.OutboundPolicy webhookTargets,
+    Duration retention) {
+
+  /** Finished messages are kept this long unless configured otherwise. */
+  public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
 
   public PetrelConfig {
     trustedNetworks = List.copyOf(trustedNetworks);
@@ -71,9 +76,17 @@ public record PetrelConfig(
     if (messageTimeout == null) messageTimeout = ListenerConfig.Timeouts.DEFAULT_MESSAGE;
     if (sessionTimeout == null) sessionTimeout = ListenerConfig.Timeouts.DEFAULT_SESSION;
     if (authLockout == null) authLockout = dev.petrel.accept.AuthLockout.Settings.DEFAULTS;
+    if (retention == null) retention = DEFAULT_RETENTION;
+    if (retention.isNegative())
+      throw new IllegalArgumentException("--retention must not be negative");
     if (diskReserve < 0) throw new IllegalArgumentException("--disk-reserve must not be negative");
     if ((tlsCert == null) != (tlsKey == null))
       throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both or none");
+  }
+
+  /** Whether finished messages are ever deleted. */
+  public boolean prunes() {
+    return !retention.isZero();
   }
 
   public boolean httpEnabled() {

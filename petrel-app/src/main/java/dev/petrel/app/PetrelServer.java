@@ -69,6 +69,7 @@ public final class PetrelServer implements AutoCloseable {
   private final WebhookDispatcher webhooks;
   private final Metrics metrics;
   private SimulatorServer simulator;
+  private dev.petrel.schedule.RetentionJob retention;
   private boolean stopped;
 
   private PetrelServer(
@@ -317,6 +318,7 @@ public final class PetrelServer implements AutoCloseable {
               clock,
               webhookSettings,
               new WebhookTargets(config.webhookTargets(), WebhookTargets.SYSTEM));
+      webhooks.observeWith(metrics);
       webhooks.start();
       LOG.info(
           "petrel serve: delivery {}{}",
@@ -325,6 +327,16 @@ public final class PetrelServer implements AutoCloseable {
       PetrelServer server =
           new PetrelServer(config, lock, store, smtp, deliverer, delivery, http, webhooks, metrics);
       server.simulator = simulator;
+      if (config.prunes()) {
+        server.retention =
+            new dev.petrel.schedule.RetentionJob(store, config.retention(), clock, metrics::pruned);
+        server.retention.start();
+        LOG.info(
+            "petrel serve: finished messages are deleted {} after their last change (checked every"
+                + " {})",
+            config.retention(),
+            server.retention.interval());
+      } else LOG.info("petrel serve: finished messages are kept for ever (retention 0)");
       return server;
     } catch (StartupException | RuntimeException e) {
       if (webhooks != null) webhooks.close();
@@ -467,6 +479,7 @@ public final class PetrelServer implements AutoCloseable {
     if (http != null) http.stop();
     scheduler.stop(config.shutdownTimeout());
     webhooks.stop(config.shutdownTimeout());
+    if (retention != null) retention.close();
     deliverer.close();
     if (simulator != null) simulator.close();
     store.close();

@@ -78,7 +78,8 @@ final class ServeCommand implements Callable<Integer> {
           SESSION_TIMEOUT,
           AUTH_LOCK_WINDOW,
           AUTH_LOCK_DURATION,
-          SHUTDOWN_TIMEOUT ->
+          SHUTDOWN_TIMEOUT,
+          RETENTION ->
           "DURATION";
       case DNS_SERVER, RELAY_HOST -> "HOST:PORT";
       case ROUTE -> "DOMAIN=HOST:PORT";

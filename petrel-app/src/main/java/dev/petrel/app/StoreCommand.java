@@ -6,13 +6,23 @@ import dev.petrel.queue.SqliteStoreOptions;
 import dev.petrel.queue.StorageException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * What the commands that work on a data folder's store share: open it, run the command, say what
  * failed in one line naming the command, map that to an exit status (2 for a bad data folder
- * setting, 1 when the store could not do it), and flush the output.
+ * setting, 1 when the store could not do it), and flush the output. Also the {@code petrel store}
+ * commands, which look after the store as a whole ({@link Prune}).
  */
 final class StoreCommand {
 
@@ -41,6 +51,113 @@ final class StoreCommand {
     } finally {
       out.flush();
       err.flush();
+    }
+  }
+
+  /** {@code petrel store}: the store as a whole. */
+  @Command(
+      name = "store",
+      mixinStandardHelpOptions = true,
+      description = "Look after the queue store as a whole: prune finished messages.",
+      subcommands = {Prune.class})
+  static final class Store implements Runnable {
+    @Spec CommandSpec spec;
+
+    @Override
+    public void run() {
+      throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: prune");
+    }
+  }
+
+  /**
+   * {@code petrel store prune [--older-than D] [--dry-run]}: what {@code serve}'s retention job
+   * does, now: deletes finished messages last changed longer ago than D (by default the configured
+   * {@code retention}), also while {@code serve} runs.
+   */
+  @Command(
+      name = "prune",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Delete finished messages (every recipient delivered, bounced, expired, suppressed or"
+            + " cancelled; not held) whose last change is older than D, with their recipients,"
+            + " attempts, events and bodies, and webhook log lines older than D. Statistics and"
+            + " suppression lists are kept. Safe while serve runs."
+      })
+  static final class Prune implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin DataDirOptions data;
+
+    @Option(
+        names = "--older-than",
+        paramLabel = "D",
+        converter = Age.class,
+        description =
+            "Last change at least this long ago: 30d, 12h, 90m, 0 (every finished message)."
+                + " Default: the retention setting (--config, PETREL_RETENTION; 30d).")
+    Duration olderThan;
+
+    @Option(names = "--dry-run", description = "Only count what would be deleted; change nothing.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() {
+      String name = "petrel store prune";
+      Duration age = olderThan;
+      if (age == null) {
+        try {
+          age = ConfigLoader.resolve(Map.of(), data.config, System.getenv()).retention();
+        } catch (ConfigException e) {
+          spec.commandLine().getErr().println(name + ": " + e.getMessage());
+          spec.commandLine().getErr().flush();
+          return Main.EXIT_USAGE;
+        }
+        if (age.isZero()) {
+          spec.commandLine()
+              .getOut()
+              .println(
+                  name
+                      + ": retention is 0 (finished messages are kept for ever); nothing deleted."
+                      + " Give --older-than to prune anyway.");
+          spec.commandLine().getOut().flush();
+          return 0;
+        }
+      }
+      Duration keep = age;
+      return run(
+          name,
+          data,
+          SqliteStoreOptions.existingFolder(),
+          spec,
+          (store, out, err) -> {
+            Instant cutoff = Instant.now().minus(keep);
+            if (dryRun) {
+              dev.petrel.queue.Pruned p = store.prunable(cutoff);
+              out.printf(
+                  "would delete %d finished messages (%d recipients, %d bytes of bodies) last"
+                      + " changed before %s%n",
+                  p.messages(), p.recipients(), p.bytes(), cutoff);
+            } else {
+              dev.petrel.queue.Pruned p =
+                  store.prune(cutoff, dev.petrel.schedule.RetentionJob.BATCH);
+              out.printf(
+                  "deleted %d finished messages (%d recipients, %d bytes of bodies) last changed"
+                      + " before %s, and %d webhook log lines%n",
+                  p.messages(), p.recipients(), p.bytes(), cutoff, p.webhookLog());
+            }
+            return 0;
+          });
+    }
+  }
+
+  /** A duration as the configuration writes it; anything else is a usage error (exit 2). */
+  static final class Age implements CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      try {
+        return ConfigValues.duration(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException("'" + value + "' is " + e.getMessage());
+      }
     }
   }
 }

@@ -181,9 +181,36 @@ public interface MessageStore extends AutoCloseable {
     throw new UnsupportedOperationException("this store keeps no statistics");
   }
 
+  /**
+   * Deletes finished messages last changed before {@code cutoff}: every recipient in a final state
+   * (delivered, bounced, expired, suppressed, cancelled) and none in flight, the message not held,
+   * and no webhook still to send one of its events. Their recipients, attempts, events and bodies
+   * go; what statistics count of them is kept, so {@link #statistics} answers as before (per hour
+   * for what was deleted). Suppression lists are never touched. Also deletes webhook delivery log
+   * lines older than {@code cutoff}. Works in batches of at most {@code batch} messages, each its
+   * own short write, so acceptance and delivery go on meanwhile; stops early when the calling
+   * thread is interrupted.
+   */
+  default Pruned prune(Instant cutoff, int batch) throws StorageException {
+    throw new UnsupportedOperationException("this store does not prune");
+  }
+
+  /** What {@link #prune} would delete at {@code cutoff} now (webhook log lines not counted). */
+  default Pruned prunable(Instant cutoff) throws StorageException {
+    throw new UnsupportedOperationException("this store does not prune");
+  }
+
   /** Recipients waiting for delivery, by state (queued, deferred): a count, for the gauge. */
   default java.util.Map<RecipientState, Long> depth() throws StorageException {
     throw new UnsupportedOperationException("this store does not count its queue");
+  }
+
+  /**
+   * Webhook deliveries waiting: events handed out to a webhook and neither delivered nor given up
+   * yet, whether due now or waiting for a retry (for the gauge).
+   */
+  default long webhookBacklog() throws StorageException {
+    throw new UnsupportedOperationException("this store has no webhooks");
   }
 
   /**

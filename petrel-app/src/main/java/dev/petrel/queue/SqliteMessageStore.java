@@ -459,8 +459,51 @@ public final class SqliteMessageStore implements MessageStore {
   }
 
   @Override
+  public Pruned prune(Instant cutoff, int batch) throws StorageException {
+    Objects.requireNonNull(cutoff, "cutoff");
+    if (batch < 1) throw new IllegalArgumentException("batch must be at least 1");
+    long cut = cutoff.toEpochMilli();
+    Pruned total = Pruned.NONE;
+    PruneRows.Position at = PruneRows.Position.START;
+    while (!closed && !Thread.currentThread().isInterrupted()) {
+      PruneRows.Position from = at;
+      List<PruneRows.Candidate> window =
+          read(c -> PruneRows.candidates(c, cut, from, batch), "finding old messages");
+      if (window.isEmpty()) break;
+      List<String> ids = window.stream().map(PruneRows.Candidate::id).toList();
+      PruneRows.Batch done =
+          writer.call(c -> PruneRows.delete(c, ids, cut), false, "pruning old messages");
+      for (String id : done.ids()) files.deleteQuietly(QueueId.parse(id));
+      total = total.plus(done.pruned());
+      PruneRows.Candidate last = window.getLast();
+      at = new PruneRows.Position(last.created(), last.id());
+      if (window.size() < batch) break;
+    }
+    int lines;
+    do {
+      if (closed || Thread.currentThread().isInterrupted()) break;
+      lines =
+          writer.call(
+              c -> PruneRows.deleteWebhookLog(c, cut, batch), false, "pruning webhook logs");
+      total = total.plus(new Pruned(0, 0, 0, lines));
+    } while (lines == batch);
+    return total;
+  }
+
+  @Override
+  public Pruned prunable(Instant cutoff) throws StorageException {
+    Objects.requireNonNull(cutoff, "cutoff");
+    return read(c -> PruneRows.count(c, cutoff.toEpochMilli()), "counting old messages");
+  }
+
+  @Override
   public java.util.Map<RecipientState, Long> depth() throws StorageException {
     return read(StatsRows::depth, "counting the queue");
+  }
+
+  @Override
+  public long webhookBacklog() throws StorageException {
+    return read(StatsRows::webhookBacklog, "counting webhook deliveries waiting");
   }
 
   @Override

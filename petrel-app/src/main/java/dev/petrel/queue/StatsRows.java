@@ -14,8 +14,11 @@ import java.util.Map;
 
 /**
  * The SQL behind statistics and the queue-depth gauge. Final states are counted from the events
- * table (one row per state change, kept after a message is deleted); deferred attempts, reasons and
- * codes from the attempts table. Both are read through the indexes of {@code V8__stats.sql}.
+ * table (one row per state change, kept after a message is deleted by hand); deferred attempts,
+ * reasons and codes from the attempts table. Both are read through the indexes of {@code
+ * V8__stats.sql}. To each count is added what the rollup of {@code V10__stats_rollup.sql} kept of
+ * the messages pruning deleted, per hour: an hour of it counts when the hour starts inside the
+ * range, so ranges whose ends are whole hours give the same answer before and after pruning.
  */
 final class StatsRows {
 
@@ -67,6 +70,24 @@ final class StatsRows {
         }
       }
     }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT (hour / ?) * ? AS b, SUM(delivered), SUM(deferred), SUM(bounced),"
+                + " SUM(expired), SUM(suppressed) FROM stats_hours"
+                + " WHERE account = ? AND hour >= ? AND hour < ? GROUP BY b")) {
+      ps.setLong(1, bucket);
+      ps.setLong(2, bucket);
+      ps.setString(3, account);
+      ps.setLong(4, from.toEpochMilli());
+      ps.setLong(5, end);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          long[] row = byBucket.get(rs.getLong("b"));
+          if (row == null) continue;
+          for (int i = 0; i < 5; i++) row[i] += rs.getLong(i + 2);
+        }
+      }
+    }
     List<Statistics.Bucket> buckets = new ArrayList<>();
     for (var e : byBucket.entrySet()) {
       long[] n = e.getValue();
@@ -77,12 +98,17 @@ final class StatsRows {
     List<Statistics.Count> reasons = new ArrayList<>();
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT a.reason, COUNT(*) AS n"
+            "SELECT reason, SUM(n) AS total FROM ("
+                + "SELECT a.reason AS reason, COUNT(*) AS n"
                 + ATTEMPTS_OF_ACCOUNT
                 + " AND a.reason IS NOT NULL AND (a.code IS NULL OR a.code >= 400)"
-                + " GROUP BY a.reason ORDER BY n DESC, a.reason LIMIT ?")) {
+                + " GROUP BY a.reason"
+                + " UNION ALL SELECT reason, n FROM stats_reasons"
+                + ROLLUP_OF_ACCOUNT
+                + ") GROUP BY reason ORDER BY total DESC, reason LIMIT ?")) {
       range(ps, 1, account, from, end);
-      ps.setInt(4, Statistics.TOP);
+      rollupRange(ps, 4, account, from, end);
+      ps.setInt(7, Statistics.TOP);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) reasons.add(new Statistics.Count(rs.getString(1), rs.getLong(2)));
       }
@@ -90,12 +116,16 @@ final class StatsRows {
     List<Statistics.CodeCount> codes = new ArrayList<>();
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT a.code, a.enhanced, COUNT(*) AS n"
+            "SELECT code, enhanced, SUM(n) AS total FROM ("
+                + "SELECT a.code AS code, a.enhanced AS enhanced, COUNT(*) AS n"
                 + ATTEMPTS_OF_ACCOUNT
                 + " AND a.code IS NOT NULL GROUP BY a.code, a.enhanced"
-                + " ORDER BY n DESC, a.code, a.enhanced LIMIT ?")) {
+                + " UNION ALL SELECT code, NULLIF(enhanced, ''), n FROM stats_codes"
+                + ROLLUP_OF_ACCOUNT
+                + ") GROUP BY code, enhanced ORDER BY total DESC, code, enhanced LIMIT ?")) {
       range(ps, 1, account, from, end);
-      ps.setInt(4, Statistics.TOP);
+      rollupRange(ps, 4, account, from, end);
+      ps.setInt(7, Statistics.TOP);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next())
           codes.add(new Statistics.CodeCount(rs.getInt(1), rs.getString(2), rs.getLong(3)));
@@ -104,17 +134,23 @@ final class StatsRows {
     List<Statistics.DomainCount> domains = new ArrayList<>();
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT r.domain, COUNT(*) AS n, SUM(e.type = 'message.bounced') AS bounced"
+            "SELECT domain, SUM(n) AS total, SUM(bounced) FROM ("
+                + "SELECT r.domain AS domain, COUNT(*) AS n,"
+                + " SUM(e.type = 'message.bounced') AS bounced"
                 + " FROM events e JOIN recipients r"
                 + " ON r.message_id = e.message_id AND r.position = e.position"
                 + " WHERE e.account = ? AND e.at >= ? AND e.at < ? AND e.type IN"
                 + " ('message.delivered', 'message.bounced', 'message.expired',"
                 + " 'message.suppressed')"
-                + " GROUP BY r.domain ORDER BY n DESC, r.domain LIMIT ?")) {
+                + " GROUP BY r.domain"
+                + " UNION ALL SELECT domain, recipients, bounced FROM stats_domains"
+                + ROLLUP_OF_ACCOUNT
+                + ") GROUP BY domain ORDER BY total DESC, domain LIMIT ?")) {
       ps.setString(1, account);
       ps.setLong(2, from.toEpochMilli());
       ps.setLong(3, end);
-      ps.setInt(4, Statistics.TOP);
+      rollupRange(ps, 4, account, from, end);
+      ps.setInt(7, Statistics.TOP);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next())
           domains.add(new Statistics.DomainCount(rs.getString(1), rs.getLong(2), rs.getLong(3)));
@@ -138,6 +174,15 @@ final class StatsRows {
     return out;
   }
 
+  /** Rows of the webhooks' to-do list: events handed out, not yet delivered nor given up. */
+  static long webhookBacklog(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM webhook_queue");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
   /**
    * When the oldest message with a recipient due now was accepted (held messages are not due), or
    * null when nothing is due: how far behind delivery is.
@@ -154,6 +199,16 @@ final class StatsRows {
         return rs.wasNull() ? null : v;
       }
     }
+  }
+
+  /** Rollup rows of one account whose hour starts in the range: account, from, to. */
+  private static final String ROLLUP_OF_ACCOUNT = " WHERE account = ? AND hour >= ? AND hour < ?";
+
+  private static void rollupRange(
+      PreparedStatement ps, int first, String account, Instant from, long end) throws SQLException {
+    ps.setString(first, account);
+    ps.setLong(first + 1, from.toEpochMilli());
+    ps.setLong(first + 2, end);
   }
 
   private static void range(PreparedStatement ps, int first, String account, Instant from, long end)

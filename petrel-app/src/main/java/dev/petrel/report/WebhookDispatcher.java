@@ -106,6 +106,7 @@ public final class WebhookDispatcher implements AutoCloseable {
   private final Set<String> busy = ConcurrentHashMap.newKeySet();
   private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
   private volatile boolean running;
+  private volatile WebhookObserver observer = WebhookObserver.NONE;
   private Thread loop;
 
   /** A dispatcher trusting the JVM's certificate authorities for {@code https} receivers. */
@@ -141,6 +142,11 @@ public final class WebhookDispatcher implements AutoCloseable {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.targets = Objects.requireNonNull(targets, "targets");
     this.http = new PinnedHttpPost(tls, settings.connectTimeout(), settings.requestTimeout());
+  }
+
+  /** Tells {@code o} about every try from now on (metrics). */
+  public void observeWith(WebhookObserver o) {
+    this.observer = Objects.requireNonNull(o, "observer");
   }
 
   public synchronized void start() {
@@ -207,6 +213,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     long timestamp = at.getEpochSecond();
     Integer status = null;
     String error;
+    WebhookObserver.Outcome outcome;
     long started = System.nanoTime();
     try {
       Map<String, String> headers = new LinkedHashMap<>();
@@ -217,15 +224,20 @@ public final class WebhookDispatcher implements AutoCloseable {
       headers.put("webhook-signature", WebhookSigner.sign(w.secret(), id, timestamp, body));
       status = post(URI.create(w.url()), headers, body.getBytes(StandardCharsets.UTF_8));
       error = status / 100 == 2 ? null : "http " + status;
+      outcome = WebhookObserver.Outcome.ofStatus(status);
     } catch (WebhookTargets.RefusedException e) {
       error = "refused: internal address (" + e.kind() + ")";
+      outcome = WebhookObserver.Outcome.REFUSED;
     } catch (IOException e) {
       error = errorClass(e, settings.requestTimeout());
+      outcome = WebhookObserver.Outcome.CONNECTION_ERROR;
     } catch (IllegalArgumentException e) {
       error = "refused: not a usable URL";
+      outcome = WebhookObserver.Outcome.REFUSED;
     }
     if (!running && error != null) return; // cut off by the stop, not the receiver's doing
-    long millis = (System.nanoTime() - started) / 1_000_000;
+    long nanos = System.nanoTime() - started;
+    long millis = nanos / 1_000_000;
     int attempt = p.attempts() + 1;
     WebhookDelivery.State state;
     Instant next = null;
@@ -234,6 +246,10 @@ public final class WebhookDispatcher implements AutoCloseable {
       state = WebhookDelivery.State.PENDING;
       next = clock.instant().plus(settings.retries().get(attempt - 1));
     } else state = WebhookDelivery.State.FAILED;
+    observer.tried(
+        outcome,
+        outcome == WebhookObserver.Outcome.REFUSED ? -1 : nanos,
+        state == WebhookDelivery.State.FAILED);
     hooks.recordTry(
         new WebhookDelivery(
             0,

@@ -59,6 +59,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void retentionIsThirtyDaysByDefaultTakesDaysAndZeroOrForeverKeepsEverything() throws Exception {
+    assertThat(load(Map.of(), Map.of()).retention()).isEqualTo(java.time.Duration.ofDays(30));
+    assertThat(load(Map.of(), Map.of()).prunes()).isTrue();
+    assertThat(load(Map.of(ConfigKey.RETENTION, "7d"), Map.of()).retention())
+        .isEqualTo(java.time.Duration.ofDays(7));
+    assertThat(load(Map.of(), Map.of("PETREL_RETENTION", "12h")).retention())
+        .isEqualTo(java.time.Duration.ofHours(12));
+    for (String off : new String[] {"0", "forever", "FOREVER", "off"})
+      assertThat(load(Map.of(ConfigKey.RETENTION, off), Map.of()).prunes()).as(off).isFalse();
+    assertThatThrownBy(() -> load(Map.of(ConfigKey.RETENTION, "a month"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--retention")
+        .hasMessageContaining("'a month'")
+        .hasMessageContaining("forever");
+  }
+
+  @Test
   void configFileCanComeFromTheEnvironment() throws Exception {
     Path file = tmp.resolve("p.properties");
     Files.writeString(file, "data-dir=" + tmp.resolve("d") + "\n");
