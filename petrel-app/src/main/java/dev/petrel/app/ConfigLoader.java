@@ -204,7 +204,36 @@ public final class ConfigLoader {
             positiveDuration(ConfigKey.AUTH_LOCK_DURATION),
             dev.petrel.accept.AuthLockout.Settings.DEFAULT_MAX_TRACKED),
         get(ConfigKey.DISK_RESERVE, ConfigValues::size),
-        get(ConfigKey.WEBHOOK_ALLOW_NETWORKS, dev.petrel.model.OutboundPolicy::parse));
+        get(ConfigKey.WEBHOOK_ALLOW_NETWORKS, dev.petrel.model.OutboundPolicy::parse),
+        throttle(),
+        get(ConfigKey.DESTINATION_MESSAGES_PER_CONNECTION, ConfigValues::positive));
+  }
+
+  /**
+   * The per-destination limits: {@code --destination-connections}, {@code --destination-rate}, the
+   * {@code --slow-down-*} settings, and {@code --destination-limit} overrides built on them.
+   */
+  private dev.petrel.deliver.ThrottleConfig throttle() throws ConfigException {
+    int connections = get(ConfigKey.DESTINATION_CONNECTIONS, ConfigValues::positive);
+    double rate = get(ConfigKey.DESTINATION_RATE, ThrottleOptions::rate);
+    double minRate = get(ConfigKey.SLOW_DOWN_MIN_RATE, ThrottleOptions::finiteRate);
+    java.time.Duration step = get(ConfigKey.SLOW_DOWN_STEP, ThrottleOptions::positiveDuration);
+    java.time.Duration max = get(ConfigKey.SLOW_DOWN_MAX, ThrottleOptions::positiveDuration);
+    if (minRate > rate)
+      throw new ConfigException(
+          "--slow-down-min-rate "
+              + raw(ConfigKey.SLOW_DOWN_MIN_RATE).strip()
+              + " (from "
+              + settings.get(ConfigKey.SLOW_DOWN_MIN_RATE).source()
+              + ") is faster than --destination-rate "
+              + raw(ConfigKey.DESTINATION_RATE).strip()
+              + " (from "
+              + settings.get(ConfigKey.DESTINATION_RATE).source()
+              + "): a slow-down cannot go faster than the rate itself");
+    var defaults =
+        new dev.petrel.deliver.DestinationLimits(connections, rate, minRate, step, max, 0);
+    var overrides = get(ConfigKey.DESTINATION_LIMIT, t -> ThrottleOptions.overrides(t, defaults));
+    return new dev.petrel.deliver.ThrottleConfig(defaults, overrides);
   }
 
   private dev.petrel.queue.Plans plans() throws ConfigException {

@@ -28,6 +28,8 @@ import java.util.List;
  * @param authLockout when failed logins lock an address or login, and for how long
  * @param diskReserve free bytes the data folder's disk keeps; below it new mail is refused
  * @param webhookTargets which internal networks webhooks may reach (none by default)
+ * @param throttle limits per destination and how slow-downs go (defaults, per-domain overrides)
+ * @param messagesPerConnection transactions one outgoing connection carries at most
  */
 public record PetrelConfig(
     Path dataDir,
@@ -59,13 +61,18 @@ public record PetrelConfig(
     int maxJunkCommands,
     dev.petrel.accept.AuthLockout.Settings authLockout,
     long diskReserve,
-    dev.petrel.model.OutboundPolicy webhookTargets) {
+    dev.petrel.model.OutboundPolicy webhookTargets,
+    dev.petrel.deliver.ThrottleConfig throttle,
+    int messagesPerConnection) {
 
   public PetrelConfig {
     trustedNetworks = List.copyOf(trustedNetworks);
     if (routing == null) routing = RoutingConfig.DEFAULTS;
     if (plans == null) plans = dev.petrel.queue.Plans.DEFAULTS;
     if (webhookTargets == null) webhookTargets = dev.petrel.model.OutboundPolicy.STRICT;
+    if (throttle == null) throttle = dev.petrel.deliver.ThrottleConfig.DEFAULTS;
+    if (messagesPerConnection < 1)
+      messagesPerConnection = dev.petrel.deliver.PoolConfig.DEFAULTS.maxMessagesPerConnection();
     if (bounceDomain == null || bounceDomain.isBlank()) bounceDomain = "bounces." + hostname;
     bounceDomain = bounceDomain.strip().toLowerCase(java.util.Locale.ROOT);
     if (messageTimeout == null) messageTimeout = ListenerConfig.Timeouts.DEFAULT_MESSAGE;

@@ -69,6 +69,7 @@ public final class PetrelServer implements AutoCloseable {
   private final WebhookDispatcher webhooks;
   private final Metrics metrics;
   private SimulatorServer simulator;
+  private WaitsFile waitsFile;
   private boolean stopped;
 
   private PetrelServer(
@@ -131,6 +132,7 @@ public final class PetrelServer implements AutoCloseable {
     WebhookDispatcher webhooks = null;
     Metrics metrics = null;
     SimulatorServer simulator = null;
+    WaitsFile waitsFile = null;
     try {
       try {
         store =
@@ -193,7 +195,11 @@ public final class PetrelServer implements AutoCloseable {
       // to
       // a built-in sink on loopback, unless the operator routes that domain elsewhere.
       RoutingConfig routing = config.routing();
+      dev.petrel.deliver.ThrottleConfig throttle = config.throttle();
       if (!routing.routes().containsKey(SIMULATOR_DOMAIN)) {
+        // Each simulator address plays a server of its own: a rate-421 address slowing down
+        // must not hold back ok@, so its limits are kept per local part.
+        throttle = throttle.withPerRecipient(SIMULATOR_DOMAIN);
         simulator = new SimulatorServer(SimulatorOptions.DEFAULTS, clock);
         try {
           int port = simulator.start(InetAddress.getLoopbackAddress(), 0);
@@ -204,7 +210,14 @@ public final class PetrelServer implements AutoCloseable {
       }
       deliverer =
           Deliverer.create(
-              DeliveryConfig.defaults(config.hostname()).withRouting(routing),
+              DeliveryConfig.defaults(config.hostname())
+                  .withRouting(routing)
+                  .withThrottle(throttle)
+                  .withPool(
+                      new dev.petrel.deliver.PoolConfig(
+                          config.messagesPerConnection(),
+                          dev.petrel.deliver.PoolConfig.DEFAULTS.idleTimeout(),
+                          dev.petrel.deliver.PoolConfig.DEFAULTS.maxIdlePerServer())),
               engine,
               clock,
               DeliveryObserver.NONE);
@@ -221,6 +234,9 @@ public final class PetrelServer implements AutoCloseable {
           new BounceDomainMailbox(
               new AsyncBounces(verp, store, new BounceParser(engine), dsn, clock), delivery::wake);
       scheduler = delivery;
+      // Why recipients wait for their destination, for `petrel queue show` in another process.
+      waitsFile = WaitsFile.start(config.dataDir(), delivery::waits);
+      delivery.onWaitsChanged(waitsFile::changed);
       metrics = new Metrics(store, clock);
       delivery.observeWith(metrics);
       // Mail from a verified sender domain of its account is DKIM-signed as it leaves.
@@ -283,7 +299,8 @@ public final class PetrelServer implements AutoCloseable {
                     credentials,
                     store.webhooks(),
                     config.maxMessageSize(),
-                    new WebhookTargets(config.webhookTargets(), WebhookTargets.SYSTEM)),
+                    new WebhookTargets(config.webhookTargets(), WebhookTargets.SYSTEM),
+                    delivery),
                 ApiServer.Limits.DEFAULTS,
                 metrics);
         try {
@@ -325,11 +342,13 @@ public final class PetrelServer implements AutoCloseable {
       PetrelServer server =
           new PetrelServer(config, lock, store, smtp, deliverer, delivery, http, webhooks, metrics);
       server.simulator = simulator;
+      server.waitsFile = waitsFile;
       return server;
     } catch (StartupException | RuntimeException e) {
       if (webhooks != null) webhooks.close();
       if (http != null) http.stop();
       if (scheduler != null) scheduler.close();
+      if (waitsFile != null) waitsFile.close();
       if (deliverer != null) deliverer.close();
       if (store != null) store.close();
       if (metrics != null) metrics.close();
@@ -466,6 +485,7 @@ public final class PetrelServer implements AutoCloseable {
     smtp.stop(config.shutdownTimeout());
     if (http != null) http.stop();
     scheduler.stop(config.shutdownTimeout());
+    if (waitsFile != null) waitsFile.close();
     webhooks.stop(config.shutdownTimeout());
     deliverer.close();
     if (simulator != null) simulator.close();
