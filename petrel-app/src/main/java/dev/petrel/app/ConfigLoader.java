@@ -219,6 +219,10 @@ public final class ConfigLoader {
     double minRate = get(ConfigKey.SLOW_DOWN_MIN_RATE, ThrottleOptions::finiteRate);
     java.time.Duration step = get(ConfigKey.SLOW_DOWN_STEP, ThrottleOptions::positiveDuration);
     java.time.Duration max = get(ConfigKey.SLOW_DOWN_MAX, ThrottleOptions::positiveDuration);
+    // A rate below the default slowest one brings it down with it; a slowest rate given faster
+    // than the rate is an error.
+    if (minRate > rate && settings.get(ConfigKey.SLOW_DOWN_MIN_RATE).source().equals("the default"))
+      minRate = rate;
     if (minRate > rate)
       throw new ConfigException(
           "--slow-down-min-rate "
