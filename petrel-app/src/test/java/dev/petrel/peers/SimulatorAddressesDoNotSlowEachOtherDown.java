@@ -143,6 +143,45 @@ class SimulatorAddressesDoNotSlowEachOtherDown {
   }
 
   @Test
+  void theDashboardSaysWhyARecipientWaits() throws Exception {
+    String chromium = Peers.require("chromium");
+    start(Map.of(ConfigKey.SLOW_DOWN_MIN_RATE, "1/h"));
+    String a = send("rate-421@" + SIM);
+    awaitRecipient(a, 0, r -> state(r, "deferred"));
+    String b = send("rate-421+b@" + SIM);
+    awaitRecipient(b, 0, r -> state(r, "deferred"));
+    String c = send("rate-421+c@" + SIM);
+    awaitRecipient(c, 0, r -> r.hasNonNull("waiting"));
+    try (com.microsoft.playwright.Playwright pw =
+        com.microsoft.playwright.Playwright.create(
+            new com.microsoft.playwright.Playwright.CreateOptions()
+                .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")))) {
+      var browser =
+          pw.chromium()
+              .launch(
+                  new com.microsoft.playwright.BrowserType.LaunchOptions()
+                      .setExecutablePath(Path.of(chromium))
+                      .setHeadless(true)
+                      .setArgs(java.util.List.of("--headless", "--no-sandbox", "--disable-gpu")));
+      var page = browser.newPage();
+      String base = "http://127.0.0.1:" + petrel.httpPort();
+      page.navigate(base + "/ui/");
+      page.getByLabel("API key").fill(key);
+      page.getByLabel("API key").press("Enter");
+      com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(page.locator("h1"))
+          .hasText("Deliverability overview");
+      page.navigate(base + "/ui/#/messages/" + c);
+      var section = page.locator("section[aria-label='Recipient rate-421+c@" + SIM + "']");
+      com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(
+              section.getByRole(com.microsoft.playwright.options.AriaRole.STATUS))
+          .containsText("Waiting: " + SIM + "/rate-421 asked to slow down until ");
+      com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(section)
+          .containsText("(421 4.7.0 rate limit exceeded");
+      browser.close();
+    }
+  }
+
+  @Test
   void aFullDestinationSaysItsConnectionsAreInUse() throws Exception {
     // One connection per simulator address: a second slow message waits for the first.
     start(Map.of(ConfigKey.DESTINATION_LIMIT, SIM + ":connections=1"));
