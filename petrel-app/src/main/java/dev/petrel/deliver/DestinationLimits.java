@@ -55,7 +55,8 @@ public record DestinationLimits(
     if (maxSlowDown == null || maxSlowDown.isNegative() || maxSlowDown.isZero())
       throw new IllegalArgumentException("the longest slow-down must be longer than zero");
     if (messagesPerConnection < 0)
-      throw new IllegalArgumentException("messages per connection must be at least 1");
+      throw new IllegalArgumentException(
+          "messages per connection must not be negative (0: the connection pool's setting)");
   }
 
   public boolean rateLimited() {

@@ -39,7 +39,8 @@ public interface DeliveryWaits {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("reason", reason);
       m.put("destination", destination);
-      if (until != null) m.put("until", until.toString());
+      if (until != null)
+        m.put("until", until.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString());
       if (cause != null) m.put("cause", cause);
       return m;
     }
