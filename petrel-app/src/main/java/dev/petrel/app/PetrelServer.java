@@ -220,7 +220,7 @@ public final class PetrelServer implements AutoCloseable {
                           dev.petrel.deliver.PoolConfig.DEFAULTS.maxIdlePerServer())),
               engine,
               clock,
-              DeliveryObserver.NONE);
+              SLOW_DOWN_LOG);
       DeliveryScheduler delivery =
           new DeliveryScheduler(
               store,
@@ -356,6 +356,26 @@ public final class PetrelServer implements AutoCloseable {
       throw e;
     }
   }
+
+  /** Logs each slow-down of a destination: what asked for it, the limits now, until when. */
+  private static final DeliveryObserver SLOW_DOWN_LOG =
+      new DeliveryObserver() {
+        @Override
+        public void slowedDown(dev.petrel.deliver.DestinationLimiter.State s) {
+          org.slf4j.LoggerFactory.getLogger("deliver")
+              .info(
+                  "destination {} slowed down after \"{}\": {} connections, {}; full limits back"
+                      + " by {} at the latest",
+                  s.destination(),
+                  s.cause() == null ? "" : s.cause().replaceAll("[\\r\\n]+", " "),
+                  s.connectionLimit(),
+                  Double.isInfinite(s.rate())
+                      ? "no rate limit"
+                      : String.format(
+                          java.util.Locale.ROOT, "%.2f messages a minute", s.rate() * 60),
+                  dev.petrel.report.MessageJson.instant(s.slowedUntil()));
+        }
+      };
 
   /** The mailbox simulator's reserved domain, served by a built-in sink. */
   public static final String SIMULATOR_DOMAIN = "simulator.petrel.test";
