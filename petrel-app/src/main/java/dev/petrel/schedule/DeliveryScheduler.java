@@ -300,38 +300,49 @@ public final class DeliveryScheduler implements AutoCloseable, DeliveryWaits {
   /** Notes that the job's recipients wait for their destination, and why. */
   private void waiting(DeliveryJob job, String destination, DestinationLimiter.State s) {
     String reason = s.slowed() ? DESTINATION_SLOWED : CONNECTION_LIMIT;
-    Map<Integer, Waiting> m =
-        waits.computeIfAbsent(job.message().id(), k -> new ConcurrentHashMap<>());
-    for (DeliveryJob.JobRecipient r : job.recipients())
-      m.put(
-          r.position(),
-          new Waiting(
-              r.position(),
-              reason,
-              destination,
-              s.slowed() ? s.slowedUntil() : null,
-              s.slowed() ? s.cause() : null));
+    // Each change of a message's entry is one atomic compute, so none is lost to a removal.
+    waits.compute(
+        job.message().id(),
+        (id, m) -> {
+          Map<Integer, Waiting> out = m == null ? new ConcurrentHashMap<>() : m;
+          for (DeliveryJob.JobRecipient r : job.recipients())
+            out.put(
+                r.position(),
+                new Waiting(
+                    r.position(),
+                    reason,
+                    destination,
+                    s.slowed() ? s.slowedUntil() : null,
+                    s.slowed() ? s.cause() : null));
+          return out;
+        });
     waitsChanged.run();
   }
 
   /** The job's recipients no longer wait. */
   private void notWaiting(DeliveryJob job) {
-    Map<Integer, Waiting> m = waits.get(job.message().id());
-    if (m == null) return;
-    boolean changed = false;
-    for (DeliveryJob.JobRecipient r : job.recipients()) changed |= m.remove(r.position()) != null;
-    if (m.isEmpty()) waits.remove(job.message().id(), m);
-    if (changed) waitsChanged.run();
+    boolean[] changed = {false};
+    waits.computeIfPresent(
+        job.message().id(),
+        (id, m) -> {
+          for (DeliveryJob.JobRecipient r : job.recipients())
+            changed[0] |= m.remove(r.position()) != null;
+          return m.isEmpty() ? null : m;
+        });
+    if (changed[0]) waitsChanged.run();
   }
 
   /** The destination takes claims again: its given-back work is due, no longer held back. */
   private void notWaiting(String destination) {
-    boolean changed = false;
-    for (var e : waits.entrySet()) {
-      changed |= e.getValue().values().removeIf(w -> w.destination().equals(destination));
-      if (e.getValue().isEmpty()) waits.remove(e.getKey(), e.getValue());
-    }
-    if (changed) waitsChanged.run();
+    boolean[] changed = {false};
+    for (QueueId key : List.copyOf(waits.keySet()))
+      waits.computeIfPresent(
+          key,
+          (id, m) -> {
+            changed[0] |= m.values().removeIf(w -> w.destination().equals(destination));
+            return m.isEmpty() ? null : m;
+          });
+    if (changed[0]) waitsChanged.run();
   }
 
   /** Most slots one destination may hold: its connections now, and as many jobs waiting. */
