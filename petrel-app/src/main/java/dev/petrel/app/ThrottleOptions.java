@@ -102,6 +102,9 @@ final class ThrottleOptions {
               domain + ": '" + setting + "' is not key=value (keys: " + keys() + ")");
         String key = setting.substring(0, eq).strip().toLowerCase(Locale.ROOT);
         String value = setting.substring(eq + 1).strip();
+        if (!KEYS.contains(key))
+          throw new IllegalArgumentException(
+              domain + ": unknown key '" + key + "' (keys: " + keys() + ")");
         try {
           switch (key) {
             case "connections" -> connections = ConfigValues.positive(value);
@@ -112,14 +115,9 @@ final class ThrottleOptions {
               minGiven = true;
             }
             case "step" -> step = positiveDuration(value);
-            case "max" -> max = positiveDuration(value);
-            default ->
-                throw new IllegalArgumentException(
-                    "unknown key '" + key + "' (keys: " + keys() + ")");
+            default -> max = positiveDuration(value); // "max", the last of KEYS
           }
         } catch (IllegalArgumentException e) {
-          if (e.getMessage() != null && e.getMessage().startsWith("unknown key"))
-            throw new IllegalArgumentException(domain + ": " + e.getMessage());
           throw new IllegalArgumentException(
               domain + ": " + key + "=" + value + ": " + e.getMessage());
         }
