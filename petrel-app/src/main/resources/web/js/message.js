@@ -26,12 +26,19 @@ function attempt(a) {
   );
 }
 
+// Why delivery holds a queued recipient back (its destination's limits), and until when.
+function waitingText(w) {
+  const why = w.reason === "destination-slowed" ? "Waiting: " + w.destination + " asked to slow down" : "Waiting: all connections to " + w.destination + " are in use";
+  return why + (w.until ? " until " + fmtTime(w.until) : "") + (w.cause ? " (" + w.cause + ")" : "") + ".";
+}
+
 function recipient(r) {
   return h(
     "section",
     { class: "recipient", "aria-label": "Recipient " + r.address },
     h("h2", {}, r.address, " ", stateBadge(r.state)),
     r.next_attempt ? h("p", {}, "Next attempt: ", h("time", { datetime: r.next_attempt }, fmtTime(r.next_attempt))) : null,
+    r.waiting ? notice(waitingText(r.waiting)) : null,
     r.possible_duplicate ? notice("The connection broke after the data was sent: the recipient may have it twice.") : null,
     r.attempts.length
       ? h("ol", { class: "timeline", "aria-label": "Attempts for " + r.address }, r.attempts.map(attempt))

@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param maxMessageSize the largest message in octets (max-message-size, the listener's SIZE)
  * @param webhookTargets where a webhook may point (checked at registration); null: public addresses
  *     only
+ * @param waits why queued recipients wait for their destination (delivery's limits); null: none
  */
 public record Api(
     MessageStore store,
@@ -36,7 +37,8 @@ public record Api(
     dev.petrel.accept.CredentialStore credentials,
     dev.petrel.queue.WebhookStore webhooks,
     long maxMessageSize,
-    dev.petrel.report.WebhookTargets webhookTargets) {
+    dev.petrel.report.WebhookTargets webhookTargets,
+    dev.petrel.model.DeliveryWaits waits) {
 
   public Api {
     Objects.requireNonNull(store, "store");
@@ -48,5 +50,6 @@ public record Api(
     if (queued == null) queued = () -> {};
     if (maxMessageSize < 1) throw new IllegalArgumentException("maxMessageSize must be positive");
     if (webhookTargets == null) webhookTargets = dev.petrel.report.WebhookTargets.strict();
+    if (waits == null) waits = dev.petrel.model.DeliveryWaits.NONE;
   }
 }

@@ -31,6 +31,7 @@ final class GetMessage implements Handler {
     StoredMessage m = find(api, caller, ctx.pathParam("id"));
     List<RecipientDelivery> deliveries = api.store().deliveries(m.id());
     Map<String, Object> body = MessageJson.detail(m, deliveries);
+    MessageJson.addWaits(body, m, api.waits().of(m.id()));
     body.put("source", m.source());
     explainAttempts(body);
     ApiServer.json(ctx, 200, body);

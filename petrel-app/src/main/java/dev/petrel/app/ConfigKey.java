@@ -93,7 +93,36 @@ public enum ConfigKey {
       "retention",
       "30d",
       "How long finished messages are kept after their last change, then deleted (statistics"
-          + " and suppressions stay); 0 or forever: kept for ever.");
+          + " and suppressions stay); 0 or forever: kept for ever."),
+  DESTINATION_CONNECTIONS(
+      "destination-connections", "20", "Simultaneous deliveries (connections) per destination."),
+  DESTINATION_MESSAGES_PER_CONNECTION(
+      "destination-messages-per-connection",
+      "100",
+      "Messages one outgoing connection carries before it is closed."),
+  DESTINATION_RATE(
+      "destination-rate",
+      "none",
+      "Messages started per destination at most: N/s, N/min or N/h; none: no limit."),
+  SLOW_DOWN_MIN_RATE(
+      "slow-down-min-rate",
+      "1/min",
+      "Slowest rate a destination is brought to by replies asking to slow down (421, 4.7.x"
+          + " rate limits)."),
+  SLOW_DOWN_STEP(
+      "slow-down-step",
+      "1m",
+      "After a slow-down, each step without another gives back one connection and a tenth of the"
+          + " rate."),
+  SLOW_DOWN_MAX(
+      "slow-down-max",
+      "10m",
+      "A slow-down ends at the latest this long after the last reply asking for it."),
+  DESTINATION_LIMIT(
+      "destination-limit",
+      "",
+      "Limits of one domain: DOMAIN:connections=N,messages-per-connection=N,rate=R,min-rate=R,"
+          + "step=DURATION,max=DURATION (any of them, the rest as the defaults); repeat the flag.");
 
   private final String key;
   private final String defaultValue;

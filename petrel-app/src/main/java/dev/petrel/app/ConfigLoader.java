@@ -205,12 +205,45 @@ public final class ConfigLoader {
             dev.petrel.accept.AuthLockout.Settings.DEFAULT_MAX_TRACKED),
         get(ConfigKey.DISK_RESERVE, ConfigValues::size),
         get(ConfigKey.WEBHOOK_ALLOW_NETWORKS, dev.petrel.model.OutboundPolicy::parse),
-        retention());
+        retention(),
+        throttle(),
+        get(ConfigKey.DESTINATION_MESSAGES_PER_CONNECTION, ConfigValues::positive));
   }
 
   /** {@code --retention}: how long finished messages are kept; zero for ever. */
   public java.time.Duration retention() throws ConfigException {
     return get(ConfigKey.RETENTION, ConfigValues::retention);
+  }
+
+  /**
+   * The per-destination limits: {@code --destination-connections}, {@code --destination-rate}, the
+   * {@code --slow-down-*} settings, and {@code --destination-limit} overrides built on them.
+   */
+  private dev.petrel.deliver.ThrottleConfig throttle() throws ConfigException {
+    int connections = get(ConfigKey.DESTINATION_CONNECTIONS, ConfigValues::positive);
+    double rate = get(ConfigKey.DESTINATION_RATE, ThrottleOptions::rate);
+    double minRate = get(ConfigKey.SLOW_DOWN_MIN_RATE, ThrottleOptions::finiteRate);
+    java.time.Duration step = get(ConfigKey.SLOW_DOWN_STEP, ThrottleOptions::positiveDuration);
+    java.time.Duration max = get(ConfigKey.SLOW_DOWN_MAX, ThrottleOptions::positiveDuration);
+    // A rate below the default slowest one brings it down with it; a slowest rate given faster
+    // than the rate is an error.
+    if (minRate > rate && settings.get(ConfigKey.SLOW_DOWN_MIN_RATE).source().equals("the default"))
+      minRate = rate;
+    if (minRate > rate)
+      throw new ConfigException(
+          "--slow-down-min-rate "
+              + raw(ConfigKey.SLOW_DOWN_MIN_RATE).strip()
+              + " (from "
+              + settings.get(ConfigKey.SLOW_DOWN_MIN_RATE).source()
+              + ") is faster than --destination-rate "
+              + raw(ConfigKey.DESTINATION_RATE).strip()
+              + " (from "
+              + settings.get(ConfigKey.DESTINATION_RATE).source()
+              + "): a slow-down cannot go faster than the rate itself");
+    var defaults =
+        new dev.petrel.deliver.DestinationLimits(connections, rate, minRate, step, max, 0);
+    var overrides = get(ConfigKey.DESTINATION_LIMIT, t -> ThrottleOptions.overrides(t, defaults));
+    return new dev.petrel.deliver.ThrottleConfig(defaults, overrides);
   }
 
   private dev.petrel.queue.Plans plans() throws ConfigException {

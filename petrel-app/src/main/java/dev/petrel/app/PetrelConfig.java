@@ -29,6 +29,8 @@ import java.util.List;
  * @param diskReserve free bytes the data folder's disk keeps; below it new mail is refused
  * @param webhookTargets which internal networks webhooks may reach (none by default)
  * @param retention how long finished messages are kept after their last change; zero: for ever
+ * @param throttle limits per destination and how slow-downs go (defaults, per-domain overrides)
+ * @param messagesPerConnection transactions one outgoing connection carries at most
  */
 public record PetrelConfig(
     Path dataDir,
@@ -61,7 +63,9 @@ public record PetrelConfig(
     dev.petrel.accept.AuthLockout.Settings authLockout,
     long diskReserve,
     dev.petrel.model.OutboundPolicy webhookTargets,
-    Duration retention) {
+    Duration retention,
+    dev.petrel.deliver.ThrottleConfig throttle,
+    int messagesPerConnection) {
 
   /** Finished messages are kept this long unless configured otherwise. */
   public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
@@ -71,6 +75,9 @@ public record PetrelConfig(
     if (routing == null) routing = RoutingConfig.DEFAULTS;
     if (plans == null) plans = dev.petrel.queue.Plans.DEFAULTS;
     if (webhookTargets == null) webhookTargets = dev.petrel.model.OutboundPolicy.STRICT;
+    if (throttle == null) throttle = dev.petrel.deliver.ThrottleConfig.DEFAULTS;
+    if (messagesPerConnection < 1)
+      messagesPerConnection = dev.petrel.deliver.PoolConfig.DEFAULTS.maxMessagesPerConnection();
     if (bounceDomain == null || bounceDomain.isBlank()) bounceDomain = "bounces." + hostname;
     bounceDomain = bounceDomain.strip().toLowerCase(java.util.Locale.ROOT);
     if (messageTimeout == null) messageTimeout = ListenerConfig.Timeouts.DEFAULT_MESSAGE;

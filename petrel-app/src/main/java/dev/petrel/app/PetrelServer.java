@@ -70,6 +70,7 @@ public final class PetrelServer implements AutoCloseable {
   private final Metrics metrics;
   private SimulatorServer simulator;
   private dev.petrel.schedule.RetentionJob retention;
+  private WaitsFile waitsFile;
   private boolean stopped;
 
   private PetrelServer(
@@ -132,6 +133,7 @@ public final class PetrelServer implements AutoCloseable {
     WebhookDispatcher webhooks = null;
     Metrics metrics = null;
     SimulatorServer simulator = null;
+    WaitsFile waitsFile = null;
     try {
       try {
         store =
@@ -194,7 +196,11 @@ public final class PetrelServer implements AutoCloseable {
       // to
       // a built-in sink on loopback, unless the operator routes that domain elsewhere.
       RoutingConfig routing = config.routing();
+      dev.petrel.deliver.ThrottleConfig throttle = config.throttle();
       if (!routing.routes().containsKey(SIMULATOR_DOMAIN)) {
+        // Each simulator address plays a server of its own: a rate-421 address slowing down
+        // must not hold back ok@, so its limits are kept per local part.
+        throttle = throttle.withPerRecipient(SIMULATOR_DOMAIN);
         simulator = new SimulatorServer(SimulatorOptions.DEFAULTS, clock);
         try {
           int port = simulator.start(InetAddress.getLoopbackAddress(), 0);
@@ -205,10 +211,17 @@ public final class PetrelServer implements AutoCloseable {
       }
       deliverer =
           Deliverer.create(
-              DeliveryConfig.defaults(config.hostname()).withRouting(routing),
+              DeliveryConfig.defaults(config.hostname())
+                  .withRouting(routing)
+                  .withThrottle(throttle)
+                  .withPool(
+                      new dev.petrel.deliver.PoolConfig(
+                          config.messagesPerConnection(),
+                          dev.petrel.deliver.PoolConfig.DEFAULTS.idleTimeout(),
+                          dev.petrel.deliver.PoolConfig.DEFAULTS.maxIdlePerServer())),
               engine,
               clock,
-              DeliveryObserver.NONE);
+              SLOW_DOWN_LOG);
       DeliveryScheduler delivery =
           new DeliveryScheduler(
               store,
@@ -222,6 +235,9 @@ public final class PetrelServer implements AutoCloseable {
           new BounceDomainMailbox(
               new AsyncBounces(verp, store, new BounceParser(engine), dsn, clock), delivery::wake);
       scheduler = delivery;
+      // Why recipients wait for their destination, for `petrel queue show` in another process.
+      waitsFile = WaitsFile.start(config.dataDir(), delivery::waits);
+      delivery.onWaitsChanged(waitsFile::changed);
       metrics = new Metrics(store, clock);
       delivery.observeWith(metrics);
       // Mail from a verified sender domain of its account is DKIM-signed as it leaves.
@@ -284,7 +300,8 @@ public final class PetrelServer implements AutoCloseable {
                     credentials,
                     store.webhooks(),
                     config.maxMessageSize(),
-                    new WebhookTargets(config.webhookTargets(), WebhookTargets.SYSTEM)),
+                    new WebhookTargets(config.webhookTargets(), WebhookTargets.SYSTEM),
+                    delivery),
                 ApiServer.Limits.DEFAULTS,
                 metrics);
         try {
@@ -337,11 +354,13 @@ public final class PetrelServer implements AutoCloseable {
             config.retention(),
             server.retention.interval());
       } else LOG.info("petrel serve: finished messages are kept for ever (retention 0)");
+      server.waitsFile = waitsFile;
       return server;
     } catch (StartupException | RuntimeException e) {
       if (webhooks != null) webhooks.close();
       if (http != null) http.stop();
       if (scheduler != null) scheduler.close();
+      if (waitsFile != null) waitsFile.close();
       if (deliverer != null) deliverer.close();
       if (store != null) store.close();
       if (metrics != null) metrics.close();
@@ -349,6 +368,26 @@ public final class PetrelServer implements AutoCloseable {
       throw e;
     }
   }
+
+  /** Logs each slow-down of a destination: what asked for it, the limits now, until when. */
+  private static final DeliveryObserver SLOW_DOWN_LOG =
+      new DeliveryObserver() {
+        @Override
+        public void slowedDown(dev.petrel.deliver.DestinationLimiter.State s) {
+          org.slf4j.LoggerFactory.getLogger("deliver")
+              .info(
+                  "destination {} slowed down after \"{}\": {} connections, {}; full limits back"
+                      + " by {} at the latest",
+                  s.destination(),
+                  s.cause() == null ? "" : s.cause().replaceAll("[\\r\\n]+", " "),
+                  s.connectionLimit(),
+                  Double.isInfinite(s.rate())
+                      ? "no rate limit"
+                      : String.format(
+                          java.util.Locale.ROOT, "%.2f messages a minute", s.rate() * 60),
+                  dev.petrel.report.MessageJson.instant(s.slowedUntil()));
+        }
+      };
 
   /** The mailbox simulator's reserved domain, served by a built-in sink. */
   public static final String SIMULATOR_DOMAIN = "simulator.petrel.test";
@@ -478,6 +517,7 @@ public final class PetrelServer implements AutoCloseable {
     smtp.stop(config.shutdownTimeout());
     if (http != null) http.stop();
     scheduler.stop(config.shutdownTimeout());
+    if (waitsFile != null) waitsFile.close();
     webhooks.stop(config.shutdownTimeout());
     if (retention != null) retention.close();
     deliverer.close();

@@ -1,5 +1,6 @@
 package dev.petrel.app;
 
+import dev.petrel.model.DeliveryWaits;
 import dev.petrel.model.QueueId;
 import dev.petrel.model.RecipientState;
 import dev.petrel.queue.MessageStore;
@@ -152,9 +153,19 @@ final class QueueCommand implements Runnable {
           in.transferTo(System.out);
         }
         System.out.flush();
-      } else if (json)
-        out.println(QueueFormat.json(QueueFormat.detail(m.get(), store.deliveries(qid))));
-      else out.print(QueueFormat.detailText(m.get(), store.deliveries(qid)));
+      } else {
+        // Why recipients wait for their destination: kept in memory by a running serve, which
+        // writes it to the data folder for this command.
+        List<DeliveryWaits.Waiting> waits;
+        try {
+          waits = WaitsFile.read(data.resolve(), qid);
+        } catch (ConfigLoader.ConfigException e) {
+          waits = List.of(); // the store was opened from the same folder: cannot happen
+        }
+        if (json)
+          out.println(QueueFormat.json(QueueFormat.detail(m.get(), store.deliveries(qid), waits)));
+        else out.print(QueueFormat.detailText(m.get(), store.deliveries(qid), waits));
+      }
       return 0;
     }
   }

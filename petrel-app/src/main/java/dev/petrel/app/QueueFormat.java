@@ -1,5 +1,6 @@
 package dev.petrel.app;
 
+import dev.petrel.model.DeliveryWaits;
 import dev.petrel.queue.AttemptRecord;
 import dev.petrel.queue.RecipientDelivery;
 import dev.petrel.queue.StoredMessage;
@@ -29,6 +30,26 @@ final class QueueFormat {
 
   static Map<String, Object> detail(StoredMessage m, List<RecipientDelivery> deliveries) {
     return MessageJson.detail(m, deliveries);
+  }
+
+  /** As {@link #detail(StoredMessage, List)}, with each recipient's {@code waiting} field. */
+  static Map<String, Object> detail(
+      StoredMessage m, List<RecipientDelivery> deliveries, List<DeliveryWaits.Waiting> waits) {
+    Map<String, Object> d = MessageJson.detail(m, deliveries);
+    MessageJson.addWaits(d, m, waits);
+    return d;
+  }
+
+  /** Why a recipient waits, as a line for people. */
+  static String waitingText(DeliveryWaits.Waiting w) {
+    StringBuilder sb = new StringBuilder("waiting: ");
+    sb.append(
+        w.reason().equals(DeliveryWaits.DESTINATION_SLOWED)
+            ? "destination " + w.destination() + " slowed down"
+            : "all connections to " + w.destination() + " in use");
+    if (w.until() != null) sb.append(" until ").append(instant(w.until()));
+    if (w.cause() != null) sb.append(" (after \"").append(w.cause()).append("\")");
+    return clean(sb.toString());
   }
 
   /** One attempt as a line for people. */
@@ -82,6 +103,14 @@ final class QueueFormat {
 
   /** As {@link #detailText(StoredMessage)}, with each recipient's attempts and next attempt. */
   static String detailText(StoredMessage m, List<RecipientDelivery> deliveries) {
+    return detailText(m, deliveries, List.of());
+  }
+
+  /**
+   * As {@link #detailText(StoredMessage, List)}, with why recipients wait for their destination.
+   */
+  static String detailText(
+      StoredMessage m, List<RecipientDelivery> deliveries, List<DeliveryWaits.Waiting> waits) {
     StringBuilder sb = new StringBuilder();
     row(sb, "id", m.id().value());
     row(sb, "from", sender(m));
@@ -116,6 +145,9 @@ final class QueueFormat {
       if (r.dsnNotify() != null) sb.append("  NOTIFY=").append(r.dsnNotify());
       if (r.dsnOrcpt() != null) sb.append("  ORCPT=").append(r.dsnOrcpt());
       sb.append('\n');
+      if (!r.state().isFinal())
+        for (DeliveryWaits.Waiting w : waits)
+          if (w.position() == i) sb.append("      ").append(waitingText(w)).append('\n');
       RecipientDelivery d = i < deliveries.size() ? deliveries.get(i) : null;
       if (d == null) continue;
       for (AttemptRecord a : d.attempts()) sb.append("      ").append(attemptText(a)).append('\n');

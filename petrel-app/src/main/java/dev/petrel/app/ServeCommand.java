@@ -56,7 +56,7 @@ final class ServeCommand implements Callable<Integer> {
                       + k.envName()
                       + ".");
       if (k.defaultValue().equals("false")) b.arity("0..1").fallbackValue("true");
-      else if (k == ConfigKey.ROUTE)
+      else if (k == ConfigKey.ROUTE || k == ConfigKey.DESTINATION_LIMIT)
         b.type(List.class).auxiliaryTypes(String.class).arity("1").paramLabel(label(k));
       else b.paramLabel(label(k));
       spec.addOption(b.build());
@@ -79,8 +79,12 @@ final class ServeCommand implements Callable<Integer> {
           AUTH_LOCK_WINDOW,
           AUTH_LOCK_DURATION,
           SHUTDOWN_TIMEOUT,
-          RETENTION ->
+          RETENTION,
+          SLOW_DOWN_STEP,
+          SLOW_DOWN_MAX ->
           "DURATION";
+      case DESTINATION_RATE, SLOW_DOWN_MIN_RATE -> "RATE";
+      case DESTINATION_LIMIT -> "DOMAIN:KEY=VALUE,...";
       case DNS_SERVER, RELAY_HOST -> "HOST:PORT";
       case ROUTE -> "DOMAIN=HOST:PORT";
       default -> "N";

@@ -86,11 +86,20 @@ final class ConnectionPool implements AutoCloseable {
 
   /** Returns a connection after use: kept when sound and not used up, else closed with QUIT. */
   void release(SmtpConnection c) {
+    release(c, 0);
+  }
+
+  /**
+   * Gives a connection back after a delivery; {@code maxMessages} (when above 0) replaces the
+   * configured transactions per connection, for a destination with its own.
+   */
+  void release(SmtpConnection c, int maxMessages) {
+    int most = maxMessages > 0 ? maxMessages : config.maxMessagesPerConnection();
     if (c.broken()) {
       c.close();
       return;
     }
-    if (c.transactions() >= config.maxMessagesPerConnection() || config.maxIdlePerServer() == 0) {
+    if (c.transactions() >= most || config.maxIdlePerServer() == 0) {
       quitLater(c);
       return;
     }

@@ -86,13 +86,29 @@ public final class Deliverer implements AutoCloseable {
   }
 
   /**
+   * The key limits are kept under for one recipient: its domain's destination, or for a domain kept
+   * per recipient (the simulator's) the destination and the local part.
+   */
+  public String destinationOf(Recipient recipient) {
+    String domain = recipient.address().domain();
+    return config.throttle().keyFor(destinationOf(domain), recipient.address().localPart());
+  }
+
+  /** The key a job's limits are kept under (that of its first recipient). */
+  public String destinationOf(DeliveryJob job) {
+    return job.recipients().isEmpty()
+        ? destinationOf(job.domain())
+        : destinationOf(job.recipients().getFirst());
+  }
+
+  /**
    * Waits for the destination to admit a delivery, then delivers. Remote and network failures are
    * results, never exceptions.
    *
    * @throws InterruptedException when interrupted while waiting for admission
    */
   public TransferResult deliver(DeliveryJob job) throws InterruptedException {
-    try (DestinationLimiter.Permit permit = limiter.acquire(destinationOf(job.domain()))) {
+    try (DestinationLimiter.Permit permit = limiter.acquire(destinationOf(job))) {
       return deliver(job, permit);
     }
   }
@@ -104,12 +120,27 @@ public final class Deliverer implements AutoCloseable {
   public TransferResult deliver(DeliveryJob job, DestinationLimiter.Permit permit) {
     String destination = permit.destination();
     TransferResult result = transfer(job, destination);
-    boolean slowDown =
-        result.recipients().stream().anyMatch(r -> slowDown(r.attempt()))
-            || result.failovers().stream().anyMatch(Deliverer::slowDown);
-    if (slowDown && limiter.slowDown(destination)) observer.slowedDown(limiter.state(destination));
+    Attempt slowDown =
+        java.util.stream.Stream.concat(
+                result.recipients().stream().map(RecipientResult::attempt),
+                result.failovers().stream())
+            .filter(Deliverer::slowDown)
+            .findFirst()
+            .orElse(null);
+    if (slowDown != null && limiter.slowDown(destination, replyLine(slowDown)))
+      observer.slowedDown(limiter.state(destination));
     observer.transferred(result);
     return result;
+  }
+
+  /** A reply as one line: code, enhanced code, text. */
+  private static String replyLine(Attempt a) {
+    StringBuilder sb = new StringBuilder();
+    if (a.reply().hasCode()) sb.append(a.reply().code()).append(' ');
+    var e = a.reply().enhanced();
+    String text = a.reply().text().replaceAll("[\\r\\n]+", " ").strip();
+    if (e != null && !text.startsWith(e.toString())) sb.append(e).append(' ');
+    return sb.append(text).toString().strip();
   }
 
   private static boolean slowDown(Attempt a) {
@@ -167,7 +198,7 @@ public final class Deliverer implements AutoCloseable {
         observer.connected(
             destination, target.host(), address.getHostAddress(), conn.tls(), conn.reused());
         List<RecipientResult> results = runTransactions(conn, job, domain);
-        pool.release(conn);
+        pool.release(conn, config.throttle().limitsFor(destination).messagesPerConnection());
         return new TransferResult(
             job.id(), domain, destination, results, failovers, start, clock.instant());
       }

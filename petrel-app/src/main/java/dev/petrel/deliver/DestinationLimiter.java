@@ -24,9 +24,35 @@ public final class DestinationLimiter {
   /** Several slow-down replies from one burst of parallel deliveries count as one. */
   private static final Duration HOLDOFF = Duration.ofSeconds(10);
 
-  /** What a destination is allowed now. {@code rate} is infinite when unlimited. */
+  /**
+   * What a destination is allowed now. {@code rate} is infinite when unlimited.
+   *
+   * @param lastSlowDown when the last reply asking to slow down came, or null
+   * @param slowedUntil when the full limits are back (the recovery's end, at most the longest
+   *     slow-down after {@code lastSlowDown}); null when the destination is not slowed down
+   * @param cause the reply that slowed the destination down (code, enhanced code, text), or null
+   * @param nextStart the earliest start the rate allows; null when it allows one now
+   */
   public record State(
-      String destination, int connectionLimit, int inUse, double rate, Instant lastSlowDown) {}
+      String destination,
+      int connectionLimit,
+      int inUse,
+      double rate,
+      Instant lastSlowDown,
+      Instant slowedUntil,
+      String cause,
+      Instant nextStart) {
+
+    /** Whether the destination runs below its configured limits after a slow-down reply. */
+    public boolean slowed() {
+      return slowedUntil != null;
+    }
+
+    /** Whether every connection the destination may have now is in use. */
+    public boolean full() {
+      return inUse >= connectionLimit;
+    }
+  }
 
   /** The right to run one delivery; close it when done. */
   public final class Permit implements AutoCloseable {
@@ -76,6 +102,7 @@ public final class DestinationLimiter {
     Instant nextStart = Instant.MIN;
     Instant lastChange;
     Instant lastSlowDown;
+    String cause;
     Instant lastStart = Instant.MIN;
     // Starts per second over the last minute, to know the rate before a slow-down.
     final long[] bucketSecond = new long[60];
@@ -148,6 +175,14 @@ public final class DestinationLimiter {
    * @return true when the limits were lowered
    */
   public boolean slowDown(String destination) {
+    return slowDown(destination, null);
+  }
+
+  /**
+   * As {@link #slowDown(String)}, keeping {@code cause} (the reply that asked for it) to say why
+   * the destination is slowed down.
+   */
+  public boolean slowDown(String destination, String cause) {
     lock.lock();
     try {
       Dest d = dest(destination);
@@ -161,6 +196,7 @@ public final class DestinationLimiter {
       d.limit = Math.max(1, d.limit / 2);
       d.lastSlowDown = now;
       d.lastChange = now;
+      d.cause = cause;
       return true;
     } finally {
       lock.unlock();
@@ -174,10 +210,28 @@ public final class DestinationLimiter {
       Dest d = dests.get(key(destination));
       if (d == null) {
         DestinationLimits l = config.limitsFor(key(destination));
-        return new State(key(destination), l.maxConnections(), 0, l.maxMessagesPerSecond(), null);
+        return new State(
+            key(destination),
+            l.maxConnections(),
+            0,
+            l.maxMessagesPerSecond(),
+            null,
+            null,
+            null,
+            null);
       }
-      recover(d, clock.instant());
-      return new State(d.key, d.limit, d.inUse, d.rate, d.lastSlowDown);
+      Instant now = clock.instant();
+      recover(d, now);
+      Instant until = slowedUntil(d);
+      return new State(
+          d.key,
+          d.limit,
+          d.inUse,
+          d.rate,
+          d.lastSlowDown,
+          until,
+          until == null ? null : d.cause,
+          now.isBefore(d.nextStart) ? d.nextStart : null);
     } finally {
       lock.unlock();
     }
@@ -229,9 +283,40 @@ public final class DestinationLimiter {
     return total / 60.0;
   }
 
-  /** Additive increase: one connection and a tenth of the way back per quiet interval. */
+  /**
+   * When the recovery brings the destination back to its full limits if no other slow-down comes:
+   * one step per recovery interval, at most the longest slow-down after the last one; null when it
+   * is at its full limits.
+   */
+  private static Instant slowedUntil(Dest d) {
+    if (d.atFull() || d.lastChange == null || d.lastSlowDown == null) return null;
+    long steps = d.limits.maxConnections() - d.limit;
+    double ceiling =
+        d.limits.rateLimited()
+            ? d.limits.maxMessagesPerSecond()
+            : Math.max(d.recoverTo, d.limits.minMessagesPerSecond());
+    if (d.rate < ceiling)
+      steps = Math.max(steps, (long) Math.ceil((ceiling - d.rate) * 10 / ceiling));
+    if (d.rate < d.limits.maxMessagesPerSecond()) steps = Math.max(steps, 1);
+    Instant end = d.lastChange.plus(d.limits.recoveryInterval().multipliedBy(steps));
+    Instant cap = d.lastSlowDown.plus(d.limits.maxSlowDown());
+    return end.isAfter(cap) ? cap : end;
+  }
+
+  /**
+   * Additive increase: one connection and a tenth of the way back per quiet interval; everything
+   * back once the longest slow-down has passed since the last slow-down reply.
+   */
   private void recover(Dest d, Instant now) {
     if (d.atFull() || d.lastChange == null) return;
+    if (d.lastSlowDown != null && !now.isBefore(d.lastSlowDown.plus(d.limits.maxSlowDown()))) {
+      d.limit = d.limits.maxConnections();
+      d.rate = d.limits.maxMessagesPerSecond();
+      if (d.nextStart.isAfter(now)) d.nextStart = now;
+      d.lastChange = now;
+      d.changed.signalAll();
+      return;
+    }
     long interval = d.limits.recoveryInterval().toNanos();
     long elapsed = Duration.between(d.lastChange, now).toNanos();
     if (elapsed < interval) return;
@@ -244,6 +329,8 @@ public final class DestinationLimiter {
             : Math.max(d.recoverTo, d.limits.minMessagesPerSecond());
     if (d.rate < ceiling) d.rate = Math.min(ceiling, d.rate + steps * ceiling / 10);
     if (d.rate >= ceiling) d.rate = d.limits.maxMessagesPerSecond();
+    // Back to no rate limit: a start planned at the slow rate need not wait any longer.
+    if (Double.isInfinite(d.rate) && d.nextStart.isAfter(now)) d.nextStart = now;
     d.changed.signalAll();
   }
 

@@ -110,6 +110,25 @@ public final class MessageJson {
     return parsed;
   }
 
+  /**
+   * Adds each recipient's {@code waiting} field to a {@link #detail} answer: why delivery holds it
+   * back now (its destination slowed down, or at its connection limit) and until when; null when
+   * nothing does. Only recipients still to be delivered can wait.
+   */
+  @SuppressWarnings("unchecked")
+  public static void addWaits(
+      Map<String, Object> detail,
+      StoredMessage m,
+      List<dev.petrel.model.DeliveryWaits.Waiting> waits) {
+    List<Map<String, Object>> rcpts = (List<Map<String, Object>>) detail.get("recipients");
+    for (int i = 0; i < rcpts.size(); i++) {
+      Map<String, Object> waiting = null;
+      if (!m.recipients().get(i).state().isFinal())
+        for (var w : waits) if (w.position() == i) waiting = w.json();
+      rcpts.get(i).put("waiting", waiting);
+    }
+  }
+
   /** One attempt's fields, as in {@link #detail}. */
   public static Map<String, Object> attempt(AttemptRecord a) {
     Map<String, Object> o = new LinkedHashMap<>();

@@ -2,9 +2,12 @@ package dev.petrel.schedule;
 
 import dev.petrel.deliver.Attempt;
 import dev.petrel.deliver.Deliverer;
+import dev.petrel.deliver.DestinationLimiter;
 import dev.petrel.deliver.RecipientResult;
 import dev.petrel.deliver.TransferResult;
+import dev.petrel.model.DeliveryWaits;
 import dev.petrel.model.EmailAddress;
+import dev.petrel.model.QueueId;
 import dev.petrel.model.Recipient;
 import dev.petrel.queue.AttemptRecord;
 import dev.petrel.queue.DeliveryJob;
@@ -22,10 +25,12 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -46,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * poll interval has passed, which also picks up retries whose time has come and work given back by
  * an expired lease.
  */
-public final class DeliveryScheduler implements AutoCloseable {
+public final class DeliveryScheduler implements AutoCloseable, DeliveryWaits {
 
   private static final Logger LOG = LoggerFactory.getLogger("deliver");
 
@@ -107,6 +112,15 @@ public final class DeliveryScheduler implements AutoCloseable {
 
   /** When work given back because its destination was full is due again. */
   private static final Duration FULL_RETRY = Duration.ofSeconds(1);
+
+  /**
+   * Recipients held back by their destination's limits right now, by message and position: jobs
+   * waiting for admission, and jobs given back because their destination holds its cap. An entry
+   * ends when its job starts delivering, or when the destination takes claims again.
+   */
+  private final Map<QueueId, Map<Integer, Waiting>> waits = new ConcurrentHashMap<>();
+
+  private volatile Runnable waitsChanged = () -> {};
 
   public DeliveryScheduler(
       MessageStore store,
@@ -205,8 +219,8 @@ public final class DeliveryScheduler implements AutoCloseable {
     }
     int started = 0;
     List<DeliveryJob> full = new ArrayList<>();
-    for (DeliveryJob job : jobs) {
-      String destination = deliverer.destinationOf(job.domain());
+    for (DeliveryJob job : split(jobs)) {
+      String destination = destinationOf(job);
       if (!hold(job.domain(), destination)) {
         full.add(job);
         continue;
@@ -220,7 +234,7 @@ public final class DeliveryScheduler implements AutoCloseable {
       workers.execute(
           () -> {
             try {
-              deliver(job);
+              deliver(job, destination);
             } finally {
               done(destination);
               slots.release();
@@ -230,8 +244,105 @@ public final class DeliveryScheduler implements AutoCloseable {
     if (free > 0) slots.release(free);
     // Given back on virtual threads, so the store's writer commits them together.
     Instant later = clock.instant().plus(FULL_RETRY);
-    for (DeliveryJob job : full) workers.execute(() -> giveBack(job, later));
+    for (DeliveryJob job : full) {
+      String destination = destinationOf(job);
+      waiting(job, destination, deliverer.limiter().state(destination));
+      workers.execute(() -> giveBack(job, later));
+    }
     return started;
+  }
+
+  /**
+   * Jobs whose recipients have different destination keys (a domain kept per local part, such as
+   * the simulator's) split into one job per key, so each waits only for its own key's limits.
+   */
+  private List<DeliveryJob> split(List<DeliveryJob> jobs) {
+    List<DeliveryJob> out = new ArrayList<>(jobs.size());
+    for (DeliveryJob job : jobs) {
+      Map<String, List<DeliveryJob.JobRecipient>> byKey = new LinkedHashMap<>();
+      for (DeliveryJob.JobRecipient r : job.recipients())
+        byKey
+            .computeIfAbsent(deliverer.destinationOf(r.recipient()), k -> new ArrayList<>())
+            .add(r);
+      if (byKey.size() <= 1) out.add(job);
+      else
+        for (List<DeliveryJob.JobRecipient> part : byKey.values())
+          out.add(
+              new DeliveryJob(job.message(), job.domain(), job.leaseId(), job.leaseUntil(), part));
+    }
+    return out;
+  }
+
+  private String destinationOf(DeliveryJob job) {
+    return job.recipients().isEmpty()
+        ? deliverer.destinationOf(job.domain())
+        : deliverer.destinationOf(job.recipients().getFirst().recipient());
+  }
+
+  /** Sets who hears that the waits changed (the file {@code queue show} reads); by default none. */
+  public void onWaitsChanged(Runnable listener) {
+    this.waitsChanged = Objects.requireNonNull(listener, "listener");
+  }
+
+  @Override
+  public List<Waiting> of(QueueId id) {
+    Map<Integer, Waiting> m = waits.get(id);
+    return m == null ? List.of() : List.copyOf(m.values());
+  }
+
+  /** Every wait now, by message. */
+  public Map<QueueId, List<Waiting>> waits() {
+    Map<QueueId, List<Waiting>> out = new LinkedHashMap<>();
+    waits.forEach((id, m) -> out.put(id, List.copyOf(m.values())));
+    return out;
+  }
+
+  /** Notes that the job's recipients wait for their destination, and why. */
+  private void waiting(DeliveryJob job, String destination, DestinationLimiter.State s) {
+    String reason = s.slowed() ? DESTINATION_SLOWED : CONNECTION_LIMIT;
+    // Each change of a message's entry is one atomic compute, so none is lost to a removal.
+    waits.compute(
+        job.message().id(),
+        (id, m) -> {
+          Map<Integer, Waiting> out = m == null ? new ConcurrentHashMap<>() : m;
+          for (DeliveryJob.JobRecipient r : job.recipients())
+            out.put(
+                r.position(),
+                new Waiting(
+                    r.position(),
+                    reason,
+                    destination,
+                    s.slowed() ? s.slowedUntil() : null,
+                    s.slowed() ? s.cause() : null));
+          return out;
+        });
+    waitsChanged.run();
+  }
+
+  /** The job's recipients no longer wait. */
+  private void notWaiting(DeliveryJob job) {
+    boolean[] changed = {false};
+    waits.computeIfPresent(
+        job.message().id(),
+        (id, m) -> {
+          for (DeliveryJob.JobRecipient r : job.recipients())
+            changed[0] |= m.remove(r.position()) != null;
+          return m.isEmpty() ? null : m;
+        });
+    if (changed[0]) waitsChanged.run();
+  }
+
+  /** The destination takes claims again: its given-back work is due, no longer held back. */
+  private void notWaiting(String destination) {
+    boolean[] changed = {false};
+    for (QueueId key : List.copyOf(waits.keySet()))
+      waits.computeIfPresent(
+          key,
+          (id, m) -> {
+            changed[0] |= m.values().removeIf(w -> w.destination().equals(destination));
+            return m.isEmpty() ? null : m;
+          });
+    if (changed[0]) waitsChanged.run();
   }
 
   /** Most slots one destination may hold: its connections now, and as many jobs waiting. */
@@ -239,7 +350,11 @@ public final class DeliveryScheduler implements AutoCloseable {
     return 2 * deliverer.limiter().state(destination).connectionLimit();
   }
 
-  /** Takes a slot for a job to {@code destination}; false when the destination holds its cap. */
+  /**
+   * Takes a slot for a job to {@code destination}; false when the destination holds its cap. A
+   * destination kept per local part is not its domain's only one, so its being full leaves the
+   * domain in claims (its extra work is given back and claimed again).
+   */
   private synchronized boolean hold(String domain, String destination) {
     int n = held.getOrDefault(destination, 0);
     if (full.contains(destination)) return false;
@@ -248,7 +363,7 @@ public final class DeliveryScheduler implements AutoCloseable {
       return false;
     }
     held.put(destination, n + 1);
-    heldDomains.put(domain, destination);
+    if (destination.equals(deliverer.destinationOf(domain))) heldDomains.put(domain, destination);
     return true;
   }
 
@@ -258,7 +373,10 @@ public final class DeliveryScheduler implements AutoCloseable {
       held.remove(destination);
       heldDomains.values().removeIf(destination::equals);
     } else held.put(destination, n);
-    if (n <= cap(destination) / 2 && full.remove(destination)) wake(); // claimable again
+    if (n <= cap(destination) / 2 && full.remove(destination)) {
+      notWaiting(destination);
+      wake(); // claimable again
+    }
   }
 
   /** Domains of the destinations marked full: claims leave them out. */
@@ -268,7 +386,7 @@ public final class DeliveryScheduler implements AutoCloseable {
     return out;
   }
 
-  private void deliver(DeliveryJob job) {
+  private void deliver(DeliveryJob job, String destination) {
     StoredMessage m = job.message();
     List<Recipient> rcpts =
         job.recipients().stream().map(DeliveryJob.JobRecipient::recipient).toList();
@@ -286,8 +404,8 @@ public final class DeliveryScheduler implements AutoCloseable {
             m.dsnEnvid());
     work = signer.apply(m, work);
     TransferResult result;
-    try {
-      result = deliverer.deliver(work);
+    try (DestinationLimiter.Permit permit = admit(job, destination)) {
+      result = deliverer.deliver(work, permit);
     } catch (InterruptedException e) {
       giveBack(job, clock.instant());
       return;
@@ -354,6 +472,26 @@ public final class DeliveryScheduler implements AutoCloseable {
     }
     if (!failures.isEmpty()) notifySender(m, failures);
     if (retrying && !stopping) wake();
+  }
+
+  /**
+   * Waits until the destination admits the job. While it waits, its recipients say why (the
+   * destination slowed down, or all its connections in use) and until when.
+   */
+  private DestinationLimiter.Permit admit(DeliveryJob job, String destination)
+      throws InterruptedException {
+    DestinationLimiter limiter = deliverer.limiter();
+    DestinationLimiter.Admission a = limiter.tryAcquire(destination);
+    if (a.admitted()) {
+      notWaiting(job);
+      return a.permit();
+    }
+    waiting(job, destination, limiter.state(destination));
+    try {
+      return limiter.acquire(destination);
+    } finally {
+      notWaiting(job);
+    }
   }
 
   /**

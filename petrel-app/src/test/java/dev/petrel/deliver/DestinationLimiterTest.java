@@ -135,4 +135,69 @@ class DestinationLimiterTest {
     assertThat(second.get()).isNotNull();
     assertThat(l.state("d.test").inUse()).isEqualTo(1);
   }
+
+  @Test
+  void aSlowDownSaysWhyAndUntilWhenAndEndsAtTheLongestSlowDown() {
+    DestinationLimits limits =
+        new DestinationLimits(
+            16,
+            Double.POSITIVE_INFINITY,
+            1.0 / 3600,
+            Duration.ofMinutes(1),
+            Duration.ofMinutes(5),
+            0);
+    DestinationLimiter l = limiter(limits);
+    Instant start = now.get();
+    l.tryAcquire("d.test").permit().close();
+    assertThat(l.state("d.test").slowed()).isFalse();
+    assertThat(l.slowDown("d.test", "421 4.7.0 Try again later")).isTrue();
+    DestinationLimiter.State s = l.state("d.test");
+    assertThat(s.slowed()).isTrue();
+    assertThat(s.cause()).isEqualTo("421 4.7.0 Try again later");
+    // Eight connections to win back, one a minute: past the longest slow-down, which caps it.
+    assertThat(s.slowedUntil()).isEqualTo(start.plus(Duration.ofMinutes(5)));
+    // The start let through at once spaces the next by the halved rate.
+    l.tryAcquire("d.test").permit().close();
+    assertThat(l.state("d.test").nextStart()).isAfter(now.get());
+    advance(Duration.ofMinutes(5));
+    s = l.state("d.test");
+    assertThat(s.slowed()).isFalse();
+    assertThat(s.cause()).isNull();
+    assertThat(s.connectionLimit()).isEqualTo(16);
+    assertThat(s.rate()).isInfinite();
+    assertThat(s.nextStart()).isNull();
+    assertThat(l.tryAcquire("d.test").admitted()).isTrue();
+  }
+
+  @Test
+  void aShortRecoveryEndsBeforeTheLongestSlowDown() {
+    DestinationLimiter l =
+        limiter(
+            new DestinationLimits(
+                4, Double.POSITIVE_INFINITY, 0.1, Duration.ofMinutes(1), Duration.ofHours(1), 0));
+    Instant start = now.get();
+    l.slowDown("d.test", "421 too many connections");
+    // Two connections to win back: two steps.
+    assertThat(l.state("d.test").slowedUntil()).isEqualTo(start.plus(Duration.ofMinutes(2)));
+    advance(Duration.ofMinutes(2));
+    assertThat(l.state("d.test").slowed()).isFalse();
+  }
+
+  @Test
+  void keysPerLocalPartShareTheirDomainsLimitsButNotTheirState() {
+    ThrottleConfig t =
+        new ThrottleConfig(
+                DestinationLimits.DEFAULTS,
+                Map.of("sim.test", DestinationLimits.DEFAULTS.withMaxConnections(3)))
+            .withPerRecipient("Sim.test");
+    assertThat(t.keyFor("sim.test", "Rate-421+7")).isEqualTo("sim.test/rate-421");
+    assertThat(t.keyFor("sim.test", "ok")).isEqualTo("sim.test/ok");
+    assertThat(t.keyFor("other.test", "rate-421")).isEqualTo("other.test");
+    DestinationLimiter l = new DestinationLimiter(t, now::get);
+    l.slowDown("sim.test/rate-421", "421 4.7.0 rate");
+    assertThat(l.state("sim.test/rate-421").slowed()).isTrue();
+    assertThat(l.state("sim.test/rate-421").connectionLimit()).isEqualTo(1);
+    assertThat(l.state("sim.test/ok").slowed()).isFalse();
+    assertThat(l.state("sim.test/ok").connectionLimit()).isEqualTo(3);
+  }
 }
