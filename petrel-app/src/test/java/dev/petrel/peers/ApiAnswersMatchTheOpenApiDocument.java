@@ -73,7 +73,10 @@ class ApiAnswersMatchTheOpenApiDocument {
                 ConfigKey.ROUTE,
                 "sink.test=127.0.0.1:" + sink.port + ",sim.test=127.0.0.1:" + simPort,
                 ConfigKey.WEBHOOK_ALLOW_NETWORKS,
-                "127.0.0.1/32"),
+                "127.0.0.1/32",
+                // a DNS server that does not answer: the domain check reports each record unknown
+                ConfigKey.DNS_SERVER,
+                "127.0.0.1:" + closedUdpPort()),
             WebhookDispatcher.Settings.DEFAULTS.withRetries(
                 List.of(Duration.ofMillis(200), Duration.ofMillis(200))));
     http = new Http(petrel.httpPort());
@@ -306,6 +309,18 @@ class ApiAnswersMatchTheOpenApiDocument {
         201);
     ok(call("GET", "/api/v1/domains", "/api/v1/domains", null), 200);
     ok(call("GET", "/api/v1/domains/{domain}", "/api/v1/domains/conformance.test", null), 200);
+    JsonNode check =
+        ok(
+                call(
+                    "POST",
+                    "/api/v1/domains/{domain}/check",
+                    "/api/v1/domains/conformance.test/check",
+                    null),
+                200)
+            .json();
+    assertThat(check.get("records").size()).isEqualTo(4);
+    // the last check is part of the domain from now on
+    ok(call("GET", "/api/v1/domains/{domain}", "/api/v1/domains/conformance.test", null), 200);
 
     // webhooks: wait for events, including a retried one, then read the log
     await()
@@ -373,6 +388,13 @@ class ApiAnswersMatchTheOpenApiDocument {
         gets.add("GET " + path.getKey() + " 200");
     }
     assertThat(exercised).containsAll(gets);
+  }
+
+  private static int closedUdpPort() throws Exception {
+    try (java.net.DatagramSocket s =
+        new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
   }
 
   private List<JsonNode> seen() throws Exception {
