@@ -3,7 +3,9 @@ package dev.petrel.api;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.dialect.Dialect;
 import com.networknt.schema.dialect.Dialects;
+import com.networknt.schema.keyword.NonValidationKeyword;
 import dev.petrel.report.StatusJson;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +23,13 @@ public final class OpenApiSchemas {
 
   private final JsonNode document;
   private final ObjectNode components;
-  private final SchemaRegistry registry = SchemaRegistry.withDialect(Dialects.getOpenApi31());
+
+  /** OpenAPI 3.1's dialect, told that the document's components ride along at the root. */
+  private final SchemaRegistry registry =
+      SchemaRegistry.withDialect(
+          Dialect.builder(Dialects.getOpenApi31())
+              .keyword(new NonValidationKeyword("components"))
+              .build());
 
   private OpenApiSchemas(JsonNode document) {
     this.document = document;
