@@ -289,6 +289,13 @@ class ApiAnswersMatchTheOpenApiDocument {
                 202)
             .json();
     assertThat(suppressed.get("status").asString()).isEqualTo("suppressed");
+    // a seventh recipient is over the plan: 429 with Retry-After (checked as documented)
+    call(
+            "POST",
+            "/api/v1/messages",
+            "/api/v1/messages",
+            "{\"from\": \"app@example.com\", \"to\": \"dan@sink.test\", \"text\": \"Hi\"}")
+        .problem(429);
     call("POST", "/api/v1/suppressions", "/api/v1/suppressions", "[1").problem(400);
     Http.Answer textPlain =
         http.curl(
