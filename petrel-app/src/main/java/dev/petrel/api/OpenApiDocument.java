@@ -7,8 +7,12 @@ import java.io.UncheckedIOException;
 
 /**
  * Serves {@code /api/v1/openapi.json}, the OpenAPI 3.1 description kept beside the code
- * (src/main/resources/api/openapi.json). A test compares its paths and methods with {@link
- * ApiServer#routes}, so the document and the server cannot disagree on what exists.
+ * (src/main/resources/api/openapi.json), which {@link RouteRules} also reads to refuse undeclared
+ * query parameters. Tests keep it true: its paths and methods equal {@link ApiServer#routes}
+ * (OpenApiMatchesRoutesTest); swagger-parser reads it without a message, its enums equal the code's
+ * and its examples match its schemas (OpenApiDocumentTest); a real server's answers and webhook
+ * payloads match its schemas with undeclared fields refused (ApiAnswersMatchTheOpenApiDocument); a
+ * Java client generated from it works against a real server (GeneratedClientTalksToTheServer).
  */
 final class OpenApiDocument {
 

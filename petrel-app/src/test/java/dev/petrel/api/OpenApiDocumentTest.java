@@ -1,0 +1,212 @@
+package dev.petrel.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.petrel.model.Envelope;
+import dev.petrel.model.RecipientState;
+import dev.petrel.queue.Webhook;
+import dev.petrel.queue.WebhookDelivery;
+import dev.petrel.report.DomainCheck;
+import dev.petrel.report.DomainRecords;
+import dev.petrel.status.Action;
+import dev.petrel.status.Bounce;
+import dev.petrel.status.Reason;
+import dev.petrel.status.Who;
+import io.swagger.parser.OpenAPIParser;
+import io.swagger.v3.parser.core.models.ParseOptions;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The OpenAPI document is valid for a real parser (swagger-parser, the one code generators use),
+ * its enums are exactly the values the code writes, every example in it matches its own schema, and
+ * every operation is tagged and documents its headers and error answers the same way.
+ */
+class OpenApiDocumentTest {
+
+  private final OpenApiSchemas schemas = OpenApiSchemas.load();
+  private final JsonNode doc = schemas.document();
+
+  @Test
+  void swaggerParserReadsItWithoutAMessage() {
+    ParseOptions options = new ParseOptions();
+    options.setResolve(true);
+    SwaggerParseResult result =
+        new OpenAPIParser()
+            .readContents(
+                new String(OpenApiDocument.load(), StandardCharsets.UTF_8), null, options);
+    assertThat(result.getMessages()).isEmpty();
+    assertThat(result.getOpenAPI().getOpenapi()).isEqualTo("3.1.0");
+    assertThat(result.getOpenAPI().getWebhooks()).containsOnlyKeys(Webhook.TYPES);
+    assertThat(result.getOpenAPI().getPaths()).hasSize(doc.get("paths").size());
+  }
+
+  private List<String> enumOf(String pointer) {
+    JsonNode e = doc.at(pointer);
+    assertThat(e.isArray()).as(pointer).isTrue();
+    List<String> out = new ArrayList<>();
+    for (JsonNode v : e) out.add(v.asString());
+    return out;
+  }
+
+  private static <E extends Enum<E>> List<String> ids(
+      E[] values, java.util.function.Function<E, String> id) {
+    return Arrays.stream(values).map(id).toList();
+  }
+
+  @Test
+  void enumsAreTheValuesTheCodeWrites() {
+    String s = "/components/schemas/";
+    assertThat(enumOf(s + "RecipientState/enum"))
+        .containsExactlyElementsOf(ids(RecipientState.values(), RecipientState::id));
+    assertThat(enumOf(s + "Reason/enum"))
+        .containsExactlyElementsOf(ids(Reason.values(), Reason::id));
+    assertThat(enumOf(s + "Action/enum"))
+        .containsExactlyElementsOf(ids(Action.values(), Action::id));
+    assertThat(enumOf(s + "Bounce/enum"))
+        .containsExactlyElementsOf(ids(Bounce.values(), Bounce::id));
+    assertThat(enumOf(s + "Who/enum")).containsExactlyElementsOf(ids(Who.values(), Who::id));
+    assertThat(enumOf(s + "WebhookEventType/enum")).containsExactlyElementsOf(Webhook.TYPES);
+    assertThat(enumOf(s + "MessageSource/enum"))
+        .containsExactlyInAnyOrder(Envelope.SOURCE_SMTP, Envelope.SOURCE_API);
+    assertThat(enumOf(s + "WebhookDelivery/properties/state/enum"))
+        .containsExactlyElementsOf(ids(WebhookDelivery.State.values(), WebhookDelivery.State::id));
+    assertThat(enumOf(s + "DnsRecord/properties/kind/enum"))
+        .containsExactlyElementsOf(ids(DomainRecords.Kind.values(), DomainRecords.Kind::id));
+    assertThat(enumOf(s + "DomainCheckResult/properties/kind/enum"))
+        .containsExactlyElementsOf(ids(DomainRecords.Kind.values(), DomainRecords.Kind::id));
+    assertThat(enumOf(s + "DomainCheckResult/properties/status/enum"))
+        .containsExactlyElementsOf(ids(DomainCheck.Status.values(), DomainCheck.Status::id));
+
+    List<String> messageEvents =
+        Webhook.TYPES.stream().filter(t -> t.startsWith("message.")).toList();
+    assertThat(enumOf(s + "MessageEvent/properties/type/enum"))
+        .containsExactlyElementsOf(messageEvents);
+    assertThat(enumOf(s + "MessageEventData/properties/state/enum"))
+        .containsExactlyElementsOf(
+            messageEvents.stream().map(t -> t.substring("message.".length())).toList());
+    // every message event's state is a recipient state
+    assertThat(ids(RecipientState.values(), RecipientState::id))
+        .containsAll(enumOf(s + "MessageEventData/properties/state/enum"));
+
+    // the webhooks section has one entry per event type, each with the payload of its kind
+    Set<String> hooks = new TreeSet<>();
+    doc.get("webhooks").propertyNames().forEach(hooks::add);
+    assertThat(hooks).containsExactlyInAnyOrderElementsOf(Webhook.TYPES);
+    // the list filter takes the same states and reasons
+    JsonNode params = doc.at("/paths/~1api~1v1~1messages/get/parameters");
+    for (JsonNode p : params) {
+      String name = p.get("name").asString();
+      if (name.equals("status"))
+        assertThat(p.at("/schema/$ref").asString()).endsWith("/RecipientState");
+      if (name.equals("reason")) assertThat(p.at("/schema/$ref").asString()).endsWith("/Reason");
+    }
+  }
+
+  /** Every {@code example} of a media type or a schema, with the schema it illustrates. */
+  private void examples(JsonNode node, JsonNode schema, String where, List<String> out) {
+    if (node.isObject()) {
+      if (node.has("example")) {
+        JsonNode s = node.has("schema") ? node.get("schema") : schema;
+        if (s != null)
+          for (String e : schemas.check(s, node.get("example"))) out.add(where + ": " + e);
+      }
+      for (var field : node.properties()) {
+        if (field.getKey().equals("example")) continue;
+        JsonNode child = field.getValue();
+        // a schema's own example is checked against that schema
+        JsonNode childSchema =
+            where.contains("/components/schemas") && child.isObject() ? child : null;
+        examples(child, childSchema, where + "/" + field.getKey(), out);
+      }
+    } else if (node.isArray()) {
+      int i = 0;
+      for (JsonNode child : node) examples(child, null, where + "/" + i++, out);
+    }
+  }
+
+  @Test
+  void everyExampleMatchesItsSchema() {
+    List<String> wrong = new ArrayList<>();
+    int[] seen = {0};
+    examples(doc.get("paths"), null, "/paths", wrong);
+    examples(doc.get("webhooks"), null, "/webhooks", wrong);
+    examples(doc.at("/components/responses"), null, "/components/responses", wrong);
+    for (var schema : doc.at("/components/schemas").properties()) {
+      if (schema.getValue().has("example")) {
+        seen[0]++;
+        for (String e : schemas.check(schema.getKey(), schema.getValue().get("example")))
+          wrong.add("/components/schemas/" + schema.getKey() + ": " + e);
+      }
+    }
+    assertThat(wrong).isEmpty();
+    assertThat(seen[0]).isGreaterThan(5);
+    // and the check can fail: an example with a field the schema does not have
+    var bad =
+        (tools.jackson.databind.node.ObjectNode)
+            doc.at("/components/schemas/Account/example").deepCopy();
+    bad.put("surprise", 1);
+    assertThat(schemas.check("Account", bad)).isNotEmpty();
+  }
+
+  @Test
+  void operationsAreTaggedAndDocumentHeadersAndProblems() {
+    Set<String> tags = new HashSet<>();
+    for (JsonNode t : doc.get("tags")) tags.add(t.get("name").asString());
+    assertThat(tags)
+        .containsExactlyInAnyOrder(
+            "messages",
+            "suppressions",
+            "domains",
+            "keys",
+            "smtp-credentials",
+            "webhooks",
+            "account",
+            "stats",
+            "explain",
+            "health");
+    Set<String> operationIds = new HashSet<>();
+    for (var path : doc.get("paths").properties()) {
+      for (var entry : path.getValue().properties()) {
+        String where = entry.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey();
+        JsonNode op = entry.getValue();
+        assertThat(operationIds.add(op.get("operationId").asString())).as(where).isTrue();
+        assertThat(op.get("tags")).as(where).hasSize(1);
+        assertThat(tags).as(where).contains(op.get("tags").get(0).asString());
+        boolean authenticated = !op.has("security") || !op.get("security").isEmpty();
+        for (var r : op.get("responses").properties()) {
+          int status = Integer.parseInt(r.getKey());
+          JsonNode answer = schemas.resolve(r.getValue());
+          if (status >= 400) {
+            assertThat(answer.at("/content/application~1problem+json/schema/$ref").asString())
+                .as(where + " " + status)
+                .isEqualTo("#/components/schemas/Problem");
+          } else if (authenticated) {
+            assertThat(answer.path("headers").has("RateLimit-Remaining"))
+                .as(where + " " + status + " documents the RateLimit headers")
+                .isTrue();
+          }
+          if (status == 429 || status == 503 || status == 507)
+            assertThat(answer.path("headers").has("Retry-After"))
+                .as(where + " " + status + " documents Retry-After")
+                .isTrue();
+          if (status == 401)
+            assertThat(answer.path("headers").has("WWW-Authenticate")).as(where).isTrue();
+        }
+        if (authenticated) {
+          assertThat(op.get("responses").has("429")).as(where).isTrue();
+          assertThat(op.get("responses").has("503")).as(where).isTrue();
+        }
+      }
+    }
+  }
+}
