@@ -145,6 +145,11 @@ class SisimaiCorpusTest {
               "securityerror",
               "policyviolation",
               "'Policy violation' says policy, nothing about logins or encryption"),
+          known(
+              "lhost-postfix-41.eml#1",
+              "policyviolation",
+              "syntaxerror",
+              "'550 Protocol violation' names a breach of the protocol (RFC 3463 X.5), not a policy"),
           known("rhost-zoho-03.eml#1", "rejected", "spamdetected", "'Email flagged as Spam'"),
           known(
               "rhost-mimecast-02.eml#1",
