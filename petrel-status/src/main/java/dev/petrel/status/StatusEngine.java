@@ -294,6 +294,10 @@ public final class StatusEngine {
     Action action;
     if (rule != null && rule.action() != null) action = rule.action();
     else action = transient_ ? info.actionTransient() : info.action();
+    // X.5.3 alone (RFC 5321 §4.5.3.1.10: one recipient too many in this transaction) asks for the
+    // rest in a new transaction, whatever the class; the registry entry says so.
+    if (src == Source.ENHANCED && entry != null && entry.action() == Action.SPLIT_RECIPIENTS)
+      action = Action.SPLIT_RECIPIENTS;
     if (success && reason == Reason.DELIVERED) {
       bounce = Bounce.NONE;
       action = Action.NONE;
