@@ -209,6 +209,12 @@ public final class StatusEngine {
       source = basic != null ? Source.BASIC : Source.NONE;
     } else if (specificEnhanced) {
       reason = entry.reason();
+      // RFC 3463 §3.4: X.3.2 "System not accepting network messages" names passing causes (a
+      // shutdown, excessive load, maintenance) as well as a host that takes no mail at all. In a
+      // transient reply it is the passing kind, the receiving system's trouble, not a domain that
+      // accepts no mail.
+      if (klass == 4 && reason == Reason.NOTACCEPT && reply.enhanced().subject() == 3)
+        reason = Reason.SYSTEMERROR;
       matched = new Matched("enhanced-code", reply.enhanced().toString(), entry.source());
       confidence = CODE_ONLY_ENHANCED;
       source = Source.ENHANCED;
@@ -288,6 +294,10 @@ public final class StatusEngine {
     Action action;
     if (rule != null && rule.action() != null) action = rule.action();
     else action = transient_ ? info.actionTransient() : info.action();
+    // X.5.3 alone (RFC 5321 §4.5.3.1.10: one recipient too many in this transaction) asks for the
+    // rest in a new transaction, whatever the class; the registry entry says so.
+    if (src == Source.ENHANCED && entry != null && entry.action() == Action.SPLIT_RECIPIENTS)
+      action = Action.SPLIT_RECIPIENTS;
     if (success && reason == Reason.DELIVERED) {
       bounce = Bounce.NONE;
       action = Action.NONE;

@@ -39,6 +39,13 @@ class HardEvidenceTest {
         "554 5.7.1 <bob@example.org>: Client host rejected: cannot find your reverse hostname | soft",
         "550 5.1.1 <bob@example.org>: Sender address rejected: not owned by user | soft",
         "550 5.6.0 <bob@example.org>: malformed header | soft",
+        // Words of a dead or disabled account about the sender or its outgoing mail.
+        "550 Unknown or illegal alias in MAIL FROM | soft",
+        "550 5.7.1 Account disabled for outbound mail | soft",
+        // A null MX of the sender's domain (RFC 7505 §4.2) refuses the sender.
+        "550 5.7.27 Sender address has null MX | soft",
+        // A sender verification quotes the probe's answer about the sender (Exim callouts).
+        "550-Verification failed for <alice@example.com> 550-Response: 550 User unknown 550 Sender verify failed | soft",
         "550 5.1.1 <bob@example.org>: DKIM signature missing | soft",
         // Positive evidence: a dead-address enhanced code, or words that say so.
         "550 5.1.1 Mailbox unavailable | hard",

@@ -34,6 +34,9 @@ class StatusEngineTest {
         "550 5.1.2 Host unknown | hard | hostunknown | suppress",
         "552 5.3.4 Message size exceeds fixed maximum message size | soft | emailtoolarge | fix-message",
         "452 4.5.3 Too many recipients | soft | ratelimited | split-recipients",
+        // The code alone (RFC 5321 §4.5.3.1.10) asks for the same: the rest in a new transaction.
+        "452 4.5.3 Requested action not taken | soft | ratelimited | split-recipients",
+        "553 5.5.3 Requested action not taken | soft | ratelimited | split-recipients",
         "554 5.7.1 Relay access denied | soft | norelaying | fix-sender",
         "452 4.2.2 The email account that you tried to reach is over quota | soft | mailboxfull | retry",
       })

@@ -25,11 +25,11 @@ import org.junit.jupiter.api.Test;
 class SisimaiCorpusTest {
 
   /**
-   * The agreement reached by the current rules (percent): 632 of 666 rows (94.89). Of the 34 rows
-   * that disagree, the 24 {@link #KNOWN} ones carry a label that does not fit our reason
-   * definitions (docs/classification.md); with them counted as ours, the rules agree on 656.
+   * The agreement reached by the current rules (percent): 633 of 666 rows (95.05). Of the 33 rows
+   * that disagree, the 25 {@link #KNOWN} ones carry a label that does not fit our reason
+   * definitions (docs/classification.md); with them counted as ours, the rules agree on 658.
    */
-  private static final String FLOOR = "94.8";
+  private static final String FLOOR = "95.0";
 
   /**
    * Rows where we keep our reason against Sisimai's label, each with the reason for it: file#index
@@ -145,6 +145,11 @@ class SisimaiCorpusTest {
               "securityerror",
               "policyviolation",
               "'Policy violation' says policy, nothing about logins or encryption"),
+          known(
+              "lhost-postfix-41.eml#1",
+              "policyviolation",
+              "syntaxerror",
+              "'550 Protocol violation' names a breach of the protocol (RFC 3463 X.5), not a policy"),
           known("rhost-zoho-03.eml#1", "rejected", "spamdetected", "'Email flagged as Spam'"),
           known(
               "rhost-mimecast-02.eml#1",

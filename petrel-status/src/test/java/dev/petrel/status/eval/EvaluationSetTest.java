@@ -36,8 +36,8 @@ import org.junit.jupiter.api.Test;
  * bounce mails under {@code eval/bounces}), which no rule was written from. It asserts only the
  * integrity of the set: valid labels, a source for every item, no duplicates, readable mails,
  * enough items, and no reply shared with the rule-test tables. The accuracy figures are printed per
- * source, with every disagreement, and written to {@code target/evaluation.txt}; they are not
- * asserted here.
+ * source, with every disagreement, and written to {@code target/evaluation.txt}; the bars the
+ * engine meets are asserted, and the other figures have floors at what the rules reach today.
  */
 class EvaluationSetTest {
 
@@ -195,6 +195,10 @@ class EvaluationSetTest {
     assertThat(100.0 * all.falseHard / all.n)
         .as("false hard, % of replies")
         .isLessThanOrEqualTo(1.0);
+    // Floors at what the rules reach today (the goals are 97 % and 90 %), so that a change that
+    // loses ground fails the build; raise them as the rules improve, never to a figure not reached.
+    assertThat(100.0 * all.bounceOk / all.n).as("hard/soft right, %").isGreaterThanOrEqualTo(94.3);
+    assertThat(100.0 * all.reasonOk / all.n).as("reason right, %").isGreaterThanOrEqualTo(74.2);
   }
 
   @Test
@@ -280,6 +284,11 @@ class EvaluationSetTest {
     assertThat(100.0 * all.wrong / Math.max(1, all.reported))
         .as("wrong addresses, % of those reported")
         .isLessThanOrEqualTo(2.0);
+    // Floors at what the parser and rules reach today; raise them as they improve.
+    assertThat(100.0 * all.reasonOk / all.mails).as("reason right, %").isGreaterThanOrEqualTo(72.8);
+    assertThat(100.0 * all.bounceOk / all.mails)
+        .as("hard/soft right, %")
+        .isGreaterThanOrEqualTo(87.2);
   }
 
   /**
