@@ -1,0 +1,83 @@
+package dev.petrel.peers;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.PlaywrightException;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Debian's chromium, headless, driven by Playwright for Java (which downloads no browser of its
+ * own), for the dashboard tests. When Playwright cannot drive it the test is skipped, or fails
+ * under {@code PETREL_REQUIRE_PEERS=1}.
+ */
+final class Chromium implements AutoCloseable {
+
+  private static final List<String> ARGS =
+      List.of(
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-quic",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync");
+
+  private final Playwright playwright;
+  private final Browser browser;
+
+  private Chromium(Playwright playwright, Browser browser) {
+    this.playwright = playwright;
+    this.browser = browser;
+  }
+
+  /** Starts chromium; Playwright's assertions wait up to 30 s (a hang guard, not a speed check). */
+  static Chromium launch() {
+    String chromium = Peers.require("chromium");
+    Playwright playwright = null;
+    try {
+      playwright =
+          Playwright.create(
+              new Playwright.CreateOptions()
+                  .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+      Browser browser =
+          playwright
+              .chromium()
+              .launch(
+                  new BrowserType.LaunchOptions()
+                      .setExecutablePath(Path.of(chromium))
+                      .setHeadless(true)
+                      .setArgs(ARGS));
+      PlaywrightAssertions.setDefaultAssertionTimeout(30_000);
+      return new Chromium(playwright, browser);
+    } catch (PlaywrightException e) {
+      if (playwright != null) playwright.close();
+      String why = "Playwright cannot drive " + chromium + ": " + e.getMessage();
+      if (Peers.required()) throw new AssertionError(why + ", and PETREL_REQUIRE_PEERS=1", e);
+      Assumptions.abort(why + "; skipping");
+      throw new AssertionError("unreachable");
+    }
+  }
+
+  /** The dashboard's address on a running Petrel (its {@code /} redirects to the pages). */
+  static String base(RunningPetrel petrel) {
+    return "http://127.0.0.1:" + petrel.httpPort();
+  }
+
+  /** A fresh browser context (its own storage, so its own sign-in). */
+  BrowserContext context(Browser.NewContextOptions options) {
+    return browser.newContext(options);
+  }
+
+  @Override
+  public void close() {
+    browser.close();
+    playwright.close();
+  }
+}
