@@ -21,7 +21,7 @@ public final class MessageJson {
 
   private MessageJson() {}
 
-  /** The fields {@code queue list --json} prints for each message. */
+  /** The fields {@code queue list --json} prints for each message (with the Subject header). */
   public static Map<String, Object> summary(StoredMessage m) {
     Map<String, Object> o = new LinkedHashMap<>();
     o.put("id", m.id().value());
@@ -29,6 +29,7 @@ public final class MessageJson {
     o.put("size", m.size());
     o.put("created", instant(m.created()));
     o.put("held", m.held());
+    o.put("subject", m.headers() == null ? null : m.headers().get("Subject"));
     List<Map<String, Object>> rcpts = new ArrayList<>();
     for (StoredRecipient r : m.recipients()) {
       Map<String, Object> ro = new LinkedHashMap<>();
