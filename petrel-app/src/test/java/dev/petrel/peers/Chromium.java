@@ -3,9 +3,11 @@ package dev.petrel.peers;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.PlaywrightException;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import com.microsoft.playwright.options.AriaRole;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +75,28 @@ final class Chromium implements AutoCloseable {
   /** A fresh browser context (its own storage, so its own sign-in). */
   BrowserContext context(Browser.NewContextOptions options) {
     return browser.newContext(options);
+  }
+
+  /**
+   * A page in a fresh 1280 x 900 context, signed in to the dashboard of {@code petrel} with {@code
+   * key} (it shows the overview); the page's uncaught JavaScript errors are added to {@code
+   * errors}.
+   */
+  Page signedIn(RunningPetrel petrel, String key, List<String> errors) {
+    Page page = context(new Browser.NewContextOptions().setViewportSize(1280, 900)).newPage();
+    page.onPageError(errors::add);
+    page.navigate(base(petrel) + "/");
+    page.getByLabel("API key").fill(key);
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+    PlaywrightAssertions.assertThat(page.locator("h1")).hasText("Deliverability overview");
+    return page;
+  }
+
+  /** Waits until the page has its heading and nothing is loading any more. */
+  static void settled(Page page) {
+    page.waitForFunction(
+        "() => document.querySelector('h1') !== null"
+            + " && document.querySelector('[aria-busy]') === null");
   }
 
   @Override

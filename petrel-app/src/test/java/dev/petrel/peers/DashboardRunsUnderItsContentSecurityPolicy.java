@@ -77,13 +77,15 @@ class DashboardRunsUnderItsContentSecurityPolicy {
   void everyPageLoadsWithoutAViolation() throws Exception {
     String key = petrel.apiKey("acme");
     Http http = new Http(petrel.httpPort());
-    // one delivered message, so that the overview draws its chart
+    // one delivered message, so that the overview draws its chart; its HTML part is shown in a
+    // sandboxed frame on the message page
     Http.Answer sent =
         http.curl(
             "POST",
             "/api/v1/messages",
             key,
-            "{\"from\":\"app@example.com\",\"to\":\"ok@sim.test\",\"text\":\"hi\"}",
+            "{\"from\":\"app@example.com\",\"to\":\"ok@sim.test\",\"text\":\"hi\","
+                + " \"html\":\"<p>hi</p>\"}",
             "Content-Type: application/json");
     assertThat(sent.status()).as(sent.body()).isEqualTo(202);
     String id = sent.json().get("id").asString();
@@ -118,6 +120,8 @@ class DashboardRunsUnderItsContentSecurityPolicy {
     page.navigate(base + "/ui/#/messages");
     page.locator("table a").first().click();
     PlaywrightAssertions.assertThat(page.locator("h1")).containsText("Message");
+    PlaywrightAssertions.assertThat(page.frameLocator("#html-part").locator("p")).hasText("hi");
+    PlaywrightAssertions.assertThat(page.locator("#text-part")).hasText("hi");
 
     assertThat(violations()).as("securitypolicyviolation events; console: %s", console).isEmpty();
     assertThat(cspConsole()).as("console").isEmpty();
