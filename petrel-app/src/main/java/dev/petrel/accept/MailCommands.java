@@ -17,6 +17,8 @@ import dev.petrel.queue.StorageFullException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.LinkedHashSet;
+import java.util.List;
 
 /**
  * The mail transaction: MAIL, RCPT, DATA and BDAT. Ends where the message is durable in the store
@@ -370,6 +372,9 @@ final class MailCommands {
       return;
     }
     try {
+      // A submitter's X-Petrel-Tag fields (checked by ContentRefusals) become the message's tags.
+      if (s.mayRelay() && sink.content() != null && !sink.content().tags().isEmpty())
+        spool.label(List.copyOf(new LinkedHashSet<>(sink.content().tags())), null);
       String id = spool.commit().value();
       s.event(id, "queued size=" + sink.octets() + " recipients=" + t.recipients.size());
       s.reply(Reply.of(250, "2.0.0", "Ok: queued as " + id));

@@ -73,12 +73,14 @@ public final class ApiServer implements AutoCloseable {
     QueueEndpoints queue = new QueueEndpoints(api);
     AccessEndpoints access = new AccessEndpoints(api);
     WebhookEndpoints webhooks = new WebhookEndpoints(api);
+    SendMessage send = new SendMessage(api);
     return List.of(
         new Route(HandlerType.GET, "/healthz", false, health::live),
         new Route(HandlerType.GET, "/readyz", false, health::ready),
         new Route(HandlerType.GET, "/metrics", false, new ServeMetrics(telemetry)),
         new Route(HandlerType.GET, "/api/v1/openapi.json", false, OpenApiDocument::serve),
-        new Route(HandlerType.POST, "/api/v1/messages", true, new SendMessage(api)),
+        new Route(HandlerType.POST, "/api/v1/messages", true, send),
+        new Route(HandlerType.POST, "/api/v1/messages/batch", true, new SendBatch(send)),
         new Route(HandlerType.GET, "/api/v1/messages", true, new ListMessages(api)),
         new Route(HandlerType.GET, "/api/v1/messages/{id}", true, new GetMessage(api)),
         new Route(HandlerType.GET, "/api/v1/messages/{id}/raw", true, new GetRawMessage(api)),
@@ -195,6 +197,9 @@ public final class ApiServer implements AutoCloseable {
     Integer recipients = ctx.attribute(Telemetry.ACCEPTED);
     if (recipients != null && ctx.status().getCode() == 202)
       telemetry.accepted(recipients, (long) (millis * 1_000_000.0));
+    List<Integer> each = ctx.attribute(Telemetry.ACCEPTED_EACH);
+    if (each != null && ctx.status().getCode() == 200)
+      for (int n : each) telemetry.accepted(n, (long) (millis * 1_000_000.0));
   }
 
   private void authenticate(Context ctx) throws StorageException {

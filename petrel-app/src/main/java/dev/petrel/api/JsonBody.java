@@ -43,6 +43,13 @@ final class JsonBody {
     return new JsonBody(root);
   }
 
+  /** One object inside a request read already (an item of a batch). */
+  static JsonBody of(JsonNode object) {
+    if (object == null || !object.isObject())
+      throw new IllegalArgumentException("not a JSON object: " + kind(object));
+    return new JsonBody(object);
+  }
+
   static String kind(JsonNode n) {
     if (n == null || n.isMissingNode()) return "nothing";
     if (n.isNull()) return "null";

@@ -17,8 +17,11 @@ import java.util.Map;
 /**
  * {@code GET /api/v1/messages}: the caller's messages, newest first, filtered by {@code status},
  * {@code reason}, {@code recipient}, {@code domain}, {@code since} and {@code until} (ISO-8601),
- * paged with {@code limit} (default 50, at most 500) and the {@code next} cursor of the previous
- * page. Paging happens in the store, so pages cost the same however many messages there are.
+ * {@code subject} (part of it, any case), {@code message_id} (the Message-ID, with or without angle
+ * brackets), {@code tag} and {@code metadata.KEY=VALUE}, paged with {@code limit} (default 50, at
+ * most 500) and the {@code next} cursor of the previous page. Paging happens in the store, so pages
+ * cost the same however many messages there are. The filters added with tags and metadata refuse an
+ * empty or repeated value (400) rather than ignore it.
  */
 final class ListMessages implements Handler {
 
@@ -71,7 +74,11 @@ final class ListMessages implements Handler {
             instant(ctx, "since"),
             instant(ctx, "until"),
             cursor(ctx.queryParam("next")),
-            limit);
+            limit,
+            subject(ctx),
+            given(ctx, "message_id"),
+            tag(ctx),
+            metadata(ctx));
     List<StoredMessage> page = api.store().search(q);
     List<Map<String, Object>> data = new ArrayList<>(page.size());
     for (StoredMessage m : page) data.add(MessageJson.summary(m));
@@ -84,6 +91,52 @@ final class ListMessages implements Handler {
             ? last.created().toEpochMilli() + "." + last.id().value()
             : null);
     ApiServer.json(ctx, 200, body);
+  }
+
+  static final String METADATA_PREFIX = "metadata.";
+
+  /** A filter's value: null when absent; 400 when empty or given more than once. */
+  private static String given(Context ctx, String name) {
+    List<String> values = ctx.queryParams(name);
+    if (values.isEmpty()) return null;
+    if (values.size() > 1) throw Problem.badRequest(name + " may be given once");
+    String v = values.getFirst();
+    if (v.isBlank()) throw Problem.badRequest(name + " must not be empty");
+    if (v.length() > 998) throw Problem.badRequest(name + " must be at most 998 characters");
+    return v;
+  }
+
+  private static String subject(Context ctx) {
+    String v = given(ctx, "subject");
+    return v == null ? null : v.strip();
+  }
+
+  private static String tag(Context ctx) {
+    String v = given(ctx, "tag");
+    if (v != null && !MessageQuery.TAG.matcher(v).matches())
+      throw Problem.badRequest(
+          "tag must be 1 to 64 letters, digits, '.', ':', '-' or '_', as tags are; not '"
+              + v
+              + "'");
+    return v;
+  }
+
+  /** The {@code metadata.KEY=VALUE} filters, by key. */
+  private static Map<String, String> metadata(Context ctx) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (var e : ctx.queryParamMap().entrySet()) {
+      String name = e.getKey();
+      if (!name.startsWith(METADATA_PREFIX)) continue;
+      String key = name.substring(METADATA_PREFIX.length());
+      if (!MessageQuery.METADATA_KEY.matcher(key).matches())
+        throw Problem.badRequest(
+            "'"
+                + name
+                + "': a metadata key is 1 to 40 letters, digits, '_', '.' or '-' after"
+                + " 'metadata.'");
+      out.put(key, given(ctx, name));
+    }
+    return out;
   }
 
   private static String blankToNull(String s) {

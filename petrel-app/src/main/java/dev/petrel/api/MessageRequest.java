@@ -2,6 +2,8 @@ package dev.petrel.api;
 
 import dev.petrel.content.InternalHeaders;
 import dev.petrel.model.EmailAddress;
+import dev.petrel.queue.MessageQuery;
+import dev.petrel.report.StatusJson;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -31,7 +33,7 @@ record MessageRequest(
     List<Attachment> attachments,
     Map<String, String> headers,
     List<String> tags,
-    Map<String, String> metadata,
+    Map<String, Object> metadata,
     byte[] raw) {
 
   /** An address with an optional display name. */
@@ -273,36 +275,77 @@ record MessageRequest(
     return out;
   }
 
+  /** At most this many tags a message (docs/api.md, "Tags and metadata"). */
+  static final int MAX_TAGS = 10;
+
+  /** At most this many metadata keys a message. */
+  static final int MAX_METADATA_KEYS = 20;
+
+  /**
+   * The longest metadata string value, in characters (Stripe's limit for its metadata values,
+   * https://docs.stripe.com/api/metadata).
+   */
+  static final int MAX_METADATA_VALUE = 500;
+
   private static List<String> tags(JsonBody b) {
     JsonNode n = b.root.get("tags");
     if (n == null || n.isNull()) return List.of();
-    List<String> out = new ArrayList<>();
     if (!n.isArray()) {
       b.error("/tags", "must be an array of strings");
-      return out;
+      return List.of();
     }
+    if (n.size() > MAX_TAGS) {
+      b.error("/tags", "at most " + MAX_TAGS + " tags per message, not " + n.size());
+      return List.of();
+    }
+    // each tag once, in the order first given
+    Set<String> out = new java.util.LinkedHashSet<>();
     for (int i = 0; i < n.size(); i++) {
       JsonNode t = n.get(i);
-      if (!t.isString() || !t.asString().matches("[\\w.:-]{1,64}"))
+      if (!t.isString() || !MessageQuery.TAG.matcher(t.asString()).matches())
         b.error("/tags/" + i, "must be a word of 1 to 64 letters, digits, '.', ':', '-' or '_'");
       else out.add(t.asString());
+    }
+    return List.copyOf(out);
+  }
+
+  /** The metadata with each value's JSON type kept (a number stays a number). */
+  private static Map<String, Object> metadata(JsonBody b) {
+    JsonNode n = b.root.get("metadata");
+    if (n == null || n.isNull()) return Map.of();
+    if (!n.isObject()) {
+      b.error("/metadata", "must be an object of string, number or boolean values");
+      return Map.of();
+    }
+    if (n.size() > MAX_METADATA_KEYS) {
+      b.error("/metadata", "at most " + MAX_METADATA_KEYS + " keys per message, not " + n.size());
+      return Map.of();
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (var e : n.properties()) {
+      String key = e.getKey();
+      String p = "/metadata/" + pointerToken(key);
+      JsonNode v = e.getValue();
+      if (!MessageQuery.METADATA_KEY.matcher(key).matches())
+        b.error(p, "a metadata key is 1 to 40 letters, digits, '_', '.' or '-'");
+      else if (!v.isString() && !v.isNumber() && !v.isBoolean())
+        b.error(p, "must be a string, number or boolean");
+      else if (v.isFloatingPointNumber() && !Double.isFinite(v.asDouble()))
+        b.error(p, "must be a number JSON can hold (this one is out of range)");
+      else if (v.isString() && v.asString().length() > MAX_METADATA_VALUE)
+        b.error(p, "must be at most " + MAX_METADATA_VALUE + " characters");
+      else out.put(key, StatusJson.MAPPER.treeToValue(v, Object.class));
     }
     return out;
   }
 
-  private static Map<String, String> metadata(JsonBody b) {
-    JsonNode n = b.root.get("metadata");
-    if (n == null || n.isNull()) return Map.of();
-    if (!n.isObject()) {
-      b.error("/metadata", "must be an object of string values");
-      return Map.of();
-    }
-    Map<String, String> out = new LinkedHashMap<>();
-    for (var e : n.properties()) {
-      if (!e.getValue().isString() && !e.getValue().isNumber() && !e.getValue().isBoolean())
-        b.error("/metadata/" + e.getKey(), "must be a string, number or boolean");
-      else out.put(e.getKey(), e.getValue().asString());
-    }
-    return out;
+  /** A key as a JSON pointer reference token (RFC 6901 section 4: ~ and / escaped). */
+  private static String pointerToken(String key) {
+    return key.replace("~", "~0").replace("/", "~1");
+  }
+
+  /** The metadata as the text of a JSON object, or null when there is none. */
+  String metadataJson() {
+    return metadata.isEmpty() ? null : StatusJson.MAPPER.writeValueAsString(metadata);
   }
 }

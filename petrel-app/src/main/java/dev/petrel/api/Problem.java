@@ -71,6 +71,21 @@ public final class Problem extends RuntimeException {
         .header("WWW-Authenticate", "Bearer realm=\"petrel\"");
   }
 
+  /**
+   * The same problem about one part of a request: every field error's pointer is put under {@code
+   * prefix} (an item of a batch, {@code /messages/3}), in the detail too when it names one.
+   */
+  Problem under(String prefix) {
+    List<FieldError> moved = new java.util.ArrayList<>();
+    for (FieldError e : errors) moved.add(new FieldError(prefix + e.pointer(), e.detail()));
+    String detail = getMessage();
+    if (errors.size() == 1 && detail.startsWith(errors.getFirst().pointer() + ": "))
+      detail = prefix + detail;
+    Problem p = new Problem(status, type, title, detail, moved);
+    p.headers.putAll(headers);
+    return p;
+  }
+
   /** Adds a response header (Retry-After, WWW-Authenticate...). */
   public Problem header(String name, String value) {
     headers.put(name, value);

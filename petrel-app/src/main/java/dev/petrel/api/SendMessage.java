@@ -56,9 +56,26 @@ final class SendMessage implements Handler {
   @Override
   public void handle(Context ctx) throws Exception {
     Caller caller = Caller.of(ctx);
+    idempotent(ctx, caller, 202, () -> send(ctx, caller));
+  }
+
+  /** Writes an answer and returns its body, for saving under an idempotency key. */
+  interface Answering {
+    Map<String, Object> answer() throws Exception;
+  }
+
+  /**
+   * Runs {@code work} under the request's {@code Idempotency-Key}, when it has one: the same key
+   * with the same body within {@link #IDEMPOTENCY} replays the first answer (with {@code
+   * Idempotent-Replayed: true}) and runs nothing; the same key with another body is a 422. Keys are
+   * the account's, shared by single and batch sends.
+   *
+   * @param status the status {@code work} answers with, saved with its body
+   */
+  void idempotent(Context ctx, Caller caller, int status, Answering work) throws Exception {
     String key = ctx.header("Idempotency-Key");
     if (key == null) {
-      send(ctx, caller);
+      work.answer();
       return;
     }
     if (key.isBlank() || key.length() > 255)
@@ -76,20 +93,20 @@ final class SendMessage implements Handler {
                 "idempotency-mismatch",
                 "Idempotency-Key reused with another request",
                 "this Idempotency-Key was used in the last 24 hours with a different body; use a"
-                    + " new key for a new message");
+                    + " new key for a new request");
           ctx.header("Idempotent-Replayed", "true");
           ctx.status(earlier.get().status());
           ctx.contentType("application/json");
           ctx.result(earlier.get().response());
           return;
         }
-        Map<String, Object> answer = send(ctx, caller);
+        Map<String, Object> answer = work.answer();
         api.accounts()
             .saveIdempotent(
                 caller.account(),
                 key,
                 new IdempotentAnswer(
-                    fingerprint, 202, StatusJson.MAPPER.writeValueAsString(answer)),
+                    fingerprint, status, StatusJson.MAPPER.writeValueAsString(answer)),
                 now);
       } finally {
         keyLocks.remove(caller.account() + "\n" + key, lock);
@@ -99,6 +116,23 @@ final class SendMessage implements Handler {
 
   private Map<String, Object> send(Context ctx, Caller caller) throws Exception {
     JsonBody body = JsonBody.read(ctx);
+    Accepted a = accept(caller, ctx.ip(), body);
+    ctx.attribute(Telemetry.ACCEPTED, a.recipients());
+    ctx.header("Location", "/api/v1/messages/" + a.id());
+    ApiServer.json(ctx, 202, a.answer());
+    return a.answer();
+  }
+
+  /** A queued message: its id, the answer's body and how many recipients it has. */
+  record Accepted(String id, Map<String, Object> answer, int recipients) {}
+
+  /**
+   * Checks one message (fields, size, content, sender, quota) and queues it, durable before this
+   * returns; the same for a single send and for each item of a batch.
+   *
+   * @throws Problem what the single send answers when the message is refused; nothing was queued
+   */
+  Accepted accept(Caller caller, String clientIp, JsonBody body) throws Exception {
     MessageRequest r = MessageRequest.read(body);
     body.finish();
     Instant now = api.clock().instant();
@@ -158,20 +192,17 @@ final class SendMessage implements Handler {
             null,
             caller.account(),
             null,
-            ctx.ip(),
+            clientIp,
             null,
             Envelope.SOURCE_API);
 
     String id;
     try (Spool spool = api.store().begin(envelope)) {
       OutputStream out = spool.body();
-      out.write(received(ctx, spool.id().value(), now).getBytes(StandardCharsets.US_ASCII));
-      // Tags stay in the stored copy only: delivery removes X-Petrel-* fields (InternalHeaders).
-      if (!r.tags().isEmpty())
-        out.write(
-            ("X-Petrel-Tags: " + String.join(", ", r.tags()) + "\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
+      out.write(received(clientIp, spool.id().value(), now).getBytes(StandardCharsets.US_ASCII));
       filtered.writeTo(out);
+      // Tags and metadata go into the queue's rows, never into the message.
+      spool.label(r.tags(), r.metadataJson());
       id = spool.commit().value();
     } catch (StorageFullException e) {
       throw new Problem(
@@ -190,9 +221,8 @@ final class SendMessage implements Handler {
         caller.account(),
         sender == null ? "" : sender,
         recipients.size(),
-        ctx.ip());
+        clientIp);
     api.quotas().afterAccepted(caller.account());
-    ctx.attribute(Telemetry.ACCEPTED, recipients.size());
 
     List<Map<String, Object>> rcpts = new ArrayList<>();
     int suppressedCount = 0;
@@ -210,15 +240,14 @@ final class SendMessage implements Handler {
     // "queued" promises a delivery attempt; when every recipient is suppressed none will be made.
     answer.put("status", suppressedCount == recipients.size() ? "suppressed" : "queued");
     answer.put("recipients", rcpts);
+    if (!r.tags().isEmpty()) answer.put("tags", r.tags());
     if (!r.metadata().isEmpty()) answer.put("metadata", r.metadata());
-    ctx.header("Location", "/api/v1/messages/" + id);
-    ApiServer.json(ctx, 202, answer);
-    return answer;
+    return new Accepted(id, answer, recipients.size());
   }
 
-  private String received(Context ctx, String id, Instant now) {
+  private String received(String clientIp, String id, Instant now) {
     return "Received: from api (["
-        + ctx.ip()
+        + clientIp
         + "])\r\n\tby "
         + api.hostname()
         + " (Petrel) with HTTP id "

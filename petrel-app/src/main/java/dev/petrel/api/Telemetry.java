@@ -11,6 +11,12 @@ public interface Telemetry {
   String ACCEPTED = "petrel.accepted";
 
   /**
+   * The request attribute {@link SendBatch} sets to the recipients of each message it queued (a
+   * list of counts); each is reported as one accepted message.
+   */
+  String ACCEPTED_EACH = "petrel.accepted-each";
+
+  /**
    * A message was queued by {@code POST /api/v1/messages}.
    *
    * @param recipients how many recipients it has

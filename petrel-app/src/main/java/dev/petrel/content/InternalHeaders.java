@@ -8,9 +8,9 @@ import java.io.SequenceInputStream;
 
 /**
  * Petrel's own header fields, {@code X-Petrel-*}: a client's are removed as the message comes in
- * ({@link SubmissionFilter}); the ones Petrel keeps in its stored copy (such as {@code
- * X-Petrel-Tags}, the tags given to the API) are removed again from what delivery sends, so none
- * ever reaches a recipient.
+ * ({@link SubmissionFilter}; a submitter's {@code X-Petrel-Tag} fields are read as tags first), and
+ * delivery removes any again from what it sends (a message stored by an older version kept the
+ * API's tags as {@code X-Petrel-Tags}), so none ever reaches a recipient.
  */
 public final class InternalHeaders {
 

@@ -19,7 +19,8 @@ import java.util.Locale;
  *       travelled would show them to everyone (sendmail and Postfix do the same for submitted mail,
  *       RFC 5322 §3.6.3 leaves the choice to the submitter);
  *   <li>removes every {@code X-Petrel-*} field: those are Petrel's own, never a client's, and never
- *       leave;
+ *       leave; the values of {@code X-Petrel-Tag} fields (one tag each) are kept aside first, for
+ *       the door to read as the message's tags ({@link #tags()});
  *   <li>adds {@code Date} and {@code Message-ID} at the end of the header section when they are
  *       missing and {@link Generated} is given (a submission server's duty, RFC 6409 §8.2-8.3);
  *   <li>notes, without refusing anything itself, what the door must refuse: NUL octets (RFC 5322
@@ -43,10 +44,17 @@ public final class SubmissionFilter extends OutputStream {
 
   private static final byte[] CRLF = {'\r', '\n'};
 
+  /** The most octets of one X-Petrel-Tag field kept; a longer one is cut (and is no tag). */
+  public static final int MAX_TAG_FIELD = 1024;
+
+  /** The most X-Petrel-Tag fields whose values are kept; more are counted only. */
+  public static final int MAX_TAG_FIELDS = 100;
+
   private enum Fate {
     KEEP,
     DROP,
-    FROM
+    FROM,
+    TAG
   }
 
   private final OutputStream target;
@@ -67,6 +75,9 @@ public final class SubmissionFilter extends OutputStream {
   private boolean lastLf = true;
 
   private final List<byte[]> fromFields = new ArrayList<>();
+  private final List<byte[]> tagFields = new ArrayList<>();
+  private int tagCount;
+  private ByteArrayOutputStream tag;
   private int fromOctets;
   private boolean fromTooLong;
   private boolean nul;
@@ -131,7 +142,7 @@ public final class SubmissionFilter extends OutputStream {
   private void header(byte c) throws IOException {
     count(c);
     if (lineFate != null) {
-      if (c == 0 && lineFate != Fate.DROP) nulInHeader = true;
+      if (c == 0 && kept(lineFate)) nulInHeader = true;
       emit(c);
       if (c == '\n') endLine();
       return;
@@ -169,14 +180,19 @@ public final class SubmissionFilter extends OutputStream {
     if (first != ' ' && first != '\t') {
       fieldFate = fate;
       from = null;
+      tag = null;
       if (fate == Fate.FROM) {
         from = new ByteArrayOutputStream();
         fromFields.add(null); // filled as its lines end
       }
+      if (fate == Fate.TAG && tagCount++ < MAX_TAG_FIELDS) {
+        tag = new ByteArrayOutputStream();
+        tagFields.add(null); // filled as its lines end
+      }
     }
     lineFate = fate;
     for (int i = 0; i < startLength; i++) {
-      if (start[i] == 0 && fate != Fate.DROP) nulInHeader = true;
+      if (start[i] == 0 && kept(fate)) nulInHeader = true;
       emit(start[i]);
     }
     startLength = 0;
@@ -200,6 +216,10 @@ public final class SubmissionFilter extends OutputStream {
     String lower = name.toLowerCase(Locale.ROOT);
     if (lower.equals("date")) hasDate = true;
     if (lower.equals("message-id")) hasMessageId = true;
+    if (lower.equals(TAG_FIELD)) {
+      removed++;
+      return Fate.TAG;
+    }
     if (lower.equals("bcc") || lower.startsWith(InternalHeaders.PREFIX)) {
       removed++;
       return Fate.DROP;
@@ -207,7 +227,15 @@ public final class SubmissionFilter extends OutputStream {
     return lower.equals("from") ? Fate.FROM : Fate.KEEP;
   }
 
+  private static boolean kept(Fate f) {
+    return f != Fate.DROP && f != Fate.TAG;
+  }
+
   private void emit(byte c) throws IOException {
+    if (lineFate == Fate.TAG) {
+      if (tag != null && tag.size() < MAX_TAG_FIELD) tag.write(c);
+      return;
+    }
     if (lineFate == Fate.DROP) return;
     line.write(c);
     if (line.size() >= 8192) { // a very long line (BDAT has no line limit) goes on in pieces
@@ -231,6 +259,7 @@ public final class SubmissionFilter extends OutputStream {
 
   private void closeFrom() {
     if (from != null) fromFields.set(fromFields.size() - 1, from.toByteArray());
+    if (tag != null) tagFields.set(tagFields.size() - 1, tag.toByteArray());
   }
 
   /** Ends the header section: adds what is missing. */
@@ -239,6 +268,7 @@ public final class SubmissionFilter extends OutputStream {
     line.reset();
     closeFrom();
     from = null;
+    tag = null;
     inBody = true;
     if (generated == null) return;
     if (!hasDate) target.write(generated.dateField());
@@ -258,7 +288,7 @@ public final class SubmissionFilter extends OutputStream {
       if (!inBody) {
         line.writeTo(target);
         line.reset();
-        if (!lastLf && lineFate != Fate.DROP) target.write(CRLF);
+        if (!lastLf && kept(lineFate)) target.write(CRLF);
         lineFate = null;
         endHeader();
       }
@@ -316,6 +346,30 @@ public final class SubmissionFilter extends OutputStream {
   /** Whether the From fields were longer than {@value #MAX_FROM} octets in all. */
   public boolean fromTooLong() {
     return fromTooLong;
+  }
+
+  /** The name of the field a submitter tags a message with, one tag a field, lower case. */
+  public static final String TAG_FIELD = "x-petrel-tag";
+
+  /**
+   * The values of the X-Petrel-Tag fields, in order (unfolded, without surrounding blanks; at most
+   * {@value #MAX_TAG_FIELDS}, each cut at {@value #MAX_TAG_FIELD} octets). The fields themselves
+   * were removed like every X-Petrel-* field.
+   */
+  public List<String> tags() {
+    List<String> out = new ArrayList<>();
+    for (byte[] f : tagFields) {
+      if (f == null) continue;
+      String field = new String(f, java.nio.charset.StandardCharsets.UTF_8);
+      int colon = field.indexOf(':');
+      out.add(field.substring(colon + 1).replaceAll("\\r?\\n", "").strip());
+    }
+    return out;
+  }
+
+  /** How many X-Petrel-Tag fields the header section had. */
+  public int tagCount() {
+    return tagCount;
   }
 
   /** How many fields were removed (Bcc, X-Petrel-*). */

@@ -34,13 +34,18 @@ final class MessageRows {
       long size,
       Instant created,
       Map<String, String> headers,
-      byte[] inlineBody) {}
+      byte[] inlineBody,
+      List<String> tags,
+      String metadata) {}
 
   private static final String INSERT_MESSAGE =
       "INSERT INTO messages (id, account, sender, size, created, held, auth_user, client_address,"
           + " helo_name, body_type, smtputf8, dsn_ret, dsn_envid, header_subject, header_from,"
-          + " header_to, header_message_id, header_date, source)"
-          + " VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+          + " header_to, header_message_id, header_date, source, metadata, subject_folded)"
+          + " VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+  private static final String INSERT_TAG =
+      "INSERT INTO message_tags (message_id, position, tag) VALUES (?, ?, ?)";
 
   private static final String INSERT_RECIPIENT =
       "INSERT INTO recipients (message_id, position, address, domain, state, next_attempt,"
@@ -49,7 +54,7 @@ final class MessageRows {
   private static final String MESSAGE_COLUMNS =
       "SELECT id, account, sender, size, created, held, auth_user, client_address, helo_name,"
           + " body_type, smtputf8, dsn_ret, dsn_envid, header_subject, header_from, header_to,"
-          + " header_message_id, header_date, source FROM messages";
+          + " header_message_id, header_date, source, metadata FROM messages";
 
   private static final String RECIPIENT_COLUMNS =
       "SELECT message_id, address, state, dsn_notify, dsn_orcpt, updated FROM recipients";
@@ -73,8 +78,21 @@ final class MessageRows {
     setNullable(ps, i++, e.dsnRet());
     setNullable(ps, i++, e.dsnEnvid());
     for (String name : HeaderSummary.NAMES) setNullable(ps, i++, m.headers().get(name));
-    ps.setString(i, e.source());
+    ps.setString(i++, e.source());
+    setNullable(ps, i++, m.metadata());
+    String subject = m.headers().get("Subject");
+    setNullable(ps, i, subject == null ? null : fold(subject));
     ps.executeUpdate();
+    if (!m.tags().isEmpty()) {
+      PreparedStatement ts = c.prepare(INSERT_TAG);
+      for (int pos = 0; pos < m.tags().size(); pos++) {
+        ts.setString(1, m.id().value());
+        ts.setInt(2, pos);
+        ts.setString(3, m.tags().get(pos));
+        ts.addBatch();
+      }
+      ts.executeBatch();
+    }
     AccountRows.countUsage(c, e.account(), m.created(), e.recipients().size());
 
     PreparedStatement rs = c.prepare(INSERT_RECIPIENT);
@@ -169,7 +187,27 @@ final class MessageRows {
         while (rs.next()) recipients.add(recipient(rs));
       }
     }
-    return withRecipients(message, recipients);
+    return withRecipients(message, recipients, tags(c, id));
+  }
+
+  private static List<String> tags(Connection c, QueueId id) throws SQLException {
+    List<String> tags = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT tag FROM message_tags WHERE message_id = ? ORDER BY position")) {
+      ps.setString(1, id.value());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) tags.add(rs.getString(1));
+      }
+    }
+    return tags;
+  }
+
+  /**
+   * A subject as subject searches compare it: lower case in every script (so a search for {@code
+   * ÜBER} finds {@code über}).
+   */
+  static String fold(String text) {
+    return text.toLowerCase(java.util.Locale.ROOT);
   }
 
   static List<StoredMessage> list(Connection c, int limit) throws SQLException {
@@ -198,9 +236,25 @@ final class MessageRows {
               .add(recipient(rs));
       }
     }
+    Map<String, List<String>> tags = new HashMap<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT message_id, tag FROM message_tags WHERE message_id IN"
+                + " (SELECT id FROM messages ORDER BY created, rowid LIMIT ?)"
+                + " ORDER BY message_id, position")) {
+      ps.setInt(1, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next())
+          tags.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+      }
+    }
     List<StoredMessage> out = new ArrayList<>(messages.size());
     for (StoredMessage m : messages.values())
-      out.add(withRecipients(m, recipients.getOrDefault(m.id().value(), List.of())));
+      out.add(
+          withRecipients(
+              m,
+              recipients.getOrDefault(m.id().value(), List.of()),
+              tags.getOrDefault(m.id().value(), List.of())));
     return out;
   }
 
@@ -231,10 +285,13 @@ final class MessageRows {
         rs.getString("dsn_envid"),
         java.util.Collections.unmodifiableMap(headers),
         recipients,
-        rs.getString("source"));
+        rs.getString("source"),
+        List.of(),
+        rs.getString("metadata"));
   }
 
-  private static StoredMessage withRecipients(StoredMessage m, List<StoredRecipient> recipients) {
+  private static StoredMessage withRecipients(
+      StoredMessage m, List<StoredRecipient> recipients, List<String> tags) {
     return new StoredMessage(
         m.id(),
         m.sender(),
@@ -251,7 +308,9 @@ final class MessageRows {
         m.dsnEnvid(),
         m.headers(),
         List.copyOf(recipients),
-        m.source());
+        m.source(),
+        tags,
+        m.metadata());
   }
 
   private static StoredRecipient recipient(ResultSet rs) throws SQLException {

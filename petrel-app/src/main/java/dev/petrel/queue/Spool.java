@@ -2,6 +2,7 @@ package dev.petrel.queue;
 
 import dev.petrel.model.QueueId;
 import java.io.OutputStream;
+import java.util.List;
 
 /**
  * A message being received. The session streams the body (DATA after dot-unstuffing, or BDAT
@@ -17,6 +18,15 @@ public interface Spool extends AutoCloseable {
 
   /** Bytes written so far. */
   long size();
+
+  /**
+   * Tags and metadata to keep with the message, outside it: they are stored in the queue's rows
+   * with the commit and never become part of what is delivered. Call before {@link #commit()}.
+   *
+   * @param tags each tag once, in the order given
+   * @param metadata the text of a JSON object, or null for none
+   */
+  void label(List<String> tags, String metadata);
 
   /**
    * Makes the message durable: the body and the envelope are fsync'd before this returns. Commits

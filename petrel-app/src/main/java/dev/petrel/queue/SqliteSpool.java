@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -42,6 +43,8 @@ final class SqliteSpool implements Spool {
   private long nextSpaceCheck = SPACE_CHECK_INTERVAL;
   private StorageException failure;
   private State state = State.OPEN;
+  private List<String> tags = List.of();
+  private String metadata;
 
   SqliteSpool(SqliteMessageStore store, QueueId id, Envelope envelope) throws StorageException {
     this.store = store;
@@ -83,6 +86,13 @@ final class SqliteSpool implements Spool {
   }
 
   @Override
+  public void label(List<String> tags, String metadata) {
+    if (state != State.OPEN) throw new IllegalStateException("message " + id + " is not open");
+    this.tags = List.copyOf(tags);
+    this.metadata = metadata;
+  }
+
+  @Override
   public QueueId commit() throws StorageException {
     if (state == State.COMMITTED) return id;
     if (state == State.CLOSED) throw new StorageException("message " + id + " was discarded");
@@ -110,7 +120,7 @@ final class SqliteSpool implements Spool {
     }
     MessageRows.NewMessage row =
         new MessageRows.NewMessage(
-            id, envelope, size, store.clock().instant(), headers.summary(), inline);
+            id, envelope, size, store.clock().instant(), headers.summary(), inline, tags, metadata);
     try {
       store.writer().call(c -> MessageRows.insert(c, row), true, "queueing message " + id);
     } catch (StorageException e) {

@@ -11,6 +11,9 @@ import java.util.Map;
  * A message as the queue holds it.
  *
  * @param headers a summary of the main headers (Subject, From, To, Message-ID, Date), for display
+ * @param tags the caller's tags, in the order given (never part of the message)
+ * @param metadata the caller's metadata as the text of a JSON object, or null when none (never part
+ *     of the message)
  */
 public record StoredMessage(
     QueueId id,
@@ -28,7 +31,52 @@ public record StoredMessage(
     String dsnEnvid,
     Map<String, String> headers,
     List<StoredRecipient> recipients,
-    String source) {
+    String source,
+    List<String> tags,
+    String metadata) {
+
+  public StoredMessage {
+    tags = tags == null ? List.of() : List.copyOf(tags);
+  }
+
+  /** A message without tags or metadata. */
+  public StoredMessage(
+      QueueId id,
+      EmailAddress sender,
+      long size,
+      Instant created,
+      boolean held,
+      String account,
+      String authUser,
+      String clientAddress,
+      String heloName,
+      String body,
+      boolean smtputf8,
+      String dsnRet,
+      String dsnEnvid,
+      Map<String, String> headers,
+      List<StoredRecipient> recipients,
+      String source) {
+    this(
+        id,
+        sender,
+        size,
+        created,
+        held,
+        account,
+        authUser,
+        clientAddress,
+        heloName,
+        body,
+        smtputf8,
+        dsnRet,
+        dsnEnvid,
+        headers,
+        recipients,
+        source,
+        List.of(),
+        null);
+  }
 
   /** A message submitted over SMTP. */
   public StoredMessage(

@@ -21,7 +21,11 @@ public final class MessageJson {
 
   private MessageJson() {}
 
-  /** The fields {@code queue list --json} prints for each message (with the Subject header). */
+  /**
+   * The fields {@code queue list --json} and the API's list print for each message: also {@code
+   * subject} and {@code message_id} (the Message-ID header; null when the message has none), {@code
+   * tags} and {@code metadata}.
+   */
   public static Map<String, Object> summary(StoredMessage m) {
     Map<String, Object> o = new LinkedHashMap<>();
     o.put("id", m.id().value());
@@ -29,7 +33,10 @@ public final class MessageJson {
     o.put("size", m.size());
     o.put("created", instant(m.created()));
     o.put("held", m.held());
-    o.put("subject", m.headers() == null ? null : m.headers().get("Subject"));
+    o.put("subject", header(m, "Subject"));
+    o.put("message_id", header(m, "Message-ID"));
+    o.put("tags", m.tags());
+    o.put("metadata", metadata(m));
     List<Map<String, Object>> rcpts = new ArrayList<>();
     for (StoredRecipient r : m.recipients()) {
       Map<String, Object> ro = new LinkedHashMap<>();
@@ -63,6 +70,10 @@ public final class MessageJson {
     o.put("dsn_ret", m.dsnRet());
     o.put("dsn_envid", m.dsnEnvid());
     o.put("headers", m.headers() == null ? Map.of() : new LinkedHashMap<>(m.headers()));
+    o.put("subject", header(m, "Subject"));
+    o.put("message_id", header(m, "Message-ID"));
+    o.put("tags", m.tags());
+    o.put("metadata", metadata(m));
     List<Map<String, Object>> rcpts = new ArrayList<>();
     for (StoredRecipient r : m.recipients()) {
       Map<String, Object> ro = new LinkedHashMap<>();
@@ -81,6 +92,22 @@ public final class MessageJson {
     }
     o.put("recipients", rcpts);
     return o;
+  }
+
+  /** A header of the message's summary, or null. */
+  public static String header(StoredMessage m, String name) {
+    return m.headers() == null ? null : m.headers().get(name);
+  }
+
+  /**
+   * The caller's metadata with the JSON types it was given in (a number stays a number); an empty
+   * object when there is none.
+   */
+  public static Map<String, Object> metadata(StoredMessage m) {
+    if (m.metadata() == null) return Map.of();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> parsed = StatusJson.MAPPER.readValue(m.metadata(), LinkedHashMap.class);
+    return parsed;
   }
 
   /** One attempt's fields, as in {@link #detail}. */

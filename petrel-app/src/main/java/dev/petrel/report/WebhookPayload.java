@@ -17,9 +17,11 @@ import tools.jackson.core.JacksonException;
 /**
  * The JSON body of a webhook request: {@code type}, {@code id}, {@code timestamp} (when the event
  * happened) and {@code data}. For a message event, data names the message, account, recipient and
- * state, and carries the attempt that caused the change with the engine's explanation of its reply;
- * other events carry the details recorded with them. Built from the store at send time, so the
- * attempt is the one recorded with the event even when the request is retried hours later.
+ * state, with the message's subject, Message-ID, tags and metadata (every event about a message
+ * that still exists carries these four), and carries the attempt that caused the change with the
+ * engine's explanation of its reply; other events carry the details recorded with them. Built from
+ * the store at send time, so the attempt is the one recorded with the event even when the request
+ * is retried hours later.
  */
 public final class WebhookPayload {
 
@@ -52,7 +54,6 @@ public final class WebhookPayload {
   private void message(StoredEvent e, Map<String, Object> data) throws StorageException {
     data.put("message_id", e.messageId());
     if (e.type().startsWith("message.")) data.put("state", e.type().substring("message.".length()));
-    if (e.position() == null) return;
     Optional<StoredMessage> m;
     try {
       m = store.find(new QueueId(e.messageId()));
@@ -60,12 +61,16 @@ public final class WebhookPayload {
       m = Optional.empty();
     }
     // The message may have been deleted since; the event still says what happened.
-    if (m.isEmpty() || e.position() >= m.get().recipients().size()) return;
+    if (m.isEmpty()) return;
     StoredMessage msg = m.get();
+    // Whatever the event, the caller can tell which of its messages it is about.
+    data.put("subject", MessageJson.header(msg, "Subject"));
+    data.put("header_message_id", MessageJson.header(msg, "Message-ID"));
+    data.put("tags", msg.tags());
+    data.put("metadata", MessageJson.metadata(msg));
+    if (e.position() == null || e.position() >= msg.recipients().size()) return;
     data.put("recipient", msg.recipients().get(e.position()).address().toString());
     data.put("from", msg.sender() == null ? "" : msg.sender().toString());
-    if (msg.headers() != null && msg.headers().get("Message-ID") != null)
-      data.put("header_message_id", msg.headers().get("Message-ID"));
     if (e.type().equals("message.cancelled")) return;
     AttemptRecord attempt = null;
     for (RecipientDelivery d : store.deliveries(msg.id())) {

@@ -54,6 +54,9 @@ final class SessionTestStore implements MessageStore {
     return this;
   }
 
+  /** The tags each spool was labelled with, by queue id. */
+  final java.util.Map<QueueId, List<String>> labels = new java.util.HashMap<>();
+
   synchronized List<Message> messages() {
     return new ArrayList<>(messages.values());
   }
@@ -94,6 +97,13 @@ final class SessionTestStore implements MessageStore {
       @Override
       public long size() {
         return bytes.size();
+      }
+
+      @Override
+      public void label(List<String> tags, String metadata) {
+        synchronized (SessionTestStore.this) {
+          labels.put(id, List.copyOf(tags));
+        }
       }
 
       @Override

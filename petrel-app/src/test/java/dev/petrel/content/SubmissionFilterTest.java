@@ -112,4 +112,31 @@ class SubmissionFilterTest {
             ISO_8859_1);
     assertThat(sent).isEqualTo("Received: x\r\nSubject: s\r\n\r\nX-Petrel-Tags: body\r\n");
   }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 3, 1000})
+  void tagFieldsAreReadThenRemoved(int piece) throws Exception {
+    Out o =
+        run(
+            "From: a@x.test\r\nX-Petrel-Tag: invoice\r\nx-petrel-tag:\r\n  nov \r\n"
+                + "Subject: s\r\nX-PETREL-TAG : a b\r\nX-Petrel-Tags: old\r\n\r\n"
+                + "X-Petrel-Tag: in-body\r\n",
+            null,
+            piece);
+    assertThat(o.filter().tags()).containsExactly("invoice", "nov", "a b");
+    assertThat(o.filter().tagCount()).isEqualTo(3);
+    assertThat(o.text()).isEqualTo("From: a@x.test\r\nSubject: s\r\n\r\nX-Petrel-Tag: in-body\r\n");
+  }
+
+  @Test
+  void tagFieldsAreBounded() throws Exception {
+    StringBuilder m = new StringBuilder();
+    for (int i = 0; i < SubmissionFilter.MAX_TAG_FIELDS + 5; i++)
+      m.append("X-Petrel-Tag: t").append(i).append("\r\n");
+    m.append("X-Petrel-Tag: ").append("y".repeat(5000)).append("\r\n\r\nb\r\n");
+    Out o = run(m.toString(), null, 100);
+    assertThat(o.filter().tagCount()).isEqualTo(SubmissionFilter.MAX_TAG_FIELDS + 6);
+    assertThat(o.filter().tags()).hasSize(SubmissionFilter.MAX_TAG_FIELDS);
+    assertThat(o.text()).isEqualTo("\r\nb\r\n");
+  }
 }

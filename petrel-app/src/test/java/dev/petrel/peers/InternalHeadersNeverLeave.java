@@ -12,9 +12,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code X-Petrel-*} fields are Petrel's own. A client's are removed as the message comes in (SMTP
- * with Python's smtplib, raw API mail with curl); the API's tags stay in Petrel's stored copy
- * ({@code X-Petrel-Tags}) and are removed from what delivery sends; a structured request cannot set
- * such a field in {@code headers} (422).
+ * with Python's smtplib, raw API mail with curl); the API's tags and metadata are kept in the
+ * queue's rows, never in the message, so neither Petrel's stored copy nor the octets that reach
+ * Postfix's smtp-sink hold them; a structured request cannot set such a field in {@code headers}
+ * (422).
  */
 class InternalHeadersNeverLeave {
 
@@ -35,10 +36,18 @@ class InternalHeadersNeverLeave {
               key,
               """
               {"from": "ann@example.com", "to": "bob@sink.test", "subject": "tagged",
-               "text": "t", "tags": ["invoice", "nov"]}
+               "text": "t", "tags": ["tag-marker-5150", "nov"],
+               "metadata": {"meta-key-7431": "meta-value-9902", "n": 31337}}
               """);
-      assertThat(new String(p.petrel.body(tagged), UTF_8))
-          .contains("X-Petrel-Tags: invoice, nov\r\n");
+      String stored = new String(p.petrel.body(tagged), UTF_8);
+      assertThat(stored)
+          .doesNotContainIgnoringCase("x-petrel")
+          .doesNotContain("tag-marker-5150")
+          .doesNotContain("meta-value-9902")
+          .doesNotContain("31337");
+      var kept = p.petrel.find(tagged).orElseThrow();
+      assertThat(kept.tags()).containsExactly("tag-marker-5150", "nov");
+      assertThat(kept.metadata()).contains("meta-value-9902").contains("31337");
       Http.Answer refused =
           p.post(
               key,
@@ -56,7 +65,11 @@ class InternalHeadersNeverLeave {
         assertThat(message.toLowerCase())
             .as(message)
             .doesNotContain("x-petrel")
-            .doesNotContain("folded");
+            .doesNotContain("folded")
+            .doesNotContain("tag-marker-5150")
+            .doesNotContain("meta-key-7431")
+            .doesNotContain("meta-value-9902")
+            .doesNotContain("31337");
         assertThat(message).contains("Subject:");
       }
     }

@@ -136,7 +136,9 @@ class WebhooksAreSignedAndRetried {
             "/api/v1/messages",
             key,
             "{\"from\": \"app@example.com\", \"to\": [\"ok@sim.test\", \"rcpt-550-5.1.1@sim.test\","
-                + " \"greylist@sim.test\"], \"subject\": \"Hi\", \"text\": \"Hello\"}",
+                + " \"greylist@sim.test\"], \"subject\": \"Hi\", \"text\": \"Hello\","
+                + " \"tags\": [\"welcome\", \"nov\"],"
+                + " \"metadata\": {\"order\": 42, \"vip\": true, \"customer\": \"c-7\"}}",
             "Content-Type: application/json");
     assertThat(sent.status()).as(sent.body()).isEqualTo(202);
     String id = sent.json().get("id").asString();
@@ -174,6 +176,21 @@ class WebhooksAreSignedAndRetried {
     // every accepted event took FAILS failed tries first, with the same webhook-id each time
     for (JsonNode s : everything)
       if (s.get("answered").asInt() == 200) assertThat(s.get("try").asInt()).isEqualTo(FAILS + 1);
+
+    // every event about the message carries its subject, Message-ID, tags and metadata (typed)
+    String headerMessageId = sent.json().get("message_id").asString();
+    List<JsonNode> aboutIt = toAll.stream().filter(p -> p.get("data").has("message_id")).toList();
+    assertThat(types(aboutIt)).contains("message.delivered", "message.bounced", "message.deferred");
+    for (JsonNode p : aboutIt) {
+      JsonNode d = p.get("data");
+      assertThat(d.get("subject").asString()).as(p.toString()).isEqualTo("Hi");
+      assertThat(d.get("header_message_id").asString()).isEqualTo(headerMessageId);
+      assertThat(d.get("tags").toString()).isEqualTo("[\"welcome\",\"nov\"]");
+      assertThat(d.get("metadata").get("order").isIntegralNumber()).isTrue();
+      assertThat(d.get("metadata").get("order").asInt()).isEqualTo(42);
+      assertThat(d.get("metadata").get("vip").isBoolean()).isTrue();
+      assertThat(d.get("metadata").get("customer").asString()).isEqualTo("c-7");
+    }
 
     JsonNode bounced =
         toAll.stream()
