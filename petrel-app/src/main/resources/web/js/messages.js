@@ -21,7 +21,7 @@ function toLocal(iso) {
 }
 
 export async function messages(params) {
-  const f = Object.fromEntries(["status", "reason", "recipient", "domain", "since", "until", "limit", "next"].map((k) => [k, params.get(k) || ""]));
+  const f = Object.fromEntries(["subject", "message_id", "tag", "status", "reason", "recipient", "domain", "since", "until", "limit", "next"].map((k) => [k, params.get(k) || ""]));
   const field = (name, label, attrs) =>
     h("label", { for: "f-" + name }, label, h("input", { id: "f-" + name, name, value: f[name], ...attrs }));
   const status = h(
@@ -47,6 +47,9 @@ export async function messages(params) {
         location.hash =
           "#/messages" +
           query({
+            subject: d.get("subject").trim(),
+            message_id: d.get("message_id").trim(),
+            tag: d.get("tag").trim(),
             status: d.get("status"),
             reason: d.get("reason").trim(),
             recipient: d.get("recipient").trim(),
@@ -57,6 +60,9 @@ export async function messages(params) {
           });
       },
     },
+    field("subject", "Subject contains", { type: "search", placeholder: "invoice" }),
+    field("message_id", "Message-ID", { type: "search", placeholder: "<abc@example.com>" }),
+    field("tag", "Tag", { type: "search", placeholder: "welcome" }),
     h("label", { for: "f-status" }, "Status", status),
     field("reason", "Reason", { placeholder: "userunknown" }),
     field("recipient", "Recipient", { type: "search", placeholder: "bob@example.org" }),
@@ -85,7 +91,14 @@ export async function messages(params) {
             [
               ["Created", (m) => fmtTime(m.created)],
               ["Message", (m) => h("a", { href: "#/messages/" + m.id, class: "mono" }, m.id)],
-              ["Subject", (m) => (m.subject ? m.subject : h("span", { class: "muted" }, "(no subject)")), "subject"],
+              [
+                "Subject",
+                (m) => [
+                  m.subject ? m.subject : h("span", { class: "muted" }, "(no subject)"),
+                  m.tags?.length ? h("ul", { class: "plain tags" }, m.tags.map((t) => h("li", {}, h("a", { href: "#/messages" + query({ tag: t }), class: "tag" }, t)))) : null,
+                ],
+                "subject",
+              ],
               ["From", (m) => m.from || "<>", "address"],
               ["Recipients", (m) => h("ul", { class: "plain" }, m.recipients.map((r) => h("li", {}, h("span", { class: "address" }, r.address), " ", stateBadge(r.state)))), "recipients"],
               ["Size", (m) => fmtBytes(m.size), "num size"],
