@@ -64,12 +64,22 @@ export async function messages(params) {
     field("message_id", "Message-ID", { type: "search", placeholder: "<abc@example.com>" }),
     field("tag", "Tag", { type: "search", placeholder: "welcome" }),
     h("label", { for: "f-status" }, "Status", status),
-    field("reason", "Reason", { placeholder: "userunknown" }),
-    field("recipient", "Recipient", { type: "search", placeholder: "bob@example.org" }),
-    field("domain", "Domain", { placeholder: "example.org" }),
-    h("label", { for: "f-since" }, "Since", since),
-    h("label", { for: "f-until" }, "Until", until),
-    h("label", { for: "f-limit" }, "Per page", limit),
+    // the rarer filters fold away (open when one of them is in use), so a phone sees the list
+    h(
+      "details",
+      { class: "more-filters", open: ["reason", "recipient", "domain", "since", "until", "limit"].some((k) => f[k]) },
+      h("summary", {}, "More filters"),
+      h(
+        "div",
+        { class: "filters" },
+        field("reason", "Reason", { placeholder: "userunknown" }),
+        field("recipient", "Recipient", { type: "search", placeholder: "bob@example.org" }),
+        field("domain", "Domain", { placeholder: "example.org" }),
+        h("label", { for: "f-since" }, "Since", since),
+        h("label", { for: "f-until" }, "Until", until),
+        h("label", { for: "f-limit" }, "Per page", limit),
+      ),
+    ),
     h("button", { type: "submit" }, "Search"),
   );
   const results = h("div", { "aria-busy": "true", class: "results", id: "results" }, h("p", { class: "muted" }, "Loading messages…"));

@@ -92,6 +92,20 @@ final class Chromium implements AutoCloseable {
     return page;
   }
 
+  /**
+   * Saves a full-page screenshot to {@code target/screenshots}, or to the folder named by the
+   * system property {@code petrel.screenshots} (docs/screenshots is refreshed that way).
+   */
+  static void shot(Page page, String name) {
+    Path folder = Path.of(System.getProperty("petrel.screenshots", "target/screenshots"));
+    try {
+      java.nio.file.Files.createDirectories(folder);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    page.screenshot(new Page.ScreenshotOptions().setPath(folder.resolve(name)).setFullPage(true));
+  }
+
   /** Waits until the page has its heading and nothing is loading any more. */
   static void settled(Page page) {
     page.waitForFunction(

@@ -82,6 +82,7 @@ class DashboardSendsWebhookTestEvents {
         .click();
     PlaywrightAssertions.assertThat(page.locator("#test-result"))
         .containsText("delivered, the target answered HTTP 200");
+    Chromium.shot(page, "webhook-test-event.png");
     List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
     assertThat(lines).hasSize(1);
     JsonNode seen = StatusJson.MAPPER.readTree(lines.getFirst());

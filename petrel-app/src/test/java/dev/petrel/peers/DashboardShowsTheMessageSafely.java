@@ -146,6 +146,8 @@ class DashboardShowsTheMessageSafely {
     PlaywrightAssertions.assertThat(page.locator("#html-source"))
         .containsText("<script>document.body.dataset.ran");
 
+    Chromium.shot(page, "message-content.png");
+
     // "Download .eml" saves the stored message, byte for byte
     Download eml = page.waitForDownload(() -> page.locator("#download-eml").click());
     assertThat(eml.suggestedFilename()).isEqualTo(id + ".eml");
@@ -187,6 +189,7 @@ class DashboardShowsTheMessageSafely {
                     + ".map(e => (e.dataset.label || e.className) + ': ' + e.textContent"
                     + " + ' ' + e.scrollWidth + '/' + e.clientWidth)");
     assertThat(clipped).as("cells cut off or outside a 390 px screen").isEmpty();
+    Chromium.shot(page, "messages-phone.png");
     assertThat(
             (Boolean)
                 page.evaluate(

@@ -155,6 +155,7 @@ class DashboardWarnsOfHighBounceRates {
                 + t.get("bounced").asLong()
                 + ", expired 0, suppressed 0");
     PlaywrightAssertions.assertThat(page.locator("#deferred .big")).hasText("0");
+    Chromium.shot(page, "overview-bounce-warning.png");
 
     // a reason leads to the bounced messages with it
     warning.locator("#bounce-reasons a").first().click();
