@@ -8,6 +8,8 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,13 +18,16 @@ import org.slf4j.LoggerFactory;
  * webhook's URL now, through the same outbound policy as real events, and answers 200 with how the
  * target answered: its status code, or the class of error when it did not (refused address, DNS,
  * connect, timeout, TLS). The answer is 200 whatever the target did; {@code delivered} says whether
- * it took the event. Another account's webhook answers 404.
+ * it took the event. Another account's webhook answers 404. One test at a time per webhook: a
+ * second while the first waits for its target answers 429, so the endpoint cannot be used to flood
+ * a target with requests.
  */
 final class TestWebhook implements Handler {
 
   private static final Logger LOG = LoggerFactory.getLogger("webhooks");
 
   private final Api api;
+  private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
   private WebhookTestEvent sender;
 
   TestWebhook(Api api) {
@@ -45,7 +50,20 @@ final class TestWebhook implements Handler {
         api.webhooks()
             .findWebhook(caller.account(), id)
             .orElseThrow(() -> Problem.notFound("no webhook with id '" + id + "' in this account"));
-    WebhookTestEvent.Outcome o = sender().send(w, api.clock().instant());
+    if (!inFlight.add(w.id()))
+      throw new Problem(
+              429,
+              "test-in-flight",
+              "A test is in flight",
+              "a test event to this webhook is waiting for its target's answer; try again when it"
+                  + " has one")
+          .header("Retry-After", "1");
+    WebhookTestEvent.Outcome o;
+    try {
+      o = sender().send(w, api.clock().instant());
+    } finally {
+      inFlight.remove(w.id());
+    }
     LOG.info(
         "webhooks: {} test event {} for account {}: {}",
         w.id(),

@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.petrel.app.ConfigKey;
 import dev.petrel.report.StatusJson;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,8 +23,8 @@ import tools.jackson.databind.JsonNode;
  * curl asks a real Petrel to send a test event to a webhook: the Python receiver of the webhook
  * tests checks its signature with Python's hmac and sees the same envelope as real events, type
  * {@code test}; the answer says the receiver took it (HTTP 200). A target that is not listening is
- * answered with the error class, another account's webhook with 404, and nothing of it lands in the
- * delivery log.
+ * answered with the error class, another account's webhook with 404, a second test while the first
+ * waits for its target with 429, and nothing of it lands in the delivery log.
  */
 class WebhookTestEventOverCurl {
 
@@ -115,5 +118,23 @@ class WebhookTestEventOverCurl {
     assertThat(dead.get("delivered").asBoolean()).isFalse();
     assertThat(dead.get("status").isNull()).isTrue();
     assertThat(dead.get("error").asString()).isEqualTo("connect: refused");
+
+    // a target that takes the connection and says nothing: while that test waits, a second one
+    // for the same webhook is refused; when the target hangs up, the first gets its answer
+    try (ServerSocket silent = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      String slowId =
+          create(acme, "http://127.0.0.1:" + silent.getLocalPort() + "/slow").get("id").asString();
+      CompletableFuture<Http.Answer> first =
+          CompletableFuture.supplyAsync(
+              () -> http.curl("POST", "/api/v1/webhooks/" + slowId + "/test", acme, null));
+      try (Socket taken = silent.accept()) {
+        Http.Answer second = http.curl("POST", "/api/v1/webhooks/" + slowId + "/test", acme, null);
+        assertThat(second.problem(429).get("type").asString()).endsWith("/test-in-flight");
+        assertThat(second.headers()).containsKey("retry-after");
+      }
+      JsonNode hungUp = first.get(60, TimeUnit.SECONDS).json();
+      assertThat(hungUp.get("delivered").asBoolean()).isFalse();
+      assertThat(hungUp.get("error").asString()).isEqualTo("closed: no answer");
+    }
   }
 }
