@@ -67,6 +67,7 @@ async function fillTitles(items) {
   const worker = async () => {
     for (let item = queue.shift(); item; item = queue.shift()) {
       const [code, field, span] = item;
+      if (!span.isConnected) return; // another page is shown: ask nothing more
       if (!titles.has(code)) {
         try {
           titles.set(code, await get("/explain" + query({ reply: code })));
