@@ -30,23 +30,19 @@ export class ApiError extends Error {
   }
 }
 
-/** Calls /api/v1 + path; resolves to the parsed JSON (null for 204), rejects with ApiError. */
-export async function call(method, path, body, overrideKey) {
-  const headers = { Accept: "application/json" };
+/** Sends one request to /api/v1 + path; rejects with ApiError when the server cannot be reached. */
+async function send(method, path, headers, body, overrideKey) {
   const k = overrideKey ?? key();
   if (k) headers.Authorization = "Bearer " + k;
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  let res;
   try {
-    res = await fetch("/api/v1" + path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    return await fetch("/api/v1" + path, { method, headers, body });
   } catch (e) {
     throw new ApiError(0, { detail: "cannot reach the Petrel server (" + e.message + ")" });
   }
-  if (res.status === 204) return null;
+}
+
+/** The ApiError of an answer that was not 2xx; a 401 also signs the tab out, saying why. */
+async function failure(res, overrideKey) {
   const text = await res.text();
   let json = null;
   try {
@@ -54,16 +50,35 @@ export async function call(method, path, body, overrideKey) {
   } catch {
     json = null;
   }
-  if (!res.ok) {
-    if (res.status === 401 && overrideKey === undefined) {
-      setKey(null);
-      // the sign-in page says why the key stopped working (revoked, or wrong)
-      sessionStorage.setItem("petrel.signedOut", json?.detail || "the server refused the key");
-      location.hash = "#/signin";
-    }
-    throw new ApiError(res.status, json);
+  if (res.status === 401 && overrideKey === undefined) {
+    setKey(null);
+    // the sign-in page says why the key stopped working (revoked, or wrong)
+    sessionStorage.setItem("petrel.signedOut", json?.detail || "the server refused the key");
+    location.hash = "#/signin";
   }
-  return json;
+  return new ApiError(res.status, json);
+}
+
+/** Calls /api/v1 + path; resolves to the parsed JSON (null for 204), rejects with ApiError. */
+export async function call(method, path, body, overrideKey) {
+  const headers = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const res = await send(method, path, headers, body === undefined ? undefined : JSON.stringify(body), overrideKey);
+  if (!res.ok) throw await failure(res, overrideKey);
+  if (res.status === 204) return null;
+  const text = await res.text();
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** GETs /api/v1 + path as a Blob of the answer's exact octets (a stored message), or rejects. */
+export async function blob(path, accept) {
+  const res = await send("GET", path, { Accept: accept });
+  if (!res.ok) throw await failure(res);
+  return res.blob();
 }
 
 export const get = (path) => call("GET", path);

@@ -59,18 +59,63 @@ export function explanation(e) {
   );
 }
 
+const titles = new Map(); // code → the engine's explanation of it, kept for this tab
+
+/** Asks the engine for each code's title, a few at a time, and writes each into its list item. */
+async function fillTitles(items) {
+  const queue = [...items];
+  const worker = async () => {
+    for (let item = queue.shift(); item; item = queue.shift()) {
+      const [code, field, span] = item;
+      if (!span.isConnected) return; // another page is shown: ask nothing more
+      if (!titles.has(code)) {
+        try {
+          titles.set(code, await get("/explain" + query({ reply: code })));
+        } catch {
+          titles.set(code, {});
+        }
+      }
+      const t = titles.get(code)[field];
+      span.textContent = t ? " " + t : "";
+    }
+  };
+  await Promise.all([1, 2, 3, 4, 5, 6].map(worker));
+}
+
 export function codes() {
+  const items = [];
+  const title = (code, field) => {
+    const span = h("span", { class: "title" });
+    items.push([String(code), field, span]);
+    return span;
+  };
+  const basic = BASIC.map((c) => h("li", { "data-code": c }, codeLink(c), title(c, "code_title")));
   const enhanced = Object.entries(ENHANCED).map(([subject, details]) =>
-    h("li", {}, details.map((d) => [codeLink(`5.${subject}.${d}`), " "]), " · ", details.map((d) => [codeLink(`4.${subject}.${d}`), " "])),
+    h(
+      "li",
+      {},
+      h("h3", {}, `X.${subject}.x`, title(`5.${subject}.0`, "enhanced_subject")),
+      h(
+        "ul",
+        { class: "code-list" },
+        details.map((d) => h("li", { "data-code": `5.${subject}.${d}` }, codeLink(`5.${subject}.${d}`), " · ", codeLink(`4.${subject}.${d}`), title(`5.${subject}.${d}`, "enhanced_title"))),
+      ),
+    ),
   );
   render(
     h("h1", {}, "Reply codes"),
     explainBox(""),
     h("h2", {}, "Reply codes (RFC 5321)"),
-    h("ul", { class: "code-list" }, BASIC.map((c) => h("li", {}, codeLink(c)))),
+    key() ? null : h("p", { class: "muted" }, h("a", { href: "#/signin" }, "Sign in"), " to see each code's title from the engine."),
+    h("ul", { class: "code-list", id: "basic-codes" }, basic),
     h("h2", {}, "Enhanced status codes (RFC 3463)"),
-    h("ul", { class: "code-list" }, enhanced),
+    h("ul", { class: "code-list plain", id: "enhanced-codes" }, enhanced),
   );
+  if (key()) {
+    const lists = document.querySelectorAll("#basic-codes, #enhanced-codes");
+    lists.forEach((l) => l.setAttribute("aria-busy", "true"));
+    fillTitles(items).finally(() => lists.forEach((l) => l.removeAttribute("aria-busy")));
+  }
 }
 
 export async function code(c) {

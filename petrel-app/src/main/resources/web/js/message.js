@@ -1,7 +1,10 @@
 // A message: each recipient's timeline of attempts with the exact reply and the engine's
-// explanation, the next retry, and the queue actions (retry now, hold, release, cancel).
-import { get, post } from "./api.js";
-import { h, render, errorBox, notice, fmtTime, stateBadge, codeLink, busy, who } from "./ui.js";
+// explanation, the next retry, the queue actions (retry now, hold, release, cancel), and the
+// message itself (header fields, text, HTML in a sandbox, a .eml download). While a recipient
+// still waits, the summary and timelines refresh by themselves.
+import { get, post, blob } from "./api.js";
+import { h, render, errorBox, notice, fmtTime, fmtBytes, stateBadge, codeLink, busy, who, table, fill, poll, stopPolling, REFRESH_MS } from "./ui.js";
+import { readMessage } from "./mime.js";
 
 function attempt(a) {
   const e = a.explanation || {};
@@ -46,6 +49,61 @@ function recipient(r) {
   );
 }
 
+const WAITING = new Set(["queued", "deferred"]);
+
+let download = null; // the object URL of the last .eml, given back when another message is shown
+
+/** The message's header fields, text part as text, HTML part in a sandbox, and the .eml link. */
+async function content(id, box) {
+  if (download) URL.revokeObjectURL(download);
+  download = null;
+  const heading = h("h2", {}, "The message");
+  try {
+    const eml = await blob("/messages/" + encodeURIComponent(id) + "/raw", "message/rfc822");
+    const m = readMessage(await eml.arrayBuffer());
+    download = URL.createObjectURL(eml);
+    fill(
+      box,
+      heading,
+      h("p", {}, h("a", { href: download, download: id + ".eml", id: "download-eml" }, "Download .eml"), " ", h("span", { class: "muted" }, fmtBytes(eml.size))),
+      h(
+        "details",
+        { open: true, class: "headers" },
+        h("summary", {}, `Header fields (${m.headers.length})`),
+        h("dl", { class: "facts", id: "header-fields" }, m.headers.map(([n, v]) => [h("dt", {}, n), h("dd", { class: "mono" }, v)])),
+      ),
+      m.text !== null ? [h("h3", {}, "Text"), h("pre", { class: "body-text", id: "text-part", tabindex: 0 }, m.text.replace(/\r\n/g, "\n"))] : null,
+      m.html !== null
+        ? [
+            h("h3", {}, "HTML"),
+            h("p", { class: "muted" }, "Shown in a sandbox: its scripts and forms do not run, and nothing is loaded from other sites."),
+            // sandbox with no permissions: no scripts, no forms, no top navigation, an opaque origin;
+            // srcdoc is an attribute (text), so the markup never enters this page's own document
+            h("iframe", { sandbox: "", srcdoc: m.html, title: "HTML part of the message", class: "html-part", id: "html-part", referrerpolicy: "no-referrer" }),
+            h("details", {}, h("summary", {}, "HTML source"), h("pre", { class: "body-text", id: "html-source" }, m.html)),
+          ]
+        : null,
+      m.text === null && m.html === null ? h("p", { class: "muted" }, "No text or HTML part.") : null,
+      m.others.length
+        ? [
+            h("h3", {}, "Other parts"),
+            table(
+              [
+                ["Name", (p) => p.filename || "—"],
+                ["Type", (p) => p.type],
+                ["Size", (p) => fmtBytes(p.size), "num"],
+              ],
+              m.others,
+            ),
+          ]
+        : null,
+    );
+  } catch (e) {
+    box.replaceChildren(heading, errorBox(e));
+  }
+  box.removeAttribute("aria-busy");
+}
+
 export async function message(id) {
   const body = h("div", { "aria-busy": "true" }, h("p", { class: "muted" }, "Loading the message…"));
   render(h("h1", {}, "Message ", h("span", { class: "mono" }, id)), h("p", {}, h("a", { href: "#/messages" }, "← All messages")), body);
@@ -70,25 +128,44 @@ export async function message(id) {
     );
     return b;
   };
-  const subject = m.headers?.Subject || m.headers?.subject;
-  body.replaceChildren(
-    h(
-      "dl",
-      { class: "facts" },
-      h("dt", {}, "From"), h("dd", {}, m.from || "<>"),
-      subject ? [h("dt", {}, "Subject"), h("dd", {}, subject)] : null,
-      h("dt", {}, "Created"), h("dd", {}, fmtTime(m.created)),
-      h("dt", {}, "Source"), h("dd", {}, m.source || "—"),
-      h("dt", {}, "Held"), h("dd", {}, m.held ? "yes" : "no"),
-    ),
-    h(
-      "div",
-      { class: "actions", role: "group", "aria-label": "Queue actions" },
-      action("retry", "Retry now", (r) => `${r.recipients_due_now} recipient(s) will be tried now.`),
-      m.held ? action("release", "Release", () => "Released: delivery goes on.") : action("hold", "Hold", () => "Held: nothing is delivered until you release it."),
-      action("cancel", "Cancel", (r) => `${r.recipients_cancelled} recipient(s) cancelled.`),
-    ),
-    out,
-    ...m.recipients.map(recipient),
-  );
+  const summary = (m) => {
+    const subject = m.headers?.Subject || m.headers?.subject;
+    return [
+      h(
+        "dl",
+        { class: "facts" },
+        h("dt", {}, "From"), h("dd", {}, m.from || "<>"),
+        subject ? [h("dt", {}, "Subject"), h("dd", {}, subject)] : null,
+        h("dt", {}, "Created"), h("dd", {}, fmtTime(m.created)),
+        h("dt", {}, "Source"), h("dd", {}, m.source || "—"),
+        h("dt", {}, "Held"), h("dd", {}, m.held ? "yes" : "no"),
+      ),
+      h(
+        "div",
+        { class: "actions", role: "group", "aria-label": "Queue actions" },
+        action("retry", "Retry now", (r) => `${r.recipients_due_now} recipient(s) will be tried now.`),
+        m.held ? action("release", "Release", () => "Released: delivery goes on.") : action("hold", "Hold", () => "Held: nothing is delivered until you release it."),
+        action("cancel", "Cancel", (r) => `${r.recipients_cancelled} recipient(s) cancelled.`),
+      ),
+    ];
+  };
+  const top = h("div", { id: "message-summary" }, summary(m));
+  const recipients = h("div", { id: "recipients" }, m.recipients.map(recipient));
+  const raw = h("section", { id: "content", "aria-busy": "true" }, h("h2", {}, "The message"), h("p", { class: "muted" }, "Loading the message…"));
+  body.replaceChildren(top, out, recipients, raw);
+  content(id, raw);
+
+  // live: while delivery is in progress, ask again every few seconds and redraw what changed
+  let shown = JSON.stringify([m.held, m.recipients]);
+  const refresh = async () => {
+    const fresh = await get("/messages/" + encodeURIComponent(id));
+    const now = JSON.stringify([fresh.held, fresh.recipients]);
+    if (now !== shown) {
+      shown = now;
+      top.replaceChildren(...summary(fresh));
+      recipients.replaceChildren(...fresh.recipients.map(recipient));
+    }
+    if (!fresh.recipients.some((r) => WAITING.has(r.state))) stopPolling();
+  };
+  if (m.recipients.some((r) => WAITING.has(r.state))) poll(REFRESH_MS, refresh);
 }

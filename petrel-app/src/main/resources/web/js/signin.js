@@ -31,7 +31,15 @@ export function signIn() {
       },
     },
     h("label", { for: "key" }, "API key", input),
-    h("p", { class: "muted" }, "A key starts with pk_. `petrel keys create ACCOUNT` makes one; it is kept only in this browser tab."),
+    h(
+      "p",
+      { class: "muted", id: "key-hint" },
+      "A key starts with ",
+      h("code", {}, "pk_"),
+      ". ",
+      h("code", {}, "petrel keys create ACCOUNT"),
+      " makes one; it is kept only in this browser tab.",
+    ),
     button,
   );
   render(h("section", { class: "signin" }, h("h1", {}, "Sign in to Petrel"), form, out));

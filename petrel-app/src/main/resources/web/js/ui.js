@@ -20,8 +20,15 @@ function append(el, children) {
   }
 }
 
+/** Replaces an element's children with these (nested arrays flattened, null and false left out). */
+export function fill(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+}
+
 /** Replaces the page content and moves focus to the new heading for keyboard and screen readers. */
 export function render(...children) {
+  stopPolling();
   const main = document.getElementById("main");
   main.replaceChildren();
   append(main, children);
@@ -116,4 +123,54 @@ const WHO = { sender: "the sender (you)", recipient: "the recipient", "recipient
 /** The engine's "who must act" in words. */
 export function who(id) {
   return id ? WHO[id] || id : null;
+}
+
+// Live pages: one refresh function at a time, called every few seconds while the tab is visible.
+// A new page (render) stops it; a hidden tab makes no calls, and a tab shown again refreshes at once.
+let polling = null;
+
+/** Calls `refresh` every `ms` milliseconds while this page is shown and the tab is visible. */
+export function poll(ms, refresh) {
+  stopPolling();
+  polling = { ms, refresh, timer: 0 };
+  schedule(polling);
+}
+
+export function stopPolling() {
+  if (polling) clearTimeout(polling.timer);
+  polling = null;
+}
+
+function schedule(p) {
+  clearTimeout(p.timer);
+  if (polling === p && document.visibilityState !== "hidden") p.timer = setTimeout(() => tick(p), p.ms);
+}
+
+async function tick(p) {
+  if (polling !== p || p.running || document.visibilityState === "hidden") return;
+  p.running = true;
+  try {
+    await p.refresh();
+  } catch {
+    // the refresh shows its own errors; the next tick tries again
+  } finally {
+    p.running = false;
+  }
+  schedule(p);
+}
+
+document.addEventListener("visibilitychange", () => {
+  if (!polling) return;
+  if (document.visibilityState === "hidden") clearTimeout(polling.timer);
+  else tick(polling);
+});
+
+/** How often live pages ask the API again. */
+export const REFRESH_MS = 3000;
+
+export function fmtBytes(n) {
+  if (n === null || n === undefined) return "—";
+  if (n < 1024) return fmtNum(n) + " B";
+  if (n < 1024 * 1024) return (n / 1024).toFixed(1) + " KiB";
+  return (n / 1024 / 1024).toFixed(1) + " MiB";
 }

@@ -1,4 +1,5 @@
-// Webhooks: the account's endpoints (add, remove) and each one's delivery log, newest try first.
+// Webhooks: the account's endpoints (add, remove, send a test event) and each one's delivery log,
+// newest try first.
 import { get, post, del, ApiError } from "./api.js";
 import { h, render, errorBox, notice, fmtTime, table, busy } from "./ui.js";
 
@@ -6,9 +7,30 @@ function stateClass(s) {
   return s === "delivered" ? "ok" : s === "failed" ? "bad" : "warn";
 }
 
+/** A button that sends a signed test event to the webhook now and says how its target answered. */
+function testButton(w, out) {
+  const b = h("button", { type: "button", class: "secondary", "aria-label": "Send a test event to " + w.url }, "Send test event");
+  b.addEventListener("click", () =>
+    busy(b, out, async () => {
+      const r = await post("/webhooks/" + encodeURIComponent(w.id) + "/test");
+      out.replaceChildren(
+        h(
+          "p",
+          { class: r.delivered ? "notice" : "error", role: r.delivered ? "status" : "alert", id: "test-result" },
+          `Test event ${r.event_id} to ${w.url}: `,
+          r.delivered ? `delivered, the target answered HTTP ${r.status}` : `not delivered (${r.error})`,
+          ` in ${r.duration_ms} ms.`,
+        ),
+      );
+    }),
+  );
+  return b;
+}
+
 async function log(id) {
   const body = h("div", { "aria-busy": "true" }, h("p", { class: "muted" }, "Loading the delivery log…"));
-  render(h("h1", {}, "Webhook ", h("span", { class: "mono" }, id)), h("p", {}, h("a", { href: "#/webhooks" }, "← All webhooks")), body);
+  const out = h("div", { "aria-live": "polite", id: "hook-out" });
+  render(h("h1", {}, "Webhook ", h("span", { class: "mono" }, id)), h("p", {}, h("a", { href: "#/webhooks" }, "← All webhooks")), body, out);
   try {
     const [w, tries] = await Promise.all([get("/webhooks/" + encodeURIComponent(id)), get("/webhooks/" + encodeURIComponent(id) + "/deliveries")]);
     body.replaceChildren(
@@ -20,6 +42,7 @@ async function log(id) {
         h("dt", {}, "Final states only"), h("dd", {}, w.final_only ? "yes" : "no"),
         h("dt", {}, "Created"), h("dd", {}, fmtTime(w.created)),
       ),
+      h("div", { class: "actions" }, testButton(w, out)),
       h("h2", {}, "Delivery log"),
       tries.data.length
         ? table(
@@ -102,7 +125,7 @@ export async function webhooks(id) {
         ["Events", (w) => (w.events ? w.events.join(", ") : "all")],
         ["Final only", (w) => (w.final_only ? "yes" : "no")],
         ["Created", (w) => fmtTime(w.created)],
-        ["", remove],
+        ["", (w) => h("div", { class: "actions" }, testButton(w, out), remove(w))],
       ],
       hooks,
     ),

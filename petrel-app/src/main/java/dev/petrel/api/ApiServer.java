@@ -83,6 +83,7 @@ public final class ApiServer implements AutoCloseable {
         new Route(HandlerType.POST, "/api/v1/messages/batch", true, new SendBatch(send)),
         new Route(HandlerType.GET, "/api/v1/messages", true, new ListMessages(api)),
         new Route(HandlerType.GET, "/api/v1/messages/{id}", true, new GetMessage(api)),
+        new Route(HandlerType.GET, "/api/v1/messages/{id}/raw", true, new GetRawMessage(api)),
         new Route(HandlerType.POST, "/api/v1/messages/{id}/retry", true, queue::retry),
         new Route(HandlerType.POST, "/api/v1/messages/{id}/hold", true, queue::hold),
         new Route(HandlerType.POST, "/api/v1/messages/{id}/release", true, queue::release),
@@ -113,7 +114,8 @@ public final class ApiServer implements AutoCloseable {
         new Route(HandlerType.GET, "/api/v1/webhooks", true, webhooks::list),
         new Route(HandlerType.GET, "/api/v1/webhooks/{id}", true, webhooks::show),
         new Route(HandlerType.DELETE, "/api/v1/webhooks/{id}", true, webhooks::remove),
-        new Route(HandlerType.GET, "/api/v1/webhooks/{id}/deliveries", true, webhooks::deliveries));
+        new Route(HandlerType.GET, "/api/v1/webhooks/{id}/deliveries", true, webhooks::deliveries),
+        new Route(HandlerType.POST, "/api/v1/webhooks/{id}/test", true, new TestWebhook(api)));
   }
 
   /** The registered endpoints (for the OpenAPI test). */

@@ -94,6 +94,10 @@ final class GetStats implements Handler {
     List<Map<String, Object>> reasons = new ArrayList<>();
     for (Statistics.Count c : s.reasons()) reasons.add(entry("reason", c.value(), c.count()));
     body.put("top_reasons", reasons);
+    List<Map<String, Object>> bounceReasons = new ArrayList<>();
+    for (Statistics.Count c : s.bounceReasons())
+      bounceReasons.add(entry("reason", c.value(), c.count()));
+    body.put("top_bounce_reasons", bounceReasons);
     List<Map<String, Object>> codes = new ArrayList<>();
     for (Statistics.CodeCount c : s.codes()) {
       Map<String, Object> o = new LinkedHashMap<>();

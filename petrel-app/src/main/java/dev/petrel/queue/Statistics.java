@@ -12,11 +12,18 @@ import java.util.List;
  * @param reasons failure reasons of attempts (not 2xx), most frequent first
  * @param codes reply codes of attempts, most frequent first
  * @param domains destination domains by recipients that reached a final state, most first
+ * @param bounceReasons the reasons of the recipients that bounced (each one's last attempt or
+ *     bounce report before it bounced), most frequent first
  */
 public record Statistics(
-    List<Bucket> buckets, List<Count> reasons, List<CodeCount> codes, List<DomainCount> domains) {
+    List<Bucket> buckets,
+    List<Count> reasons,
+    List<CodeCount> codes,
+    List<DomainCount> domains,
+    List<Count> bounceReasons) {
 
   public Statistics {
+    bounceReasons = List.copyOf(bounceReasons);
     buckets = List.copyOf(buckets);
     reasons = List.copyOf(reasons);
     codes = List.copyOf(codes);

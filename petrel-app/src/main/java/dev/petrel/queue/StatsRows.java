@@ -156,7 +156,26 @@ final class StatsRows {
           domains.add(new Statistics.DomainCount(rs.getString(1), rs.getLong(2), rs.getLong(3)));
       }
     }
-    return new Statistics(buckets, reasons, codes, domains);
+    // The reason of each recipient that bounced in the range: its last attempt (or bounce report)
+    // at or before the change to bounced.
+    List<Statistics.Count> bounceReasons = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT COALESCE(a.reason, 'unclassified') AS reason, COUNT(*) AS n FROM events e"
+                + " JOIN attempts a ON a.id = (SELECT a2.id FROM attempts a2"
+                + " WHERE a2.message_id = e.message_id AND a2.position = e.position"
+                + " AND a2.at <= e.at ORDER BY a2.at DESC, a2.id DESC LIMIT 1)"
+                + " WHERE e.account = ? AND e.at >= ? AND e.at < ? AND e.type = 'message.bounced'"
+                + " GROUP BY 1 ORDER BY n DESC, 1 LIMIT ?")) {
+      ps.setString(1, account);
+      ps.setLong(2, from.toEpochMilli());
+      ps.setLong(3, end);
+      ps.setInt(4, Statistics.TOP);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) bounceReasons.add(new Statistics.Count(rs.getString(1), rs.getLong(2)));
+      }
+    }
+    return new Statistics(buckets, reasons, codes, domains, bounceReasons);
   }
 
   /** Recipients waiting for delivery, by state ({@code queued}, {@code deferred}). */

@@ -102,6 +102,39 @@ final class PinnedHttpPost {
     }
   }
 
+  /**
+   * Posts to the first of {@code addresses} that takes a connection: the next one is tried only
+   * when connecting failed (refused, no route), never after the request was sent. {@code opened}
+   * sees each socket first and {@code closed} after, so that a stop can close the one in use.
+   */
+  int postToFirst(
+      URI url,
+      List<InetAddress> addresses,
+      Map<String, String> headers,
+      byte[] body,
+      java.util.function.Consumer<Socket> opened,
+      java.util.function.Consumer<Socket> closed)
+      throws IOException {
+    for (int i = 0; ; i++) {
+      Socket[] mine = new Socket[1];
+      try {
+        return post(
+            url,
+            addresses.get(i),
+            headers,
+            body,
+            s -> {
+              mine[0] = s;
+              opened.accept(s);
+            });
+      } catch (java.net.ConnectException | java.net.NoRouteToHostException e) {
+        if (i + 1 >= addresses.size()) throw e;
+      } finally {
+        if (mine[0] != null) closed.accept(mine[0]);
+      }
+    }
+  }
+
   private static byte[] head(
       URI url, String host, int port, boolean https, Map<String, String> headers, int length) {
     String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();

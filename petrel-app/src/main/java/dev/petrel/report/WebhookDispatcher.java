@@ -9,7 +9,6 @@ import dev.petrel.status.StatusEngine;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.InetAddress;
 import java.net.NoRouteToHostException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -216,13 +215,11 @@ public final class WebhookDispatcher implements AutoCloseable {
     WebhookObserver.Outcome outcome;
     long started = System.nanoTime();
     try {
-      Map<String, String> headers = new LinkedHashMap<>();
-      headers.put("Content-Type", "application/json");
-      headers.put("User-Agent", "Petrel-Webhooks/1");
-      headers.put("webhook-id", id);
-      headers.put("webhook-timestamp", Long.toString(timestamp));
-      headers.put("webhook-signature", WebhookSigner.sign(w.secret(), id, timestamp, body));
-      status = post(URI.create(w.url()), headers, body.getBytes(StandardCharsets.UTF_8));
+      status =
+          post(
+              URI.create(w.url()),
+              headers(w.secret(), id, timestamp, body),
+              body.getBytes(StandardCharsets.UTF_8));
       error = status / 100 == 2 ? null : "http " + status;
       outcome = WebhookObserver.Outcome.ofStatus(status);
     } catch (WebhookTargets.RefusedException e) {
@@ -285,31 +282,25 @@ public final class WebhookDispatcher implements AutoCloseable {
           next);
   }
 
+  /** The headers of a request: JSON, and the Standard Webhooks id, timestamp and signature. */
+  static Map<String, String> headers(String secret, String id, long timestamp, String body) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Content-Type", "application/json");
+    headers.put("User-Agent", "Petrel-Webhooks/1");
+    headers.put("webhook-id", id);
+    headers.put("webhook-timestamp", Long.toString(timestamp));
+    headers.put("webhook-signature", WebhookSigner.sign(secret, id, timestamp, body));
+    return headers;
+  }
+
   /**
    * Resolves and checks the host now (not only at registration: its answer may have changed), then
    * posts to the first checked address that takes a connection.
    */
   private int post(URI url, Map<String, String> headers, byte[] body)
       throws IOException, WebhookTargets.RefusedException {
-    List<InetAddress> addresses = targets.addresses(url);
-    for (int i = 0; ; i++) {
-      Socket[] mine = new Socket[1];
-      try {
-        return http.post(
-            url,
-            addresses.get(i),
-            headers,
-            body,
-            s -> {
-              mine[0] = s;
-              sockets.add(s);
-            });
-      } catch (ConnectException | NoRouteToHostException e) {
-        if (i + 1 >= addresses.size()) throw e;
-      } finally {
-        if (mine[0] != null) sockets.remove(mine[0]);
-      }
-    }
+    return http.postToFirst(
+        url, targets.addresses(url), headers, body, sockets::add, sockets::remove);
   }
 
   /**

@@ -18,7 +18,10 @@ public final class Dashboard {
    * https://www.w3.org/TR/CSP3/): scripts, styles, images and API calls from this server only, no
    * inline script or style, no plugins, no framing by other sites ({@code frame-ancestors}), no
    * {@code <base>} and forms posting only here. The favicon is a {@code data:} URL, hence {@code
-   * img-src data:}.
+   * img-src data:}. No frame may be loaded from anywhere ({@code default-src 'none'} covers {@code
+   * frame-src}); the message page's HTML part is a {@code srcdoc} frame, which loads nothing and
+   * inherits this policy on top of its empty {@code sandbox}, so a message's own scripts, inline
+   * styles and remote images stay off.
    */
   public static final String CONTENT_SECURITY_POLICY =
       "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"

@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
-import com.microsoft.playwright.PlaywrightException;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.AriaRole;
 import dev.petrel.app.ConfigKey;
@@ -20,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,54 +30,24 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DashboardRunsUnderItsContentSecurityPolicy {
 
-  private static final List<String> CHROMIUM_ARGS =
-      List.of(
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync");
-
   @TempDir Path dir;
   RunningPetrel petrel;
   SimulatorServer sim;
-  Playwright playwright;
-  Browser browser;
+  Chromium chromium;
   Page page;
   final List<String> console = new CopyOnWriteArrayList<>();
   final List<String> pageErrors = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void start() throws Exception {
-    String chromium = Peers.require("chromium");
-    try {
-      playwright =
-          Playwright.create(
-              new Playwright.CreateOptions()
-                  .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-      browser =
-          playwright
-              .chromium()
-              .launch(
-                  new BrowserType.LaunchOptions()
-                      .setExecutablePath(Path.of(chromium))
-                      .setHeadless(true)
-                      .setArgs(CHROMIUM_ARGS));
-    } catch (PlaywrightException e) {
-      String why = "Playwright cannot drive " + chromium + ": " + e.getMessage();
-      if (Peers.required()) throw new AssertionError(why + ", and PETREL_REQUIRE_PEERS=1", e);
-      Assumptions.abort(why + "; skipping");
-    }
-    PlaywrightAssertions.setDefaultAssertionTimeout(30_000); // a hang guard, not a speed check
+    chromium = Chromium.launch();
     sim = new SimulatorServer(SimulatorOptions.DEFAULTS);
     int simPort = sim.start(InetAddress.getLoopbackAddress(), 0);
     petrel =
         RunningPetrel.start(
             dir.resolve("data"),
             Map.of(ConfigKey.PAUSED, "false", ConfigKey.ROUTE, "sim.test=127.0.0.1:" + simPort));
-    var context = browser.newContext();
+    var context = chromium.context(new Browser.NewContextOptions());
     // every violation the browser reports, as the page itself would see it
     context.addInitScript(
         "window.__violations = []; document.addEventListener('securitypolicyviolation', e =>"
@@ -93,8 +59,7 @@ class DashboardRunsUnderItsContentSecurityPolicy {
 
   @AfterEach
   void stop() {
-    if (browser != null) browser.close();
-    if (playwright != null) playwright.close();
+    if (chromium != null) chromium.close();
     if (petrel != null) petrel.close();
     if (sim != null) sim.close();
   }
@@ -112,13 +77,15 @@ class DashboardRunsUnderItsContentSecurityPolicy {
   void everyPageLoadsWithoutAViolation() throws Exception {
     String key = petrel.apiKey("acme");
     Http http = new Http(petrel.httpPort());
-    // one delivered message, so that the overview draws its chart
+    // one delivered message, so that the overview draws its chart; its HTML part is shown in a
+    // sandboxed frame on the message page
     Http.Answer sent =
         http.curl(
             "POST",
             "/api/v1/messages",
             key,
-            "{\"from\":\"app@example.com\",\"to\":\"ok@sim.test\",\"text\":\"hi\"}",
+            "{\"from\":\"app@example.com\",\"to\":\"ok@sim.test\",\"text\":\"hi\","
+                + " \"html\":\"<p>hi</p>\"}",
             "Content-Type: application/json");
     assertThat(sent.status()).as(sent.body()).isEqualTo(202);
     String id = sent.json().get("id").asString();
@@ -133,7 +100,7 @@ class DashboardRunsUnderItsContentSecurityPolicy {
                     .get("state")
                     .asString()
                     .equals("delivered"));
-    String base = "http://127.0.0.1:" + petrel.httpPort();
+    String base = Chromium.base(petrel);
 
     page.navigate(base + "/");
     page.getByLabel("API key").fill(key);
@@ -153,6 +120,8 @@ class DashboardRunsUnderItsContentSecurityPolicy {
     page.navigate(base + "/ui/#/messages");
     page.locator("table a").first().click();
     PlaywrightAssertions.assertThat(page.locator("h1")).containsText("Message");
+    PlaywrightAssertions.assertThat(page.frameLocator("#html-part").locator("p")).hasText("hi");
+    PlaywrightAssertions.assertThat(page.locator("#text-part")).hasText("hi");
 
     assertThat(violations()).as("securitypolicyviolation events; console: %s", console).isEmpty();
     assertThat(cspConsole()).as("console").isEmpty();

@@ -205,6 +205,9 @@ class MetricsAndStatsAfterRealDelivery {
     assertThat(stats.get("bounce_rate").asDouble()).isEqualTo(0.5);
     assertThat(stats.get("top_reasons").get(0).get("reason").asString()).isEqualTo("userunknown");
     assertThat(stats.get("top_reasons").get(0).get("count").asLong()).isEqualTo(1);
+    // the bounced recipient's reason; the delivered one's 250 is no bounce reason
+    assertThat(stats.get("top_bounce_reasons").toString())
+        .isEqualTo("[{\"reason\":\"userunknown\",\"count\":1}]");
     assertThat(stats.get("top_codes").toString()).contains("\"code\":550,\"enhanced\":\"5.1.1\"");
     JsonNode domain = stats.get("top_domains").get(0);
     assertThat(domain.get("domain").asString()).isEqualTo("sim.test");
@@ -222,6 +225,7 @@ class MetricsAndStatsAfterRealDelivery {
     assertThat(other.get("totals").get("delivered").asLong()).isZero();
     assertThat(other.get("totals").get("bounced").asLong()).isZero();
     assertThat(other.get("top_reasons").size()).isZero();
+    assertThat(other.get("top_bounce_reasons").size()).isZero();
     assertThat(other.get("top_domains").size()).isZero();
     assertThat(other.get("bounce_rate").isNull()).isTrue();
   }
