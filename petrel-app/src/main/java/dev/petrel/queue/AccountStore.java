@@ -67,7 +67,14 @@ public interface AccountStore {
   Optional<IdempotentAnswer> idempotent(String account, String key, Instant notBefore)
       throws StorageException;
 
-  /** Stores the answer to an account's key (replacing one older than the retention). */
+  /** How long the answer to an {@code Idempotency-Key} is kept: 24 hours. */
+  java.time.Duration IDEMPOTENCY_RETENTION = java.time.Duration.ofHours(24);
+
+  /**
+   * Stores the answer to an account's key, unless an answer younger than {@link
+   * #IDEMPOTENCY_RETENTION} is already stored: the first answer stands (two nodes that raced with
+   * the same key do not replace each other's), an older one is replaced.
+   */
   void saveIdempotent(String account, String key, IdempotentAnswer answer, Instant now)
       throws StorageException;
 

@@ -118,15 +118,12 @@ public interface MessageStore extends AutoCloseable {
       QueueId id, int position, AttemptRecord attempt, boolean bounce) throws StorageException;
 
   /**
-   * Ends the leases a previous run of this node left behind: a process killed while delivering
-   * leaves its claims leased until they run out (minutes), and a restart must not wait for its own
-   * work. Recipients still waiting become due at {@code now} and are marked as possible duplicates,
-   * since the interrupted attempt may have delivered them before the kill. Call it only while no
-   * other process can be delivering from this store ({@code serve} holds the data-folder lock);
-   * returns how many recipients were released.
-   *
-   * <p>A store shared by several nodes cannot tell a dead node's leases from a live one's; it
-   * leaves them to run out, and this returns 0.
+   * Ends this node's leases: those a previous run of the node left behind (a process killed while
+   * delivering leaves its claims leased until they run out, minutes, and a restart must not wait
+   * for its own work), or its own at a clean stop. Every lease names the node that took it; other
+   * nodes' leases are left to run out. Recipients still waiting become due at {@code now} and are
+   * marked as possible duplicates, since an interrupted attempt may have delivered them. Call it
+   * only while this node is not delivering; returns how many recipients were released.
    */
   default int releaseLeases(Instant now) throws StorageException {
     return 0;

@@ -318,7 +318,9 @@ public final class SqliteMessageStore implements MessageStore {
       throw new IllegalArgumentException("the lease must be positive");
     String leaseId = UUID.randomUUID().toString();
     return writer.call(
-        c -> DeliveryRows.claim(c, now.toEpochMilli(), limit, lease.toMillis(), leaseId, skipped),
+        c ->
+            DeliveryRows.claim(
+                c, now.toEpochMilli(), limit, lease.toMillis(), leaseId, options.node(), skipped),
         false,
         "claiming due recipients");
   }
@@ -362,7 +364,9 @@ public final class SqliteMessageStore implements MessageStore {
   public int releaseLeases(Instant now) throws StorageException {
     Objects.requireNonNull(now, "now");
     return writer.call(
-        c -> DeliveryRows.releaseLeases(c, now.toEpochMilli()), false, "releasing old leases");
+        c -> DeliveryRows.releaseLeases(c, now.toEpochMilli(), options.node()),
+        false,
+        "releasing this node's leases");
   }
 
   @Override

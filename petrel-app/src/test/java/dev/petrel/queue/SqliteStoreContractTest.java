@@ -10,8 +10,9 @@ class SqliteStoreContractTest extends StoreContract {
   @TempDir Path dir;
 
   @Override
-  protected MessageStore openStore() throws StorageException {
-    return SqliteMessageStore.open(dir, QueueTestSupport.options(), InstantSource.fixed(T));
+  protected MessageStore openStore(String node) throws StorageException {
+    return SqliteMessageStore.open(
+        dir, QueueTestSupport.options().withNode(node), InstantSource.fixed(T));
   }
 
   @Override
