@@ -501,6 +501,52 @@ public abstract class StoreContract {
   }
 
   @Test
+  void concurrentMessagesWithNLeftInTheQuotaExactlyNAreKept() throws Exception {
+    MessageStore a = store();
+    MessageStore b = store("node-2");
+    accounts(a).createAccount(new Account("acme", "free", T));
+    commit(a, envelope("acme", "early@one.example", "early2@one.example"), "x");
+    long limit = 12; // 10 left
+    int tries = 16;
+    CyclicBarrier start = new CyclicBarrier(tries);
+    ExecutorService pool = Executors.newFixedThreadPool(tries);
+    AtomicInteger kept = new AtomicInteger();
+    AtomicInteger refused = new AtomicInteger();
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < tries; t++) {
+        MessageStore node = t % 2 == 0 ? a : b;
+        int n = t;
+        done.add(
+            pool.submit(
+                () -> {
+                  try (Spool spool = node.begin(envelope("acme", "r" + n + "@one.example"))) {
+                    spool.body().write("x\r\n".getBytes(StandardCharsets.US_ASCII));
+                    start.await();
+                    spool.commit(limit);
+                    kept.incrementAndGet();
+                  } catch (QuotaExceededException e) {
+                    assertThat(e.limit()).isEqualTo(limit);
+                    refused.incrementAndGet();
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : done) f.get();
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(kept.get()).isEqualTo(10);
+    assertThat(refused.get()).isEqualTo(tries - 10);
+    java.time.YearMonth month = java.time.YearMonth.from(T.atOffset(java.time.ZoneOffset.UTC));
+    assertThat(accounts(b).usage("acme", month)).isEqualTo(limit);
+    assertThat(a.list(100)).as("refused messages left nothing").hasSize(11);
+    // Another account's count is its own.
+    commit(a, envelope("other", "x@one.example"), "x");
+    assertThat(accounts(b).usage("acme", month)).isEqualTo(limit);
+  }
+
+  @Test
   void anIdempotencyKeyKeepsTheFirstAnswer() throws Exception {
     MessageStore a = store();
     MessageStore b = store();
