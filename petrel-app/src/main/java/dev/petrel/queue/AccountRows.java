@@ -208,7 +208,7 @@ final class AccountRows {
                 + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account, key) DO UPDATE SET"
                 + " fingerprint = excluded.fingerprint, status = excluded.status,"
                 + " response = excluded.response, created = excluded.created"
-                + " WHERE idempotency.created < ?");
+                + " WHERE idempotency.created < ? OR idempotency.status = 0");
     ps.setString(1, account);
     ps.setString(2, key);
     ps.setString(3, a.fingerprint());
@@ -217,5 +217,33 @@ final class AccountRows {
     ps.setLong(6, now.toEpochMilli());
     ps.setLong(7, now.minus(AccountStore.IDEMPOTENCY_RETENTION).toEpochMilli());
     ps.executeUpdate();
+  }
+
+  /** See {@link AccountStore#reserveIdempotent}: true when this caller took the key. */
+  static boolean reserveIdempotent(
+      GroupCommitWriter.Context c, String account, String key, String fingerprint, Instant now)
+      throws SQLException {
+    PreparedStatement ps =
+        c.prepare(
+            "INSERT INTO idempotency (account, key, fingerprint, status, response, created)"
+                + " VALUES (?, ?, ?, 0, '', ?) ON CONFLICT (account, key) DO UPDATE SET"
+                + " fingerprint = excluded.fingerprint, status = 0, response = '',"
+                + " created = excluded.created WHERE idempotency.created < ?");
+    ps.setString(1, account);
+    ps.setString(2, key);
+    ps.setString(3, fingerprint);
+    ps.setLong(4, now.toEpochMilli());
+    ps.setLong(5, now.minus(AccountStore.IDEMPOTENCY_RETENTION).toEpochMilli());
+    return ps.executeUpdate() == 1;
+  }
+
+  static Void releaseIdempotent(GroupCommitWriter.Context c, String account, String key)
+      throws SQLException {
+    PreparedStatement ps =
+        c.prepare("DELETE FROM idempotency WHERE account = ? AND key = ? AND status = 0");
+    ps.setString(1, account);
+    ps.setString(2, key);
+    ps.executeUpdate();
+    return null;
   }
 }

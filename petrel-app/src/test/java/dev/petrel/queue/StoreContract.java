@@ -547,6 +547,51 @@ public abstract class StoreContract {
   }
 
   @Test
+  void ofConcurrentRequestsWithOneIdempotencyKeyExactlyOneIsCarriedOut() throws Exception {
+    MessageStore a = store();
+    MessageStore b = store("node-2");
+    accounts(a).createAccount(new Account("acme", "free", T));
+    int tries = 8;
+    CyclicBarrier start = new CyclicBarrier(tries);
+    ExecutorService pool = Executors.newFixedThreadPool(tries);
+    List<Future<java.util.Optional<AccountStore.IdempotentAnswer>>> answers = new ArrayList<>();
+    try {
+      for (int t = 0; t < tries; t++) {
+        MessageStore node = t % 2 == 0 ? a : b;
+        answers.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return accounts(node).reserveIdempotent("acme", "k1", "fp", T);
+                }));
+      }
+      int owners = 0;
+      for (var f : answers) {
+        var answer = f.get();
+        if (answer.isEmpty()) owners++;
+        else assertThat(answer.get().status()).as("in progress").isZero();
+      }
+      assertThat(owners).isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
+    var stored = new AccountStore.IdempotentAnswer("fp", 202, "{\"id\":\"one\"}");
+    accounts(a).saveIdempotent("acme", "k1", stored, T);
+    assertThat(accounts(b).reserveIdempotent("acme", "k1", "fp", T.plusSeconds(5)))
+        .contains(stored);
+    // Another account's key of the same name is its own; a failed request gives its key back.
+    assertThat(accounts(b).reserveIdempotent("other", "k1", "fp", T)).isEmpty();
+    accounts(b).releaseIdempotent("other", "k1");
+    assertThat(accounts(a).reserveIdempotent("other", "k1", "fp", T)).isEmpty();
+    // After the retention the key is new again.
+    assertThat(
+            accounts(a)
+                .reserveIdempotent(
+                    "acme", "k1", "fp", T.plus(AccountStore.IDEMPOTENCY_RETENTION).plusSeconds(1)))
+        .isEmpty();
+  }
+
+  @Test
   void anIdempotencyKeyKeepsTheFirstAnswer() throws Exception {
     MessageStore a = store();
     MessageStore b = store();
