@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * <p>{@code serve} opens the store after taking the {@link DataDirLock}; the {@code queue} commands
  * open it without the lock, concurrently with a running server.
  */
-public final class SqliteMessageStore implements MessageStore {
+public final class SqliteMessageStore implements Store {
 
   private static final Logger log = LoggerFactory.getLogger(SqliteMessageStore.class);
 
@@ -474,21 +474,25 @@ public final class SqliteMessageStore implements MessageStore {
   }
 
   /** Accounts, keys and usage, in the same database. */
+  @Override
   public AccountStore accounts() {
     return accounts;
   }
 
   /** Sender domains and their DKIM keys, in this store. */
+  @Override
   public SenderDomainStore senderDomains() {
     return senderDomains;
   }
 
   /** Webhooks, their pending events and delivery logs, in this store. */
+  @Override
   public WebhookStore webhooks() {
     return webhooks;
   }
 
   /** Counters of the writer: how many transactions, messages and writes so far. */
+  @Override
   public StoreStats stats() {
     return writer.stats();
   }

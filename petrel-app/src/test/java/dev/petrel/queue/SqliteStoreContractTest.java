@@ -10,18 +10,8 @@ class SqliteStoreContractTest extends StoreContract {
   @TempDir Path dir;
 
   @Override
-  protected MessageStore openStore(String node) throws StorageException {
-    return SqliteMessageStore.open(
-        dir, QueueTestSupport.options().withNode(node), InstantSource.fixed(T));
-  }
-
-  @Override
-  protected AccountStore accounts(MessageStore store) {
-    return ((SqliteMessageStore) store).accounts();
-  }
-
-  @Override
-  protected WebhookStore webhooks(MessageStore store) {
-    return ((SqliteMessageStore) store).webhooks();
+  protected Store openStore(String node) throws StorageException {
+    return Stores.open(
+        Stores.url(dir), QueueTestSupport.options().withNode(node), InstantSource.fixed(T));
   }
 }

@@ -40,27 +40,29 @@ public abstract class StoreContract {
    * Opens one more store instance on this test's database (a fresh one per test), with a clock
    * standing at {@link #T}, for the node of that name (the name its leases carry).
    */
-  protected abstract MessageStore openStore(String node) throws StorageException;
+  protected abstract Store openStore(String node) throws StorageException;
 
-  /** The store's accounts. */
-  protected abstract AccountStore accounts(MessageStore store);
+  private static AccountStore accounts(Store store) {
+    return store.accounts();
+  }
 
-  /** The store's webhooks. */
-  protected abstract WebhookStore webhooks(MessageStore store);
+  private static WebhookStore webhooks(Store store) {
+    return store.webhooks();
+  }
 
-  private final List<MessageStore> opened = new ArrayList<>();
+  private final List<Store> opened = new ArrayList<>();
 
   @AfterEach
   void closeStores() throws Exception {
-    for (MessageStore s : opened) s.close();
+    for (Store s : opened) s.close();
   }
 
-  private MessageStore store() throws StorageException {
+  private Store store() throws StorageException {
     return store("node-1");
   }
 
-  private MessageStore store(String node) throws StorageException {
-    MessageStore s = openStore(node);
+  private Store store(String node) throws StorageException {
+    Store s = openStore(node);
     opened.add(s);
     return s;
   }
@@ -81,7 +83,7 @@ public abstract class StoreContract {
         "client.example");
   }
 
-  static QueueId commit(MessageStore store, Envelope envelope, String body) throws Exception {
+  static QueueId commit(Store store, Envelope envelope, String body) throws Exception {
     try (Spool spool = store.begin(envelope)) {
       spool.body().write(body.getBytes(StandardCharsets.UTF_8));
       return spool.commit();
@@ -107,7 +109,7 @@ public abstract class StoreContract {
     return job.message().id().value() + "/" + r.position();
   }
 
-  private static RecipientState state(MessageStore store, QueueId id, int position)
+  private static RecipientState state(Store store, QueueId id, int position)
       throws StorageException {
     return store.find(id).orElseThrow().recipients().get(position).state();
   }
@@ -116,12 +118,12 @@ public abstract class StoreContract {
 
   @Test
   void aCommittedMessageIsThereWithItsBodyAndRecipientsAfterReopening() throws Exception {
-    MessageStore first = openStore("node-1");
+    Store first = openStore("node-1");
     String body = "Subject: kept\r\n\r\n" + "line of the body\r\n".repeat(10_000);
     QueueId id = commit(first, envelope("acme", "a@one.example", "b@two.example"), body);
     first.close();
 
-    MessageStore again = store();
+    Store again = store();
     StoredMessage m = again.find(id).orElseThrow();
     assertThat(m.account()).isEqualTo("acme");
     assertThat(m.recipients())
@@ -138,13 +140,13 @@ public abstract class StoreContract {
 
   @Test
   void concurrentClaimersOnSeveralThreadsAndInstancesNeverShareARecipient() throws Exception {
-    MessageStore seed = store();
+    Store seed = store();
     int messages = 80;
     for (int i = 0; i < messages; i++)
       commit(seed, envelope("acme", "a" + i + "@one.example", "b" + i + "@two.example"), "x\r\n");
     int total = messages * 2;
 
-    List<MessageStore> nodes = List.of(seed, store("node-2"), store("node-3"));
+    List<Store> nodes = List.of(seed, store("node-2"), store("node-3"));
     int perNode = 3;
     int claimers = nodes.size() * perNode;
     Map<String, AtomicInteger> claims = new ConcurrentHashMap<>();
@@ -152,7 +154,7 @@ public abstract class StoreContract {
     ExecutorService pool = Executors.newFixedThreadPool(claimers);
     try {
       List<Future<Integer>> done = new ArrayList<>();
-      for (MessageStore node : nodes)
+      for (Store node : nodes)
         for (int t = 0; t < perNode; t++)
           done.add(
               pool.submit(
@@ -185,8 +187,8 @@ public abstract class StoreContract {
 
   @Test
   void onlyTheHolderOfTheLeaseRecordsAStaleHolderIsRefused() throws Exception {
-    MessageStore a = store();
-    MessageStore b = store();
+    Store a = store();
+    Store b = store();
     QueueId id = commit(a, envelope("acme", "r@one.example"), "x\r\n");
     DeliveryJob stale = a.claimDue(T, 10, Duration.ofMinutes(1)).getFirst();
     // The lease ran out (the holder hung); another node takes the recipient.
@@ -223,8 +225,8 @@ public abstract class StoreContract {
 
   @Test
   void aNodeReleasesItsOwnLeasesAndNoOtherNodes() throws Exception {
-    MessageStore a = store("node-a");
-    MessageStore b = store("node-b");
+    Store a = store("node-a");
+    Store b = store("node-b");
     for (int i = 0; i < 4; i++) commit(a, envelope("acme", "r" + i + "@one.example"), "x");
     List<DeliveryJob> mine = a.claimDue(T, 2, LEASE);
     List<DeliveryJob> theirs = b.claimDue(T, 2, LEASE);
@@ -262,8 +264,8 @@ public abstract class StoreContract {
 
   @Test
   void aCancelDuringAClaimWinsAndALaterRecordDoesNotResurrectIt() throws Exception {
-    MessageStore a = store();
-    MessageStore b = store();
+    Store a = store();
+    Store b = store();
     QueueId id = commit(a, envelope("acme", "r@one.example", "s@one.example"), "x\r\n");
     DeliveryJob job = a.claimDue(T, 10, LEASE).getFirst();
     assertThat(b.cancel(new Selection(List.of(id), null, null), T.plusSeconds(1))).isEqualTo(2);
@@ -292,7 +294,7 @@ public abstract class StoreContract {
   @Test
   void aRecipientOnItsAccountsSuppressionListIsSuppressedAtClaimAndNeverHandedOut()
       throws Exception {
-    MessageStore a = store();
+    Store a = store();
     a.addSuppression(new Suppression("acme", "gone@one.example", "userunknown", null, T));
     a.addSuppression(new Suppression("other", "kept@one.example", "userunknown", null, T));
     QueueId id =
@@ -318,7 +320,7 @@ public abstract class StoreContract {
 
   @Test
   void concurrentDispatchersDeliverEachEventExactlyOnce() throws Exception {
-    MessageStore seed = store();
+    Store seed = store();
     AccountStore accounts = accounts(seed);
     accounts.createAccount(new Account("acme", "free", T));
     accounts.createAccount(new Account("other", "free", T));
@@ -331,14 +333,14 @@ public abstract class StoreContract {
       accounts.addEvent(T, "other", "quota.warning", null, "{\"n\":" + i + "}");
     }
 
-    List<MessageStore> nodes = List.of(seed, store());
+    List<Store> nodes = List.of(seed, store());
     int perNode = 3;
     Map<Long, AtomicInteger> sent = new ConcurrentHashMap<>();
     CyclicBarrier start = new CyclicBarrier(nodes.size() * perNode);
     ExecutorService pool = Executors.newFixedThreadPool(nodes.size() * perNode);
     try {
       List<Future<?>> done = new ArrayList<>();
-      for (MessageStore node : nodes)
+      for (Store node : nodes)
         for (int t = 0; t < perNode; t++)
           done.add(
               pool.submit(
@@ -391,8 +393,8 @@ public abstract class StoreContract {
 
   @Test
   void aWebhookTryIsRecordedOnlyByTheClaimHoldingTheEvent() throws Exception {
-    MessageStore a = store();
-    MessageStore b = store();
+    Store a = store();
+    Store b = store();
     accounts(a).createAccount(new Account("acme", "free", T));
     Webhook hook =
         new Webhook("wh_1", "acme", "http://127.0.0.1:9/hook", "whsec_AAAA", List.of(), false, T);
@@ -425,7 +427,7 @@ public abstract class StoreContract {
 
   @Test
   void aWebhookCannotBeCreatedForAnAccountThatDoesNotExist() throws Exception {
-    MessageStore a = store();
+    Store a = store();
     Webhook hook =
         new Webhook("wh_1", "nobody", "http://127.0.0.1:9/hook", "whsec_AAAA", List.of(), false, T);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> webhooks(a).createWebhook(hook))
@@ -436,8 +438,8 @@ public abstract class StoreContract {
 
   @Test
   void aWebhookCreatedConcurrentlyWithEventsNeverSkipsOneRecordedAfterIt() throws Exception {
-    MessageStore a = store();
-    MessageStore b = store();
+    Store a = store();
+    Store b = store();
     accounts(a).createAccount(new Account("acme", "free", T));
     Webhook hook =
         new Webhook("wh_1", "acme", "http://127.0.0.1:9/hook", "whsec_AAAA", List.of(), false, T);
@@ -447,7 +449,7 @@ public abstract class StoreContract {
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       List<Future<?>> done = new ArrayList<>();
-      for (MessageStore node : List.of(a, b))
+      for (Store node : List.of(a, b))
         done.add(
             pool.submit(
                 () -> {
@@ -468,8 +470,8 @@ public abstract class StoreContract {
 
   @Test
   void quotaCountsEveryAcceptedRecipient() throws Exception {
-    MessageStore a = store();
-    MessageStore b = store();
+    Store a = store();
+    Store b = store();
     accounts(a).createAccount(new Account("acme", "free", T));
     int threads = 6;
     int each = 10;
@@ -478,7 +480,7 @@ public abstract class StoreContract {
     try {
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
-        MessageStore node = t % 2 == 0 ? a : b;
+        Store node = t % 2 == 0 ? a : b;
         int n = t;
         done.add(
             pool.submit(
@@ -502,8 +504,8 @@ public abstract class StoreContract {
 
   @Test
   void concurrentMessagesWithNLeftInTheQuotaExactlyNAreKept() throws Exception {
-    MessageStore a = store();
-    MessageStore b = store("node-2");
+    Store a = store();
+    Store b = store("node-2");
     accounts(a).createAccount(new Account("acme", "free", T));
     commit(a, envelope("acme", "early@one.example", "early2@one.example"), "x");
     long limit = 12; // 10 left
@@ -515,7 +517,7 @@ public abstract class StoreContract {
     try {
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < tries; t++) {
-        MessageStore node = t % 2 == 0 ? a : b;
+        Store node = t % 2 == 0 ? a : b;
         int n = t;
         done.add(
             pool.submit(
@@ -548,8 +550,8 @@ public abstract class StoreContract {
 
   @Test
   void ofConcurrentRequestsWithOneIdempotencyKeyExactlyOneIsCarriedOut() throws Exception {
-    MessageStore a = store();
-    MessageStore b = store("node-2");
+    Store a = store();
+    Store b = store("node-2");
     accounts(a).createAccount(new Account("acme", "free", T));
     int tries = 8;
     CyclicBarrier start = new CyclicBarrier(tries);
@@ -557,7 +559,7 @@ public abstract class StoreContract {
     List<Future<java.util.Optional<AccountStore.IdempotentAnswer>>> answers = new ArrayList<>();
     try {
       for (int t = 0; t < tries; t++) {
-        MessageStore node = t % 2 == 0 ? a : b;
+        Store node = t % 2 == 0 ? a : b;
         answers.add(
             pool.submit(
                 () -> {
@@ -593,8 +595,8 @@ public abstract class StoreContract {
 
   @Test
   void anIdempotencyKeyKeepsTheFirstAnswer() throws Exception {
-    MessageStore a = store();
-    MessageStore b = store();
+    Store a = store();
+    Store b = store();
     accounts(a).createAccount(new Account("acme", "free", T));
     var first = new AccountStore.IdempotentAnswer("fp", 202, "{\"id\":\"first\"}");
     var second = new AccountStore.IdempotentAnswer("fp", 202, "{\"id\":\"second\"}");
