@@ -6,6 +6,7 @@ import dev.petrel.model.EmailAddress;
 import dev.petrel.model.Envelope;
 import dev.petrel.model.Recipient;
 import dev.petrel.queue.AccountStore.IdempotentAnswer;
+import dev.petrel.queue.QuotaExceededException;
 import dev.petrel.queue.Quotas;
 import dev.petrel.queue.Spool;
 import dev.petrel.queue.StorageFullException;
@@ -97,6 +98,24 @@ final class SendMessage implements Handler {
     }
   }
 
+  private static Problem overQuota(
+      long limit, long used, int more, Instant now, Quotas.Check quota) {
+    long wait = Math.max(1, Duration.between(now, quota.resets()).toSeconds());
+    return new Problem(
+            429,
+            "quota",
+            "Monthly quota reached",
+            "this account may send to "
+                + limit
+                + " recipients a month and has used "
+                + used
+                + "; "
+                + more
+                + " more do not fit. The quota resets at "
+                + quota.resets())
+        .header("Retry-After", Long.toString(wait));
+  }
+
   private Map<String, Object> send(Context ctx, Caller caller) throws Exception {
     JsonBody body = JsonBody.read(ctx);
     MessageRequest r = MessageRequest.read(body);
@@ -128,22 +147,8 @@ final class SendMessage implements Handler {
     ContentProblems.checkHeaderFrom(api, caller.account(), content);
 
     Quotas.Check quota = api.quotas().check(caller.account(), recipients.size());
-    if (!quota.allowed()) {
-      long wait = Math.max(1, Duration.between(now, quota.resets()).toSeconds());
-      throw new Problem(
-              429,
-              "quota",
-              "Monthly quota reached",
-              "this account may send to "
-                  + quota.limit()
-                  + " recipients a month and has used "
-                  + quota.used()
-                  + "; "
-                  + recipients.size()
-                  + " more do not fit. The quota resets at "
-                  + quota.resets())
-          .header("Retry-After", Long.toString(wait));
-    }
+    if (!quota.allowed())
+      throw overQuota(quota.limit(), quota.used(), recipients.size(), now, quota);
 
     List<Recipient> envelopeRecipients = new ArrayList<>();
     for (EmailAddress a : recipients) envelopeRecipients.add(new Recipient(a, null, null));
@@ -172,7 +177,10 @@ final class SendMessage implements Handler {
             ("X-Petrel-Tags: " + String.join(", ", r.tags()) + "\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
       filtered.writeTo(out);
-      id = spool.commit().value();
+      // The store counts and checks in one step: of concurrent requests only those that fit stay.
+      id = (quota.limit() < 0 ? spool.commit() : spool.commit(quota.limit())).value();
+    } catch (QuotaExceededException e) {
+      throw overQuota(e.limit(), e.used(), recipients.size(), now, quota);
     } catch (StorageFullException e) {
       throw new Problem(
               507,
