@@ -9,6 +9,7 @@ import dev.petrel.queue.AccountStore.IdempotentAnswer;
 import dev.petrel.queue.QuotaExceededException;
 import dev.petrel.queue.Quotas;
 import dev.petrel.queue.Spool;
+import dev.petrel.queue.StorageException;
 import dev.petrel.queue.StorageFullException;
 import dev.petrel.report.StatusJson;
 import io.javalin.http.Context;
@@ -43,8 +44,6 @@ final class SendMessage implements Handler {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("api");
 
-  static final Duration IDEMPOTENCY = Duration.ofHours(24);
-
   private final Api api;
 
   /** Serialises requests with the same idempotency key inside this process. */
@@ -69,8 +68,18 @@ final class SendMessage implements Handler {
     synchronized (lock) {
       try {
         Instant now = api.clock().instant();
-        var earlier = api.accounts().idempotent(caller.account(), key, now.minus(IDEMPOTENCY));
+        // Taking the key is one step in the store, so two nodes (or processes) that get the same
+        // key at once do not both send: one carries the request out, the other is told to wait.
+        var earlier = api.accounts().reserveIdempotent(caller.account(), key, fingerprint, now);
         if (earlier.isPresent()) {
+          if (earlier.get().status() == 0)
+            throw new Problem(
+                    409,
+                    "idempotency-in-progress",
+                    "A request with this Idempotency-Key is in progress",
+                    "another request with this Idempotency-Key is still being carried out; send"
+                        + " this one again in a moment to get its answer")
+                .header("Retry-After", "1");
           if (!earlier.get().fingerprint().equals(fingerprint))
             throw new Problem(
                 422,
@@ -84,14 +93,28 @@ final class SendMessage implements Handler {
           ctx.result(earlier.get().response());
           return;
         }
-        Map<String, Object> answer = send(ctx, caller);
-        api.accounts()
-            .saveIdempotent(
-                caller.account(),
-                key,
-                new IdempotentAnswer(
-                    fingerprint, 202, StatusJson.MAPPER.writeValueAsString(answer)),
-                now);
+        boolean answered = false;
+        try {
+          Map<String, Object> answer = send(ctx, caller);
+          api.accounts()
+              .saveIdempotent(
+                  caller.account(),
+                  key,
+                  new IdempotentAnswer(
+                      fingerprint, 202, StatusJson.MAPPER.writeValueAsString(answer)),
+                  now);
+          answered = true;
+        } finally {
+          // A refused request keeps no answer: the key is free for the corrected request.
+          if (!answered) {
+            try {
+              api.accounts().releaseIdempotent(caller.account(), key);
+            } catch (StorageException e) {
+              LOG.warn(
+                  "api: cannot free Idempotency-Key of {}: {}", caller.account(), e.getMessage());
+            }
+          }
+        }
       } finally {
         keyLocks.remove(caller.account() + "\n" + key, lock);
       }
