@@ -15,8 +15,11 @@ import java.time.Duration;
  * @param inlineSmallBodies whether a body that fits the spool's first 64 KiB buffer is committed
  *     inside the database transaction instead of as a file of its own: it then shares the group's
  *     single fsync instead of needing two of its own (file and folder)
- * @param node the name this process's delivery leases carry (default: the host name): at a start
- *     after a crash, or a clean stop, a node ends its own leases and no other node's
+ * @param node the name this process's delivery leases carry, {@value #LOCAL_NODE} by default: at a
+ *     start after a crash, or at a clean stop, a node ends its own leases and no other node's. One
+ *     data folder has one node at a time (the data-folder lock), so the default stays the same
+ *     across restarts, even when the host name changes (a new container); stores opened side by
+ *     side as separate nodes (tests) name theirs
  */
 public record SqliteStoreOptions(
     long reserveBytes,
@@ -33,6 +36,9 @@ public record SqliteStoreOptions(
 
   public static final int DEFAULT_MAX_GROUP_SIZE = 512;
 
+  /** The node name of a data folder's single node. */
+  public static final String LOCAL_NODE = "local";
+
   public SqliteStoreOptions {
     if (reserveBytes < 0) throw new IllegalArgumentException("reserve must not be negative");
     if (busyTimeout == null
@@ -43,24 +49,13 @@ public record SqliteStoreOptions(
     if (node == null || node.isBlank()) throw new IllegalArgumentException("a node name is needed");
   }
 
-  /** This machine's host name, the default node name; "local" when it cannot be told. */
-  static String hostName() {
-    String env = System.getenv("HOSTNAME");
-    if (env != null && !env.isBlank()) return env.trim();
-    try {
-      return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.io.IOException e) {
-      return "local";
-    }
-  }
-
   /**
    * The defaults for {@code serve}: 100 MiB reserve, 10 s busy timeout, folder created, small
    * bodies inline.
    */
   public static SqliteStoreOptions defaults() {
     return new SqliteStoreOptions(
-        DEFAULT_RESERVE, DEFAULT_BUSY_TIMEOUT, DEFAULT_MAX_GROUP_SIZE, true, true, hostName());
+        DEFAULT_RESERVE, DEFAULT_BUSY_TIMEOUT, DEFAULT_MAX_GROUP_SIZE, true, true, LOCAL_NODE);
   }
 
   /** For commands that look at an existing queue: a missing data folder is an error. */

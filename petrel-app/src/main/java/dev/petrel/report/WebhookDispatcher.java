@@ -277,8 +277,13 @@ public final class WebhookDispatcher implements AutoCloseable {
                 next,
                 state));
     if (!recorded) {
-      // The lease ran out during the try and another dispatcher has the event now.
-      LOG.warn("webhooks: {} event {}: the claim ran out; the try was not recorded", w.id(), id);
+      // The lease ran out during the try (another dispatcher has the event now), or the webhook
+      // was removed meanwhile.
+      LOG.warn(
+          "webhooks: {} event {}: no longer this dispatcher's (its claim ran out, or the webhook"
+              + " was removed); the try was not recorded",
+          w.id(),
+          id);
       return true;
     }
     String queue = p.event().messageId() == null ? "" : " queue=" + p.event().messageId();
