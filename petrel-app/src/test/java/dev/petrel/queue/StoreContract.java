@@ -437,7 +437,7 @@ public abstract class StoreContract {
   }
 
   @Test
-  void aWebhookCreatedConcurrentlyWithEventsNeverSkipsOneRecordedAfterIt() throws Exception {
+  void eventsRecordedAtOnceByTwoNodesAreAllHandedOutNoneSkipped() throws Exception {
     Store a = store();
     Store b = store();
     accounts(a).createAccount(new Account("acme", "free", T));
