@@ -19,8 +19,11 @@ import java.util.Map;
 
 /**
  * The SQL of delivery: claiming due recipients under a lease, recording attempts and state changes,
- * and the operator's bulk retry and cancel. Every write runs as a task of the store's single
- * writer, so a claim's select and update are one transaction.
+ * and the operator's bulk retry and cancel. Every write runs as a task of the store's writer, in
+ * one transaction; no guarantee rests on there being a single writer, though: each change is an
+ * update whose own condition (still due, the claim's lease id, the state read) decides whether it
+ * happens, so several writers on one database (threads, processes, nodes) cannot take or record one
+ * recipient twice.
  */
 final class DeliveryRows {
 
