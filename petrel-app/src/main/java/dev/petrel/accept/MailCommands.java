@@ -11,6 +11,7 @@ import dev.petrel.protocol.Line;
 import dev.petrel.protocol.MailFrom;
 import dev.petrel.protocol.RcptTo;
 import dev.petrel.protocol.Reply;
+import dev.petrel.queue.QuotaExceededException;
 import dev.petrel.queue.Spool;
 import dev.petrel.queue.StorageException;
 import dev.petrel.queue.StorageFullException;
@@ -375,12 +376,21 @@ final class MailCommands {
       // A submitter's X-Petrel-Tag fields (checked by ContentRefusals) become the message's tags.
       if (s.mayRelay() && sink.content() != null && !sink.content().tags().isEmpty())
         spool.label(List.copyOf(new LinkedHashSet<>(sink.content().tags())), null);
-      String id = spool.commit().value();
+      // With quotas, the store counts the recipients and checks the month's total in one step, so
+      // sessions that all passed the check at RCPT cannot all be kept past the limit.
+      long limit = s.quotas == null ? -1 : s.quotas.limitOf(s.accountName()).orElse(-1);
+      String id = (limit < 0 ? spool.commit() : spool.commit(limit)).value();
       s.event(id, "queued size=" + sink.octets() + " recipients=" + t.recipients.size());
       s.reply(Reply.of(250, "2.0.0", "Ok: queued as " + id));
       s.junkCommands = 0; // mail moved forward: the junk count starts again
       s.observer.queued(s.id, id, t.recipients.size(), System.nanoTime() - dataEnd);
       if (s.quotas != null) s.quotas.afterAccepted(s.accountName());
+    } catch (QuotaExceededException e) {
+      Reply r = s.quotaRefusal(t.recipients.size());
+      if (r == null)
+        r = Reply.of(450, "4.7.1", "Monthly quota of " + e.limit() + " recipients reached");
+      s.event(queueId, "message refused: " + r + " (" + e.getMessage() + ")");
+      s.reply(r);
     } catch (StorageException e) {
       s.reply(storageRefusal(e, queueId));
     }

@@ -6,8 +6,10 @@ import dev.petrel.model.EmailAddress;
 import dev.petrel.model.Envelope;
 import dev.petrel.model.Recipient;
 import dev.petrel.queue.AccountStore.IdempotentAnswer;
+import dev.petrel.queue.QuotaExceededException;
 import dev.petrel.queue.Quotas;
 import dev.petrel.queue.Spool;
+import dev.petrel.queue.StorageException;
 import dev.petrel.queue.StorageFullException;
 import dev.petrel.report.StatusJson;
 import io.javalin.http.Context;
@@ -41,8 +43,6 @@ import org.apache.james.mime4j.field.address.DefaultAddressParser;
 final class SendMessage implements Handler {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("api");
-
-  static final Duration IDEMPOTENCY = Duration.ofHours(24);
 
   private final Api api;
 
@@ -85,8 +85,18 @@ final class SendMessage implements Handler {
     synchronized (lock) {
       try {
         Instant now = api.clock().instant();
-        var earlier = api.accounts().idempotent(caller.account(), key, now.minus(IDEMPOTENCY));
+        // Taking the key is one step in the store, so two nodes (or processes) that get the same
+        // key at once do not both send: one carries the request out, the other is told to wait.
+        var earlier = api.accounts().reserveIdempotent(caller.account(), key, fingerprint, now);
         if (earlier.isPresent()) {
+          if (earlier.get().status() == 0)
+            throw new Problem(
+                    409,
+                    "idempotency-in-progress",
+                    "A request with this Idempotency-Key is in progress",
+                    "another request with this Idempotency-Key is still being carried out; send"
+                        + " this one again in a moment to get its answer")
+                .header("Retry-After", "1");
           if (!earlier.get().fingerprint().equals(fingerprint))
             throw new Problem(
                 422,
@@ -100,18 +110,50 @@ final class SendMessage implements Handler {
           ctx.result(earlier.get().response());
           return;
         }
-        Map<String, Object> answer = work.answer();
-        api.accounts()
-            .saveIdempotent(
-                caller.account(),
-                key,
-                new IdempotentAnswer(
-                    fingerprint, status, StatusJson.MAPPER.writeValueAsString(answer)),
-                now);
+        boolean answered = false;
+        try {
+          Map<String, Object> answer = work.answer();
+          api.accounts()
+              .saveIdempotent(
+                  caller.account(),
+                  key,
+                  new IdempotentAnswer(
+                      fingerprint, status, StatusJson.MAPPER.writeValueAsString(answer)),
+                  now);
+          answered = true;
+        } finally {
+          // A refused request keeps no answer: the key is free for the corrected request.
+          if (!answered) {
+            try {
+              api.accounts().releaseIdempotent(caller.account(), key);
+            } catch (StorageException e) {
+              LOG.warn(
+                  "api: cannot free Idempotency-Key of {}: {}", caller.account(), e.getMessage());
+            }
+          }
+        }
       } finally {
         keyLocks.remove(caller.account() + "\n" + key, lock);
       }
     }
+  }
+
+  private static Problem overQuota(
+      long limit, long used, int more, Instant now, Quotas.Check quota) {
+    long wait = Math.max(1, Duration.between(now, quota.resets()).toSeconds());
+    return new Problem(
+            429,
+            "quota",
+            "Monthly quota reached",
+            "this account may send to "
+                + limit
+                + " recipients a month and has used "
+                + used
+                + "; "
+                + more
+                + " more do not fit. The quota resets at "
+                + quota.resets())
+        .header("Retry-After", Long.toString(wait));
   }
 
   private Map<String, Object> send(Context ctx, Caller caller) throws Exception {
@@ -162,22 +204,8 @@ final class SendMessage implements Handler {
     ContentProblems.checkHeaderFrom(api, caller.account(), content);
 
     Quotas.Check quota = api.quotas().check(caller.account(), recipients.size());
-    if (!quota.allowed()) {
-      long wait = Math.max(1, Duration.between(now, quota.resets()).toSeconds());
-      throw new Problem(
-              429,
-              "quota",
-              "Monthly quota reached",
-              "this account may send to "
-                  + quota.limit()
-                  + " recipients a month and has used "
-                  + quota.used()
-                  + "; "
-                  + recipients.size()
-                  + " more do not fit. The quota resets at "
-                  + quota.resets())
-          .header("Retry-After", Long.toString(wait));
-    }
+    if (!quota.allowed())
+      throw overQuota(quota.limit(), quota.used(), recipients.size(), now, quota);
 
     List<Recipient> envelopeRecipients = new ArrayList<>();
     for (EmailAddress a : recipients) envelopeRecipients.add(new Recipient(a, null, null));
@@ -203,7 +231,10 @@ final class SendMessage implements Handler {
       filtered.writeTo(out);
       // Tags and metadata go into the queue's rows, never into the message.
       spool.label(r.tags(), r.metadataJson());
-      id = spool.commit().value();
+      // The store counts and checks in one step: of concurrent requests only those that fit stay.
+      id = (quota.limit() < 0 ? spool.commit() : spool.commit(quota.limit())).value();
+    } catch (QuotaExceededException e) {
+      throw overQuota(e.limit(), e.used(), recipients.size(), now, quota);
     } catch (StorageFullException e) {
       throw new Problem(
               507,

@@ -4,9 +4,10 @@ import dev.petrel.app.ConfigLoader.ConfigException;
 import dev.petrel.deliver.DnsJavaLookup;
 import dev.petrel.queue.SenderDomain;
 import dev.petrel.queue.SenderPolicy;
-import dev.petrel.queue.SqliteMessageStore;
 import dev.petrel.queue.SqliteStoreOptions;
 import dev.petrel.queue.StorageException;
+import dev.petrel.queue.Store;
+import dev.petrel.queue.Stores;
 import dev.petrel.report.DomainCheck;
 import dev.petrel.report.DomainChecker;
 import dev.petrel.report.DomainRecords;
@@ -56,8 +57,7 @@ final class DomainsCommand implements Runnable {
    * The sender-domain service as {@code serve} and these commands use it: the store's domains, who
    * may send from them, and DNS checks through the configured resolver (5 s per lookup).
    */
-  static SenderDomains senderDomains(
-      SqliteMessageStore store, PetrelConfig config, InstantSource clock) {
+  static SenderDomains senderDomains(Store store, PetrelConfig config, InstantSource clock) {
     DnsJavaLookup dns =
         new DnsJavaLookup(config.routing().dnsServer(), Duration.ofSeconds(5), true);
     return new SenderDomains(
@@ -101,9 +101,11 @@ final class DomainsCommand implements Runnable {
       PrintWriter err = spec.commandLine().getErr();
       try {
         PetrelConfig config = config();
-        try (SqliteMessageStore store =
-            SqliteMessageStore.open(
-                config.dataDir(), SqliteStoreOptions.existingFolder(), InstantSource.system())) {
+        try (Store store =
+            Stores.open(
+                Stores.url(config.dataDir()),
+                SqliteStoreOptions.existingFolder(),
+                InstantSource.system())) {
           return run(senderDomains(store, config, InstantSource.system()), out, err);
         }
       } catch (ConfigException | IllegalArgumentException e) {

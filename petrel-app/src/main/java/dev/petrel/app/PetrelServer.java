@@ -23,9 +23,10 @@ import dev.petrel.queue.MessageStore;
 import dev.petrel.queue.Plans;
 import dev.petrel.queue.Quotas;
 import dev.petrel.queue.RetrySchedule;
-import dev.petrel.queue.SqliteMessageStore;
 import dev.petrel.queue.SqliteStoreOptions;
 import dev.petrel.queue.StorageException;
+import dev.petrel.queue.Store;
+import dev.petrel.queue.Stores;
 import dev.petrel.report.AsyncBounces;
 import dev.petrel.report.DsnWriter;
 import dev.petrel.report.Verp;
@@ -61,7 +62,7 @@ public final class PetrelServer implements AutoCloseable {
 
   private final PetrelConfig config;
   private final DataDirLock lock;
-  private final SqliteMessageStore store;
+  private final Store store;
   private final SmtpServer smtp;
   private final Deliverer deliverer;
   private final DeliveryScheduler scheduler;
@@ -76,7 +77,7 @@ public final class PetrelServer implements AutoCloseable {
   private PetrelServer(
       PetrelConfig config,
       DataDirLock lock,
-      SqliteMessageStore store,
+      Store store,
       SmtpServer smtp,
       Deliverer deliverer,
       DeliveryScheduler scheduler,
@@ -126,7 +127,7 @@ public final class PetrelServer implements AutoCloseable {
     // Before the store opens: it makes SQLite's files private, and the operator should hear what
     // was found as it was.
     DataDirPermissions.warnIfOpen(lock.dataDir());
-    SqliteMessageStore store = null;
+    Store store = null;
     Deliverer deliverer = null;
     DeliveryScheduler scheduler = null;
     ApiServer http = null;
@@ -137,8 +138,8 @@ public final class PetrelServer implements AutoCloseable {
     try {
       try {
         store =
-            SqliteMessageStore.open(
-                config.dataDir(),
+            Stores.open(
+                Stores.url(config.dataDir()),
                 SqliteStoreOptions.defaults().withReserveBytes(config.diskReserve()),
                 clock);
       } catch (StorageException e) {

@@ -1,9 +1,10 @@
 package dev.petrel.app;
 
 import dev.petrel.app.ConfigLoader.ConfigException;
-import dev.petrel.queue.SqliteMessageStore;
 import dev.petrel.queue.SqliteStoreOptions;
 import dev.petrel.queue.StorageException;
+import dev.petrel.queue.Store;
+import dev.petrel.queue.Stores;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -31,16 +32,14 @@ final class StoreCommand {
   /** A command's work on the open store; returns its exit status. */
   @FunctionalInterface
   interface Body {
-    int run(SqliteMessageStore store, PrintWriter out, PrintWriter err)
-        throws StorageException, IOException;
+    int run(Store store, PrintWriter out, PrintWriter err) throws StorageException, IOException;
   }
 
   static int run(
       String name, DataDirOptions data, SqliteStoreOptions options, CommandSpec spec, Body body) {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try (SqliteMessageStore store =
-        SqliteMessageStore.open(data.resolve(), options, InstantSource.system())) {
+    try (Store store = Stores.open(Stores.url(data.resolve()), options, InstantSource.system())) {
       return body.run(store, out, err);
     } catch (ConfigException e) {
       err.println(name + ": " + e.getMessage());

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
@@ -176,17 +175,7 @@ final class AccountRows {
       String messageId,
       String data)
       throws SQLException {
-    PreparedStatement ps =
-        c.prepare(
-            "INSERT INTO events (at, account, type, message_id, data) VALUES (?, ?, ?, ?, ?)");
-    ps.setLong(1, at.toEpochMilli());
-    ps.setString(2, account);
-    ps.setString(3, type);
-    if (messageId == null) ps.setNull(4, Types.VARCHAR);
-    else ps.setString(4, messageId);
-    if (data == null) ps.setNull(5, Types.VARCHAR);
-    else ps.setString(5, data);
-    ps.executeUpdate();
+    WebhookRows.recordEvent(c, at.toEpochMilli(), account, type, messageId, null, data);
   }
 
   static AccountStore.IdempotentAnswer idempotent(
@@ -218,13 +207,43 @@ final class AccountRows {
             "INSERT INTO idempotency (account, key, fingerprint, status, response, created)"
                 + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account, key) DO UPDATE SET"
                 + " fingerprint = excluded.fingerprint, status = excluded.status,"
-                + " response = excluded.response, created = excluded.created");
+                + " response = excluded.response, created = excluded.created"
+                + " WHERE idempotency.created < ? OR idempotency.status = 0");
     ps.setString(1, account);
     ps.setString(2, key);
     ps.setString(3, a.fingerprint());
     ps.setInt(4, a.status());
     ps.setString(5, a.response());
     ps.setLong(6, now.toEpochMilli());
+    ps.setLong(7, now.minus(AccountStore.IDEMPOTENCY_RETENTION).toEpochMilli());
     ps.executeUpdate();
+  }
+
+  /** See {@link AccountStore#reserveIdempotent}: true when this caller took the key. */
+  static boolean reserveIdempotent(
+      GroupCommitWriter.Context c, String account, String key, String fingerprint, Instant now)
+      throws SQLException {
+    PreparedStatement ps =
+        c.prepare(
+            "INSERT INTO idempotency (account, key, fingerprint, status, response, created)"
+                + " VALUES (?, ?, ?, 0, '', ?) ON CONFLICT (account, key) DO UPDATE SET"
+                + " fingerprint = excluded.fingerprint, status = 0, response = '',"
+                + " created = excluded.created WHERE idempotency.created < ?");
+    ps.setString(1, account);
+    ps.setString(2, key);
+    ps.setString(3, fingerprint);
+    ps.setLong(4, now.toEpochMilli());
+    ps.setLong(5, now.minus(AccountStore.IDEMPOTENCY_RETENTION).toEpochMilli());
+    return ps.executeUpdate() == 1;
+  }
+
+  static Void releaseIdempotent(GroupCommitWriter.Context c, String account, String key)
+      throws SQLException {
+    PreparedStatement ps =
+        c.prepare("DELETE FROM idempotency WHERE account = ? AND key = ? AND status = 0");
+    ps.setString(1, account);
+    ps.setString(2, key);
+    ps.executeUpdate();
+    return null;
   }
 }

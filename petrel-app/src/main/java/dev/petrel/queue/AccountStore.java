@@ -67,9 +67,30 @@ public interface AccountStore {
   Optional<IdempotentAnswer> idempotent(String account, String key, Instant notBefore)
       throws StorageException;
 
-  /** Stores the answer to an account's key (replacing one older than the retention). */
+  /** How long the answer to an {@code Idempotency-Key} is kept: 24 hours. */
+  java.time.Duration IDEMPOTENCY_RETENTION = java.time.Duration.ofHours(24);
+
+  /**
+   * Stores the answer to an account's key, unless an answer younger than {@link
+   * #IDEMPOTENCY_RETENTION} is already stored: the first answer stands (two nodes that raced with
+   * the same key do not replace each other's), an older one, or the key's reservation, is replaced.
+   */
   void saveIdempotent(String account, String key, IdempotentAnswer answer, Instant now)
       throws StorageException;
+
+  /**
+   * Takes an {@code Idempotency-Key} for one request before it is carried out, in one step: of
+   * concurrent requests with the same key (on any number of nodes) exactly one gets an empty answer
+   * and carries the request out, then stores its answer with {@link #saveIdempotent} (or gives the
+   * key back with {@link #releaseIdempotent} when it failed). The others get what is stored: the
+   * first answer, or one with status 0 while the first request is still in progress. A key older
+   * than {@link #IDEMPOTENCY_RETENTION} is taken as new.
+   */
+  Optional<IdempotentAnswer> reserveIdempotent(
+      String account, String key, String fingerprint, Instant now) throws StorageException;
+
+  /** Gives back a key taken by {@link #reserveIdempotent} whose request failed. */
+  void releaseIdempotent(String account, String key) throws StorageException;
 
   /** Records an event (type, account, optional message and JSON data) for webhooks and stats. */
   void addEvent(Instant at, String account, String type, String messageId, String jsonData)

@@ -19,8 +19,11 @@ import java.util.Map;
 
 /**
  * The SQL of delivery: claiming due recipients under a lease, recording attempts and state changes,
- * and the operator's bulk retry and cancel. Every write runs as a task of the store's single
- * writer, so a claim's select and update are one transaction.
+ * and the operator's bulk retry and cancel. Every write runs as a task of the store's writer, in
+ * one transaction; no guarantee rests on there being a single writer, though: each change is an
+ * update whose own condition (still due, the claim's lease id, the state read) decides whether it
+ * happens, so several writers on one database (threads, processes, nodes) cannot take or record one
+ * recipient twice.
  */
 final class DeliveryRows {
 
@@ -37,6 +40,7 @@ final class DeliveryRows {
           + "%s ORDER BY r.next_attempt, r.message_id, r.position LIMIT ?";
 
   private record Due(
+      String state,
       String messageId,
       int position,
       String address,
@@ -62,6 +66,11 @@ final class DeliveryRows {
    *
    * <p>Domains in {@code skip} are left out: the scheduler names destinations whose connections are
    * all busy, so that a backlog for one of them does not fill every claim.
+   *
+   * <p>Ownership does not rest on the read: each candidate is taken by a conditional update that
+   * matches only while the recipient is still in the state it was read in and still due (no live
+   * lease), so of two claimers that read the same candidate exactly one updates it, and a claim
+   * returns only the recipients whose update matched. Suppression works the same way.
    */
   static List<DeliveryJob> claim(
       GroupCommitWriter.Context c,
@@ -69,6 +78,7 @@ final class DeliveryRows {
       int limit,
       long leaseMillis,
       String leaseId,
+      String node,
       List<String> skip)
       throws SQLException {
     List<Due> fresh = due(c, "queued", now, limit, skip);
@@ -82,8 +92,8 @@ final class DeliveryRows {
     long until = now + leaseMillis;
     PreparedStatement lease =
         c.prepare(
-            "UPDATE recipients SET lease_id = ?, lease_until = ?, next_attempt = ?"
-                + " WHERE message_id = ? AND position = ?");
+            "UPDATE recipients SET lease_id = ?, lease_node = ?, lease_until = ?, next_attempt = ?"
+                + STILL_DUE);
     Map<String, Map<String, List<JobRecipient>>> groups = new LinkedHashMap<>();
     for (Due d : taken) {
       if (d.suppressedFor() != null) {
@@ -91,11 +101,11 @@ final class DeliveryRows {
         continue;
       }
       lease.setString(1, leaseId);
-      lease.setLong(2, until);
+      lease.setString(2, node);
       lease.setLong(3, until);
-      lease.setString(4, d.messageId());
-      lease.setInt(5, d.position());
-      lease.executeUpdate();
+      lease.setLong(4, until);
+      bindStillDue(lease, 5, d, now);
+      if (lease.executeUpdate() != 1) continue; // another claimer took it first
       groups
           .computeIfAbsent(d.messageId(), k -> new LinkedHashMap<>())
           .computeIfAbsent(d.domain(), k -> new ArrayList<>())
@@ -119,6 +129,23 @@ final class DeliveryRows {
     return jobs;
   }
 
+  /**
+   * The condition of every claim's update: the recipient is still in the state it was read in,
+   * still due (no lease, or one that ran out) and its message is not held.
+   */
+  private static final String STILL_DUE =
+      " WHERE message_id = ? AND position = ? AND state = ? AND next_attempt <= ?"
+          + " AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.id = recipients.message_id"
+          + " AND m.held = 1)";
+
+  private static void bindStillDue(PreparedStatement ps, int from, Due d, long now)
+      throws SQLException {
+    ps.setString(from, d.messageId());
+    ps.setInt(from + 1, d.position());
+    ps.setString(from + 2, d.state());
+    ps.setLong(from + 3, now);
+  }
+
   private static List<Due> due(
       GroupCommitWriter.Context c, String state, long now, int limit, List<String> skip)
       throws SQLException {
@@ -136,6 +163,7 @@ final class DeliveryRows {
       while (rs.next())
         out.add(
             new Due(
+                state,
                 rs.getString("message_id"),
                 rs.getInt("position"),
                 rs.getString("address"),
@@ -153,6 +181,14 @@ final class DeliveryRows {
 
   /** A recipient on its account's suppression list ends here, without a connection. */
   private static void suppress(GroupCommitWriter.Context c, Due d, long now) throws SQLException {
+    PreparedStatement ps =
+        c.prepare(
+            "UPDATE recipients SET state = 'suppressed', next_attempt = NULL, lease_id = NULL,"
+                + " lease_node = NULL, lease_until = NULL, updated = ?"
+                + STILL_DUE);
+    ps.setLong(1, now);
+    bindStillDue(ps, 2, d, now);
+    if (ps.executeUpdate() != 1) return; // another claimer got there first
     AttemptRecord a =
         new AttemptRecord(
             Instant.ofEpochMilli(now),
@@ -175,17 +211,19 @@ final class DeliveryRows {
             "suppressed",
             "suppress");
     insertAttempt(c, d.messageId(), d.position(), a);
-    PreparedStatement ps =
-        c.prepare(
-            "UPDATE recipients SET state = 'suppressed', next_attempt = NULL, lease_id = NULL,"
-                + " lease_until = NULL, updated = ? WHERE message_id = ? AND position = ?");
-    ps.setLong(1, now);
-    ps.setString(2, d.messageId());
-    ps.setInt(3, d.position());
-    ps.executeUpdate();
     event(c, now, d.account(), RecipientState.SUPPRESSED, d.messageId(), d.position());
   }
 
+  /**
+   * Records an attempt for the holder of the recipient's lease. The lease id is unique to one claim
+   * and a claim replaces it, so the update's condition on it is what proves the caller still holds
+   * the recipient; it also compares the state read just before (compare and set), so an operator's
+   * cancel that lands in between is not overwritten. Refused (false, nothing written) when the
+   * lease is gone.
+   *
+   * <p>A lease that ran out without anyone claiming the recipient again still belongs to its
+   * holder: the attempt did happen, and refusing it would only send the mail a second time.
+   */
   static boolean record(
       GroupCommitWriter.Context c,
       DeliveryJob job,
@@ -195,15 +233,16 @@ final class DeliveryRows {
       throws SQLException {
     String id = job.message().id().value();
     PreparedStatement check =
-        c.prepare("SELECT state, lease_id FROM recipients WHERE message_id = ? AND position = ?");
+        c.prepare(
+            "SELECT state FROM recipients WHERE message_id = ? AND position = ? AND lease_id = ?");
     check.setString(1, id);
     check.setInt(2, position);
+    check.setString(3, job.leaseId());
     RecipientState current;
     try (ResultSet rs = check.executeQuery()) {
-      if (!rs.next() || !job.leaseId().equals(rs.getString("lease_id"))) return false;
+      if (!rs.next()) return false;
       current = RecipientState.of(rs.getString("state"));
     }
-    insertAttempt(c, id, position, attempt);
     // An operator's cancel made while the attempt ran stands, unless the mail got through.
     RecipientState next =
         current == RecipientState.CANCELLED && update.state() != RecipientState.DELIVERED
@@ -213,7 +252,8 @@ final class DeliveryRows {
         c.prepare(
             "UPDATE recipients SET state = ?, next_attempt = ?, attempts = attempts + 1,"
                 + " possible_duplicate = max(possible_duplicate, ?), lease_id = NULL,"
-                + " lease_until = NULL, updated = ? WHERE message_id = ? AND position = ?");
+                + " lease_node = NULL, lease_until = NULL, updated = ?"
+                + " WHERE message_id = ? AND position = ? AND lease_id = ? AND state = ?");
     ps.setString(1, next.id());
     if (next.isFinal()) ps.setNull(2, Types.INTEGER);
     else ps.setLong(2, update.nextAttempt().toEpochMilli());
@@ -221,7 +261,10 @@ final class DeliveryRows {
     ps.setLong(4, attempt.at().toEpochMilli());
     ps.setString(5, id);
     ps.setInt(6, position);
-    ps.executeUpdate();
+    ps.setString(7, job.leaseId());
+    ps.setString(8, current.id());
+    if (ps.executeUpdate() != 1) return false;
+    insertAttempt(c, id, position, attempt);
     if (next != current)
       event(c, attempt.at().toEpochMilli(), job.message().account(), next, id, position);
     return true;
@@ -230,7 +273,7 @@ final class DeliveryRows {
   static Void unclaim(GroupCommitWriter.Context c, DeliveryJob job, long next) throws SQLException {
     PreparedStatement ps =
         c.prepare(
-            "UPDATE recipients SET lease_id = NULL, lease_until = NULL,"
+            "UPDATE recipients SET lease_id = NULL, lease_node = NULL, lease_until = NULL,"
                 + " next_attempt = CASE WHEN state IN ('queued', 'deferred') THEN ? END"
                 + " WHERE message_id = ? AND position = ? AND lease_id = ?");
     for (JobRecipient r : job.recipients()) {
@@ -243,16 +286,20 @@ final class DeliveryRows {
     return null;
   }
 
-  /** See {@link MessageStore#releaseLeases}: every lease ends, waiting recipients are due now. */
-  static int releaseLeases(GroupCommitWriter.Context c, long now) throws SQLException {
+  /**
+   * See {@link MessageStore#releaseLeases}: the node's leases end (and those taken before leases
+   * named their node), waiting recipients are due now. Other nodes' leases stay.
+   */
+  static int releaseLeases(GroupCommitWriter.Context c, long now, String node) throws SQLException {
     PreparedStatement ps =
         c.prepare(
-            "UPDATE recipients SET lease_id = NULL, lease_until = NULL,"
+            "UPDATE recipients SET lease_id = NULL, lease_node = NULL, lease_until = NULL,"
                 + " next_attempt = CASE WHEN state IN ('queued', 'deferred') THEN ? END,"
                 + " possible_duplicate = CASE WHEN state IN ('queued', 'deferred') THEN 1"
                 + " ELSE possible_duplicate END"
-                + " WHERE lease_id IS NOT NULL");
+                + " WHERE lease_id IS NOT NULL AND (lease_node = ? OR lease_node IS NULL)");
     ps.setLong(1, now);
+    ps.setString(2, node);
     return ps.executeUpdate();
   }
 
@@ -288,15 +335,7 @@ final class DeliveryRows {
       String messageId,
       int position)
       throws SQLException {
-    PreparedStatement ps =
-        c.prepare(
-            "INSERT INTO events (at, account, type, message_id, position) VALUES (?, ?, ?, ?, ?)");
-    ps.setLong(1, at);
-    ps.setString(2, account);
-    ps.setString(3, "message." + state.id());
-    ps.setString(4, messageId);
-    ps.setInt(5, position);
-    ps.executeUpdate();
+    WebhookRows.recordEvent(c, at, account, "message." + state.id(), messageId, position, null);
   }
 
   /** The WHERE clause of a bulk operation over waiting recipients, and its parameters. */
@@ -361,29 +400,38 @@ final class DeliveryRows {
     int n = 0;
     for (List<QueueId> ids : chunks(s)) {
       Filter f = Filter.of(s, ids);
-      try (PreparedStatement ev =
-          c.connection()
-              .prepareStatement(
-                  "INSERT INTO events (at, account, type, message_id, position)"
-                      + " SELECT ?, messages.account, 'message.cancelled', message_id, position"
-                      + " FROM recipients JOIN messages ON messages.id = recipients.message_id"
-                      + " WHERE "
-                      + f.sql())) {
-        ev.setLong(1, now);
-        f.bind(ev, 2);
-        ev.executeUpdate();
-      }
-      // A lease stays: the attempt in flight still records what happened (see record()).
+      // One statement changes the recipients and says which it changed; their events (and
+      // webhook work) follow in the same transaction. A lease stays: the attempt in flight still
+      // records what happened (see record()).
+      List<Object[]> cancelled = new ArrayList<>();
       try (PreparedStatement ps =
           c.connection()
               .prepareStatement(
                   "UPDATE recipients SET state = 'cancelled', next_attempt = NULL, updated = ?"
                       + " WHERE "
-                      + f.sql())) {
+                      + f.sql()
+                      + " RETURNING message_id, position")) {
         ps.setLong(1, now);
         f.bind(ps, 2);
-        n += ps.executeUpdate();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) cancelled.add(new Object[] {rs.getString(1), rs.getInt(2)});
+        }
       }
+      Map<String, String> accounts = new HashMap<>();
+      PreparedStatement owner = c.prepare("SELECT account FROM messages WHERE id = ?");
+      for (Object[] r : cancelled) {
+        String messageId = (String) r[0];
+        String account = accounts.get(messageId);
+        if (account == null) {
+          owner.setString(1, messageId);
+          try (ResultSet rs = owner.executeQuery()) {
+            account = rs.next() ? rs.getString(1) : "";
+          }
+          accounts.put(messageId, account);
+        }
+        event(c, now, account, RecipientState.CANCELLED, messageId, (Integer) r[1]);
+      }
+      n += cancelled.size();
     }
     return n;
   }

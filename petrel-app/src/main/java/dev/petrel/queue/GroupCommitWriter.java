@@ -33,6 +33,19 @@ final class GroupCommitWriter implements AutoCloseable {
     T run(Context context) throws SQLException;
   }
 
+  /**
+   * Thrown by a task to refuse its write with a store answer of its own (e.g. a quota): the task's
+   * savepoint is rolled back and the caller gets {@code answer}.
+   */
+  static final class Refused extends RuntimeException {
+    final StorageException answer;
+
+    Refused(StorageException answer) {
+      super(answer.getMessage(), null, false, false);
+      this.answer = answer;
+    }
+  }
+
   /** What a task gets: the connection and a cache of prepared statements. */
   static final class Context {
     private final Connection connection;
@@ -126,6 +139,7 @@ final class GroupCommitWriter implements AutoCloseable {
           interrupted = true;
         } catch (ExecutionException e) {
           Throwable cause = e.getCause();
+          if (cause instanceof Refused refused) throw refused.answer;
           if (cause instanceof SQLException sql) throw StorageFailures.of(sql, doing);
           throw new StorageException(doing + " failed: " + cause, cause);
         }

@@ -14,9 +14,10 @@ import org.slf4j.LoggerFactory;
  * before accepting a message (429); both tell when the count starts again. The count itself is
  * written with each message ({@link AccountRows#countUsage}), so it cannot drift from the queue.
  *
- * <p>Two sessions may both be allowed the last recipient at the same moment; the overshoot is at
- * most the recipients of the messages in flight, which is the usual trade for not serialising every
- * acceptance behind one lock.
+ * <p>This check is early and advisory: two sessions may both pass it for the last recipient. What
+ * holds is the commit, {@link Spool#commit(long)} with {@link #limitOf}: the store adds the
+ * message's recipients to the count and refuses the message if the total passes the limit, in one
+ * step, so the count never goes past the limit whatever runs at the same moment.
  */
 public final class Quotas {
 

@@ -37,6 +37,18 @@ public interface Spool extends AutoCloseable {
    */
   QueueId commit() throws StorageException;
 
+  /**
+   * As {@link #commit()}, only if the account's count of recipients this month (UTC), with this
+   * message's, stays within {@code monthlyLimit}: counting and checking are one step, so of
+   * concurrent messages (on any number of nodes) exactly those that fit are kept, never more.
+   *
+   * @throws QuotaExceededException when the message does not fit (nothing kept)
+   * @throws UnsupportedOperationException when the store keeps no counts (test doubles)
+   */
+  default QueueId commit(long monthlyLimit) throws StorageException {
+    throw new UnsupportedOperationException("this store does not count recipients");
+  }
+
   /** Discards an uncommitted message; does nothing after commit. Never throws. */
   @Override
   void close();

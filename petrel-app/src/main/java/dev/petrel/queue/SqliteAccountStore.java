@@ -164,6 +164,30 @@ final class SqliteAccountStore implements AccountStore {
             "storing an idempotency key");
   }
 
+  @Override
+  public Optional<IdempotentAnswer> reserveIdempotent(
+      String account, String key, String fingerprint, Instant now) throws StorageException {
+    // Taking the key and reading what holds it are one write task: nothing can come between.
+    return Optional.ofNullable(
+        store
+            .writer()
+            .call(
+                c ->
+                    AccountRows.reserveIdempotent(c, account, key, fingerprint, now)
+                        ? null
+                        : AccountRows.idempotent(
+                            c.connection(), account, key, now.minus(IDEMPOTENCY_RETENTION)),
+                false,
+                "taking an idempotency key"));
+  }
+
+  @Override
+  public void releaseIdempotent(String account, String key) throws StorageException {
+    store
+        .writer()
+        .call(c -> AccountRows.releaseIdempotent(c, account, key), false, "giving back a key");
+  }
+
   private void requireAccount(String account) throws StorageException {
     if (findAccount(account).isEmpty())
       throw new IllegalArgumentException("no account named '" + account + "'");

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * <p>{@code serve} opens the store after taking the {@link DataDirLock}; the {@code queue} commands
  * open it without the lock, concurrently with a running server.
  */
-public final class SqliteMessageStore implements MessageStore {
+public final class SqliteMessageStore implements Store {
 
   private static final Logger log = LoggerFactory.getLogger(SqliteMessageStore.class);
 
@@ -318,7 +318,9 @@ public final class SqliteMessageStore implements MessageStore {
       throw new IllegalArgumentException("the lease must be positive");
     String leaseId = UUID.randomUUID().toString();
     return writer.call(
-        c -> DeliveryRows.claim(c, now.toEpochMilli(), limit, lease.toMillis(), leaseId, skipped),
+        c ->
+            DeliveryRows.claim(
+                c, now.toEpochMilli(), limit, lease.toMillis(), leaseId, options.node(), skipped),
         false,
         "claiming due recipients");
   }
@@ -362,7 +364,9 @@ public final class SqliteMessageStore implements MessageStore {
   public int releaseLeases(Instant now) throws StorageException {
     Objects.requireNonNull(now, "now");
     return writer.call(
-        c -> DeliveryRows.releaseLeases(c, now.toEpochMilli()), false, "releasing old leases");
+        c -> DeliveryRows.releaseLeases(c, now.toEpochMilli(), options.node()),
+        false,
+        "releasing this node's leases");
   }
 
   @Override
@@ -513,21 +517,25 @@ public final class SqliteMessageStore implements MessageStore {
   }
 
   /** Accounts, keys and usage, in the same database. */
+  @Override
   public AccountStore accounts() {
     return accounts;
   }
 
   /** Sender domains and their DKIM keys, in this store. */
+  @Override
   public SenderDomainStore senderDomains() {
     return senderDomains;
   }
 
   /** Webhooks, their pending events and delivery logs, in this store. */
+  @Override
   public WebhookStore webhooks() {
     return webhooks;
   }
 
   /** Counters of the writer: how many transactions, messages and writes so far. */
+  @Override
   public StoreStats stats() {
     return writer.stats();
   }

@@ -94,6 +94,11 @@ final class SqliteSpool implements Spool {
 
   @Override
   public QueueId commit() throws StorageException {
+    return commit(-1);
+  }
+
+  @Override
+  public QueueId commit(long monthlyLimit) throws StorageException {
     if (state == State.COMMITTED) return id;
     if (state == State.CLOSED) throw new StorageException("message " + id + " was discarded");
     byte[] inline = null;
@@ -122,7 +127,29 @@ final class SqliteSpool implements Spool {
         new MessageRows.NewMessage(
             id, envelope, size, store.clock().instant(), headers.summary(), inline, tags, metadata);
     try {
-      store.writer().call(c -> MessageRows.insert(c, row), true, "queueing message " + id);
+      store
+          .writer()
+          .call(
+              c -> {
+                MessageRows.insert(c, row);
+                // The insert added the recipients to the month's count under the row's lock: over
+                // the limit, the task fails and its savepoint takes the message back out.
+                if (monthlyLimit >= 0) {
+                  String account = envelope.account();
+                  long counted =
+                      AccountRows.usage(
+                          c.connection(),
+                          account,
+                          java.time.YearMonth.parse(AccountRows.month(row.created())));
+                  if (counted > monthlyLimit)
+                    throw new GroupCommitWriter.Refused(
+                        new QuotaExceededException(
+                            account, counted - envelope.recipients().size(), monthlyLimit));
+                }
+                return null;
+              },
+              true,
+              "queueing message " + id);
     } catch (StorageException e) {
       discard();
       throw e;

@@ -15,13 +15,19 @@ import java.time.Duration;
  * @param inlineSmallBodies whether a body that fits the spool's first 64 KiB buffer is committed
  *     inside the database transaction instead of as a file of its own: it then shares the group's
  *     single fsync instead of needing two of its own (file and folder)
+ * @param node the name this process's delivery leases carry, {@value #LOCAL_NODE} by default: at a
+ *     start after a crash, or at a clean stop, a node ends its own leases and no other node's. One
+ *     data folder has one node at a time (the data-folder lock), so the default stays the same
+ *     across restarts, even when the host name changes (a new container); stores opened side by
+ *     side as separate nodes (tests) name theirs
  */
 public record SqliteStoreOptions(
     long reserveBytes,
     Duration busyTimeout,
     int maxGroupSize,
     boolean createIfMissing,
-    boolean inlineSmallBodies) {
+    boolean inlineSmallBodies,
+    String node) {
 
   /** 100 MiB: enough left for logs, the WAL's next checkpoint and the operator's own work. */
   public static final long DEFAULT_RESERVE = 100L * 1024 * 1024;
@@ -30,6 +36,9 @@ public record SqliteStoreOptions(
 
   public static final int DEFAULT_MAX_GROUP_SIZE = 512;
 
+  /** The node name of a data folder's single node. */
+  public static final String LOCAL_NODE = "local";
+
   public SqliteStoreOptions {
     if (reserveBytes < 0) throw new IllegalArgumentException("reserve must not be negative");
     if (busyTimeout == null
@@ -37,6 +46,7 @@ public record SqliteStoreOptions(
         || busyTimeout.toMillis() > Integer.MAX_VALUE)
       throw new IllegalArgumentException("busy timeout must be between 0 and 2^31 ms");
     if (maxGroupSize < 1) throw new IllegalArgumentException("group size must be at least 1");
+    if (node == null || node.isBlank()) throw new IllegalArgumentException("a node name is needed");
   }
 
   /**
@@ -45,7 +55,7 @@ public record SqliteStoreOptions(
    */
   public static SqliteStoreOptions defaults() {
     return new SqliteStoreOptions(
-        DEFAULT_RESERVE, DEFAULT_BUSY_TIMEOUT, DEFAULT_MAX_GROUP_SIZE, true, true);
+        DEFAULT_RESERVE, DEFAULT_BUSY_TIMEOUT, DEFAULT_MAX_GROUP_SIZE, true, true, LOCAL_NODE);
   }
 
   /** For commands that look at an existing queue: a missing data folder is an error. */
@@ -55,25 +65,34 @@ public record SqliteStoreOptions(
 
   public SqliteStoreOptions withReserveBytes(long bytes) {
     return new SqliteStoreOptions(
-        bytes, busyTimeout, maxGroupSize, createIfMissing, inlineSmallBodies);
+        bytes, busyTimeout, maxGroupSize, createIfMissing, inlineSmallBodies, node);
   }
 
   public SqliteStoreOptions withBusyTimeout(Duration timeout) {
     return new SqliteStoreOptions(
-        reserveBytes, timeout, maxGroupSize, createIfMissing, inlineSmallBodies);
+        reserveBytes, timeout, maxGroupSize, createIfMissing, inlineSmallBodies, node);
   }
 
   public SqliteStoreOptions withMaxGroupSize(int size) {
     return new SqliteStoreOptions(
-        reserveBytes, busyTimeout, size, createIfMissing, inlineSmallBodies);
+        reserveBytes, busyTimeout, size, createIfMissing, inlineSmallBodies, node);
   }
 
   public SqliteStoreOptions withCreateIfMissing(boolean create) {
     return new SqliteStoreOptions(
-        reserveBytes, busyTimeout, maxGroupSize, create, inlineSmallBodies);
+        reserveBytes, busyTimeout, maxGroupSize, create, inlineSmallBodies, node);
   }
 
   public SqliteStoreOptions withInlineSmallBodies(boolean inline) {
-    return new SqliteStoreOptions(reserveBytes, busyTimeout, maxGroupSize, createIfMissing, inline);
+    return new SqliteStoreOptions(
+        reserveBytes, busyTimeout, maxGroupSize, createIfMissing, inline, node);
+  }
+
+  /**
+   * These options with another node name (several nodes sharing one database need distinct ones).
+   */
+  public SqliteStoreOptions withNode(String name) {
+    return new SqliteStoreOptions(
+        reserveBytes, busyTimeout, maxGroupSize, createIfMissing, inlineSmallBodies, name);
   }
 }

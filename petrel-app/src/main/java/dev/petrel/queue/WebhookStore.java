@@ -1,13 +1,14 @@
 package dev.petrel.queue;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Webhooks, the events each still has to receive, and the log of tries; in the same store as the
- * events, so handing events out and recording a try are transactions of their own and survive a
- * restart.
+ * Webhooks, the events each still has to receive (an outbox: one row per event and webhook, written
+ * in the transaction that records the event), and the log of tries; in the same store as the
+ * events, so work survives a restart and is never lost between an event and its hand-out.
  *
  * <p>Exceptions: {@link StorageException} means the store could not answer now; nothing was
  * changed.
@@ -31,23 +32,40 @@ public interface WebhookStore {
   boolean deleteWebhook(String account, String id) throws StorageException;
 
   /**
-   * Looks at up to {@code limit} events recorded after the webhook's cursor and puts those it wants
-   * on its to-do list, due at {@code now}; moves the cursor past every event looked at. Returns how
-   * many were queued.
+   * An event waiting for a webhook, with the tries made so far.
+   *
+   * @param lease the claim holding it ({@link #claim}), or null when only read ({@link #due})
    */
-  int handOut(Webhook webhook, int limit, Instant now) throws StorageException;
+  record Pending(String webhook, StoredEvent event, int attempts, String lease) {}
 
-  /** An event waiting for a webhook, with the tries made so far. */
-  record Pending(String webhook, StoredEvent event, int attempts) {}
-
-  /** Up to {@code limit} of the webhook's waiting events due at {@code now}, oldest due first. */
+  /**
+   * What is waiting for the webhook: up to {@code limit} events due at {@code now}, oldest due
+   * first. A read: to send them, {@link #claim} them.
+   */
   List<Pending> due(String webhook, Instant now, int limit) throws StorageException;
 
   /**
-   * Logs a try and updates the to-do list: a pending try reschedules the event at its {@code
-   * nextAttempt}, a delivered or failed try removes it. Does nothing when the webhook is gone.
+   * Takes up to {@code limit} of the webhook's events due at {@code now} for one dispatcher, in
+   * event order, under a lease of {@code lease}: until it runs out no other claim returns them, so
+   * concurrent dispatchers (threads or nodes) never send one event twice; when it runs out without
+   * a try recorded (the dispatcher died), they are due again.
    */
-  void recordTry(WebhookDelivery attempt) throws StorageException;
+  List<Pending> claim(String webhook, Instant now, int limit, Duration lease)
+      throws StorageException;
+
+  /**
+   * Logs a try of a claimed event and updates its outbox row: a pending try reschedules the event
+   * at its {@code nextAttempt}, a delivered or failed try removes it. Only the claim's holder may:
+   * false, and nothing written, when the lease is no longer on the row (it ran out and another
+   * claim took the event, or the webhook is gone).
+   */
+  boolean recordTry(Pending claimed, WebhookDelivery attempt) throws StorageException;
+
+  /**
+   * Gives a claimed event back untried, due at {@code due} (a dispatcher stopping). Does nothing
+   * when the lease is no longer the claim's.
+   */
+  void release(Pending claimed, Instant due) throws StorageException;
 
   /** The webhook's log, newest first, at most {@code limit} rows. */
   List<WebhookDelivery> deliveries(String webhook, int limit) throws StorageException;

@@ -33,15 +33,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends each account's events to its webhooks. A loop looks at every webhook in turn; each webhook
- * with work gets a virtual thread of its own that moves new events onto its to-do list (in event
- * order) and POSTs what is due, one request at a time, so a slow or failing receiver holds up only
- * its own events. Before every try the host is resolved and checked against the operator's policy
- * ({@link WebhookTargets}), and the request goes to exactly the checked address ({@link
- * PinnedHttpPost}). A try that does not get a 2xx is logged with its status code or a short error
- * class (never the receiver's body or banner) and retried on the schedule; after the last step the
- * event is marked failed. Work lives in the store, so events handed out but not delivered when the
- * process stops are sent after the next start (at least once: a receiver deduplicates on {@code
- * webhook-id}).
+ * with work gets a virtual thread of its own that claims what is due from the store's outbox (in
+ * event order, under a lease, so dispatchers on several nodes never send one event twice) and POSTs
+ * it, one request at a time, so a slow or failing receiver holds up only its own events. Before
+ * every try the host is resolved and checked against the operator's policy ({@link
+ * WebhookTargets}), and the request goes to exactly the checked address ({@link PinnedHttpPost}). A
+ * try that does not get a 2xx is logged with its status code or a short error class (never the
+ * receiver's body or banner) and retried on the schedule; after the last step the event is marked
+ * failed. Work lives in the store, so events handed out but not delivered when the process stops
+ * are sent after the next start (at least once: a receiver deduplicates on {@code webhook-id}).
  */
 public final class WebhookDispatcher implements AutoCloseable {
 
@@ -192,20 +192,47 @@ public final class WebhookDispatcher implements AutoCloseable {
     }
   }
 
-  /** One round for one webhook: new events onto its list, then what is due. */
+  /**
+   * One round for one webhook: claims what is due (under a lease long enough for every claimed
+   * event to take its full timeouts), sends it in event order, and at a stop gives back what it did
+   * not try, so the next start sends it at once instead of after the lease.
+   */
   private void serve(Webhook w) {
+    List<WebhookStore.Pending> claimed;
     try {
-      hooks.handOut(w, settings.batch(), clock.instant());
-      for (WebhookStore.Pending p : hooks.due(w.id(), clock.instant(), settings.batch())) {
-        if (!running) return;
-        send(w, p);
-      }
+      claimed = hooks.claim(w.id(), clock.instant(), settings.batch(), lease());
     } catch (StorageException | RuntimeException e) {
       LOG.warn("webhooks: {}: {}", w.id(), e.getMessage());
+      return;
+    }
+    int done = 0;
+    try {
+      while (done < claimed.size() && running && send(w, claimed.get(done))) done++;
+    } catch (StorageException | RuntimeException e) {
+      LOG.warn("webhooks: {}: {}", w.id(), e.getMessage());
+    } finally {
+      for (WebhookStore.Pending p : claimed.subList(done, claimed.size())) {
+        try {
+          hooks.release(p, clock.instant());
+        } catch (StorageException | RuntimeException e) {
+          LOG.warn(
+              "webhooks: {}: giving back event {}: {}", w.id(), p.event().id(), e.getMessage());
+        }
+      }
     }
   }
 
-  private void send(Webhook w, WebhookStore.Pending p) throws StorageException {
+  /** How long a claim holds its events: every one of a batch may take both timeouts in full. */
+  private Duration lease() {
+    return settings
+        .connectTimeout()
+        .plus(settings.requestTimeout())
+        .plusSeconds(5)
+        .multipliedBy(settings.batch());
+  }
+
+  /** Sends one claimed event and records the try; false when the stop cut it off. */
+  private boolean send(Webhook w, WebhookStore.Pending p) throws StorageException {
     String id = WebhookPayload.id(p.event());
     String body = StatusJson.MAPPER.writeValueAsString(payloads.build(p.event()));
     Instant at = clock.instant();
@@ -232,7 +259,7 @@ public final class WebhookDispatcher implements AutoCloseable {
       error = "refused: not a usable URL";
       outcome = WebhookObserver.Outcome.REFUSED;
     }
-    if (!running && error != null) return; // cut off by the stop, not the receiver's doing
+    if (!running && error != null) return false; // cut off by the stop, not the receiver's doing
     long nanos = System.nanoTime() - started;
     long millis = nanos / 1_000_000;
     int attempt = p.attempts() + 1;
@@ -247,19 +274,31 @@ public final class WebhookDispatcher implements AutoCloseable {
         outcome,
         outcome == WebhookObserver.Outcome.REFUSED ? -1 : nanos,
         state == WebhookDelivery.State.FAILED);
-    hooks.recordTry(
-        new WebhookDelivery(
-            0,
-            w.id(),
-            p.event().id(),
-            p.event().type(),
-            attempt,
-            at,
-            status,
-            error,
-            millis,
-            next,
-            state));
+    boolean recorded =
+        hooks.recordTry(
+            p,
+            new WebhookDelivery(
+                0,
+                w.id(),
+                p.event().id(),
+                p.event().type(),
+                attempt,
+                at,
+                status,
+                error,
+                millis,
+                next,
+                state));
+    if (!recorded) {
+      // The lease ran out during the try (another dispatcher has the event now), or the webhook
+      // was removed meanwhile.
+      LOG.warn(
+          "webhooks: {} event {}: no longer this dispatcher's (its claim ran out, or the webhook"
+              + " was removed); the try was not recorded",
+          w.id(),
+          id);
+      return true;
+    }
     String queue = p.event().messageId() == null ? "" : " queue=" + p.event().messageId();
     if (state == WebhookDelivery.State.FAILED)
       LOG.warn(
@@ -280,6 +319,7 @@ public final class WebhookDispatcher implements AutoCloseable {
           attempt,
           error,
           next);
+    return true;
   }
 
   /** The headers of a request: JSON, and the Standard Webhooks id, timestamp and signature. */
@@ -345,6 +385,13 @@ public final class WebhookDispatcher implements AutoCloseable {
       } catch (IOException e) {
         // closing to cut the try off; nothing more to do
       }
+    }
+    // Cut off, the workers give their claimed events back (a short write each): wait for that, so
+    // a stopped dispatcher leaves nothing leased that the next start would have to wait for.
+    try {
+      for (Thread t : List.copyOf(workers)) t.join(Duration.ofSeconds(2));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

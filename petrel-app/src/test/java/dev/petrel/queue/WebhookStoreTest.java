@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 class WebhookStoreTest {
 
   static final Instant T = Instant.parse("2026-03-01T10:00:00Z");
+  static final Duration LEASE = Duration.ofMinutes(5);
 
   @TempDir Path dir;
 
@@ -46,32 +47,36 @@ class WebhookStoreTest {
       store.addSuppression(new Suppression("acme", "gone@example.org", "userunknown", null, T));
       store.addSuppression(new Suppression("acme", "gone@example.org", "userunknown", null, T));
 
-      assertThat(hooks.handOut(all, 100, T)).isEqualTo(3);
-      assertThat(hooks.handOut(all, 100, T)).isZero();
       assertThat(types(hooks.due("wh_all", T, 10)))
           .containsExactly("message.deferred", "message.delivered", "suppression.added");
-      assertThat(hooks.handOut(fin, 100, T)).isEqualTo(2);
+      assertThat(types(hooks.claim("wh_all", T, 100, LEASE)))
+          .containsExactly("message.deferred", "message.delivered", "suppression.added");
+      assertThat(hooks.claim("wh_all", T, 100, LEASE)).as("all leased").isEmpty();
       assertThat(types(hooks.due("wh_final", T, 10)))
           .containsExactly("message.delivered", "suppression.added");
-      assertThat(hooks.handOut(some, 100, T)).isEqualTo(1);
-      var added = hooks.due("wh_some", T, 10).getFirst().event();
+      var added = hooks.claim("wh_some", T, 10, LEASE).getFirst().event();
       assertThat(added.data()).contains("\"address\":\"gone@example.org\"");
       assertThat(added.data()).contains("\"reason\":\"userunknown\"");
     }
   }
 
   @Test
-  void handOutMovesInSteps() throws Exception {
+  void claimsTakeDueEventsInStepsAndAStoppingDispatcherGivesThemBack() throws Exception {
     try (SqliteMessageStore store = openWithAccounts(dir)) {
       WebhookStore hooks = store.webhooks();
       Webhook w = hook("wh_1", "acme", List.of(), false);
       hooks.createWebhook(w);
       for (int i = 0; i < 5; i++) event(store, i % 2 == 0 ? "acme" : "other", "quota.warning");
-      assertThat(hooks.handOut(w, 2, T)).isEqualTo(1);
-      assertThat(hooks.handOut(w, 2, T)).isEqualTo(1);
-      assertThat(hooks.handOut(w, 2, T)).isEqualTo(1);
-      assertThat(hooks.handOut(w, 2, T)).isZero();
       assertThat(hooks.due("wh_1", T, 10)).hasSize(3);
+      var first = hooks.claim("wh_1", T, 2, LEASE);
+      assertThat(first).hasSize(2);
+      assertThat(first.get(0).event().id()).isLessThan(first.get(1).event().id());
+      assertThat(hooks.claim("wh_1", T, 2, LEASE)).hasSize(1);
+      assertThat(hooks.claim("wh_1", T, 2, LEASE)).isEmpty();
+      hooks.release(first.get(1), T);
+      assertThat(hooks.claim("wh_1", T, 2, LEASE))
+          .extracting(p -> p.event().id())
+          .containsExactly(first.get(1).event().id());
     }
   }
 
@@ -83,12 +88,12 @@ class WebhookStoreTest {
       hooks.createWebhook(w);
       event(store, "acme", "message.delivered");
       event(store, "acme", "message.bounced");
-      hooks.handOut(w, 10, T);
-      var due = hooks.due("wh_1", T, 10);
+      var due = hooks.claim("wh_1", T, 10, LEASE);
       long first = due.get(0).event().id();
       long second = due.get(1).event().id();
       Instant later = T.plus(Duration.ofMinutes(1));
       hooks.recordTry(
+          due.get(0),
           new WebhookDelivery(
               0,
               "wh_1",
@@ -102,6 +107,7 @@ class WebhookStoreTest {
               later,
               WebhookDelivery.State.PENDING));
       hooks.recordTry(
+          due.get(1),
           new WebhookDelivery(
               0,
               "wh_1",
@@ -115,10 +121,11 @@ class WebhookStoreTest {
               null,
               WebhookDelivery.State.DELIVERED));
       assertThat(hooks.due("wh_1", T, 10)).isEmpty();
-      var again = hooks.due("wh_1", later, 10);
+      var again = hooks.claim("wh_1", later, 10, LEASE);
       assertThat(again).hasSize(1);
       assertThat(again.getFirst().attempts()).isEqualTo(1);
       hooks.recordTry(
+          again.getFirst(),
           new WebhookDelivery(
               0,
               "wh_1",
@@ -157,11 +164,14 @@ class WebhookStoreTest {
       assertThat(hooks.webhooks("other")).isEmpty();
       assertThat(hooks.webhooks(null)).containsExactly(w);
       assertThat(hooks.deleteWebhook("other", "wh_1")).isFalse();
+      event(store, "acme", "message.bounced");
+      var claimed = hooks.claim("wh_1", T, 10, LEASE).getFirst();
       hooks.recordTry(
+          claimed,
           new WebhookDelivery(
               0,
               "wh_1",
-              1,
+              claimed.event().id(),
               "message.bounced",
               1,
               T,
@@ -175,6 +185,50 @@ class WebhookStoreTest {
       assertThat(hooks.deliveries("wh_1", 10)).isEmpty();
       assertThatThrownBy(() -> hooks.createWebhook(hook("wh_2", "nobody", List.of(), false)))
           .hasMessageContaining("nobody");
+    }
+  }
+
+  @Test
+  void upgradingMovesEventsPastEachCursorIntoTheOutbox() throws Exception {
+    // A database as the version before the outbox left it: one webhook had looked at event 1.
+    java.nio.file.Files.createDirectories(dir);
+    org.sqlite.SQLiteDataSource ds = new org.sqlite.SQLiteDataSource();
+    ds.setUrl("jdbc:sqlite:" + dir.resolve(SqliteMessageStore.DATABASE_FILE));
+    org.flywaydb.core.Flyway.configure()
+        .dataSource(ds)
+        .locations(SqliteMessageStore.MIGRATIONS)
+        .target("8")
+        .load()
+        .migrate();
+    try (var c = ds.getConnection();
+        var s = c.createStatement()) {
+      s.execute("INSERT INTO accounts (name, plan, created) VALUES ('acme', 'free', 0)");
+      s.execute("INSERT INTO accounts (name, plan, created) VALUES ('other', 'free', 0)");
+      s.execute(
+          "INSERT INTO webhooks (id, account, url, secret, events, final_only, created, cursor)"
+              + " VALUES ('wh_all', 'acme', 'http://127.0.0.1:9/', 's', NULL, 0, 0, 1),"
+              + " ('wh_fin', 'acme', 'http://127.0.0.1:9/', 's', NULL, 1, 0, 1),"
+              + " ('wh_sup', 'acme', 'http://127.0.0.1:9/', 's', 'suppression.added', 0, 0, 1)");
+      s.execute(
+          "INSERT INTO events (id, at, account, type) VALUES"
+              + " (1, 10, 'acme', 'message.delivered'), (2, 11, 'acme', 'message.deferred'),"
+              + " (3, 12, 'other', 'message.delivered'), (4, 13, 'acme', 'message.bounced'),"
+              + " (5, 14, 'acme', 'suppression.added')");
+      // Event 2 had been handed out already and is waiting for a retry.
+      s.execute(
+          "INSERT INTO webhook_queue (webhook, event_id, attempts, next_attempt)"
+              + " VALUES ('wh_all', 2, 1, 20)");
+    }
+    try (SqliteMessageStore store = QueueTestSupport.open(dir)) {
+      WebhookStore hooks = store.webhooks();
+      Instant now = Instant.ofEpochMilli(1000);
+      assertThat(hooks.due("wh_all", now, 10))
+          .extracting(p -> p.event().id() + "/" + p.attempts())
+          .containsExactly("4/0", "5/0", "2/1");
+      assertThat(hooks.due("wh_fin", now, 10))
+          .extracting(p -> p.event().id())
+          .containsExactly(4L, 5L);
+      assertThat(hooks.due("wh_sup", now, 10)).extracting(p -> p.event().id()).containsExactly(5L);
     }
   }
 

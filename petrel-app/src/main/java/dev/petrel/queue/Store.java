@@ -1,0 +1,26 @@
+package dev.petrel.queue;
+
+/**
+ * A whole store, as the application sees it whatever back end holds it: the queue ({@link
+ * MessageStore}: intake, delivery, queries and operations, suppressions, statistics) and the roles
+ * kept beside it in the same database, so that a count or an event is written in the same
+ * transaction as the message it belongs to. Opened by {@link Stores#open}.
+ */
+public interface Store extends MessageStore {
+
+  /** Accounts, keys, monthly usage, idempotency keys and events. */
+  AccountStore accounts();
+
+  /** Sender domains and their DKIM keys. */
+  SenderDomainStore senderDomains();
+
+  /** Webhooks, their outbox and delivery logs. */
+  WebhookStore webhooks();
+
+  /** Counters of the store's writes so far. */
+  StoreStats stats();
+
+  /** Finishes the writes already taken and closes; never fails (problems are logged). */
+  @Override
+  void close();
+}
