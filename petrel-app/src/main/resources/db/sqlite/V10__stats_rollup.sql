@@ -48,6 +48,16 @@ CREATE TABLE stats_domains (
   PRIMARY KEY (account, hour, domain)
 ) STRICT;
 
+-- Recipients that bounced, by the reason of their last attempt (or bounce report) before it;
+-- 'unclassified' when the engine gave none.
+CREATE TABLE stats_bounce_reasons (
+  account TEXT    NOT NULL,
+  hour    INTEGER NOT NULL,
+  reason  TEXT    NOT NULL,
+  n       INTEGER NOT NULL,
+  PRIMARY KEY (account, hour, reason)
+) STRICT;
+
 -- Pruning looks for old webhook log lines by time.
 CREATE INDEX webhook_deliveries_by_time ON webhook_deliveries (at);
 

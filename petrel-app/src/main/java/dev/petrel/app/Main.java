@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
       AccountsCommand.Keys.class,
       SinkCommand.class,
       BackupCommand.class,
-      StoreCommand.Store.class,
+      StoreCommand.StoreGroup.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -59,7 +59,7 @@ final class StoreCommand {
       mixinStandardHelpOptions = true,
       description = "Look after the queue store as a whole: prune finished messages.",
       subcommands = {Prune.class})
-  static final class Store implements Runnable {
+  static final class StoreGroup implements Runnable {
     @Spec CommandSpec spec;
 
     @Override

@@ -52,7 +52,6 @@ public interface MessageStore
     throw new UnsupportedOperationException("this store has no webhooks");
   }
 
-
   /** Closes the store cleanly (pending commits finish first). */
   @Override
   void close() throws StorageException;

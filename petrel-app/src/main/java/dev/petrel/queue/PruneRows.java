@@ -13,9 +13,9 @@ import java.util.List;
  *
  * <p>A message may go only when every recipient is in a final state and holds no lease, the message
  * is not held, nothing happened to it (acceptance, a state change, an attempt, an event) at or
- * after the cut-off, and no webhook still has to send one of its events (neither handed out and
- * waiting, nor past a webhook's cursor). The check runs again inside the deleting transaction, so a
- * message that changed since it was picked stays.
+ * after the cut-off, and no webhook still has to send one of its events (a row of the webhook
+ * outbox, written with the event, is left for it). The check runs again inside the deleting
+ * transaction, so a message that changed since it was picked stays.
  */
 final class PruneRows {
 
@@ -23,14 +23,14 @@ final class PruneRows {
 
   static final long HOUR = 3_600_000L;
 
-  /** The message {@code m} may go; parameters: cut-off four times, then the lowest cursor. */
+  /** The message {@code m} may go; parameters: the cut-off four times. */
   private static final String PRUNABLE =
       "m.held = 0 AND m.created < ?"
           + " AND NOT EXISTS (SELECT 1 FROM recipients r WHERE r.message_id = m.id"
           + "   AND (r.state IN ('queued', 'deferred') OR r.lease_id IS NOT NULL OR r.updated >= ?))"
           + " AND NOT EXISTS (SELECT 1 FROM attempts a WHERE a.message_id = m.id AND a.at >= ?)"
           + " AND NOT EXISTS (SELECT 1 FROM events e WHERE e.message_id = m.id"
-          + "   AND (e.at >= ? OR e.id > ?"
+          + "   AND (e.at >= ?"
           + "     OR EXISTS (SELECT 1 FROM webhook_queue q WHERE q.event_id = e.id)))";
 
   /** Where a scan of old messages goes on from: the last message looked at. */
@@ -62,32 +62,20 @@ final class PruneRows {
     }
   }
 
-  /** Every webhook has looked at the events up to this id (all of them when there is none). */
-  static long lowestCursor(Connection c) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT MIN(cursor) FROM webhooks");
-        ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      long v = rs.getLong(1);
-      return rs.wasNull() ? Long.MAX_VALUE : v;
-    }
-  }
-
-  private static void bindPrunable(PreparedStatement ps, int first, long cutoff, long cursor)
+  private static void bindPrunable(PreparedStatement ps, int first, long cutoff)
       throws SQLException {
     for (int i = 0; i < 4; i++) ps.setLong(first + i, cutoff);
-    ps.setLong(first + 4, cursor);
   }
 
   /** What pruning at {@code cutoff} would delete now: messages, recipients and bytes. */
   static Pruned count(Connection c, long cutoff) throws SQLException {
-    long cursor = lowestCursor(c);
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT COUNT(*), COALESCE(SUM(m.size), 0),"
                 + " COALESCE(SUM((SELECT COUNT(*) FROM recipients r WHERE r.message_id = m.id)), 0)"
                 + " FROM messages m WHERE "
                 + PRUNABLE)) {
-      bindPrunable(ps, 1, cutoff, cursor);
+      bindPrunable(ps, 1, cutoff);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return new Pruned(rs.getInt(1), rs.getInt(3), rs.getLong(2), 0);
@@ -102,7 +90,6 @@ final class PruneRows {
    */
   static Batch delete(GroupCommitWriter.Context c, List<String> ids, long cutoff)
       throws SQLException {
-    long cursor = lowestCursor(c.connection());
     PreparedStatement check =
         c.prepare(
             "SELECT m.size, (SELECT COUNT(*) FROM recipients r WHERE r.message_id = m.id)"
@@ -113,7 +100,7 @@ final class PruneRows {
     long bytes = 0;
     for (String id : ids) {
       check.setString(1, id);
-      bindPrunable(check, 2, cutoff, cursor);
+      bindPrunable(check, 2, cutoff);
       long size;
       int n;
       try (ResultSet rs = check.executeQuery()) {
@@ -216,6 +203,18 @@ final class PruneRows {
           + " GROUP BY e.account, h, r.domain"
           + " ON CONFLICT (account, hour, domain) DO UPDATE SET"
           + " recipients = recipients + excluded.recipients, bounced = bounced + excluded.bounced",
+      "INSERT INTO stats_bounce_reasons (account, hour, reason, n)"
+          + " SELECT e.account, (e.at / "
+          + HOUR
+          + ") * "
+          + HOUR
+          + " AS h, COALESCE(a.reason, 'unclassified') AS reason, COUNT(*) FROM events e"
+          + " JOIN attempts a ON a.id = (SELECT a2.id FROM attempts a2"
+          + " WHERE a2.message_id = e.message_id AND a2.position = e.position"
+          + " AND a2.at <= e.at ORDER BY a2.at DESC, a2.id DESC LIMIT 1)"
+          + " WHERE e.message_id = ? AND e.type = 'message.bounced'"
+          + " GROUP BY e.account, h, 3"
+          + " ON CONFLICT (account, hour, reason) DO UPDATE SET n = n + excluded.n",
     };
     for (String sql : statements) {
       PreparedStatement ps = c.prepare(sql);

@@ -161,16 +161,21 @@ final class StatsRows {
     List<Statistics.Count> bounceReasons = new ArrayList<>();
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT COALESCE(a.reason, 'unclassified') AS reason, COUNT(*) AS n FROM events e"
+            "SELECT reason, SUM(n) AS total FROM ("
+                + "SELECT COALESCE(a.reason, 'unclassified') AS reason, COUNT(*) AS n FROM events e"
                 + " JOIN attempts a ON a.id = (SELECT a2.id FROM attempts a2"
                 + " WHERE a2.message_id = e.message_id AND a2.position = e.position"
                 + " AND a2.at <= e.at ORDER BY a2.at DESC, a2.id DESC LIMIT 1)"
                 + " WHERE e.account = ? AND e.at >= ? AND e.at < ? AND e.type = 'message.bounced'"
-                + " GROUP BY 1 ORDER BY n DESC, 1 LIMIT ?")) {
+                + " GROUP BY 1"
+                + " UNION ALL SELECT reason, n FROM stats_bounce_reasons"
+                + ROLLUP_OF_ACCOUNT
+                + ") GROUP BY reason ORDER BY total DESC, reason LIMIT ?")) {
       ps.setString(1, account);
       ps.setLong(2, from.toEpochMilli());
       ps.setLong(3, end);
-      ps.setInt(4, Statistics.TOP);
+      rollupRange(ps, 4, account, from, end);
+      ps.setInt(7, Statistics.TOP);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) bounceReasons.add(new Statistics.Count(rs.getString(1), rs.getLong(2)));
       }

@@ -224,16 +224,18 @@ class PruneStoreTest {
         null,
         RecipientUpdate.finalState(RecipientState.DELIVERED));
 
-    // Not yet looked at by the webhook (past its cursor): stays.
-    assertThat(store.prune(CUTOFF, 10).messages()).isZero();
-    assertThat(store.webhooks().handOut(hook, 100, T0)).isEqualTo(1);
-    // Handed out, waiting to be sent: stays.
+    // In the webhook's outbox (written with the event), not yet sent: stays.
     assertThat(store.prune(CUTOFF, 10).messages()).isZero();
     assertThat(store.find(a)).isPresent();
-    WebhookStore.Pending p = store.webhooks().due("wh_1", T0.plusSeconds(120), 10).getFirst();
+    WebhookStore.Pending p =
+        store
+            .webhooks()
+            .claim("wh_1", T0.plusSeconds(120), 10, java.time.Duration.ofMinutes(5))
+            .getFirst();
     store
         .webhooks()
         .recordTry(
+            p,
             new WebhookDelivery(
                 0,
                 "wh_1",
