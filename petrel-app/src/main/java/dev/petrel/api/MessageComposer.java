@@ -76,8 +76,12 @@ final class MessageComposer {
   }
 
   private static BodyPart text(String s, String subtype) throws IOException {
+    // JSON text breaks lines with a bare LF; mime4j's quoted-printable writer keeps a bare LF as
+    // it is, and mail must break lines with CRLF (RFC 5322 section 2.3; receivers such as Postfix
+    // with smtpd_forbid_bare_newline refuse anything else).
+    String lines = s.replaceAll("\r\n|\r|\n", "\r\n");
     return BodyPartBuilder.create()
-        .setBody(s, subtype, StandardCharsets.UTF_8)
+        .setBody(lines, subtype, StandardCharsets.UTF_8)
         .setContentType("text/" + subtype, new NameValuePair("charset", "utf-8"))
         .setContentTransferEncoding("quoted-printable")
         .build();
