@@ -266,7 +266,7 @@ public final class SmtpSession {
       return true;
     }
     if (c.arguments() == Command.Arguments.REQUIRED && !cl.hasArgument()) {
-      s.fail(verb, Reply.of(501, "5.5.4", "Syntax: " + usage(c)));
+      s.fail(verb, Reply.of(501, "5.5.4", "Syntax: " + c.usage()));
       return true;
     }
     if (c.needsHello() && s.helo == null) {
@@ -319,7 +319,7 @@ public final class SmtpSession {
 
   private void hello(Command c, Line line, String argument) throws IOException {
     if (!line.isUtf8() || !isHelloName(argument)) {
-      s.fail(c.name(), Reply.of(501, "5.5.4", "Syntax: " + usage(c)));
+      s.fail(c.name(), Reply.of(501, "5.5.4", "Syntax: " + c.usage()));
       return;
     }
     s.endTransaction();
@@ -400,18 +400,5 @@ public final class SmtpSession {
         List.of(
             "Commands: EHLO HELO MAIL RCPT DATA BDAT RSET NOOP QUIT HELP VRFY STARTTLS AUTH",
             "See RFC 5321; Petrel accepts mail for delivery"));
-  }
-
-  private static String usage(Command c) {
-    return switch (c) {
-      case HELO -> "HELO domain";
-      case EHLO -> "EHLO domain";
-      case MAIL -> "MAIL FROM:<address> [parameters]";
-      case RCPT -> "RCPT TO:<address> [parameters]";
-      case BDAT -> "BDAT chunk-size [LAST]";
-      case VRFY -> "VRFY address";
-      case AUTH -> "AUTH mechanism [initial-response]";
-      default -> c.name();
-    };
   }
 }

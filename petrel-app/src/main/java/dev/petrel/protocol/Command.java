@@ -106,6 +106,20 @@ public enum Command {
     return implemented;
   }
 
+  /** The command's syntax, for a 501 5.5.4 {@code Syntax: ...} reply. */
+  public String usage() {
+    return switch (this) {
+      case HELO -> "HELO domain";
+      case EHLO -> "EHLO domain";
+      case MAIL -> "MAIL FROM:<address> [parameters]";
+      case RCPT -> "RCPT TO:<address> [parameters]";
+      case BDAT -> "BDAT chunk-size [LAST]";
+      case VRFY -> "VRFY address";
+      case AUTH -> "AUTH mechanism [initial-response]";
+      default -> name();
+    };
+  }
+
   /** The longest acceptable line for this command, CRLF included. */
   public int maxLineOctets() {
     return this == AUTH ? SmtpInput.MAX_AUTH_LINE : SmtpInput.MAX_COMMAND_LINE;
