@@ -1,5 +1,14 @@
 package dev.petrel.deliver.sim;
 
+import dev.petrel.model.EmailAddress;
+import dev.petrel.model.Recipient;
+import dev.petrel.protocol.ChunkHeader;
+import dev.petrel.protocol.Command;
+import dev.petrel.protocol.CommandLine;
+import dev.petrel.protocol.CommandRejectedException;
+import dev.petrel.protocol.MailFrom;
+import dev.petrel.protocol.RcptTo;
+import dev.petrel.protocol.Reply;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -8,14 +17,41 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
+import java.util.Set;
 import javax.net.ssl.SSLSocket;
 
-/** One simulator connection: the SMTP server side, with replies chosen by directives. */
+/**
+ * One simulator connection: the SMTP server side, with replies chosen by directives.
+ *
+ * <p>Command lines, MAIL and RCPT arguments and BDAT headers are read with the listener's {@code
+ * protocol} classes, so a malformed command gets the same reply from both (500 5.5.2 unknown
+ * command, 502 5.5.1 not implemented, 501 5.5.4 bad syntax, 501 5.1.7 or 5.1.3 bad address, 555
+ * 5.5.4 unknown parameter, 553 5.6.7 UTF-8 address without SMTPUTF8). On top of that the simulator
+ * refuses what its options switch off (555 5.5.4 for BODY=8BITMIME, SMTPUTF8 and the DSN
+ * parameters, 552 5.3.4 for a declared size over the limit). The replies a directive chooses are
+ * written as they are asked for, with or without an enhanced code, since they imitate other
+ * servers.
+ */
 final class SimSession {
 
   private static final int MAX_LINE = 16 * 1024;
+
+  /** The commands the simulator carries out; other known verbs get 502 5.5.1. */
+  private static final Set<Command> SUPPORTED =
+      EnumSet.of(
+          Command.EHLO,
+          Command.HELO,
+          Command.STARTTLS,
+          Command.MAIL,
+          Command.RCPT,
+          Command.DATA,
+          Command.BDAT,
+          Command.RSET,
+          Command.NOOP,
+          Command.VRFY,
+          Command.QUIT);
 
   /** Ends the session at once (a close or disconnect directive, or QUIT). */
   private static final class Hangup extends Exception {
@@ -37,6 +73,7 @@ final class SimSession {
   // the transaction
   private String sender;
   private String mailParameters;
+  private boolean smtputf8;
   private final List<String> recipients = new ArrayList<>();
   private Directive dataDirective;
   private Duration slow;
@@ -76,7 +113,7 @@ final class SimSession {
   private void greet() throws IOException, Hangup {
     SimReply r = SimReply.parse(options.connectReply());
     if (r == null) {
-      reply("220 " + options.hostname() + " ESMTP Petrel mailbox simulator");
+      reply(Reply.of(220, null, options.hostname() + " ESMTP Petrel mailbox simulator"));
       return;
     }
     reply(r.line(options.hostname() + " simulated greeting " + r.code() + " (Petrel simulator)"));
@@ -85,40 +122,61 @@ final class SimSession {
   }
 
   private void handle(String line) throws IOException, Hangup, InterruptedException {
-    String upper = line.toUpperCase(Locale.ROOT);
-    String verb = upper.split(" ", 2)[0];
+    CommandLine cl = CommandLine.parse(line);
+    Command c = cl.command();
     if (refuseAll) {
-      if (verb.equals("QUIT")) quit();
-      reply("503 5.5.1 no service here (greeting refused); say QUIT");
+      if (c == Command.QUIT) quit();
+      reply(Reply.of(503, "5.5.1", "no service here (greeting refused); say QUIT"));
       return;
     }
-    switch (verb) {
-      case "EHLO" -> ehlo(line);
-      case "HELO" -> helo(line);
-      case "STARTTLS" -> startTls();
-      case "MAIL" -> mail(line);
-      case "RCPT" -> rcpt(line);
-      case "DATA" -> data();
-      case "BDAT" -> bdat(line);
-      case "RSET" -> {
+    if (c == null) {
+      reply(Reply.of(500, "5.5.2", cl.verb().isEmpty() ? "Empty command" : "Unknown command"));
+      return;
+    }
+    if (!c.implemented() || !SUPPORTED.contains(c)) {
+      reply(Reply.of(502, "5.5.1", c.name() + " is not implemented"));
+      return;
+    }
+    if (c.arguments() == Command.Arguments.NONE && cl.hasArgument()) {
+      reply(Reply.of(501, "5.5.4", c.name() + " takes no arguments"));
+      return;
+    }
+    if (c.arguments() == Command.Arguments.REQUIRED && !cl.hasArgument()) {
+      reply(Reply.of(501, "5.5.4", "Syntax: " + c.usage()));
+      return;
+    }
+    if (c.needsHello() && helo == null) {
+      reply(Reply.of(503, "5.5.1", "Send EHLO or HELO first"));
+      return;
+    }
+    String argument = cl.argument();
+    switch (c) {
+      case EHLO -> ehlo(argument);
+      case HELO -> helo(argument);
+      case STARTTLS -> startTls();
+      case MAIL -> mail(argument);
+      case RCPT -> rcpt(argument);
+      case DATA -> data();
+      case BDAT -> bdat(argument);
+      case RSET -> {
         resetTransaction();
-        reply("250 2.0.0 Ok");
+        reply(Reply.of(250, "2.0.0", "Ok"));
       }
-      case "NOOP" -> reply("250 2.0.0 Ok");
-      case "VRFY" -> reply("252 2.5.0 Cannot VRFY user, but will accept message");
-      case "QUIT" -> quit();
-      default -> reply("500 5.5.2 command not recognized");
+      case NOOP -> reply(Reply.of(250, "2.0.0", "Ok"));
+      case VRFY -> reply(Reply.of(252, "2.5.0", "Cannot VRFY user, but will accept message"));
+      case QUIT -> quit();
+      default -> throw new IllegalStateException("not a supported command: " + c);
     }
   }
 
   private void quit() throws IOException, Hangup {
-    reply("221 2.0.0 Bye");
+    reply(Reply.of(221, "2.0.0", "Bye"));
     throw new Hangup();
   }
 
-  private void ehlo(String line) throws IOException, Hangup {
+  private void ehlo(String argument) throws IOException, Hangup {
     if (!options.esmtp()) {
-      reply("502 5.5.1 EHLO not implemented, try HELO");
+      reply(Reply.of(502, "5.5.1", "EHLO not implemented, try HELO"));
       return;
     }
     SimReply r = SimReply.parse(options.ehloReply());
@@ -126,7 +184,7 @@ final class SimSession {
       chosen(r, "EHLO");
       return;
     }
-    helo = argument(line);
+    helo = argument;
     resetTransaction();
     List<String> lines = new ArrayList<>();
     lines.add(options.hostname() + " greets " + helo);
@@ -138,28 +196,23 @@ final class SimSession {
     if (options.chunking()) lines.add("CHUNKING");
     if (options.dsn()) lines.add("DSN");
     lines.add("ENHANCEDSTATUSCODES");
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < lines.size(); i++) {
-      b.append("250").append(i == lines.size() - 1 ? ' ' : '-').append(lines.get(i));
-      if (i < lines.size() - 1) b.append("\r\n");
-    }
-    reply(b.toString());
+    reply(new Reply(250, null, lines));
   }
 
-  private void helo(String line) throws IOException, Hangup {
+  private void helo(String argument) throws IOException, Hangup {
     SimReply r = SimReply.parse(options.heloReply());
     if (r != null && r.code() != 250) {
       chosen(r, "HELO");
       return;
     }
-    helo = argument(line);
+    helo = argument;
     resetTransaction();
-    reply("250 " + options.hostname());
+    reply(Reply.of(250, null, options.hostname()));
   }
 
   private void startTls() throws IOException, Hangup {
     if (options.tls() == null || tls != null) {
-      reply("502 5.5.1 STARTTLS not available");
+      reply(Reply.of(502, "5.5.1", "STARTTLS not available"));
       return;
     }
     SimReply r = SimReply.parse(options.starttlsReply());
@@ -167,7 +220,7 @@ final class SimSession {
       chosen(r, "STARTTLS");
       return;
     }
-    reply("220 2.0.0 Ready to start TLS");
+    reply(Reply.of(220, "2.0.0", "Ready to start TLS"));
     // Input buffered before the handshake is dropped with the old stream (RFC 3207 §6).
     SSLSocket ssl = (SSLSocket) options.tls().getSocketFactory().createSocket(socket, null, true);
     ssl.setUseClientMode(false);
@@ -179,111 +232,96 @@ final class SimSession {
     resetTransaction();
   }
 
-  private void mail(String line) throws IOException, Hangup {
-    if (helo == null) {
-      reply("503 5.5.1 send EHLO or HELO first");
-      return;
-    }
+  private void mail(String argument) throws IOException, Hangup {
     if (sender != null) {
-      reply("503 5.5.1 nested MAIL command");
+      reply(Reply.of(503, "5.5.1", "Nested MAIL command: a transaction is in progress"));
       return;
     }
     if (in.available() > 0) server.pipelined();
-    Path p = Path.parse(line, "MAIL FROM:");
-    if (p == null) {
-      reply("501 5.5.4 syntax: MAIL FROM:<address>");
+    MailFrom mail;
+    try {
+      mail = MailFrom.parse(argument);
+    } catch (CommandRejectedException e) {
+      reply(e.reply());
       return;
     }
-    boolean utf8 = false;
-    for (String param : p.params) {
-      String key = param.split("=", 2)[0].toUpperCase(Locale.ROOT);
-      String value = param.contains("=") ? param.split("=", 2)[1] : "";
-      switch (key) {
-        case "SIZE" -> {
-          long size;
-          try {
-            size = Long.parseLong(value);
-          } catch (NumberFormatException e) {
-            reply("501 5.5.4 bad SIZE value");
-            return;
-          }
-          if (options.maxSize() > 0 && size > options.maxSize()) {
-            reply("552 5.3.4 message size exceeds fixed maximum message size");
-            return;
-          }
-        }
-        case "BODY" -> {
-          if (value.equalsIgnoreCase("8BITMIME") && !options.eightBitMime()) {
-            reply("555 5.5.4 BODY=8BITMIME not supported");
-            return;
-          }
-        }
-        case "SMTPUTF8" -> {
-          if (!options.smtpUtf8()) {
-            reply("555 5.5.4 SMTPUTF8 not supported");
-            return;
-          }
-          utf8 = true;
-        }
-        case "RET", "ENVID" -> {
-          if (!options.dsn()) {
-            reply("555 5.5.4 " + key + " not supported");
-            return;
-          }
-        }
-        default -> {
-          reply("555 5.5.4 unsupported MAIL parameter " + key);
-          return;
-        }
-      }
-    }
-    if (!utf8 && !ascii(p.address)) {
-      reply("553 5.6.7 non-ASCII address needs SMTPUTF8");
+    Reply refusal = refusal(mail);
+    if (refusal != null) {
+      reply(refusal);
       return;
     }
-    Directive d = Directive.of(localPart(p.address), options.slowDelay());
-    if (d.kind() == Directive.Kind.MAIL && d.reply().code() / 100 != 2) {
-      chosen(d.reply(), "MAIL for " + p.address);
-      return;
-    }
-    sender = p.address;
-    mailParameters = String.join(" ", p.params);
-    reply("250 2.1.0 Ok");
-  }
-
-  private void rcpt(String line) throws IOException, Hangup, InterruptedException {
-    if (sender == null) {
-      reply("503 5.5.1 need MAIL before RCPT");
-      return;
-    }
-    Path p = Path.parse(line, "RCPT TO:");
-    if (p == null || p.address.isEmpty()) {
-      reply("501 5.5.4 syntax: RCPT TO:<address>");
-      return;
-    }
-    boolean utf8 = mailParameters.toUpperCase(Locale.ROOT).contains("SMTPUTF8");
-    if (!utf8 && !ascii(p.address)) {
-      reply("553 5.6.7 non-ASCII address needs SMTPUTF8");
-      return;
-    }
-    for (String param : p.params) {
-      String key = param.split("=", 2)[0].toUpperCase(Locale.ROOT);
-      if (!(options.dsn() && (key.equals("NOTIFY") || key.equals("ORCPT")))) {
-        reply("555 5.5.4 unsupported RCPT parameter " + key);
+    String address = mail.sender() == null ? "" : mail.sender().toString();
+    if (mail.sender() != null) {
+      Directive d = Directive.of(mail.sender().localPart(), options.slowDelay());
+      if (d.kind() == Directive.Kind.MAIL && d.reply().code() / 100 != 2) {
+        chosen(d.reply(), "MAIL for " + address);
         return;
       }
     }
+    sender = address;
+    smtputf8 = mail.smtputf8();
+    mailParameters = parameters(mail);
+    reply(Reply.of(250, "2.1.0", "Ok"));
+  }
+
+  /** What the simulator's options switch off; null when the MAIL command may go on. */
+  private Reply refusal(MailFrom mail) {
+    if (options.maxSize() > 0 && mail.size() > options.maxSize())
+      return Reply.of(552, "5.3.4", "message size exceeds fixed maximum message size");
+    if ("8BITMIME".equals(mail.body()) && !options.eightBitMime())
+      return Reply.of(555, "5.5.4", "BODY=8BITMIME not supported");
+    if (mail.smtputf8() && !options.smtpUtf8())
+      return Reply.of(555, "5.5.4", "SMTPUTF8 not supported");
+    if (mail.ret() != null && !options.dsn()) return Reply.of(555, "5.5.4", "RET not supported");
+    if (mail.envid() != null && !options.dsn())
+      return Reply.of(555, "5.5.4", "ENVID not supported");
+    if (mail.auth() != null) return Reply.of(555, "5.5.4", "Unsupported MAIL parameter AUTH");
+    return null;
+  }
+
+  /**
+   * The MAIL parameters the simulator understood, in a fixed order, for {@link ReceivedMessage}.
+   */
+  private static String parameters(MailFrom mail) {
+    List<String> p = new ArrayList<>();
+    if (mail.size() >= 0) p.add("SIZE=" + mail.size());
+    if (mail.body() != null) p.add("BODY=" + mail.body());
+    if (mail.smtputf8()) p.add("SMTPUTF8");
+    if (mail.ret() != null) p.add("RET=" + mail.ret());
+    if (mail.envid() != null) p.add("ENVID=" + mail.envid());
+    return String.join(" ", p);
+  }
+
+  private void rcpt(String argument) throws IOException, Hangup, InterruptedException {
+    if (sender == null) {
+      reply(Reply.of(503, "5.5.1", "Need MAIL before RCPT"));
+      return;
+    }
+    Recipient recipient;
+    try {
+      recipient = RcptTo.parse(argument, smtputf8);
+    } catch (CommandRejectedException e) {
+      reply(e.reply());
+      return;
+    }
+    if (!options.dsn() && (recipient.dsnNotify() != null || recipient.dsnOrcpt() != null)) {
+      String keyword = recipient.dsnNotify() != null ? "NOTIFY" : "ORCPT";
+      reply(Reply.of(555, "5.5.4", "Unsupported RCPT parameter " + keyword));
+      return;
+    }
+    EmailAddress address = recipient.address();
+    String to = address.toString();
     pause();
-    Directive d = Directive.of(localPart(p.address), options.slowDelay());
+    Directive d = Directive.of(address.localPart(), options.slowDelay());
     switch (d.kind()) {
       case RCPT -> {
-        if (d.reply().code() / 100 == 2) recipients.add(p.address);
-        chosen(d.reply(), "RCPT for " + p.address);
+        if (d.reply().code() / 100 == 2) recipients.add(to);
+        chosen(d.reply(), "RCPT for " + to);
         return;
       }
       case GREYLIST -> {
-        if (server.greylistFirstTime(sender, p.address)) {
-          reply("450 4.2.0 " + p.address + ": greylisted, please try again later");
+        if (server.greylistFirstTime(sender, to)) {
+          reply(Reply.of(450, "4.2.0", to + ": greylisted, please try again later"));
           return;
         }
       }
@@ -305,17 +343,17 @@ final class SimSession {
         if (d.kind() == Directive.Kind.SLOW) slow = d.delay();
       }
     }
-    recipients.add(p.address);
-    reply("250 2.1.5 Ok");
+    recipients.add(to);
+    reply(Reply.of(250, "2.1.5", "Ok"));
   }
 
   private void data() throws IOException, Hangup, InterruptedException {
     if (sender == null) {
-      reply("503 5.5.1 need MAIL before DATA");
+      reply(Reply.of(503, "5.5.1", "Need MAIL before DATA"));
       return;
     }
     if (recipients.isEmpty()) {
-      reply("554 5.5.1 no valid recipients");
+      reply(Reply.of(554, "5.5.1", "no valid recipients"));
       return;
     }
     pause();
@@ -326,23 +364,22 @@ final class SimSession {
         return;
       }
     }
-    reply("354 End data with <CR><LF>.<CR><LF>");
+    reply(Reply.of(354, null, "End data with <CR><LF>.<CR><LF>"));
     Body body = new Body(options.maxStoredBytes());
     in.readData(body);
     finish(body);
   }
 
-  private void bdat(String line) throws IOException, Hangup, InterruptedException {
-    String[] words = line.trim().split("[ \t]+");
-    long n;
+  private void bdat(String argument) throws IOException, Hangup, InterruptedException {
+    ChunkHeader chunk;
     try {
-      n = Long.parseLong(words[1]);
-      if (n < 0) throw new NumberFormatException();
-    } catch (RuntimeException e) {
-      reply("501 5.5.4 syntax: BDAT size [LAST]");
+      chunk = ChunkHeader.parse(argument);
+    } catch (CommandRejectedException e) {
+      reply(e.reply());
       throw new Hangup(); // the chunk's length is unknown: the stream cannot be followed
     }
-    boolean last = words.length > 2 && words[2].equalsIgnoreCase("LAST");
+    long n = chunk.size();
+    boolean last = chunk.last();
     if (chunked == null) chunked = new Body(options.maxStoredBytes());
     Body body = chunked;
     in.readExactly(n, body);
@@ -350,15 +387,15 @@ final class SimSession {
       chunked = null;
       reply(
           !options.chunking()
-              ? "502 5.5.1 BDAT not supported"
+              ? Reply.of(502, "5.5.1", "BDAT not supported")
               : sender == null
-                  ? "503 5.5.1 need MAIL before BDAT"
-                  : "554 5.5.1 no valid recipients");
+                  ? Reply.of(503, "5.5.1", "Need MAIL before BDAT")
+                  : Reply.of(554, "5.5.1", "no valid recipients"));
       return;
     }
     if (!last) {
       pause();
-      reply("250 2.0.0 " + n + " octets received");
+      reply(Reply.of(250, "2.0.0", n + " octets received"));
       return;
     }
     chunked = null;
@@ -369,7 +406,7 @@ final class SimSession {
   private void finish(Body body) throws IOException, Hangup, InterruptedException {
     try {
       if (options.maxSize() > 0 && body.size > options.maxSize()) {
-        reply("552 5.3.4 message size exceeds fixed maximum message size");
+        reply(Reply.of(552, "5.3.4", "message size exceeds fixed maximum message size"));
         return;
       }
       pause();
@@ -395,7 +432,7 @@ final class SimSession {
         }
       }
       String id = store(body);
-      reply("250 2.0.0 Ok: queued as " + id);
+      reply(Reply.of(250, "2.0.0", "Ok: queued as " + id));
     } finally {
       resetTransaction();
     }
@@ -465,46 +502,23 @@ final class SimSession {
   private void resetTransaction() {
     sender = null;
     mailParameters = null;
+    smtputf8 = false;
     recipients.clear();
     dataDirective = null;
     slow = null;
     chunked = null;
   }
 
+  private void reply(Reply r) throws IOException {
+    out.write(r.toBytes());
+    out.flush();
+  }
+
+  /** A line as a directive chose it: it may lack an enhanced code, as other servers' do. */
   private void reply(String text) throws IOException {
     out.write(text.getBytes(StandardCharsets.UTF_8));
     out.write('\r');
     out.write('\n');
     out.flush();
-  }
-
-  private static String argument(String line) {
-    String[] parts = line.trim().split("[ \t]+", 2);
-    return parts.length > 1 ? parts[1] : "";
-  }
-
-  private static boolean ascii(String s) {
-    for (int i = 0; i < s.length(); i++) if (s.charAt(i) >= 128) return false;
-    return true;
-  }
-
-  private static String localPart(String address) {
-    int at = address.lastIndexOf('@');
-    return at < 0 ? address : address.substring(0, at);
-  }
-
-  /** {@code MAIL FROM:<address> params} or {@code RCPT TO:<address> params}. */
-  private record Path(String address, List<String> params) {
-    static Path parse(String line, String prefix) {
-      if (!line.regionMatches(true, 0, prefix, 0, prefix.length())) return null;
-      String rest = line.substring(prefix.length()).stripLeading();
-      if (!rest.startsWith("<")) return null;
-      int close = rest.indexOf('>');
-      if (close < 0) return null;
-      String address = rest.substring(1, close);
-      String tail = rest.substring(close + 1).trim();
-      List<String> params = tail.isEmpty() ? List.of() : List.of(tail.split("[ \t]+"));
-      return new Path(address, params);
-    }
   }
 }
