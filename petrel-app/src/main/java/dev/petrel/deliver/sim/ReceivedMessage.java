@@ -13,7 +13,9 @@ import java.util.List;
  * @param tls protocol and cipher when it came over TLS, else null
  * @param sender the reverse path ("" for the null sender)
  * @param recipients the accepted recipients
- * @param mailParameters the MAIL command's parameters as sent (e.g. {@code SIZE=123 BODY=8BITMIME})
+ * @param mailParameters the MAIL command's parameters as read, in the order SIZE, BODY, SMTPUTF8,
+ *     RET, ENVID (e.g. {@code SIZE=123 BODY=8BITMIME}), keywords and BODY and RET values in upper
+ *     case
  * @param size the message's size in octets after un-stuffing
  * @param content the message as received, up to the simulator's per-message limit
  * @param truncated true when {@code content} holds only the beginning
