@@ -2,17 +2,26 @@ package dev.petrel.app;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.petrel.status.StatusEngine;
+import java.lang.module.ModuleDescriptor;
+import java.lang.module.ModuleFinder;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Keeps the package arrows pointing the way mail travels (docs/architecture.md): the status engine
  * is a library on its own (JDK and mime4j only), its low-level parts never reach up to the engine
- * facade or the bounce parser, and only the application package knows everything.
+ * facade or the bounce parser, the application uses only the packages the engine's module-info
+ * exports, and only the application package knows everything.
  */
 class ArchitectureTest {
 
@@ -35,6 +44,36 @@ class ArchitectureTest {
         .onlyDependOnClassesThat()
         .resideInAnyPackage("java..", "javax..", "org.apache.james.mime4j..", "dev.petrel.status..")
         .check(classes);
+  }
+
+  @Test
+  void theApplicationUsesOnlyTheEnginesApi() throws Exception {
+    // On the class path (as here, and when Petrel runs) the module-info does not bind: this does.
+    ModuleDescriptor engine = engineModule();
+    Set<String> exported =
+        engine.exports().stream()
+            .filter(e -> !e.isQualified())
+            .map(ModuleDescriptor.Exports::source)
+            .collect(Collectors.toSet());
+    List<String> internal = engine.packages().stream().filter(p -> !exported.contains(p)).toList();
+    assertThat(exported).contains("dev.petrel.status", "dev.petrel.status.bounce");
+    assertThat(internal).contains("dev.petrel.status.rules");
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.petrel.status..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(internal.toArray(String[]::new))
+        .check(classes);
+  }
+
+  /**
+   * The engine's module descriptor, from the classes folder or jar its classes were loaded from.
+   */
+  private static ModuleDescriptor engineModule() throws Exception {
+    Path location =
+        Path.of(StatusEngine.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    return ModuleFinder.of(location).find("dev.petrel.status").orElseThrow().descriptor();
   }
 
   @Test
