@@ -3,10 +3,13 @@ package dev.petrel.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.petrel.accept.CredentialStore;
+import dev.petrel.queue.SqliteStoreOptions;
+import dev.petrel.queue.Store;
+import dev.petrel.queue.Stores;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -36,10 +39,15 @@ class CredentialsCommandTest {
     Matcher m = Pattern.compile("password: (\\S+)").matcher(r.out());
     assertThat(m.find()).isTrue();
     String password = m.group(1);
-    Path file = dir.resolve("smtp-credentials");
-    assertThat(Files.readString(file)).contains("app@example.com").doesNotContain(password);
-    assertThat(new CredentialStore(file).authenticate("app@example.com", password))
-        .contains("default");
+    assertThat(dir.resolve("smtp-credentials")).doesNotExist();
+    try (Store store =
+        Stores.open(Stores.url(dir), SqliteStoreOptions.existingFolder(), InstantSource.system())) {
+      assertThat(store.logins().login("app@example.com").orElseThrow().hash())
+          .startsWith("pbkdf2-sha256$")
+          .doesNotContain(password);
+      assertThat(new CredentialStore(store.logins()).authenticate("app@example.com", password))
+          .contains("default");
+    }
 
     Result again = run("credentials", "add", "--data-dir", dir.toString(), "app@example.com");
     assertThat(again.status()).isEqualTo(1);

@@ -76,11 +76,9 @@ public final class RunningPetrel implements AutoCloseable {
     return accounts.createKey(account, java.time.Instant.now()).secret();
   }
 
-  /** Creates an SMTP login for an account in the data folder; returns its password. */
+  /** Creates an SMTP login for an account in the server's store; returns its password. */
   public String credential(String account, String user) throws Exception {
-    return new dev.petrel.accept.CredentialStore(
-            server.config().dataDir().resolve("smtp-credentials"))
-        .add(account, user);
+    return new dev.petrel.accept.CredentialStore(server.store().logins()).add(account, user);
   }
 
   public int port() {
