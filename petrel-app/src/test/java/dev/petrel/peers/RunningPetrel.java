@@ -4,7 +4,6 @@ import dev.petrel.app.ConfigKey;
 import dev.petrel.app.ConfigLoader;
 import dev.petrel.app.PetrelServer;
 import dev.petrel.model.QueueId;
-import dev.petrel.queue.MessageStore;
 import dev.petrel.queue.StoredMessage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -89,7 +88,7 @@ public final class RunningPetrel implements AutoCloseable {
     return server.smtpsAddress().getPort();
   }
 
-  public MessageStore store() {
+  public dev.petrel.queue.Store store() {
     return server.store();
   }
 
