@@ -87,6 +87,19 @@ class BounceDomainConfigTest {
   }
 
   @Test
+  void aSecretTheStoreHoldsAlreadyWinsOverAnOldFile() throws Exception {
+    try (var store = open(tmp)) {
+      byte[] shared = VerpSecret.load(tmp, store.secrets()); // another node made it first
+      byte[] stale = new byte[32];
+      java.util.Arrays.fill(stale, (byte) 1);
+      Files.write(tmp.resolve(VerpSecret.FILE_NAME), stale);
+      assertThat(VerpSecret.load(tmp, store.secrets())).isEqualTo(shared);
+      assertThat(tmp.resolve(VerpSecret.FILE_NAME)).doesNotExist();
+      assertThat(Files.readAllBytes(tmp.resolve(VerpSecret.IMPORTED_NAME))).isEqualTo(stale);
+    }
+  }
+
+  @Test
   void aDamagedSecretStopsStartUpWithAReason() throws Exception {
     Files.write(tmp.resolve(VerpSecret.FILE_NAME), new byte[7]);
     try (var store = open(tmp)) {

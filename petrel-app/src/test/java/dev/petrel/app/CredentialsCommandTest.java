@@ -8,6 +8,7 @@ import dev.petrel.queue.Store;
 import dev.petrel.queue.Stores;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.regex.Matcher;
@@ -62,6 +63,25 @@ class CredentialsCommandTest {
     Result gone = run("credentials", "remove", "--data-dir", dir.toString(), "app@example.com");
     assertThat(gone.status()).isEqualTo(1);
     assertThat(gone.err()).contains("no login named 'app@example.com'");
+  }
+
+  @Test
+  void listImportsTheLoginsOfAnOldDataFolderFirst() throws Exception {
+    Path file = dir.resolve("smtp-credentials");
+    Files.writeString(
+        file,
+        "# Petrel SMTP logins: user, account, password hash\n"
+            + "old@example.com\tacme\tpbkdf2-sha256$1000$c2FsdA$aGFzaA\n");
+    Result list = run("credentials", "list", "--data-dir", dir.toString());
+    assertThat(list.status()).as(list.err()).isZero();
+    assertThat(list.out()).isEqualTo("old@example.com\n");
+    assertThat(file).doesNotExist();
+    assertThat(dir.resolve("smtp-credentials.imported")).exists();
+
+    Files.writeString(file, "not a login line\n");
+    Result bad = run("credentials", "list", "--data-dir", dir.toString());
+    assertThat(bad.status()).isEqualTo(1);
+    assertThat(bad.err()).contains("line 1: not a credentials line");
   }
 
   @Test
