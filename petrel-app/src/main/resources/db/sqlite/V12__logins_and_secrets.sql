@@ -3,8 +3,9 @@
 
 -- SMTP logins: the password is never stored, only its hash
 -- (pbkdf2-sha256$iterations$salt$hash, salt and hash in base64).
+-- (The login's column is "name": USER is a reserved word in other SQL dialects.)
 CREATE TABLE smtp_logins (
-  user    TEXT PRIMARY KEY,
+  name    TEXT PRIMARY KEY,
   account TEXT NOT NULL,
   hash    TEXT NOT NULL,
   added   INTEGER NOT NULL

@@ -16,8 +16,8 @@ final class LoginRows {
   static boolean add(GroupCommitWriter.Context c, LoginStore.Login l) throws SQLException {
     PreparedStatement ps =
         c.prepare(
-            "INSERT INTO smtp_logins (user, account, hash, added) VALUES (?, ?, ?, ?)"
-                + " ON CONFLICT (user) DO NOTHING");
+            "INSERT INTO smtp_logins (name, account, hash, added) VALUES (?, ?, ?, ?)"
+                + " ON CONFLICT (name) DO NOTHING");
     ps.setString(1, l.user());
     ps.setString(2, l.account());
     ps.setString(3, l.hash());
@@ -28,7 +28,7 @@ final class LoginRows {
   static boolean remove(GroupCommitWriter.Context c, String user, String account)
       throws SQLException {
     PreparedStatement ps =
-        c.prepare("DELETE FROM smtp_logins WHERE user = ? AND (? IS NULL OR account = ?)");
+        c.prepare("DELETE FROM smtp_logins WHERE name = ? AND (? IS NULL OR account = ?)");
     ps.setString(1, user);
     ps.setString(2, account);
     ps.setString(3, account);
@@ -37,7 +37,7 @@ final class LoginRows {
 
   static LoginStore.Login find(Connection c, String user) throws SQLException {
     try (PreparedStatement ps =
-        c.prepareStatement("SELECT user, account, hash, added FROM smtp_logins WHERE user = ?")) {
+        c.prepareStatement("SELECT name, account, hash, added FROM smtp_logins WHERE name = ?")) {
       ps.setString(1, user);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? login(rs) : null;
@@ -48,8 +48,8 @@ final class LoginRows {
   static List<LoginStore.Login> list(Connection c, String account) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT user, account, hash, added FROM smtp_logins WHERE ? IS NULL OR account = ?"
-                + " ORDER BY added, rowid")) {
+            "SELECT name, account, hash, added FROM smtp_logins WHERE ? IS NULL OR account = ?"
+                + " ORDER BY added, name")) {
       ps.setString(1, account);
       ps.setString(2, account);
       List<LoginStore.Login> out = new ArrayList<>();

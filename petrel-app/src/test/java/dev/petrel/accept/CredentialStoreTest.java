@@ -63,7 +63,7 @@ class CredentialStoreTest {
     StringBuilder rows = new StringBuilder();
     try (Connection c = database();
         ResultSet rs =
-            c.createStatement().executeQuery("SELECT user, account, hash FROM smtp_logins")) {
+            c.createStatement().executeQuery("SELECT name, account, hash FROM smtp_logins")) {
       while (rs.next())
         rows.append(rs.getString(1) + "\t" + rs.getString(2) + "\t" + rs.getString(3) + "\n");
     }
