@@ -12,8 +12,8 @@ import java.util.Objects;
  * One message being received into the embedded store. The body goes through a 64 KiB buffer
  * straight to the {@link BodyStore} (unless the whole body fits the buffer and small bodies are
  * kept in their row); the first header block is copied aside (bounded) for the summary. {@link
- * #commit()} makes the body durable (fsync, rename, directory fsync) and then hands the rows to the
- * group-commit writer.
+ * #commit()} publishes the body (durable: for files, fsync, rename, directory fsync) and then hands
+ * the rows to the group-commit writer.
  *
  * <p>If writing the body fails, the failure is remembered, further bytes are discarded, and {@link
  * #commit()} reports it ({@link StorageFullException} for a full disk). The caller can so read the
