@@ -1,8 +1,10 @@
 package dev.petrel.accept;
 
 import dev.petrel.model.Envelope;
+import dev.petrel.queue.LoginStore;
+import dev.petrel.queue.PrivateFiles;
+import dev.petrel.queue.StorageException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,36 +12,43 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * SMTP logins, kept in one file in the data folder with each password hashed (PBKDF2 with
- * HMAC-SHA256, a random salt per user, a high iteration count). The running server reads the file
- * again when it changes, so {@code petrel credentials add} takes effect without a restart.
+ * SMTP logins with each password hashed (PBKDF2 with HMAC-SHA256, a random salt per user, a high
+ * iteration count), kept in the store's {@link LoginStore}: every process using the store (a
+ * running server, {@code petrel credentials}, the API) sees a change at once, and every node
+ * sharing the store accepts the same logins.
  *
- * <p>File format, one login per line: {@code user TAB account TAB
- * pbkdf2-sha256$iterations$salt$hash} (salt and hash in base64). Writers lock a sibling lock file
- * and replace the file atomically, so readers never see half a file.
+ * <p>Logins used to live in a file of the data folder, one per line: {@code user TAB account TAB
+ * pbkdf2-sha256$iterations$salt$hash}. {@link #importFile} brings such a file into the store once.
  */
 public final class CredentialStore implements Authenticator {
 
+  private static final Logger log = LoggerFactory.getLogger(CredentialStore.class);
+
   /** OWASP's 2023 recommendation for PBKDF2-HMAC-SHA256. */
   public static final int DEFAULT_ITERATIONS = 600_000;
+
+  /** What an imported logins file is renamed to (kept as a backup). */
+  public static final String IMPORTED_SUFFIX = ".imported";
 
   private static final String SCHEME = "pbkdf2-sha256";
   private static final int SALT_BYTES = 16;
@@ -53,13 +62,9 @@ public final class CredentialStore implements Authenticator {
     }
   }
 
-  private record Entry(String account, String hash) {}
-
-  private record Snapshot(FileTime modified, long size, Object fileKey, Map<String, Entry> users) {}
-
-  private final Path file;
+  private final LoginStore logins;
   private final int iterations;
-  private volatile Snapshot snapshot = new Snapshot(null, -1, null, Map.of());
+  private final Clock clock;
 
   /**
    * Successful checks, remembered as a keyed digest of (user, password, stored hash) so a client
@@ -72,24 +77,21 @@ public final class CredentialStore implements Authenticator {
 
   private final String dummyHash;
 
-  public CredentialStore(Path file) {
-    this(file, DEFAULT_ITERATIONS);
+  public CredentialStore(LoginStore logins) {
+    this(logins, DEFAULT_ITERATIONS);
   }
 
   /** With another iteration count for new hashes (tests use a low one). */
-  public CredentialStore(Path file, int iterations) {
+  public CredentialStore(LoginStore logins, int iterations) {
     if (iterations < 1) throw new IllegalArgumentException("iterations must be at least 1");
-    this.file = file;
+    this.logins = Objects.requireNonNull(logins, "logins");
     this.iterations = iterations;
+    this.clock = Clock.systemUTC();
     RANDOM.nextBytes(cacheKey);
     this.dummyHash = hash("not a password", iterations);
   }
 
-  public Path file() {
-    return file;
-  }
-
-  /** Rejects names the file format or SMTP AUTH cannot carry. */
+  /** Rejects names SMTP AUTH cannot carry (and the old file format could not). */
   public static void checkUserName(String user) {
     if (user == null || user.isEmpty()) throw new IllegalArgumentException("empty user name");
     if (user.length() > 256) throw new IllegalArgumentException("user name longer than 256");
@@ -128,63 +130,71 @@ public final class CredentialStore implements Authenticator {
     checkUserName(user);
     String password = newPassword();
     String hash = hash(password, iterations);
-    try (Lock ignored = lock()) {
-      Map<String, Entry> users = new LinkedHashMap<>(read().users());
-      if (users.containsKey(user)) throw new UserExistsException(user);
-      users.put(user, new Entry(account, hash));
-      write(users);
+    try {
+      if (!logins.addLogin(new LoginStore.Login(user, account, hash, clock.instant())))
+        throw new UserExistsException(user);
+    } catch (StorageException e) {
+      throw io(e);
     }
     return password;
   }
 
   /** Removes a login; false when there was none. */
   public boolean remove(String user) throws IOException {
-    try (Lock ignored = lock()) {
-      Map<String, Entry> users = new LinkedHashMap<>(read().users());
-      if (users.remove(user) == null) return false;
-      write(users);
-      return true;
+    try {
+      return logins.removeLogin(user, null);
+    } catch (StorageException e) {
+      throw io(e);
     }
   }
 
   /** The logins of one account, in the order they were added. */
   public List<String> users(String account) throws IOException {
-    List<String> out = new ArrayList<>();
-    for (Map.Entry<String, Entry> e : current().users().entrySet())
-      if (e.getValue().account().equals(account)) out.add(e.getKey());
-    return out;
+    Objects.requireNonNull(account, "account");
+    return names(account);
   }
 
   /** Removes a login of one account; false when the account has no such login. */
   public boolean remove(String account, String user) throws IOException {
-    try (Lock ignored = lock()) {
-      Map<String, Entry> users = new LinkedHashMap<>(read().users());
-      Entry e = users.get(user);
-      if (e == null || !e.account().equals(account)) return false;
-      users.remove(user);
-      write(users);
-      return true;
+    Objects.requireNonNull(account, "account");
+    try {
+      return logins.removeLogin(user, account);
+    } catch (StorageException e) {
+      throw io(e);
     }
   }
 
   /** The login names, in the order they were added. */
   public List<String> users() throws IOException {
-    return new ArrayList<>(current().users().keySet());
+    return names(null);
+  }
+
+  private List<String> names(String account) throws IOException {
+    try {
+      return logins.logins(account).stream().map(LoginStore.Login::user).toList();
+    } catch (StorageException e) {
+      throw io(e);
+    }
+  }
+
+  private static IOException io(StorageException e) {
+    return new IOException(e.getMessage(), e);
   }
 
   @Override
   public Optional<String> authenticate(String user, String password) {
-    Snapshot s;
+    Optional<LoginStore.Login> found;
     try {
-      s = current();
-    } catch (IOException e) {
-      return Optional.empty(); // unreadable file: nobody can log in, which is the safe answer
+      found = logins.login(user);
+    } catch (StorageException e) {
+      log.warn("cannot read SMTP logins: {}", e.getMessage());
+      return Optional.empty(); // unreadable store: nobody can log in, which is the safe answer
     }
-    Entry e = s.users().get(user);
-    if (e == null) {
+    if (found.isEmpty()) {
       verify(password, dummyHash); // same cost as a real check: no hint that the user is unknown
       return Optional.empty();
     }
+    LoginStore.Login e = found.get();
     byte[] quick = quickDigest(user, password, e.hash());
     byte[] known = verified.get(user);
     if (known != null && MessageDigest.isEqual(known, quick)) return Optional.of(e.account());
@@ -193,33 +203,25 @@ public final class CredentialStore implements Authenticator {
     return Optional.of(e.account());
   }
 
-  private Snapshot current() throws IOException {
-    Snapshot s = snapshot;
-    BasicFileAttributes a;
-    try {
-      a = Files.readAttributes(file, BasicFileAttributes.class);
-    } catch (NoSuchFileException e) {
-      if (s.size() != -1) snapshot = s = new Snapshot(null, -1, null, Map.of());
-      return s;
-    }
-    if (a.lastModifiedTime().equals(s.modified())
-        && a.size() == s.size()
-        && java.util.Objects.equals(a.fileKey(), s.fileKey())) return s;
-    s = read();
-    snapshot = s;
-    return s;
-  }
-
-  private Snapshot read() throws IOException {
-    BasicFileAttributes a;
+  /**
+   * Brings the logins of an old logins file into the store, once: each login whose name the store
+   * does not know yet is added with its hash as it is (the passwords keep working), and the file is
+   * renamed to {@code <name>.imported}, kept as a backup. Nothing happens when there is no file.
+   *
+   * @return how many logins were added
+   * @throws IOException when the file cannot be read or renamed, or holds a line that is not a
+   *     login (nothing is renamed then, so the next start tries again)
+   */
+  public static int importFile(Path file, LoginStore logins) throws IOException {
     List<String> lines;
+    Instant modified;
     try {
-      a = Files.readAttributes(file, BasicFileAttributes.class);
+      modified = Files.getLastModifiedTime(file).toInstant();
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
-      return new Snapshot(null, -1, null, Map.of());
+      return 0;
     }
-    Map<String, Entry> users = new LinkedHashMap<>();
+    List<LoginStore.Login> found = new ArrayList<>();
     int n = 0;
     for (String line : lines) {
       n++;
@@ -227,56 +229,36 @@ public final class CredentialStore implements Authenticator {
       String[] f = line.split("\t", -1);
       if (f.length != 3 || !f[2].startsWith(SCHEME + "$"))
         throw new IOException(file + " line " + n + ": not a credentials line");
-      users.put(f[0], new Entry(f[1], f[2]));
+      // the file kept the order logins were added in; the store orders by the time added
+      found.add(new LoginStore.Login(f[0], f[1], f[2], modified.plusMillis(found.size())));
     }
-    return new Snapshot(a.lastModifiedTime(), a.size(), a.fileKey(), Map.copyOf(users));
-  }
-
-  private void write(Map<String, Entry> users) throws IOException {
-    StringBuilder sb = new StringBuilder("# Petrel SMTP logins: user, account, password hash\n");
-    for (Map.Entry<String, Entry> e : users.entrySet())
-      sb.append(e.getKey())
-          .append('\t')
-          .append(e.getValue().account())
-          .append('\t')
-          .append(e.getValue().hash())
-          .append('\n');
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.deleteIfExists(tmp);
-    createPrivate(tmp);
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-      ByteBuffer buf = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
-      while (buf.hasRemaining()) ch.write(buf);
-      ch.force(true);
-    }
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-  }
-
-  /** An exclusive lock on the sibling lock file, held while a writer reads and replaces. */
-  private record Lock(FileChannel channel) implements AutoCloseable {
-    @Override
-    public void close() throws IOException {
-      channel.close(); // releases the lock too
-    }
-  }
-
-  private Lock lock() throws IOException {
-    dev.petrel.queue.PrivateFiles.createDirectories(file.toAbsolutePath().getParent());
-    Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
-    FileChannel ch =
-        dev.petrel.queue.PrivateFiles.open(
-            lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    int added = 0;
     try {
-      ch.lock();
-      return new Lock(ch);
-    } catch (IOException | RuntimeException e) {
-      ch.close();
-      throw e;
+      for (LoginStore.Login l : found) {
+        if (logins.addLogin(l)) added++;
+        else
+          log.warn(
+              "{}: the login {} exists in the store already; kept the store's", file, l.user());
+      }
+    } catch (StorageException e) {
+      throw io(e);
     }
-  }
-
-  private static void createPrivate(Path p) throws IOException {
-    dev.petrel.queue.PrivateFiles.createFile(p);
+    Path kept = file.resolveSibling(file.getFileName() + IMPORTED_SUFFIX);
+    Files.move(file, kept, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    try (FileChannel dir =
+        FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
+      dir.force(true);
+    } catch (IOException ignored) {
+      // some file systems cannot sync a folder; the rename happened
+    }
+    PrivateFiles.restrict(kept);
+    Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".lock"));
+    log.info(
+        "imported {} SMTP logins from {} into the store; the file is kept as {}",
+        added,
+        file,
+        kept);
+    return added;
   }
 
   static String hash(String password, int iterations) {

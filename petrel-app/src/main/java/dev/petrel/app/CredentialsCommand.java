@@ -1,7 +1,8 @@
 package dev.petrel.app;
 
 import dev.petrel.accept.CredentialStore;
-import dev.petrel.app.ConfigLoader.ConfigException;
+import dev.petrel.queue.SqliteStoreOptions;
+import dev.petrel.queue.Store;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -24,7 +26,10 @@ import picocli.CommandLine.Spec;
     })
 final class CredentialsCommand implements Runnable {
 
-  /** Where the logins live inside the data folder. */
+  /**
+   * Where older versions kept the logins inside the data folder; such a file is imported into the
+   * store by the first start (or credentials command) of this version, then renamed.
+   */
   static final String FILE_NAME = "smtp-credentials";
 
   @Spec CommandLine.Model.CommandSpec spec;
@@ -35,8 +40,29 @@ final class CredentialsCommand implements Runnable {
         spec.commandLine(), "name a subcommand: add, list, remove");
   }
 
-  static CredentialStore store(Path dataDir) {
-    return new CredentialStore(dataDir.resolve(FILE_NAME));
+  /**
+   * The logins of the store, after importing the data folder's old logins file if one is left.
+   *
+   * @throws IOException when an old file is there but cannot be imported
+   */
+  static CredentialStore open(Path dataDir, Store store) throws IOException {
+    CredentialStore.importFile(dataDir.resolve(FILE_NAME), store.logins());
+    return new CredentialStore(store.logins());
+  }
+
+  /** Runs a subcommand's work on the data folder's logins. */
+  @FunctionalInterface
+  interface Work {
+    int run(CredentialStore logins, PrintWriter out, PrintWriter err) throws IOException;
+  }
+
+  static int run(String name, DataDirOptions data, CommandSpec spec, Work work) {
+    return StoreCommand.run(
+        name,
+        data,
+        SqliteStoreOptions.defaults(),
+        spec,
+        (store, out, err) -> work.run(open(data.resolve(), store), out, err));
   }
 
   @Command(
@@ -61,7 +87,6 @@ final class CredentialsCommand implements Runnable {
 
     @Override
     public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       String account = names.size() == 2 ? names.get(0) : dev.petrel.model.Envelope.DEFAULT_ACCOUNT;
       String user = names.getLast();
@@ -72,26 +97,25 @@ final class CredentialsCommand implements Runnable {
         err.println("petrel credentials add: " + e.getMessage());
         return Main.EXIT_USAGE;
       }
-      try {
-        Path dir = data.resolve();
-        String password = store(dir).add(account, user);
-        out.println("account:  " + account);
-        out.println("user:     " + user);
-        out.println("password: " + password);
-        out.println(
-            "Keep the password now: it is stored only as a hash and cannot be shown again.");
-        out.flush();
-        return 0;
-      } catch (ConfigException e) {
-        err.println("petrel credentials add: " + e.getMessage());
-        return Main.EXIT_USAGE;
-      } catch (CredentialStore.UserExistsException e) {
-        err.println("petrel credentials add: " + e.getMessage());
-        return 1;
-      } catch (IOException e) {
-        err.println("petrel credentials add: cannot write the credentials file: " + e.getMessage());
-        return 1;
-      }
+      return CredentialsCommand.run(
+          "petrel credentials add",
+          data,
+          spec,
+          (logins, o, e) -> {
+            String password;
+            try {
+              password = logins.add(account, user);
+            } catch (CredentialStore.UserExistsException x) {
+              e.println("petrel credentials add: " + x.getMessage());
+              return 1;
+            }
+            o.println("account:  " + account);
+            o.println("user:     " + user);
+            o.println("password: " + password);
+            o.println(
+                "Keep the password now: it is stored only as a hash and cannot be shown again.");
+            return 0;
+          });
     }
   }
 
@@ -102,20 +126,14 @@ final class CredentialsCommand implements Runnable {
 
     @Override
     public Integer call() {
-      try {
-        for (String u : store(data.resolve()).users()) spec.commandLine().getOut().println(u);
-        spec.commandLine().getOut().flush();
-        return 0;
-      } catch (ConfigException e) {
-        spec.commandLine().getErr().println("petrel credentials list: " + e.getMessage());
-        return Main.EXIT_USAGE;
-      } catch (IOException e) {
-        spec.commandLine()
-            .getErr()
-            .println(
-                "petrel credentials list: cannot read the credentials file: " + e.getMessage());
-        return 1;
-      }
+      return CredentialsCommand.run(
+          "petrel credentials list",
+          data,
+          spec,
+          (logins, out, err) -> {
+            for (String u : logins.users()) out.println(u);
+            return 0;
+          });
     }
   }
 
@@ -132,22 +150,18 @@ final class CredentialsCommand implements Runnable {
 
     @Override
     public Integer call() {
-      PrintWriter err = spec.commandLine().getErr();
-      try {
-        if (!store(data.resolve()).remove(user)) {
-          err.println("petrel credentials remove: no login named '" + user + "'");
-          return 1;
-        }
-        spec.commandLine().getOut().println("removed " + user);
-        spec.commandLine().getOut().flush();
-        return 0;
-      } catch (ConfigException e) {
-        err.println("petrel credentials remove: " + e.getMessage());
-        return Main.EXIT_USAGE;
-      } catch (IOException e) {
-        err.println("petrel credentials remove: " + e.getMessage());
-        return 1;
-      }
+      return CredentialsCommand.run(
+          "petrel credentials remove",
+          data,
+          spec,
+          (logins, out, err) -> {
+            if (!logins.remove(user)) {
+              err.println("petrel credentials remove: no login named '" + user + "'");
+              return 1;
+            }
+            out.println("removed " + user);
+            return 0;
+          });
     }
   }
 }

@@ -166,8 +166,12 @@ public final class PetrelServer implements AutoCloseable {
       } catch (TlsSetupException e) {
         throw new StartupException(e.getMessage(), e);
       }
-      CredentialStore credentials =
-          new CredentialStore(config.dataDir().resolve(CredentialsCommand.FILE_NAME));
+      CredentialStore credentials;
+      try {
+        credentials = CredentialsCommand.open(config.dataDir(), store);
+      } catch (IOException e) {
+        throw new StartupException("cannot import the SMTP logins: " + e.getMessage(), e);
+      }
       ServerLog log = new ServerLog();
       var listenerConfig = config.listenerConfig();
       MessageStore queue = store;
@@ -187,7 +191,7 @@ public final class PetrelServer implements AutoCloseable {
       }
       Verp verp;
       try {
-        verp = new Verp(VerpSecret.load(config.dataDir()), config.bounceDomain());
+        verp = new Verp(VerpSecret.load(config.dataDir(), store.secrets()), config.bounceDomain());
       } catch (IOException e) {
         throw new StartupException("cannot read the VERP secret: " + e.getMessage(), e);
       }
@@ -494,7 +498,7 @@ public final class PetrelServer implements AutoCloseable {
     return smtp.address("smtps");
   }
 
-  public MessageStore store() {
+  public Store store() {
     return store;
   }
 

@@ -32,7 +32,8 @@ final class StoreCommand {
   /** A command's work on the open store; returns its exit status. */
   @FunctionalInterface
   interface Body {
-    int run(Store store, PrintWriter out, PrintWriter err) throws StorageException, IOException;
+    int run(Store store, PrintWriter out, PrintWriter err)
+        throws StorageException, IOException, ConfigException;
   }
 
   static int run(

@@ -2,6 +2,8 @@ package dev.petrel.queue;
 
 import dev.petrel.model.QueueId;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -14,12 +16,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
- * Where message bodies live: {@code spool/<shard>/<id>.eml}, one file per message. A body is
- * written under a temporary name, fsync'd, renamed, and the directory fsync'd, so a name ending in
- * {@code .eml} always means a complete body. The shard is the last two characters of the id: its
- * first characters are the time, so they would put all recent mail in one folder.
+ * The embedded store's {@link BodyStore}: {@code spool/<shard>/<id>.eml}, one file per message,
+ * readable by its owner only. A body is written under a temporary name, fsync'd, renamed, and the
+ * directory fsync'd, so a name ending in {@code .eml} always means a complete body. The shard is
+ * the last two characters of the id: its first characters are the time, so they would put all
+ * recent mail in one folder.
  */
-final class BodyFiles {
+final class BodyFiles implements BodyStore {
 
   static final String SUFFIX = ".eml";
   static final String TEMP_SUFFIX = ".tmp";
@@ -71,6 +74,66 @@ final class BodyFiles {
     Path target = path(id);
     Files.move(tempPath(id), target, StandardCopyOption.ATOMIC_MOVE);
     fsyncDirectory(target.getParent());
+  }
+
+  @Override
+  public Draft create(QueueId id) throws IOException {
+    prepareShard(id);
+    FileChannel channel =
+        PrivateFiles.open(tempPath(id), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    return new FileDraft(id, channel);
+  }
+
+  /** A temporary file being written; publishing fsyncs it and gives it its final name. */
+  private final class FileDraft implements Draft {
+    private final QueueId id;
+    private final FileChannel channel;
+
+    FileDraft(QueueId id, FileChannel channel) {
+      this.id = id;
+      this.channel = channel;
+    }
+
+    @Override
+    public void write(ByteBuffer bytes) throws IOException {
+      while (bytes.hasRemaining()) channel.write(bytes);
+    }
+
+    @Override
+    public void publish() throws IOException {
+      channel.force(true);
+      channel.close();
+      BodyFiles.this.publish(id);
+    }
+
+    @Override
+    public void close() {
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // nothing more can be written; delete or the start-up sweep removes the file
+      }
+    }
+  }
+
+  @Override
+  public InputStream open(QueueId id) throws IOException {
+    return Files.newInputStream(path(id));
+  }
+
+  @Override
+  public long size(QueueId id) throws IOException {
+    return Files.size(path(id));
+  }
+
+  @Override
+  public void delete(QueueId id) {
+    deleteQuietly(id);
+  }
+
+  @Override
+  public int removeOrphans(Predicate<QueueId> hasRow) throws IOException {
+    return sweep(hasRow);
   }
 
   /** Removes the body under either name; a file already gone is fine. Never throws. */

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedded store: a data folder holding {@code petrel.db} (SQLite in WAL mode, schema by Flyway
- * migrations from {@code db/sqlite}) and {@code spool/} (one file per message body).
+ * migrations from {@code db/sqlite}) and {@code spool/} (the bodies too large for a row: a {@link
+ * BodyStore} of one file per body).
  *
  * <p>Accepting: {@link #begin} opens a temporary body file; {@link Spool#commit()} fsyncs and
  * renames it, then queues the rows with the single writer thread, which commits everything waiting
@@ -65,13 +66,14 @@ public final class SqliteMessageStore implements Store {
   private final SqliteStoreOptions options;
   private final InstantSource clock;
   private final FreeSpace freeSpace;
-  private final BodyFiles files;
+  private final BodyStore bodies;
   private final SqliteConnections connections;
   private final GroupCommitWriter writer;
   private final BufferPool buffers = new BufferPool(64);
   private final SqliteAccountStore accounts = new SqliteAccountStore(this);
   private final SqliteSenderDomainStore senderDomains = new SqliteSenderDomainStore(this);
   private final SqliteWebhookStore webhooks = new SqliteWebhookStore(this);
+  private final SqliteLoginStore logins = new SqliteLoginStore(this);
   private volatile boolean closed;
 
   private SqliteMessageStore(
@@ -80,7 +82,7 @@ public final class SqliteMessageStore implements Store {
       SqliteStoreOptions options,
       InstantSource clock,
       FreeSpace freeSpace,
-      BodyFiles files,
+      BodyStore bodies,
       SqliteConnections connections,
       GroupCommitWriter writer) {
     this.dataDir = dataDir;
@@ -88,7 +90,7 @@ public final class SqliteMessageStore implements Store {
     this.options = options;
     this.clock = clock;
     this.freeSpace = freeSpace;
-    this.files = files;
+    this.bodies = bodies;
     this.connections = connections;
     this.writer = writer;
   }
@@ -128,7 +130,7 @@ public final class SqliteMessageStore implements Store {
     SqliteConnections connections = null;
     Connection writeConnection = null;
     try {
-      BodyFiles files = new BodyFiles(real.resolve(SPOOL_FOLDER));
+      BodyStore files = new BodyFiles(real.resolve(SPOOL_FOLDER));
       // SQLite creates the database 0644 (less the umask) and gives its -wal and -shm files the
       // database's permissions: an empty 0600 file made first is taken as a new database.
       Path database = real.resolve(DATABASE_FILE);
@@ -194,14 +196,14 @@ public final class SqliteMessageStore implements Store {
   }
 
   /** Removes orphan bodies if no other process is writing in the folder; true if it could. */
-  private static boolean cleanUp(Path real, BodyFiles files, Connection c) throws IOException {
+  private static boolean cleanUp(Path real, BodyStore files, Connection c) throws IOException {
     int[] removed = new int[1];
     boolean exclusive =
         DataDirLock.whileExclusive(
             real,
             () ->
                 removed[0] =
-                    files.sweep(
+                    files.removeOrphans(
                         id -> {
                           try {
                             return MessageRows.exists(c, id);
@@ -273,9 +275,9 @@ public final class SqliteMessageStore implements Store {
     }
     return switch (at) {
       case MessageRows.BodyAt.Unknown u ->
-          throw new NoSuchFileException(files.path(id).toString(), null, "no message " + id);
+          throw new NoSuchFileException(id.value(), null, "no message " + id);
       case MessageRows.BodyAt.Inline inline -> new ByteArrayInputStream(inline.data());
-      case MessageRows.BodyAt.File f -> Files.newInputStream(files.path(id));
+      case MessageRows.BodyAt.File f -> bodies.open(id);
     };
   }
 
@@ -295,7 +297,7 @@ public final class SqliteMessageStore implements Store {
   public boolean delete(QueueId id) throws StorageException {
     Objects.requireNonNull(id, "id");
     boolean deleted = writer.call(c -> MessageRows.delete(c, id), false, "deleting message " + id);
-    if (deleted) files.deleteQuietly(id);
+    if (deleted) bodies.delete(id);
     return deleted;
   }
 
@@ -477,7 +479,7 @@ public final class SqliteMessageStore implements Store {
       List<String> ids = window.stream().map(PruneRows.Candidate::id).toList();
       PruneRows.Batch done =
           writer.call(c -> PruneRows.delete(c, ids, cut), false, "pruning old messages");
-      for (String id : done.ids()) files.deleteQuietly(QueueId.parse(id));
+      for (String id : done.ids()) bodies.delete(QueueId.parse(id));
       total = total.plus(done.pruned());
       PruneRows.Candidate last = window.getLast();
       at = new PruneRows.Position(last.created(), last.id());
@@ -532,6 +534,18 @@ public final class SqliteMessageStore implements Store {
   @Override
   public WebhookStore webhooks() {
     return webhooks;
+  }
+
+  /** SMTP logins, in this store. */
+  @Override
+  public LoginStore logins() {
+    return logins;
+  }
+
+  /** Installation secrets, in this store. */
+  @Override
+  public SecretStore secrets() {
+    return logins;
   }
 
   /** Counters of the writer: how many transactions, messages and writes so far. */
@@ -592,8 +606,14 @@ public final class SqliteMessageStore implements Store {
     return options.inlineSmallBodies();
   }
 
+  /** Where the bodies too large for a row are kept. */
+  BodyStore bodies() {
+    return bodies;
+  }
+
+  /** The same bodies as files, for tests that look at their paths. */
   BodyFiles files() {
-    return files;
+    return (BodyFiles) bodies;
   }
 
   BufferPool buffers() {

@@ -5,16 +5,15 @@ import dev.petrel.model.QueueId;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * One message being received into the embedded store. The body goes through a 64 KiB buffer
- * straight to a temporary file; the first header block is copied aside (bounded) for the summary.
- * {@link #commit()} makes the body durable (fsync, rename, directory fsync) and then hands the rows
- * to the group-commit writer.
+ * straight to the {@link BodyStore} (unless the whole body fits the buffer and small bodies are
+ * kept in their row); the first header block is copied aside (bounded) for the summary. {@link
+ * #commit()} publishes the body (durable: for files, fsync, rename, directory fsync) and then hands
+ * the rows to the group-commit writer.
  *
  * <p>If writing the body fails, the failure is remembered, further bytes are discarded, and {@link
  * #commit()} reports it ({@link StorageFullException} for a full disk). The caller can so read the
@@ -36,7 +35,7 @@ final class SqliteSpool implements Spool {
   private final Envelope envelope;
   private final HeaderCapture headers = new HeaderCapture();
   private final Body body = new Body();
-  private FileChannel channel; // null while the body fits the buffer
+  private BodyStore.Draft draft; // null while the body fits the buffer
   private boolean fileCreated;
   private ByteBuffer buffer;
   private long size;
@@ -62,12 +61,8 @@ final class SqliteSpool implements Spool {
   }
 
   private void createFile() throws IOException {
-    BodyFiles files = store.files();
-    files.prepareShard(id);
     fileCreated = true;
-    channel =
-        PrivateFiles.open(
-            files.tempPath(id), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    draft = store.bodies().create(id);
   }
 
   @Override
@@ -105,16 +100,14 @@ final class SqliteSpool implements Spool {
     try {
       if (failure != null) throw failure;
       store.checkReserve();
-      if (channel == null) {
+      if (draft == null) {
         inline = new byte[buffer.position()];
         buffer.flip().get(inline);
         releaseBuffer();
       } else {
         writeBuffer();
-        channel.force(true);
-        channel.close();
+        draft.publish();
         releaseBuffer();
-        store.files().publish(id);
       }
     } catch (StorageException e) {
       discard();
@@ -167,16 +160,11 @@ final class SqliteSpool implements Spool {
     state = State.CLOSED;
     closeChannel();
     releaseBuffer();
-    if (fileCreated) store.files().deleteQuietly(id);
+    if (fileCreated) store.bodies().delete(id);
   }
 
   private void closeChannel() {
-    if (channel == null) return;
-    try {
-      channel.close();
-    } catch (IOException ignored) {
-      // the file is removed next
-    }
+    if (draft != null) draft.close(); // the body is removed next
   }
 
   private void releaseBuffer() {
@@ -186,7 +174,7 @@ final class SqliteSpool implements Spool {
 
   private void writeBuffer() throws IOException {
     buffer.flip();
-    while (buffer.hasRemaining()) channel.write(buffer);
+    draft.write(buffer);
     buffer.clear();
   }
 
@@ -196,7 +184,7 @@ final class SqliteSpool implements Spool {
     failure = e;
     closeChannel();
     releaseBuffer();
-    if (fileCreated) store.files().deleteQuietly(id);
+    if (fileCreated) store.bodies().delete(id);
   }
 
   private void accepted(long n) {
@@ -244,7 +232,7 @@ final class SqliteSpool implements Spool {
 
     private void flushFull() {
       try {
-        if (channel == null) createFile();
+        if (draft == null) createFile();
         writeBuffer();
       } catch (IOException e) {
         failed(StorageFailures.of(e, "writing the message body"));

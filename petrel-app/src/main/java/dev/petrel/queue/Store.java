@@ -17,6 +17,12 @@ public interface Store extends MessageStore {
   /** Webhooks, their outbox and delivery logs. */
   WebhookStore webhooks();
 
+  /** SMTP logins (their password hashes). */
+  LoginStore logins();
+
+  /** Secrets of the installation shared by every node, such as the VERP key. */
+  SecretStore secrets();
+
   /** Counters of the store's writes so far. */
   StoreStats stats();
 

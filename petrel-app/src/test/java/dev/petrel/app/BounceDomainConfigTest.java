@@ -46,23 +46,67 @@ class BounceDomainConfigTest {
           .hasMessageContaining("--bounce-domain");
   }
 
+  private static dev.petrel.queue.Store open(Path dir) throws Exception {
+    return dev.petrel.queue.Stores.open(
+        dev.petrel.queue.Stores.url(dir),
+        dev.petrel.queue.SqliteStoreOptions.defaults(),
+        java.time.InstantSource.system());
+  }
+
   @Test
-  void theSecretIsMadeOnceWithMode600AndReused() throws Exception {
-    byte[] first = VerpSecret.load(tmp);
-    Path file = tmp.resolve(VerpSecret.FILE_NAME);
-    assertThat(first).hasSize(32);
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
-        .isEqualTo("rw-------");
-    assertThat(VerpSecret.load(tmp)).isEqualTo(first);
+  void theSecretIsMadeOnceInTheStoreAndReused() throws Exception {
     Path other = Files.createDirectory(tmp.resolve("other"));
-    assertThat(VerpSecret.load(other)).isNotEqualTo(first);
+    try (var store = open(tmp);
+        var again = open(tmp);
+        var elsewhere = open(other)) {
+      byte[] first = VerpSecret.load(tmp, store.secrets());
+      assertThat(first).hasSize(32);
+      assertThat(tmp.resolve(VerpSecret.FILE_NAME)).doesNotExist();
+      assertThat(store.secrets().secret(VerpSecret.NAME)).hasValue(first);
+      // a second process (or node) on the same store gets the same secret
+      assertThat(VerpSecret.load(tmp, again.secrets())).isEqualTo(first);
+      assertThat(VerpSecret.load(other, elsewhere.secrets())).isNotEqualTo(first);
+    }
+  }
+
+  @Test
+  void anOldSecretFileIsImportedAndKeptPrivateAsABackup() throws Exception {
+    byte[] old = new byte[32];
+    new java.security.SecureRandom().nextBytes(old);
+    Path file = tmp.resolve(VerpSecret.FILE_NAME);
+    Files.write(file, old);
+    try (var store = open(tmp)) {
+      assertThat(VerpSecret.load(tmp, store.secrets())).isEqualTo(old);
+      Path kept = tmp.resolve(VerpSecret.IMPORTED_NAME);
+      assertThat(file).doesNotExist();
+      assertThat(Files.readAllBytes(kept)).isEqualTo(old);
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(kept)))
+          .isEqualTo("rw-------");
+      assertThat(VerpSecret.load(tmp, store.secrets())).isEqualTo(old);
+    }
+  }
+
+  @Test
+  void aSecretTheStoreHoldsAlreadyWinsOverAnOldFile() throws Exception {
+    try (var store = open(tmp)) {
+      byte[] shared = VerpSecret.load(tmp, store.secrets()); // another node made it first
+      byte[] stale = new byte[32];
+      java.util.Arrays.fill(stale, (byte) 1);
+      Files.write(tmp.resolve(VerpSecret.FILE_NAME), stale);
+      assertThat(VerpSecret.load(tmp, store.secrets())).isEqualTo(shared);
+      assertThat(tmp.resolve(VerpSecret.FILE_NAME)).doesNotExist();
+      assertThat(Files.readAllBytes(tmp.resolve(VerpSecret.IMPORTED_NAME))).isEqualTo(stale);
+    }
   }
 
   @Test
   void aDamagedSecretStopsStartUpWithAReason() throws Exception {
     Files.write(tmp.resolve(VerpSecret.FILE_NAME), new byte[7]);
-    assertThatThrownBy(() -> VerpSecret.load(tmp))
-        .isInstanceOf(java.io.IOException.class)
-        .hasMessageContaining("holds 7 octets, not 32");
+    try (var store = open(tmp)) {
+      assertThatThrownBy(() -> VerpSecret.load(tmp, store.secrets()))
+          .isInstanceOf(java.io.IOException.class)
+          .hasMessageContaining("holds 7 octets, not 32");
+      assertThat(store.secrets().secret(VerpSecret.NAME)).isEmpty();
+    }
   }
 }

@@ -3,10 +3,14 @@ package dev.petrel.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.petrel.accept.CredentialStore;
+import dev.petrel.queue.SqliteStoreOptions;
+import dev.petrel.queue.Store;
+import dev.petrel.queue.Stores;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -36,10 +40,15 @@ class CredentialsCommandTest {
     Matcher m = Pattern.compile("password: (\\S+)").matcher(r.out());
     assertThat(m.find()).isTrue();
     String password = m.group(1);
-    Path file = dir.resolve("smtp-credentials");
-    assertThat(Files.readString(file)).contains("app@example.com").doesNotContain(password);
-    assertThat(new CredentialStore(file).authenticate("app@example.com", password))
-        .contains("default");
+    assertThat(dir.resolve("smtp-credentials")).doesNotExist();
+    try (Store store =
+        Stores.open(Stores.url(dir), SqliteStoreOptions.existingFolder(), InstantSource.system())) {
+      assertThat(store.logins().login("app@example.com").orElseThrow().hash())
+          .startsWith("pbkdf2-sha256$")
+          .doesNotContain(password);
+      assertThat(new CredentialStore(store.logins()).authenticate("app@example.com", password))
+          .contains("default");
+    }
 
     Result again = run("credentials", "add", "--data-dir", dir.toString(), "app@example.com");
     assertThat(again.status()).isEqualTo(1);
@@ -54,6 +63,25 @@ class CredentialsCommandTest {
     Result gone = run("credentials", "remove", "--data-dir", dir.toString(), "app@example.com");
     assertThat(gone.status()).isEqualTo(1);
     assertThat(gone.err()).contains("no login named 'app@example.com'");
+  }
+
+  @Test
+  void listImportsTheLoginsOfAnOldDataFolderFirst() throws Exception {
+    Path file = dir.resolve("smtp-credentials");
+    Files.writeString(
+        file,
+        "# Petrel SMTP logins: user, account, password hash\n"
+            + "old@example.com\tacme\tpbkdf2-sha256$1000$c2FsdA$aGFzaA\n");
+    Result list = run("credentials", "list", "--data-dir", dir.toString());
+    assertThat(list.status()).as(list.err()).isZero();
+    assertThat(list.out()).isEqualTo("old@example.com\n");
+    assertThat(file).doesNotExist();
+    assertThat(dir.resolve("smtp-credentials.imported")).exists();
+
+    Files.writeString(file, "not a login line\n");
+    Result bad = run("credentials", "list", "--data-dir", dir.toString());
+    assertThat(bad.status()).isEqualTo(1);
+    assertThat(bad.err()).contains("line 1: not a credentials line");
   }
 
   @Test

@@ -11,7 +11,6 @@ import dev.petrel.model.RecipientState;
 import dev.petrel.peers.SmtpClient;
 import dev.petrel.report.Verp;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -68,7 +67,8 @@ class ReturnPathTest {
     petrel.scheduler().wake();
     await().atMost(GUARD).until(() -> state(id, 1) == RecipientState.DELIVERED);
 
-    Verp verp = new Verp(Files.readAllBytes(dir.resolve(VerpSecret.FILE_NAME)), "rp.petrel.test");
+    Verp verp =
+        new Verp(petrel.store().secrets().secret(VerpSecret.NAME).orElseThrow(), "rp.petrel.test");
     String wholeMessage = verp.returnPath(id).toString();
     String solo = verp.returnPath(id, 2).toString();
     List<ReceivedMessage> got = sim.received();

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code petrel backup DEST} beside a running {@code serve}: mail accepted by curl before the
  * backup is in the copy with its body byte for byte, the copy is readable by its owner only, a
  * second {@code serve} started on the copy (the documented restore) finds every message, and a
- * backup into a folder that is not empty is refused with a clear error.
+ * backup into a folder that is not empty is refused with a clear error. The SMTP logins and the
+ * VERP secret, rows of the database, come back with it: swaks logs in with the old password.
  */
 class BackupOfARunningServeRestores {
 
@@ -27,7 +28,12 @@ class BackupOfARunningServeRestores {
     Path backup = dir.resolve("backup");
     List<String> ids = new ArrayList<>();
     List<byte[]> bodies = new ArrayList<>();
+    String password;
+    byte[] verpSecret;
     try (RunningPetrel petrel = RunningPetrel.start(dir.resolve("data"))) {
+      // SMTP logins and the VERP secret are rows of the database: the snapshot carries them.
+      password = petrel.credential("default", "app@example.com");
+      verpSecret = petrel.store().secrets().secret("verp").orElseThrow();
       // Three small bodies (kept in the database) and one large one (kept as a file).
       for (int i = 0; i < 3; i++) ids.add(sendWithCurl(petrel, i, ""));
       ids.add(sendWithCurl(petrel, 3, "0123456789abcdef".repeat(8 * 1024)));
@@ -63,6 +69,24 @@ class BackupOfARunningServeRestores {
         assertThat(restored.body(ids.get(i))).isEqualTo(bodies.get(i));
       }
       assertThat(restored.store().list(100).size()).isEqualTo(ids.size());
+      assertThat(restored.store().secrets().secret("verp")).hasValue(verpSecret);
+      Swaks.Run login =
+          Swaks.run(
+              restored.port(),
+              "--tls",
+              "--auth",
+              "PLAIN",
+              "--auth-user",
+              "app@example.com",
+              "--auth-password",
+              password,
+              "--from",
+              "app@example.com",
+              "--to",
+              "bob@example.net");
+      assertThat(login.replies())
+          .as(login.transcript())
+          .contains("235 2.7.0 Authentication successful");
     }
   }
 

@@ -4,7 +4,6 @@ import dev.petrel.app.ConfigKey;
 import dev.petrel.app.ConfigLoader;
 import dev.petrel.app.PetrelServer;
 import dev.petrel.model.QueueId;
-import dev.petrel.queue.MessageStore;
 import dev.petrel.queue.StoredMessage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -76,11 +75,9 @@ public final class RunningPetrel implements AutoCloseable {
     return accounts.createKey(account, java.time.Instant.now()).secret();
   }
 
-  /** Creates an SMTP login for an account in the data folder; returns its password. */
+  /** Creates an SMTP login for an account in the server's store; returns its password. */
   public String credential(String account, String user) throws Exception {
-    return new dev.petrel.accept.CredentialStore(
-            server.config().dataDir().resolve("smtp-credentials"))
-        .add(account, user);
+    return new dev.petrel.accept.CredentialStore(server.store().logins()).add(account, user);
   }
 
   public int port() {
@@ -91,7 +88,7 @@ public final class RunningPetrel implements AutoCloseable {
     return server.smtpsAddress().getPort();
   }
 
-  public MessageStore store() {
+  public dev.petrel.queue.Store store() {
     return server.store();
   }
 

@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.petrel.accept.CredentialStore;
 import dev.petrel.app.ConfigKey;
+import dev.petrel.queue.SqliteStoreOptions;
+import dev.petrel.queue.Store;
+import dev.petrel.queue.Stores;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -12,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * With no trusted networks, loopback clients are strangers: they must authenticate, and only after
- * STARTTLS. Logins come from {@code petrel credentials add}'s file.
+ * STARTTLS. Logins come from the store, where {@code petrel credentials add} puts them.
  */
 class SwaksAuthenticatesWithPlainAndLogin {
 
@@ -21,7 +25,11 @@ class SwaksAuthenticatesWithPlainAndLogin {
 
   @BeforeEach
   void login() throws Exception {
-    password = new CredentialStore(dir.resolve("smtp-credentials")).add("app@example.com");
+    // as petrel credentials add does before the server starts: in the data folder's store
+    try (Store store =
+        Stores.open(Stores.url(dir), SqliteStoreOptions.defaults(), InstantSource.system())) {
+      password = new CredentialStore(store.logins()).add("app@example.com");
+    }
   }
 
   private RunningPetrel petrel() throws Exception {

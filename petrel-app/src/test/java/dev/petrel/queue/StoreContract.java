@@ -608,4 +608,60 @@ public abstract class StoreContract {
         .as("another account's key")
         .isEmpty();
   }
+
+  @Test
+  void everyInstanceEndsUpWithTheSameSecret() throws Exception {
+    List<Store> nodes = List.of(store("node-1"), store("node-2"));
+    int proposers = 8;
+    CyclicBarrier start = new CyclicBarrier(proposers);
+    ExecutorService pool = Executors.newFixedThreadPool(proposers);
+    List<java.util.concurrent.Future<byte[]>> got = new ArrayList<>();
+    try {
+      for (int i = 0; i < proposers; i++) {
+        Store node = nodes.get(i % nodes.size());
+        byte[] proposed = new byte[32];
+        java.util.Arrays.fill(proposed, (byte) i);
+        got.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return node.secrets().secret("verp", proposed);
+                }));
+      }
+      byte[] first = got.getFirst().get();
+      for (var f : got) assertThat(f.get()).as("one secret for all").isEqualTo(first);
+      assertThat(store("node-3").secrets().secret("verp")).hasValue(first);
+      assertThat(nodes.getFirst().secrets().secret("other")).isEmpty();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aLoginNameIsOneLoginAndAnAccountTouchesOnlyItsOwn() throws Exception {
+    Store a = store("node-1");
+    Store b = store("node-2");
+    LoginStore.Login acme =
+        new LoginStore.Login("app@example.com", "acme", "pbkdf2-sha256$1$a$b", T);
+    assertThat(a.logins().addLogin(acme)).isTrue();
+    assertThat(b.logins().login("app@example.com")).hasValue(acme);
+    assertThat(
+            b.logins()
+                .addLogin(
+                    new LoginStore.Login(
+                        "app@example.com", "rival", "pbkdf2-sha256$1$c$d", T.plusSeconds(1))))
+        .as("the name is taken, whatever the account")
+        .isFalse();
+    assertThat(b.logins().addLogin(new LoginStore.Login("x@rival.test", "rival", "h", T))).isTrue();
+    assertThat(a.logins().logins("acme")).containsExactly(acme);
+    assertThat(a.logins().logins(null)).extracting(LoginStore.Login::user).hasSize(2);
+    assertThat(b.logins().removeLogin("app@example.com", "rival"))
+        .as("another account's login")
+        .isFalse();
+    assertThat(a.logins().login("app@example.com")).hasValue(acme);
+    assertThat(b.logins().removeLogin("app@example.com", "acme")).isTrue();
+    assertThat(a.logins().login("app@example.com")).isEmpty();
+    assertThat(a.logins().removeLogin("x@rival.test", null)).isTrue();
+    assertThat(a.logins().logins(null)).isEmpty();
+  }
 }
