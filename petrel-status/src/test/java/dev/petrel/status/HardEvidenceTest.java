@@ -44,6 +44,9 @@ class HardEvidenceTest {
         "550 5.7.1 Account disabled for outbound mail | soft",
         // A null MX of the sender's domain (RFC 7505 §4.2) refuses the sender.
         "550 5.7.27 Sender address has null MX | soft",
+        // Words of a dead mailbox after "sender email address" speak of the sender.
+        "550 Sender email address rejected: no such user | soft",
+        "553 5.1.1 <alice@example.com>: envelope sender unknown user | soft",
         // A sender verification quotes the probe's answer about the sender (Exim callouts).
         "550-Verification failed for <alice@example.com> 550-Response: 550 User unknown 550 Sender verify failed | soft",
         "550 5.1.1 <bob@example.org>: DKIM signature missing | soft",
