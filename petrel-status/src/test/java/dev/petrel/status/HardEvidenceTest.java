@@ -47,6 +47,8 @@ class HardEvidenceTest {
         // Words of a dead mailbox after "sender email address" speak of the sender.
         "550 Sender email address rejected: no such user | soft",
         "553 5.1.1 <alice@example.com>: envelope sender unknown user | soft",
+        // Too many unknown recipients from the sender is its list's reputation, not this address.
+        "550 Message rejected: Too many invalid recipients | soft",
         // A sender verification quotes the probe's answer about the sender (Exim callouts).
         "550-Verification failed for <alice@example.com> 550-Response: 550 User unknown 550 Sender verify failed | soft",
         "550 5.1.1 <bob@example.org>: DKIM signature missing | soft",
