@@ -44,6 +44,14 @@ class HardEvidenceTest {
         "550 5.7.1 Account disabled for outbound mail | soft",
         // A null MX of the sender's domain (RFC 7505 §4.2) refuses the sender.
         "550 5.7.27 Sender address has null MX | soft",
+        // Words of a dead mailbox after "sender email address" speak of the sender.
+        "550 Sender email address rejected: no such user | soft",
+        "553 5.1.1 <alice@example.com>: envelope sender unknown user | soft",
+        // Too many unknown recipients from the sender is its list's reputation, not this address.
+        "550 Message rejected: Too many invalid recipients | soft",
+        // A destination whose delivery an MTA has suspended is not a suspended account.
+        "550 5.0.0 delivery to example.org is currently suspended | soft",
+        "delivery temporarily suspended: connect to mx.example.org[192.0.2.1]: Connection refused | soft",
         // A sender verification quotes the probe's answer about the sender (Exim callouts).
         "550-Verification failed for <alice@example.com> 550-Response: 550 User unknown 550 Sender verify failed | soft",
         "550 5.1.1 <bob@example.org>: DKIM signature missing | soft",

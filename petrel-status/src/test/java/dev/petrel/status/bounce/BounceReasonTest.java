@@ -155,6 +155,34 @@ class BounceReasonTest {
   }
 
   @Test
+  void aNoticeWithoutAnyCodeIsReadByTheSamePhraseRulesAsAReply() {
+    // A notice that quotes no SMTP code and no Status field: the words alone decide, through the
+    // same rules as a reply (Orange's French wordings and recipient filters from Sisimai's lists).
+    String[][] cases = {
+      {"Boite du destinataire pleine", "MAILBOXFULL"},
+      {"Taille limite du message atteinte", "EMAILTOOLARGE"},
+      {"Message rejected due to user rules", "FILTERED"},
+      {"Emetteur invalide", "REJECTED"},
+    };
+    for (String[] c : cases) {
+      BouncedRecipient b =
+          notice(
+              "failure notice",
+              """
+              Hi. This is the qmail-send program at mx.sender.test.
+              I'm afraid I wasn't able to deliver your message to the following addresses.
+              This is a permanent error; I've given up. Sorry it didn't work out.
+
+              <bob@receiver.test>:
+              %s
+              """
+                  .formatted(c[0]));
+      assertThat(b.classification().reason()).as(c[0]).isEqualTo(Reason.valueOf(c[1]));
+      assertThat(b.classification().bounce()).as(c[0]).isEqualTo(Bounce.SOFT);
+    }
+  }
+
+  @Test
   void qmailGivingUpOnAHostThatNeverTookAConnectionIsExpired() {
     // qmail-send's words when qmail-remote could reach no mail exchanger until queuelifetime ran
     // out (qmail-remote(8), "Sorry, I wasn't able to establish an SMTP connection. (#4.4.1)").
