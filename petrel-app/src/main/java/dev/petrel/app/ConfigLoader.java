@@ -129,6 +129,24 @@ public final class ConfigLoader {
     }
   }
 
+  /**
+   * {@code --store}: null for the embedded store in the data folder. The value holds a password, so
+   * a refusal names its source and what is expected, never the value.
+   */
+  private String store() throws ConfigException {
+    Setting s = settings.get(ConfigKey.STORE);
+    String v = s.value().strip();
+    if (v.isEmpty()) return null;
+    if (v.startsWith(dev.petrel.queue.PostgresMessageStore.SCHEME)
+        || v.startsWith(dev.petrel.queue.Stores.SQLITE)) return v;
+    throw new ConfigException(
+        "invalid value for "
+            + ConfigKey.STORE.flag()
+            + " (from "
+            + s.source()
+            + "): expected postgresql://HOST:PORT/DATABASE?user=U&password=P or sqlite:DIR");
+  }
+
   private Path path(ConfigKey key) throws ConfigException {
     String v = get(key, String::strip);
     if (v.isEmpty()) return null;
@@ -207,7 +225,8 @@ public final class ConfigLoader {
         get(ConfigKey.WEBHOOK_ALLOW_NETWORKS, dev.petrel.model.OutboundPolicy::parse),
         retention(),
         throttle(),
-        get(ConfigKey.DESTINATION_MESSAGES_PER_CONNECTION, ConfigValues::positive));
+        get(ConfigKey.DESTINATION_MESSAGES_PER_CONNECTION, ConfigValues::positive),
+        store());
   }
 
   /** {@code --retention}: how long finished messages are kept; zero for ever. */

@@ -31,6 +31,8 @@ import java.util.List;
  * @param retention how long finished messages are kept after their last change; zero: for ever
  * @param throttle limits per destination and how slow-downs go (defaults, per-domain overrides)
  * @param messagesPerConnection transactions one outgoing connection carries at most
+ * @param store the URL of the store (see {@link dev.petrel.queue.Stores}); null or empty: the
+ *     embedded store in the data folder
  */
 public record PetrelConfig(
     Path dataDir,
@@ -65,7 +67,8 @@ public record PetrelConfig(
     dev.petrel.model.OutboundPolicy webhookTargets,
     Duration retention,
     dev.petrel.deliver.ThrottleConfig throttle,
-    int messagesPerConnection) {
+    int messagesPerConnection,
+    String store) {
 
   /** Finished messages are kept this long unless configured otherwise. */
   public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
@@ -89,6 +92,11 @@ public record PetrelConfig(
     if (diskReserve < 0) throw new IllegalArgumentException("--disk-reserve must not be negative");
     if ((tlsCert == null) != (tlsKey == null))
       throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both or none");
+  }
+
+  /** The URL of the store this server uses: {@link #store()}, else the data folder's. */
+  public String storeUrl() {
+    return store == null || store.isBlank() ? dev.petrel.queue.Stores.url(dataDir) : store.strip();
   }
 
   /** Whether finished messages are ever deleted. */

@@ -139,7 +139,7 @@ public final class PetrelServer implements AutoCloseable {
       try {
         store =
             Stores.open(
-                Stores.url(config.dataDir()),
+                config.storeUrl(),
                 SqliteStoreOptions.defaults().withReserveBytes(config.diskReserve()),
                 clock);
       } catch (StorageException e) {

@@ -76,6 +76,26 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void storeIsTheDataFoldersUnlessAPostgresqlUrlIsGivenAndAWrongOneIsRefusedWithoutItsPassword()
+      throws Exception {
+    PetrelConfig embedded = load(Map.of(ConfigKey.DATA_DIR, tmp.toString()), Map.of());
+    assertThat(embedded.store()).isNull();
+    assertThat(embedded.storeUrl()).isEqualTo(dev.petrel.queue.Stores.url(embedded.dataDir()));
+    String pg = "postgresql://db.example:5432/petrel?user=petrel&password=s3cret";
+    assertThat(load(Map.of(), Map.of("PETREL_STORE", pg)).storeUrl()).isEqualTo(pg);
+    assertThatThrownBy(
+            () ->
+                load(
+                    Map.of(ConfigKey.STORE, "mysql://db.example/petrel?password=s3cret"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--store")
+        .hasMessageContaining("from --store")
+        .hasMessageContaining("postgresql://")
+        .message()
+        .doesNotContain("s3cret");
+  }
+
+  @Test
   void configFileCanComeFromTheEnvironment() throws Exception {
     Path file = tmp.resolve("p.properties");
     Files.writeString(file, "data-dir=" + tmp.resolve("d") + "\n");
