@@ -129,6 +129,16 @@ public final class ConfigLoader {
     }
   }
 
+  /** {@code --node-name}: letters, digits and {@code . _ -}, at most 64; empty for the default. */
+  static String nodeName(String text) {
+    String v = text.strip();
+    if (v.isEmpty()) return null;
+    if (!v.matches("[A-Za-z0-9._-]{1,64}"))
+      throw new IllegalArgumentException(
+          "a node name is 1 to 64 letters, digits, dots, dashes or underscores");
+    return v;
+  }
+
   /**
    * {@code --store}: null for the embedded store in the data folder. The value holds a password, so
    * a refusal names its source and what is expected, never the value.
@@ -226,7 +236,8 @@ public final class ConfigLoader {
         retention(),
         throttle(),
         get(ConfigKey.DESTINATION_MESSAGES_PER_CONNECTION, ConfigValues::positive),
-        store());
+        store(),
+        get(ConfigKey.NODE_NAME, ConfigLoader::nodeName));
   }
 
   /** {@code --retention}: how long finished messages are kept; zero for ever. */

@@ -140,7 +140,9 @@ public final class PetrelServer implements AutoCloseable {
         store =
             Stores.open(
                 config.storeUrl(),
-                SqliteStoreOptions.defaults().withReserveBytes(config.diskReserve()),
+                SqliteStoreOptions.defaults()
+                    .withReserveBytes(config.diskReserve())
+                    .withNode(config.node()),
                 clock);
       } catch (StorageException e) {
         throw new StartupException("cannot open the queue store: " + e.getMessage(), e);

@@ -67,6 +67,7 @@ final class ServeCommand implements Callable<Integer> {
     return switch (k) {
       case DATA_DIR -> "DIR";
       case STORE -> "URL";
+      case NODE_NAME -> "NAME";
       case SMTP_PORT, SMTPS_PORT, HTTP_PORT -> "PORT";
       case LISTEN_ADDRESS -> "ADDRESS";
       case HOSTNAME, BOUNCE_DOMAIN -> "NAME";

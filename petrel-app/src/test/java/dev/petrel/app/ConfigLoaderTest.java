@@ -96,6 +96,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theNodeNameIsLocalForTheEmbeddedStoreTheHostNameOnASharedOneOrAsGiven() throws Exception {
+    assertThat(load(Map.of(), Map.of()).node()).isEqualTo("local");
+    String pg = "postgresql://db.example:5432/petrel?user=petrel&password=s3cret";
+    assertThat(load(Map.of(ConfigKey.STORE, pg), Map.of()).node())
+        .isEqualTo(java.net.InetAddress.getLocalHost().getHostName());
+    assertThat(load(Map.of(ConfigKey.STORE, pg), Map.of("PETREL_NODE_NAME", "mx-2")).node())
+        .isEqualTo("mx-2");
+    assertThatThrownBy(() -> load(Map.of(ConfigKey.NODE_NAME, "two words"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--node-name")
+        .hasMessageContaining("'two words'");
+  }
+
+  @Test
   void configFileCanComeFromTheEnvironment() throws Exception {
     Path file = tmp.resolve("p.properties");
     Files.writeString(file, "data-dir=" + tmp.resolve("d") + "\n");
