@@ -199,30 +199,46 @@ public final class PostgresMessageStore extends SqlMessageStore {
   @Override
   public InputStream openBody(QueueId id) throws IOException {
     Objects.requireNonNull(id, "id");
-    MessageRows.BodyAt at;
+    record Found(MessageRows.BodyAt at, long size) {}
+    Found found;
     try {
-      at = read(c -> MessageRows.body(c, id), "reading message " + id);
+      found =
+          read(
+              c -> {
+                MessageRows.BodyAt at = MessageRows.body(c, id);
+                StoredMessage m =
+                    at instanceof MessageRows.BodyAt.File ? MessageRows.find(c, id) : null;
+                return new Found(at, m == null ? 0 : m.size());
+              },
+              "reading message " + id);
     } catch (StorageException e) {
       throw new IOException(e.getMessage(), e);
     }
-    return switch (at) {
+    return switch (found.at()) {
       case MessageRows.BodyAt.Unknown u ->
           throw new NoSuchFileException(id.value(), null, "no message " + id);
       case MessageRows.BodyAt.Inline inline -> new ByteArrayInputStream(inline.data());
-      case MessageRows.BodyAt.File f -> new ChunkStream(id);
+      case MessageRows.BodyAt.File f -> new ChunkStream(id, found.size());
     };
   }
 
-  /** A large body, read one chunk at a time (never the whole body in memory). */
+  /**
+   * A large body, read one chunk at a time (never the whole body in memory). Each chunk is its own
+   * read: should the message be deleted meanwhile, the stream fails rather than end early, so a cut
+   * body is never taken for a whole one.
+   */
   private final class ChunkStream extends InputStream {
     private final QueueId id;
+    private final long size;
+    private long served;
     private int next;
     private byte[] chunk = new byte[0];
     private int at;
     private boolean end;
 
-    ChunkStream(QueueId id) {
+    ChunkStream(QueueId id, long size) {
       this.id = id;
+      this.size = size;
     }
 
     private boolean fill() throws IOException {
@@ -248,6 +264,16 @@ public final class PostgresMessageStore extends SqlMessageStore {
           throw new IOException(e.getMessage(), e);
         }
         if (data == null) {
+          if (served < size)
+            throw new IOException(
+                "the body of message "
+                    + id
+                    + " ends after "
+                    + served
+                    + " of "
+                    + size
+                    + " bytes"
+                    + " (was the message deleted?)");
           end = true;
         } else {
           chunk = data;
@@ -260,7 +286,9 @@ public final class PostgresMessageStore extends SqlMessageStore {
 
     @Override
     public int read() throws IOException {
-      return fill() ? chunk[at++] & 0xff : -1;
+      if (!fill()) return -1;
+      served++;
+      return chunk[at++] & 0xff;
     }
 
     @Override
@@ -271,6 +299,7 @@ public final class PostgresMessageStore extends SqlMessageStore {
       int n = Math.min(len, chunk.length - at);
       System.arraycopy(chunk, at, b, off, n);
       at += n;
+      served += n;
       return n;
     }
   }

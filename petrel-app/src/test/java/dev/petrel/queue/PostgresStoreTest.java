@@ -131,6 +131,24 @@ class PostgresStoreTest {
   }
 
   @Test
+  void aBodyWhoseMessageIsDeletedWhileItIsReadFailsRatherThanEndEarly() throws Exception {
+    Store a = open("node-a");
+    Store b = open("node-b");
+    QueueId id;
+    try (Spool spool = a.begin(StoreContract.envelope("acme", "r@one.example"))) {
+      spool.body().write(new byte[3 * PostgresMessageStore.CHUNK + 10]);
+      id = spool.commit();
+    }
+    try (InputStream in = a.openBody(id)) {
+      assertThat(in.readNBytes(PostgresMessageStore.CHUNK)).hasSize(PostgresMessageStore.CHUNK);
+      assertThat(b.delete(id)).isTrue();
+      assertThatThrownBy(in::readAllBytes)
+          .isInstanceOf(java.io.IOException.class)
+          .hasMessageContaining("ends after " + PostgresMessageStore.CHUNK + " of");
+    }
+  }
+
+  @Test
   void aDiscardedMessageLeavesNoChunksAndNoRows() throws Exception {
     Store a = open("node-a");
     try (Spool spool = a.begin(StoreContract.envelope("acme", "r@one.example"))) {
