@@ -129,6 +129,12 @@ public final class ConfigLoader {
     }
   }
 
+  /** The store's URL: {@code store}, else the embedded store in the data folder. */
+  public String storeUrl() throws ConfigException {
+    String s = store();
+    return s == null ? dev.petrel.queue.Stores.url(dataDir()) : s;
+  }
+
   /** {@code --node-name}: letters, digits and {@code . _ -}, at most 64; empty for the default. */
   static String nodeName(String text) {
     String v = text.strip();
