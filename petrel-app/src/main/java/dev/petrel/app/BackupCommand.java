@@ -38,6 +38,10 @@ final class BackupCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try {
+      if (data.store != null)
+        throw new ConfigException(
+            "--store does not apply: backup copies the embedded store of a data folder; back up a"
+                + " PostgreSQL store with PostgreSQL's own tools (pg_dump, base backups)");
       Path source = data.resolve();
       SqliteBackup.Result r = SqliteBackup.copy(source, target);
       out.printf(

@@ -10,6 +10,16 @@ import java.util.Optional;
  */
 public enum ConfigKey {
   DATA_DIR("data-dir", "./petrel-data", "Data folder: queue store, TLS certificate, credentials."),
+  STORE(
+      "store",
+      "",
+      "Where the queue is: postgresql://HOST:PORT/DB?user=U&password=P, or empty for the embedded"
+          + " store in the data folder."),
+  NODE_NAME(
+      "node-name",
+      "",
+      "This node's name in its delivery leases; give each node on one database its own. Empty:"
+          + " the machine's host name with --store, local for the embedded store."),
   SMTP_PORT("smtp-port", "2525", "SMTP port (STARTTLS offered); 0 picks a free port."),
   SMTPS_PORT("smtps-port", "off", "Implicit-TLS SMTP port (like 465), or off."),
   HTTP_PORT("http-port", "8080", "HTTP port of the API, health and metrics; 0 picks one; off."),

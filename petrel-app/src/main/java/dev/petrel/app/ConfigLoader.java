@@ -129,6 +129,40 @@ public final class ConfigLoader {
     }
   }
 
+  /** The store's URL: {@code store}, else the embedded store in the data folder. */
+  public String storeUrl() throws ConfigException {
+    String s = store();
+    return s == null ? dev.petrel.queue.Stores.url(dataDir()) : s;
+  }
+
+  /** {@code --node-name}: letters, digits and {@code . _ -}, at most 64; empty for the default. */
+  static String nodeName(String text) {
+    String v = text.strip();
+    if (v.isEmpty()) return null;
+    if (!v.matches("[A-Za-z0-9._-]{1,64}"))
+      throw new IllegalArgumentException(
+          "a node name is 1 to 64 letters, digits, dots, dashes or underscores");
+    return v;
+  }
+
+  /**
+   * {@code --store}: null for the embedded store in the data folder. The value holds a password, so
+   * a refusal names its source and what is expected, never the value.
+   */
+  private String store() throws ConfigException {
+    Setting s = settings.get(ConfigKey.STORE);
+    String v = s.value().strip();
+    if (v.isEmpty()) return null;
+    if (v.startsWith(dev.petrel.queue.PostgresMessageStore.SCHEME)
+        || v.startsWith(dev.petrel.queue.Stores.SQLITE)) return v;
+    throw new ConfigException(
+        "invalid value for "
+            + ConfigKey.STORE.flag()
+            + " (from "
+            + s.source()
+            + "): expected postgresql://HOST:PORT/DATABASE?user=U&password=P or sqlite:DIR");
+  }
+
   private Path path(ConfigKey key) throws ConfigException {
     String v = get(key, String::strip);
     if (v.isEmpty()) return null;
@@ -207,7 +241,9 @@ public final class ConfigLoader {
         get(ConfigKey.WEBHOOK_ALLOW_NETWORKS, dev.petrel.model.OutboundPolicy::parse),
         retention(),
         throttle(),
-        get(ConfigKey.DESTINATION_MESSAGES_PER_CONNECTION, ConfigValues::positive));
+        get(ConfigKey.DESTINATION_MESSAGES_PER_CONNECTION, ConfigValues::positive),
+        store(),
+        get(ConfigKey.NODE_NAME, ConfigLoader::nodeName));
   }
 
   /** {@code --retention}: how long finished messages are kept; zero for ever. */

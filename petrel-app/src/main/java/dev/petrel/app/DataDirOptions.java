@@ -24,6 +24,22 @@ final class DataDirOptions {
       description = "Configuration file to take data-dir from (env PETREL_CONFIG).")
   Path config;
 
+  @Option(
+      names = "--store",
+      paramLabel = "URL",
+      description =
+          "The store, as serve's --store: postgresql://HOST:PORT/DB?user=U&password=P; default the"
+              + " embedded store in the data folder (env PETREL_STORE).")
+  String store;
+
+  /** The URL of the store to open: {@code --store}, PETREL_STORE, the file's, else the folder's. */
+  String storeUrl() throws ConfigException {
+    Map<ConfigKey, String> flags = new java.util.EnumMap<>(ConfigKey.class);
+    if (dataDir != null) flags.put(ConfigKey.DATA_DIR, dataDir);
+    if (store != null) flags.put(ConfigKey.STORE, store);
+    return ConfigLoader.resolve(flags, config, System.getenv()).storeUrl();
+  }
+
   Path resolve() throws ConfigException {
     return ConfigLoader.resolve(
             dataDir == null ? Map.of() : Map.of(ConfigKey.DATA_DIR, dataDir),

@@ -103,9 +103,7 @@ final class DomainsCommand implements Runnable {
         PetrelConfig config = config();
         try (Store store =
             Stores.open(
-                Stores.url(config.dataDir()),
-                SqliteStoreOptions.existingFolder(),
-                InstantSource.system())) {
+                config.storeUrl(), SqliteStoreOptions.existingFolder(), InstantSource.system())) {
           return run(senderDomains(store, config, InstantSource.system()), out, err);
         }
       } catch (ConfigException | IllegalArgumentException e) {
@@ -124,6 +122,7 @@ final class DomainsCommand implements Runnable {
     private PetrelConfig config() throws ConfigException {
       Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
       if (data.dataDir != null) flags.put(ConfigKey.DATA_DIR, data.dataDir);
+      if (data.store != null) flags.put(ConfigKey.STORE, data.store);
       if (hostname != null) flags.put(ConfigKey.HOSTNAME, hostname);
       if (dnsServer != null) flags.put(ConfigKey.DNS_SERVER, dnsServer);
       return ConfigLoader.resolve(flags, data.config, System.getenv()).config();

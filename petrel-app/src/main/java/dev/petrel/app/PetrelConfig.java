@@ -31,6 +31,9 @@ import java.util.List;
  * @param retention how long finished messages are kept after their last change; zero: for ever
  * @param throttle limits per destination and how slow-downs go (defaults, per-domain overrides)
  * @param messagesPerConnection transactions one outgoing connection carries at most
+ * @param nodeName the name this node's leases carry; null or empty: {@link #node()}'s default
+ * @param store the URL of the store (see {@link dev.petrel.queue.Stores}); null or empty: the
+ *     embedded store in the data folder
  */
 public record PetrelConfig(
     Path dataDir,
@@ -65,7 +68,9 @@ public record PetrelConfig(
     dev.petrel.model.OutboundPolicy webhookTargets,
     Duration retention,
     dev.petrel.deliver.ThrottleConfig throttle,
-    int messagesPerConnection) {
+    int messagesPerConnection,
+    String store,
+    String nodeName) {
 
   /** Finished messages are kept this long unless configured otherwise. */
   public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
@@ -89,6 +94,29 @@ public record PetrelConfig(
     if (diskReserve < 0) throw new IllegalArgumentException("--disk-reserve must not be negative");
     if ((tlsCert == null) != (tlsKey == null))
       throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both or none");
+  }
+
+  /** The URL of the store this server uses: {@link #store()}, else the data folder's. */
+  public String storeUrl() {
+    return store == null || store.isBlank() ? dev.petrel.queue.Stores.url(dataDir) : store.strip();
+  }
+
+  /**
+   * The name this node's leases carry: {@link #nodeName()} when given; else, on a shared store, the
+   * machine's host name, and for the embedded store (one node per data folder) the fixed name
+   * {@code local}, which a restart in a new container keeps.
+   */
+  public String node() {
+    if (nodeName != null && !nodeName.isBlank()) return nodeName.strip();
+    if (store == null
+        || store.isBlank()
+        || store.strip().startsWith(dev.petrel.queue.Stores.SQLITE))
+      return dev.petrel.queue.SqliteStoreOptions.LOCAL_NODE;
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return hostname;
+    }
   }
 
   /** Whether finished messages are ever deleted. */

@@ -139,8 +139,10 @@ public final class PetrelServer implements AutoCloseable {
       try {
         store =
             Stores.open(
-                Stores.url(config.dataDir()),
-                SqliteStoreOptions.defaults().withReserveBytes(config.diskReserve()),
+                config.storeUrl(),
+                SqliteStoreOptions.defaults()
+                    .withReserveBytes(config.diskReserve())
+                    .withNode(config.node()),
                 clock);
       } catch (StorageException e) {
         throw new StartupException("cannot open the queue store: " + e.getMessage(), e);

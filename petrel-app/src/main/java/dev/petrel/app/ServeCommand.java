@@ -66,6 +66,8 @@ final class ServeCommand implements Callable<Integer> {
   private static String label(ConfigKey k) {
     return switch (k) {
       case DATA_DIR -> "DIR";
+      case STORE -> "URL";
+      case NODE_NAME -> "NAME";
       case SMTP_PORT, SMTPS_PORT, HTTP_PORT -> "PORT";
       case LISTEN_ADDRESS -> "ADDRESS";
       case HOSTNAME, BOUNCE_DOMAIN -> "NAME";

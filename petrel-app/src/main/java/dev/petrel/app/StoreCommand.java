@@ -40,7 +40,7 @@ final class StoreCommand {
       String name, DataDirOptions data, SqliteStoreOptions options, CommandSpec spec, Body body) {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try (Store store = Stores.open(Stores.url(data.resolve()), options, InstantSource.system())) {
+    try (Store store = Stores.open(data.storeUrl(), options, InstantSource.system())) {
       return body.run(store, out, err);
     } catch (ConfigException e) {
       err.println(name + ": " + e.getMessage());

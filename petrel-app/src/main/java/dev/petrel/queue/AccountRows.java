@@ -25,7 +25,7 @@ final class AccountRows {
     PreparedStatement ps =
         c.prepare(
             "INSERT INTO usage (account, month, recipients) VALUES (?, ?, ?)"
-                + " ON CONFLICT (account, month) DO UPDATE SET recipients = recipients + ?");
+                + " ON CONFLICT (account, month) DO UPDATE SET recipients = usage.recipients + ?");
     ps.setString(1, account);
     ps.setString(2, month(at));
     ps.setInt(3, recipients);

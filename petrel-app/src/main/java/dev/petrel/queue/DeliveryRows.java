@@ -152,7 +152,7 @@ final class DeliveryRows {
     // One statement per number of skipped domains (bounded by the store), each prepared once.
     String notIn =
         skip.isEmpty() ? "" : " AND r.domain NOT IN (" + "?,".repeat(skip.size() - 1) + "?)";
-    PreparedStatement ps = c.prepare(DUE.formatted(notIn));
+    PreparedStatement ps = c.prepare(DUE.formatted(notIn) + c.dialect().skipLocked("r"));
     int i = 1;
     ps.setString(i++, state);
     ps.setLong(i++, now);
@@ -234,7 +234,8 @@ final class DeliveryRows {
     String id = job.message().id().value();
     PreparedStatement check =
         c.prepare(
-            "SELECT state FROM recipients WHERE message_id = ? AND position = ? AND lease_id = ?");
+            "SELECT state FROM recipients WHERE message_id = ? AND position = ? AND lease_id = ?"
+                + c.dialect().forUpdate());
     check.setString(1, id);
     check.setInt(2, position);
     check.setString(3, job.leaseId());
@@ -251,7 +252,9 @@ final class DeliveryRows {
     PreparedStatement ps =
         c.prepare(
             "UPDATE recipients SET state = ?, next_attempt = ?, attempts = attempts + 1,"
-                + " possible_duplicate = max(possible_duplicate, ?), lease_id = NULL,"
+                + " possible_duplicate = "
+                + c.dialect().greatest()
+                + "(possible_duplicate, ?), lease_id = NULL,"
                 + " lease_node = NULL, lease_until = NULL, updated = ?"
                 + " WHERE message_id = ? AND position = ? AND lease_id = ? AND state = ?");
     ps.setString(1, next.id());
@@ -382,7 +385,9 @@ final class DeliveryRows {
       try (PreparedStatement ps =
           c.connection()
               .prepareStatement(
-                  "UPDATE recipients SET next_attempt = min(next_attempt, ?), updated = ?"
+                  "UPDATE recipients SET next_attempt = "
+                      + c.dialect().least()
+                      + "(next_attempt, ?), updated = ?"
                       + " WHERE "
                       + f.sql()
                       + " AND (lease_until IS NULL OR lease_until <= ?)")) {

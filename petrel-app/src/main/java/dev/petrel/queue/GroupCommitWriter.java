@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * write fails alone; a failed commit fails the whole group. Callers learn the outcome only after
  * the commit is on stable storage.
  */
-final class GroupCommitWriter implements AutoCloseable {
+final class GroupCommitWriter implements SqlWriter, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
 
@@ -46,13 +46,24 @@ final class GroupCommitWriter implements AutoCloseable {
     }
   }
 
-  /** What a task gets: the connection and a cache of prepared statements. */
+  /** What a task gets: the connection, its SQL dialect and a cache of prepared statements. */
   static final class Context {
     private final Connection connection;
+    private final SqlDialect dialect;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
 
     Context(Connection connection) {
+      this(connection, SqlDialect.SQLITE);
+    }
+
+    Context(Connection connection, SqlDialect dialect) {
       this.connection = connection;
+      this.dialect = dialect;
+    }
+
+    /** The database's dialect, for the few statements written differently. */
+    SqlDialect dialect() {
+      return dialect;
     }
 
     /** The write connection, inside the group's transaction (for reads that must see it). */
@@ -122,8 +133,9 @@ final class GroupCommitWriter implements AutoCloseable {
    * @param message whether this write queues a message (for {@link StoreStats})
    * @param doing what the write is, for the exception text
    */
+  @Override
   @SuppressWarnings("unchecked")
-  <T> T call(Task<T> task, boolean message, String doing) throws StorageException {
+  public <T> T call(Task<T> task, boolean message, String doing) throws StorageException {
     CompletableFuture<Object> result = new CompletableFuture<>();
     synchronized (gate) {
       if (!accepting) throw new StorageException(doing + " failed: the store is closed");
@@ -149,7 +161,8 @@ final class GroupCommitWriter implements AutoCloseable {
     }
   }
 
-  StoreStats stats() {
+  @Override
+  public StoreStats stats() {
     return new StoreStats(transactions.get(), messages.get(), writes.get());
   }
 

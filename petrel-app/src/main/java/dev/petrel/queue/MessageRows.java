@@ -120,6 +120,29 @@ final class MessageRows {
     return null;
   }
 
+  /**
+   * Inserts the message, only if its account's count of recipients this month, with the message's,
+   * stays within {@code monthlyLimit} (negative: no limit). The insert adds the recipients to the
+   * month's count under that row's lock, so concurrent messages (from any node) are counted one
+   * after the other; over the limit the task refuses, and its savepoint or transaction takes the
+   * message back out.
+   */
+  static Void insertWithin(GroupCommitWriter.Context c, NewMessage m, long monthlyLimit)
+      throws SQLException {
+    insert(c, m);
+    if (monthlyLimit >= 0) {
+      String account = m.envelope().account();
+      long counted =
+          AccountRows.usage(
+              c.connection(), account, java.time.YearMonth.parse(AccountRows.month(m.created())));
+      if (counted > monthlyLimit)
+        throw new GroupCommitWriter.Refused(
+            new QuotaExceededException(
+                account, counted - m.envelope().recipients().size(), monthlyLimit));
+    }
+    return null;
+  }
+
   /** Where a message's body is. */
   sealed interface BodyAt {
     /** No such message. */
@@ -210,10 +233,10 @@ final class MessageRows {
     return text.toLowerCase(java.util.Locale.ROOT);
   }
 
-  static List<StoredMessage> list(Connection c, int limit) throws SQLException {
+  static List<StoredMessage> list(Connection c, SqlDialect d, int limit) throws SQLException {
+    String order = " ORDER BY created, " + d.insertionOrder() + " LIMIT ?";
     Map<String, StoredMessage> messages = new LinkedHashMap<>();
-    try (PreparedStatement ps =
-        c.prepareStatement(MESSAGE_COLUMNS + " ORDER BY created, rowid LIMIT ?")) {
+    try (PreparedStatement ps = c.prepareStatement(MESSAGE_COLUMNS + order)) {
       ps.setInt(1, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -226,7 +249,9 @@ final class MessageRows {
     try (PreparedStatement ps =
         c.prepareStatement(
             RECIPIENT_COLUMNS
-                + " WHERE message_id IN (SELECT id FROM messages ORDER BY created, rowid LIMIT ?)"
+                + " WHERE message_id IN (SELECT id FROM messages"
+                + order
+                + ")"
                 + " ORDER BY message_id, position")) {
       ps.setInt(1, limit);
       try (ResultSet rs = ps.executeQuery()) {
@@ -240,7 +265,9 @@ final class MessageRows {
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT message_id, tag FROM message_tags WHERE message_id IN"
-                + " (SELECT id FROM messages ORDER BY created, rowid LIMIT ?)"
+                + " (SELECT id FROM messages"
+                + order
+                + ")"
                 + " ORDER BY message_id, position")) {
       ps.setInt(1, limit);
       try (ResultSet rs = ps.executeQuery()) {

@@ -154,14 +154,16 @@ final class PruneRows {
           + HOUR
           + ") * "
           + HOUR
-          + " AS h, SUM(e.type = 'message.delivered'), SUM(e.type = 'message.bounced'),"
-          + " SUM(e.type = 'message.expired'), SUM(e.type = 'message.suppressed')"
+          + " AS h, SUM(CASE WHEN e.type = 'message.delivered' THEN 1 ELSE 0 END), SUM(CASE WHEN e.type = 'message.bounced' THEN 1 ELSE 0 END),"
+          + " SUM(CASE WHEN e.type = 'message.expired' THEN 1 ELSE 0 END), SUM(CASE WHEN e.type = 'message.suppressed' THEN 1 ELSE 0 END)"
           + " FROM events e WHERE e.message_id = ? AND"
           + FINAL_EVENTS
           + " GROUP BY e.account, h"
           + " ON CONFLICT (account, hour) DO UPDATE SET"
-          + " delivered = delivered + excluded.delivered, bounced = bounced + excluded.bounced,"
-          + " expired = expired + excluded.expired, suppressed = suppressed + excluded.suppressed",
+          + " delivered = stats_hours.delivered + excluded.delivered,"
+          + " bounced = stats_hours.bounced + excluded.bounced,"
+          + " expired = stats_hours.expired + excluded.expired,"
+          + " suppressed = stats_hours.suppressed + excluded.suppressed",
       "INSERT INTO stats_hours (account, hour, deferred)"
           + " SELECT m.account, (a.at / "
           + HOUR
@@ -170,7 +172,7 @@ final class PruneRows {
           + " AS h, COUNT(*)"
           + COUNTED_ATTEMPTS
           + " AND (a.code IS NULL OR a.code BETWEEN 400 AND 499) GROUP BY m.account, h"
-          + " ON CONFLICT (account, hour) DO UPDATE SET deferred = deferred + excluded.deferred",
+          + " ON CONFLICT (account, hour) DO UPDATE SET deferred = stats_hours.deferred + excluded.deferred",
       "INSERT INTO stats_reasons (account, hour, reason, n)"
           + " SELECT m.account, (a.at / "
           + HOUR
@@ -180,7 +182,7 @@ final class PruneRows {
           + COUNTED_ATTEMPTS
           + " AND a.reason IS NOT NULL AND (a.code IS NULL OR a.code >= 400)"
           + " GROUP BY m.account, h, a.reason"
-          + " ON CONFLICT (account, hour, reason) DO UPDATE SET n = n + excluded.n",
+          + " ON CONFLICT (account, hour, reason) DO UPDATE SET n = stats_reasons.n + excluded.n",
       "INSERT INTO stats_codes (account, hour, code, enhanced, n)"
           + " SELECT m.account, (a.at / "
           + HOUR
@@ -189,20 +191,22 @@ final class PruneRows {
           + " AS h, a.code, COALESCE(a.enhanced, ''), COUNT(*)"
           + COUNTED_ATTEMPTS
           + " AND a.code IS NOT NULL GROUP BY m.account, h, a.code, COALESCE(a.enhanced, '')"
-          + " ON CONFLICT (account, hour, code, enhanced) DO UPDATE SET n = n + excluded.n",
+          + " ON CONFLICT (account, hour, code, enhanced) DO UPDATE SET"
+          + " n = stats_codes.n + excluded.n",
       "INSERT INTO stats_domains (account, hour, domain, recipients, bounced)"
           + " SELECT e.account, (e.at / "
           + HOUR
           + ") * "
           + HOUR
-          + " AS h, r.domain, COUNT(*), SUM(e.type = 'message.bounced')"
+          + " AS h, r.domain, COUNT(*), SUM(CASE WHEN e.type = 'message.bounced' THEN 1 ELSE 0 END)"
           + " FROM events e JOIN recipients r"
           + " ON r.message_id = e.message_id AND r.position = e.position"
           + " WHERE e.message_id = ? AND"
           + FINAL_EVENTS
           + " GROUP BY e.account, h, r.domain"
           + " ON CONFLICT (account, hour, domain) DO UPDATE SET"
-          + " recipients = recipients + excluded.recipients, bounced = bounced + excluded.bounced",
+          + " recipients = stats_domains.recipients + excluded.recipients,"
+          + " bounced = stats_domains.bounced + excluded.bounced",
       "INSERT INTO stats_bounce_reasons (account, hour, reason, n)"
           + " SELECT e.account, (e.at / "
           + HOUR
@@ -214,7 +218,8 @@ final class PruneRows {
           + " AND a2.at <= e.at ORDER BY a2.at DESC, a2.id DESC LIMIT 1)"
           + " WHERE e.message_id = ? AND e.type = 'message.bounced'"
           + " GROUP BY e.account, h, 3"
-          + " ON CONFLICT (account, hour, reason) DO UPDATE SET n = n + excluded.n",
+          + " ON CONFLICT (account, hour, reason) DO UPDATE SET"
+          + " n = stats_bounce_reasons.n + excluded.n",
     };
     for (String sql : statements) {
       PreparedStatement ps = c.prepare(sql);

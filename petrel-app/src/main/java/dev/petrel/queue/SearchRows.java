@@ -27,7 +27,7 @@ final class SearchRows {
   private static boolean rareTag(Connection c, String tag, int bound) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT count(*) FROM (SELECT 1 FROM message_tags WHERE tag = ? LIMIT ?)")) {
+            "SELECT count(*) FROM (SELECT 1 FROM message_tags WHERE tag = ? LIMIT ?) AS t")) {
       ps.setString(1, tag);
       ps.setInt(2, bound);
       try (ResultSet rs = ps.executeQuery()) {
@@ -36,12 +36,19 @@ final class SearchRows {
     }
   }
 
-  static List<StoredMessage> search(Connection c, MessageQuery q) throws SQLException {
-    return search(c, q, RARE_TAG);
+  static List<StoredMessage> search(Connection c, SqlDialect d, MessageQuery q)
+      throws SQLException {
+    return search(c, d, q, RARE_TAG);
   }
 
-  /** As {@link #search(Connection, MessageQuery)}, with the rare-tag bound given (for tests). */
+  /** As {@link #search(Connection, SqlDialect, MessageQuery, int)} in the embedded store. */
   static List<StoredMessage> search(Connection c, MessageQuery q, int rareTag) throws SQLException {
+    return search(c, SqlDialect.SQLITE, q, rareTag);
+  }
+
+  /** As {@link #search(Connection, SqlDialect, MessageQuery)}, with the rare-tag bound given. */
+  static List<StoredMessage> search(Connection c, SqlDialect d, MessageQuery q, int rareTag)
+      throws SQLException {
     // A rare tag is found from the tag index: its few messages, then sorted (CROSS JOIN makes
     // SQLite start from the tags). Otherwise the account's messages are walked newest first until
     // a page is full. Either way alone would be slow for the other case: at 100,000 messages an
@@ -53,7 +60,9 @@ final class SearchRows {
     if (fromTags) {
       sql =
           new StringBuilder(
-              "SELECT m.id FROM message_tags t CROSS JOIN messages m ON m.id = t.message_id"
+              "SELECT m.id FROM message_tags t "
+                  + d.tagsFirstJoin()
+                  + " messages m ON m.id = t.message_id"
                   + " WHERE t.tag = ? AND m.account = ?");
       args.add(q.tag());
     } else sql = new StringBuilder("SELECT m.id FROM messages m WHERE m.account = ?");
@@ -76,7 +85,7 @@ final class SearchRows {
     if (q.subject() != null) {
       // subject_folded is the Subject summary in lower case (MessageRows.fold); instr, not LIKE,
       // so that % and _ in the search are plain characters.
-      sql.append(" AND instr(m.subject_folded, ?) > 0");
+      sql.append(" AND ").append(d.position("m.subject_folded", "?")).append(" > 0");
       args.add(q.subject());
     }
     if (q.messageId() != null) {
@@ -92,13 +101,7 @@ final class SearchRows {
     }
     for (var e : new java.util.TreeMap<>(q.metadata()).entrySet()) {
       // A value's text: a string's characters, else its JSON text (42, 4.5, true, false).
-      String path = "$.\"" + e.getKey() + "\"";
-      sql.append(
-          " AND (CASE json_type(m.metadata, ?) WHEN 'text' THEN json_extract(m.metadata, ?)"
-              + " ELSE m.metadata -> ? END) = ?");
-      args.add(path);
-      args.add(path);
-      args.add(path);
+      sql.append(" AND ").append(d.metadataText(e.getKey(), args)).append(" = ?");
       args.add(e.getValue());
     }
     if (q.filtersRecipients()) {
@@ -106,7 +109,7 @@ final class SearchRows {
       // the state or domain index it would scan every recipient in that state for each message.
       sql.append(" AND EXISTS (SELECT 1 FROM recipients r WHERE r.message_id = m.id");
       if (q.state() != null) {
-        sql.append(" AND +r.state = ?");
+        sql.append(" AND ").append(d.withoutIndex("r.state")).append(" = ?");
         args.add(q.state());
       }
       if (q.recipient() != null) {
@@ -114,7 +117,7 @@ final class SearchRows {
         args.add(q.recipient());
       }
       if (q.domain() != null) {
-        sql.append(" AND +r.domain = ?");
+        sql.append(" AND ").append(d.withoutIndex("r.domain")).append(" = ?");
         args.add(q.domain());
       }
       if (q.reason() != null) {

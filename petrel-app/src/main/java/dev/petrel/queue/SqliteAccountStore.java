@@ -26,9 +26,9 @@ final class SqliteAccountStore implements AccountStore {
   private static final int ID_LENGTH = PREFIX.length() + 8;
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final SqliteMessageStore store;
+  private final SqlMessageStore store;
 
-  SqliteAccountStore(SqliteMessageStore store) {
+  SqliteAccountStore(SqlMessageStore store) {
     this.store = store;
   }
 

@@ -10,9 +10,9 @@ import java.util.Optional;
  */
 final class SqliteLoginStore implements LoginStore, SecretStore {
 
-  private final SqliteMessageStore store;
+  private final SqlMessageStore store;
 
-  SqliteLoginStore(SqliteMessageStore store) {
+  SqliteLoginStore(SqlMessageStore store) {
     this.store = store;
   }
 

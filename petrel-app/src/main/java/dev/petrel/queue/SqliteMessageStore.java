@@ -2,7 +2,6 @@ package dev.petrel.queue;
 
 import dev.petrel.model.Envelope;
 import dev.petrel.model.QueueId;
-import dev.petrel.model.RecipientState;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,16 +12,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -31,8 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedded store: a data folder holding {@code petrel.db} (SQLite in WAL mode, schema by Flyway
- * migrations from {@code db/sqlite}) and {@code spool/} (the bodies too large for a row: a {@link
- * BodyStore} of one file per body).
+ * migrations from {@code db/sqlite}) and {@code spool/} (one file per message body).
  *
  * <p>Accepting: {@link #begin} opens a temporary body file; {@link Spool#commit()} fsyncs and
  * renames it, then queues the rows with the single writer thread, which commits everything waiting
@@ -42,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * <p>{@code serve} opens the store after taking the {@link DataDirLock}; the {@code queue} commands
  * open it without the lock, concurrently with a running server.
  */
-public final class SqliteMessageStore implements Store {
+public final class SqliteMessageStore extends SqlMessageStore {
 
   private static final Logger log = LoggerFactory.getLogger(SqliteMessageStore.class);
 
@@ -64,16 +56,11 @@ public final class SqliteMessageStore implements Store {
   private final Path dataDir;
   private final Path realDir;
   private final SqliteStoreOptions options;
-  private final InstantSource clock;
   private final FreeSpace freeSpace;
   private final BodyStore bodies;
   private final SqliteConnections connections;
   private final GroupCommitWriter writer;
   private final BufferPool buffers = new BufferPool(64);
-  private final SqliteAccountStore accounts = new SqliteAccountStore(this);
-  private final SqliteSenderDomainStore senderDomains = new SqliteSenderDomainStore(this);
-  private final SqliteWebhookStore webhooks = new SqliteWebhookStore(this);
-  private final SqliteLoginStore logins = new SqliteLoginStore(this);
   private volatile boolean closed;
 
   private SqliteMessageStore(
@@ -85,10 +72,10 @@ public final class SqliteMessageStore implements Store {
       BodyStore bodies,
       SqliteConnections connections,
       GroupCommitWriter writer) {
+    super(SqlDialect.SQLITE, clock);
     this.dataDir = dataDir;
     this.realDir = realDir;
     this.options = options;
-    this.clock = clock;
     this.freeSpace = freeSpace;
     this.bodies = bodies;
     this.connections = connections;
@@ -221,7 +208,7 @@ public final class SqliteMessageStore implements Store {
     Objects.requireNonNull(envelope, "envelope");
     if (closed) throw new StorageException("the store is closed");
     checkReserve();
-    return new SqliteSpool(this, QueueId.generate(clock.instant()), envelope);
+    return new SqliteSpool(this, QueueId.generate(clock().instant()), envelope);
   }
 
   /** Refuses new data when the disk's free space is below the reserve. */
@@ -247,24 +234,6 @@ public final class SqliteMessageStore implements Store {
   }
 
   @Override
-  public Optional<StoredMessage> find(QueueId id) throws StorageException {
-    Objects.requireNonNull(id, "id");
-    return Optional.ofNullable(read(c -> MessageRows.find(c, id), "reading message " + id));
-  }
-
-  @Override
-  public List<StoredMessage> list(int limit) throws StorageException {
-    if (limit < 0) throw new IllegalArgumentException("limit must not be negative");
-    return read(c -> MessageRows.list(c, limit), "listing the queue");
-  }
-
-  @Override
-  public List<StoredMessage> search(MessageQuery query) throws StorageException {
-    Objects.requireNonNull(query, "query");
-    return read(c -> SearchRows.search(c, query), "searching messages");
-  }
-
-  @Override
   public InputStream openBody(QueueId id) throws IOException {
     Objects.requireNonNull(id, "id");
     MessageRows.BodyAt at;
@@ -282,18 +251,6 @@ public final class SqliteMessageStore implements Store {
   }
 
   @Override
-  public boolean hold(QueueId id) throws StorageException {
-    Objects.requireNonNull(id, "id");
-    return writer.call(c -> MessageRows.setHeld(c, id, true), false, "holding message " + id);
-  }
-
-  @Override
-  public boolean release(QueueId id) throws StorageException {
-    Objects.requireNonNull(id, "id");
-    return writer.call(c -> MessageRows.setHeld(c, id, false), false, "releasing message " + id);
-  }
-
-  @Override
   public boolean delete(QueueId id) throws StorageException {
     Objects.requireNonNull(id, "id");
     boolean deleted = writer.call(c -> MessageRows.delete(c, id), false, "deleting message " + id);
@@ -302,256 +259,18 @@ public final class SqliteMessageStore implements Store {
   }
 
   @Override
-  public List<DeliveryJob> claimDue(Instant now, int limit, Duration lease)
-      throws StorageException {
-    return claimDue(now, limit, lease, List.of());
+  void bodiesPruned(List<String> ids) {
+    for (String id : ids) bodies.delete(QueueId.parse(id));
   }
 
   @Override
-  public List<DeliveryJob> claimDue(
-      Instant now, int limit, Duration lease, java.util.Collection<String> skipDomains)
-      throws StorageException {
-    Objects.requireNonNull(now, "now");
-    List<String> skip =
-        skipDomains.stream().map(d -> d.toLowerCase(Locale.ROOT)).distinct().sorted().toList();
-    List<String> skipped = skip.subList(0, Math.min(skip.size(), MAX_SKIPPED_DOMAINS));
-    if (limit < 1) throw new IllegalArgumentException("limit must be at least 1");
-    if (lease == null || lease.isNegative() || lease.isZero())
-      throw new IllegalArgumentException("the lease must be positive");
-    String leaseId = UUID.randomUUID().toString();
-    return writer.call(
-        c ->
-            DeliveryRows.claim(
-                c, now.toEpochMilli(), limit, lease.toMillis(), leaseId, options.node(), skipped),
-        false,
-        "claiming due recipients");
+  String node() {
+    return options.node();
   }
 
   @Override
-  public boolean recordAttempt(
-      DeliveryJob job, int position, AttemptRecord attempt, RecipientUpdate update)
-      throws StorageException {
-    Objects.requireNonNull(job, "job");
-    Objects.requireNonNull(attempt, "attempt");
-    Objects.requireNonNull(update, "update");
-    return writer.call(
-        c -> DeliveryRows.record(c, job, position, attempt, update),
-        false,
-        "recording an attempt of message " + job.message().id());
-  }
-
-  @Override
-  public void unclaim(DeliveryJob job, Instant nextAttempt) throws StorageException {
-    Objects.requireNonNull(job, "job");
-    Objects.requireNonNull(nextAttempt, "nextAttempt");
-    writer.call(
-        c -> DeliveryRows.unclaim(c, job, nextAttempt.toEpochMilli()),
-        false,
-        "giving back message " + job.message().id());
-  }
-
-  @Override
-  public Optional<RecipientState> recordReport(
-      QueueId id, int position, AttemptRecord attempt, boolean bounce) throws StorageException {
-    Objects.requireNonNull(id, "id");
-    Objects.requireNonNull(attempt, "attempt");
-    return Optional.ofNullable(
-        writer.call(
-            c -> ReportRows.record(c, id.value(), position, attempt, bounce),
-            false,
-            "recording a report on message " + id));
-  }
-
-  @Override
-  public int releaseLeases(Instant now) throws StorageException {
-    Objects.requireNonNull(now, "now");
-    return writer.call(
-        c -> DeliveryRows.releaseLeases(c, now.toEpochMilli(), options.node()),
-        false,
-        "releasing this node's leases");
-  }
-
-  @Override
-  public List<RecipientDelivery> deliveries(QueueId id) throws StorageException {
-    Objects.requireNonNull(id, "id");
-    return read(c -> DeliveryRows.deliveries(c, id), "reading the attempts of message " + id);
-  }
-
-  @Override
-  public int retryNow(Selection selection, Instant now) throws StorageException {
-    Objects.requireNonNull(selection, "selection");
-    return writer.call(
-        c -> DeliveryRows.retryNow(c, selection, now.toEpochMilli()), false, "retrying");
-  }
-
-  @Override
-  public int cancel(Selection selection, Instant now) throws StorageException {
-    Objects.requireNonNull(selection, "selection");
-    return writer.call(
-        c -> DeliveryRows.cancel(c, selection, now.toEpochMilli()), false, "cancelling");
-  }
-
-  @Override
-  public void pause(String domain, Instant now) throws StorageException {
-    writer.call(
-        c -> SuppressionRows.pause(c, domainKey(domain), now.toEpochMilli()), false, "pausing");
-  }
-
-  @Override
-  public void resume(String domain) throws StorageException {
-    writer.call(
-        c -> SuppressionRows.resume(c, domain == null ? null : domainKey(domain)),
-        false,
-        "resuming");
-  }
-
-  @Override
-  public Set<String> paused() throws StorageException {
-    return read(SuppressionRows::paused, "reading paused destinations");
-  }
-
-  private static String domainKey(String domain) {
-    if (domain == null) return "";
-    String d = domain.trim().toLowerCase(Locale.ROOT);
-    if (d.isEmpty()) throw new IllegalArgumentException("the domain is empty");
-    return d;
-  }
-
-  @Override
-  public boolean addSuppression(Suppression suppression) throws StorageException {
-    Objects.requireNonNull(suppression, "suppression");
-    return writer.call(
-        c -> SuppressionRows.add(c, suppression), false, "suppressing " + suppression.address());
-  }
-
-  @Override
-  public int addSuppressions(List<Suppression> suppressions) throws StorageException {
-    Objects.requireNonNull(suppressions, "suppressions");
-    return writer.call(
-        c -> {
-          int added = 0;
-          for (Suppression s : suppressions) if (SuppressionRows.add(c, s)) added++;
-          return added;
-        },
-        false,
-        "suppressing " + suppressions.size() + " addresses");
-  }
-
-  @Override
-  public boolean removeSuppression(String account, String address) throws StorageException {
-    return writer.call(
-        c -> SuppressionRows.remove(c, account, address), false, "unsuppressing " + address);
-  }
-
-  @Override
-  public Optional<Suppression> findSuppression(String account, String address)
-      throws StorageException {
-    return Optional.ofNullable(
-        read(c -> SuppressionRows.find(c, account, address), "reading the suppression list"));
-  }
-
-  @Override
-  public List<Suppression> suppressions(String account, int limit) throws StorageException {
-    if (limit < 0) throw new IllegalArgumentException("limit must not be negative");
-    return read(c -> SuppressionRows.list(c, account, limit), "reading the suppression list");
-  }
-
-  @Override
-  public Statistics statistics(String account, Instant from, Instant to, Duration bucket)
-      throws StorageException {
-    if (!from.isBefore(to)) throw new IllegalArgumentException("from must be before to");
-    if (bucket.toMillis() < 1) throw new IllegalArgumentException("the bucket is too short");
-    return read(c -> StatsRows.read(c, account, from, to, bucket.toMillis()), "reading statistics");
-  }
-
-  @Override
-  public Pruned prune(Instant cutoff, int batch) throws StorageException {
-    Objects.requireNonNull(cutoff, "cutoff");
-    if (batch < 1) throw new IllegalArgumentException("batch must be at least 1");
-    long cut = cutoff.toEpochMilli();
-    Pruned total = Pruned.NONE;
-    PruneRows.Position at = PruneRows.Position.START;
-    while (!closed && !Thread.currentThread().isInterrupted()) {
-      PruneRows.Position from = at;
-      List<PruneRows.Candidate> window =
-          read(c -> PruneRows.candidates(c, cut, from, batch), "finding old messages");
-      if (window.isEmpty()) break;
-      List<String> ids = window.stream().map(PruneRows.Candidate::id).toList();
-      PruneRows.Batch done =
-          writer.call(c -> PruneRows.delete(c, ids, cut), false, "pruning old messages");
-      for (String id : done.ids()) bodies.delete(QueueId.parse(id));
-      total = total.plus(done.pruned());
-      PruneRows.Candidate last = window.getLast();
-      at = new PruneRows.Position(last.created(), last.id());
-      if (window.size() < batch) break;
-    }
-    int lines;
-    do {
-      if (closed || Thread.currentThread().isInterrupted()) break;
-      lines =
-          writer.call(
-              c -> PruneRows.deleteWebhookLog(c, cut, batch), false, "pruning webhook logs");
-      total = total.plus(new Pruned(0, 0, 0, lines));
-    } while (lines == batch);
-    return total;
-  }
-
-  @Override
-  public Pruned prunable(Instant cutoff) throws StorageException {
-    Objects.requireNonNull(cutoff, "cutoff");
-    return read(c -> PruneRows.count(c, cutoff.toEpochMilli()), "counting old messages");
-  }
-
-  @Override
-  public java.util.Map<RecipientState, Long> depth() throws StorageException {
-    return read(StatsRows::depth, "counting the queue");
-  }
-
-  @Override
-  public long webhookBacklog() throws StorageException {
-    return read(StatsRows::webhookBacklog, "counting webhook deliveries waiting");
-  }
-
-  @Override
-  public java.util.Optional<Instant> oldestDue(Instant now) throws StorageException {
-    Long at = read(c -> StatsRows.oldestDue(c, now.toEpochMilli()), "ageing the queue");
-    return java.util.Optional.ofNullable(at).map(Instant::ofEpochMilli);
-  }
-
-  /** Accounts, keys and usage, in the same database. */
-  @Override
-  public AccountStore accounts() {
-    return accounts;
-  }
-
-  /** Sender domains and their DKIM keys, in this store. */
-  @Override
-  public SenderDomainStore senderDomains() {
-    return senderDomains;
-  }
-
-  /** Webhooks, their pending events and delivery logs, in this store. */
-  @Override
-  public WebhookStore webhooks() {
-    return webhooks;
-  }
-
-  /** SMTP logins, in this store. */
-  @Override
-  public LoginStore logins() {
-    return logins;
-  }
-
-  /** Installation secrets, in this store. */
-  @Override
-  public SecretStore secrets() {
-    return logins;
-  }
-
-  /** Counters of the writer: how many transactions, messages and writes so far. */
-  @Override
-  public StoreStats stats() {
-    return writer.stats();
+  boolean isClosed() {
+    return closed;
   }
 
   /** The data folder as given to {@link #open}. */
@@ -576,6 +295,7 @@ public final class SqliteMessageStore implements Store {
   }
 
   /** A read in one snapshot of the database (a deferred transaction on a pooled connection). */
+  @Override
   <T> T read(Read<T> read, String doing) throws StorageException {
     Connection c;
     try {
@@ -597,11 +317,6 @@ public final class SqliteMessageStore implements Store {
     }
   }
 
-  @FunctionalInterface
-  interface Read<T> {
-    T run(Connection c) throws SQLException;
-  }
-
   boolean inlineSmallBodies() {
     return options.inlineSmallBodies();
   }
@@ -620,12 +335,9 @@ public final class SqliteMessageStore implements Store {
     return buffers;
   }
 
+  @Override
   GroupCommitWriter writer() {
     return writer;
-  }
-
-  InstantSource clock() {
-    return clock;
   }
 
   private static void closeQuietly(Connection c) {

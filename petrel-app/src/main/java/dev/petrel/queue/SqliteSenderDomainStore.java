@@ -7,9 +7,9 @@ import java.util.Optional;
 /** {@link SenderDomainStore} on the embedded database, sharing the queue store's writer. */
 final class SqliteSenderDomainStore implements SenderDomainStore {
 
-  private final SqliteMessageStore store;
+  private final SqlMessageStore store;
 
-  SqliteSenderDomainStore(SqliteMessageStore store) {
+  SqliteSenderDomainStore(SqlMessageStore store) {
     this.store = store;
   }
 

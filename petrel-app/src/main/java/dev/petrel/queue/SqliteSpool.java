@@ -123,26 +123,7 @@ final class SqliteSpool implements Spool {
       store
           .writer()
           .call(
-              c -> {
-                MessageRows.insert(c, row);
-                // The insert added the recipients to the month's count under the row's lock: over
-                // the limit, the task fails and its savepoint takes the message back out.
-                if (monthlyLimit >= 0) {
-                  String account = envelope.account();
-                  long counted =
-                      AccountRows.usage(
-                          c.connection(),
-                          account,
-                          java.time.YearMonth.parse(AccountRows.month(row.created())));
-                  if (counted > monthlyLimit)
-                    throw new GroupCommitWriter.Refused(
-                        new QuotaExceededException(
-                            account, counted - envelope.recipients().size(), monthlyLimit));
-                }
-                return null;
-              },
-              true,
-              "queueing message " + id);
+              c -> MessageRows.insertWithin(c, row, monthlyLimit), true, "queueing message " + id);
     } catch (StorageException e) {
       discard();
       throw e;

@@ -9,9 +9,9 @@ import java.util.UUID;
 /** {@link WebhookStore} on the embedded database, sharing the queue store's writer and readers. */
 final class SqliteWebhookStore implements WebhookStore {
 
-  private final SqliteMessageStore store;
+  private final SqlMessageStore store;
 
-  SqliteWebhookStore(SqliteMessageStore store) {
+  SqliteWebhookStore(SqlMessageStore store) {
     this.store = store;
   }
 

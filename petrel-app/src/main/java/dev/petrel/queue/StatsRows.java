@@ -105,7 +105,7 @@ final class StatsRows {
                 + " GROUP BY a.reason"
                 + " UNION ALL SELECT reason, n FROM stats_reasons"
                 + ROLLUP_OF_ACCOUNT
-                + ") GROUP BY reason ORDER BY total DESC, reason LIMIT ?")) {
+                + ") AS u GROUP BY reason ORDER BY total DESC, reason LIMIT ?")) {
       range(ps, 1, account, from, end);
       rollupRange(ps, 4, account, from, end);
       ps.setInt(7, Statistics.TOP);
@@ -122,7 +122,7 @@ final class StatsRows {
                 + " AND a.code IS NOT NULL GROUP BY a.code, a.enhanced"
                 + " UNION ALL SELECT code, NULLIF(enhanced, ''), n FROM stats_codes"
                 + ROLLUP_OF_ACCOUNT
-                + ") GROUP BY code, enhanced ORDER BY total DESC, code, enhanced LIMIT ?")) {
+                + ") AS u GROUP BY code, enhanced ORDER BY total DESC, code, enhanced LIMIT ?")) {
       range(ps, 1, account, from, end);
       rollupRange(ps, 4, account, from, end);
       ps.setInt(7, Statistics.TOP);
@@ -136,7 +136,7 @@ final class StatsRows {
         c.prepareStatement(
             "SELECT domain, SUM(n) AS total, SUM(bounced) FROM ("
                 + "SELECT r.domain AS domain, COUNT(*) AS n,"
-                + " SUM(e.type = 'message.bounced') AS bounced"
+                + " SUM(CASE WHEN e.type = 'message.bounced' THEN 1 ELSE 0 END) AS bounced"
                 + " FROM events e JOIN recipients r"
                 + " ON r.message_id = e.message_id AND r.position = e.position"
                 + " WHERE e.account = ? AND e.at >= ? AND e.at < ? AND e.type IN"
@@ -145,7 +145,7 @@ final class StatsRows {
                 + " GROUP BY r.domain"
                 + " UNION ALL SELECT domain, recipients, bounced FROM stats_domains"
                 + ROLLUP_OF_ACCOUNT
-                + ") GROUP BY domain ORDER BY total DESC, domain LIMIT ?")) {
+                + ") AS u GROUP BY domain ORDER BY total DESC, domain LIMIT ?")) {
       ps.setString(1, account);
       ps.setLong(2, from.toEpochMilli());
       ps.setLong(3, end);
@@ -170,7 +170,7 @@ final class StatsRows {
                 + " GROUP BY 1"
                 + " UNION ALL SELECT reason, n FROM stats_bounce_reasons"
                 + ROLLUP_OF_ACCOUNT
-                + ") GROUP BY reason ORDER BY total DESC, reason LIMIT ?")) {
+                + ") AS u GROUP BY reason ORDER BY total DESC, reason LIMIT ?")) {
       ps.setString(1, account);
       ps.setLong(2, from.toEpochMilli());
       ps.setLong(3, end);

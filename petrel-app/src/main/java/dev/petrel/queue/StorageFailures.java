@@ -10,6 +10,9 @@ final class StorageFailures {
   /** SQLite's primary result code for "database or disk is full". */
   private static final int SQLITE_FULL = 13;
 
+  /** PostgreSQL's SQLSTATE for a full disk (class 53, insufficient resources). */
+  private static final String POSTGRESQL_DISK_FULL = "53100";
+
   private StorageFailures() {}
 
   static StorageException of(IOException e, String doing) {
@@ -18,8 +21,9 @@ final class StorageFailures {
   }
 
   static StorageException of(SQLException e, String doing) {
-    if ((e.getErrorCode() & 0xff) == SQLITE_FULL || isDiskFull(e))
-      return full("disk full while " + doing, e);
+    if ((e.getErrorCode() & 0xff) == SQLITE_FULL
+        || POSTGRESQL_DISK_FULL.equals(e.getSQLState())
+        || isDiskFull(e)) return full("disk full while " + doing, e);
     return new StorageException(doing + " failed: " + e.getMessage(), e);
   }
 

@@ -6,7 +6,9 @@ import java.util.Objects;
 
 /**
  * Opens a {@link Store} from its URL. {@code sqlite:PATH} is the embedded store in the data folder
- * {@code PATH} (the only back end so far, and the default: {@link #url(Path)} of the data folder).
+ * {@code PATH} (the default: {@link #url(Path)} of the data folder); {@code
+ * postgresql://HOST:PORT/DATABASE?user=U&password=P} is a PostgreSQL database that several nodes
+ * may share ({@link PostgresMessageStore}).
  */
 public final class Stores {
 
@@ -23,7 +25,8 @@ public final class Stores {
   /**
    * Opens the store a URL names.
    *
-   * @param options the embedded store's settings (disk reserve, busy timeout, node name, ...)
+   * @param options the store's settings (disk reserve, busy timeout, node name, ...; PostgreSQL
+   *     uses the node name only)
    * @throws IllegalArgumentException when the URL names no known kind of store
    * @throws StorageException when the store cannot be opened (see {@link SqliteMessageStore#open})
    */
@@ -32,7 +35,12 @@ public final class Stores {
     Objects.requireNonNull(url, "url");
     if (url.startsWith(SQLITE) && url.length() > SQLITE.length())
       return SqliteMessageStore.open(Path.of(url.substring(SQLITE.length())), options, clock);
+    if (url.startsWith(PostgresMessageStore.SCHEME))
+      return PostgresMessageStore.open(url, options.node(), clock);
     throw new IllegalArgumentException(
-        "unknown store URL '" + url + "': expected sqlite:PATH (a data folder)");
+        "unknown store URL '"
+            + PostgresMessageStore.Target.redact(url)
+            + "': expected sqlite:PATH (a data folder) or"
+            + " postgresql://HOST:PORT/DATABASE?user=U&password=P");
   }
 }

@@ -93,7 +93,9 @@ final class SuppressionRows {
   }
 
   static Void pause(GroupCommitWriter.Context c, String domain, long now) throws SQLException {
-    PreparedStatement ps = c.prepare("INSERT OR IGNORE INTO paused (domain, since) VALUES (?, ?)");
+    PreparedStatement ps =
+        c.prepare(
+            "INSERT INTO paused (domain, since) VALUES (?, ?) ON CONFLICT (domain) DO NOTHING");
     ps.setString(1, domain);
     ps.setLong(2, now);
     ps.executeUpdate();

@@ -83,7 +83,9 @@ final class WebhookRows {
         c.prepare(
             "INSERT INTO webhook_queue (webhook, event_id, attempts, next_attempt)"
                 + " SELECT id, ?, 0, ? FROM webhooks WHERE account = ?"
-                + " AND (events IS NULL OR instr(',' || events || ',', ?) > 0)"
+                + " AND (events IS NULL OR "
+                + c.dialect().position("',' || events || ','", "?")
+                + " > 0)"
                 + " AND (final_only = 0 OR ? = 1)");
     outbox.setLong(1, id);
     outbox.setLong(2, at);
@@ -167,7 +169,9 @@ final class WebhookRows {
             "UPDATE webhook_queue SET lease_id = ?, next_attempt = ?"
                 + " WHERE webhook = ? AND next_attempt <= ? AND event_id IN"
                 + " (SELECT event_id FROM webhook_queue WHERE webhook = ? AND next_attempt <= ?"
-                + " ORDER BY next_attempt, event_id LIMIT ?)"
+                + " ORDER BY next_attempt, event_id LIMIT ?"
+                + c.dialect().skipLocked(null)
+                + ")"
                 + " RETURNING event_id, attempts");
     ps.setString(1, leaseId);
     ps.setLong(2, leaseUntil);

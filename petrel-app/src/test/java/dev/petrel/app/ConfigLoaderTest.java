@@ -76,6 +76,40 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void storeIsTheDataFoldersUnlessAPostgresqlUrlIsGivenAndAWrongOneIsRefusedWithoutItsPassword()
+      throws Exception {
+    PetrelConfig embedded = load(Map.of(ConfigKey.DATA_DIR, tmp.toString()), Map.of());
+    assertThat(embedded.store()).isNull();
+    assertThat(embedded.storeUrl()).isEqualTo(dev.petrel.queue.Stores.url(embedded.dataDir()));
+    String pg = "postgresql://db.example:5432/petrel?user=petrel&password=s3cret";
+    assertThat(load(Map.of(), Map.of("PETREL_STORE", pg)).storeUrl()).isEqualTo(pg);
+    assertThatThrownBy(
+            () ->
+                load(
+                    Map.of(ConfigKey.STORE, "mysql://db.example/petrel?password=s3cret"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--store")
+        .hasMessageContaining("from --store")
+        .hasMessageContaining("postgresql://")
+        .message()
+        .doesNotContain("s3cret");
+  }
+
+  @Test
+  void theNodeNameIsLocalForTheEmbeddedStoreTheHostNameOnASharedOneOrAsGiven() throws Exception {
+    assertThat(load(Map.of(), Map.of()).node()).isEqualTo("local");
+    String pg = "postgresql://db.example:5432/petrel?user=petrel&password=s3cret";
+    assertThat(load(Map.of(ConfigKey.STORE, pg), Map.of()).node())
+        .isEqualTo(java.net.InetAddress.getLocalHost().getHostName());
+    assertThat(load(Map.of(ConfigKey.STORE, pg), Map.of("PETREL_NODE_NAME", "mx-2")).node())
+        .isEqualTo("mx-2");
+    assertThatThrownBy(() -> load(Map.of(ConfigKey.NODE_NAME, "two words"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--node-name")
+        .hasMessageContaining("'two words'");
+  }
+
+  @Test
   void configFileCanComeFromTheEnvironment() throws Exception {
     Path file = tmp.resolve("p.properties");
     Files.writeString(file, "data-dir=" + tmp.resolve("d") + "\n");

@@ -1,0 +1,296 @@
+package dev.petrel.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.petrel.model.QueueId;
+import dev.petrel.model.RecipientState;
+import dev.petrel.peers.PostgresCluster;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the PostgreSQL store does beyond the store contract: large bodies in chunks, the queries,
+ * pauses, statistics and pruning through the shared row classes in the PostgreSQL dialect, and
+ * several nodes migrating one database at once.
+ */
+class PostgresStoreTest {
+
+  private static final Instant T = StoreContract.T;
+  private static final Duration LEASE = StoreContract.LEASE;
+
+  private static PostgresCluster cluster;
+  private String url;
+  private final List<Store> opened = new ArrayList<>();
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    cluster = PostgresCluster.start();
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (cluster != null) cluster.close();
+  }
+
+  @BeforeEach
+  void createDatabase() throws Exception {
+    url = cluster.createDatabase();
+  }
+
+  @AfterEach
+  void closeStores() {
+    for (Store s : opened) s.close();
+  }
+
+  private Store open(String node) throws StorageException {
+    Store s = Stores.open(url, QueueTestSupport.options().withNode(node), InstantSource.fixed(T));
+    opened.add(s);
+    return s;
+  }
+
+  private String database() {
+    return url.substring(url.lastIndexOf('/') + 1, url.indexOf('?'));
+  }
+
+  private long count(String sql) throws Exception {
+    try (Connection c = cluster.connect(database());
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @Test
+  void aLargeBodyIsStoredInChunksReadBackWholeAndGoesWithItsMessage() throws Exception {
+    Store a = open("node-a");
+    Store b = open("node-b");
+    MessageDigest written = MessageDigest.getInstance("SHA-256");
+    long size = 0;
+    QueueId id;
+    try (Spool spool = a.begin(StoreContract.envelope("acme", "r@one.example"))) {
+      OutputStream out = spool.body();
+      out.write("Subject: big\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      written.update("Subject: big\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      size += 16;
+      byte[] line = new byte[1000];
+      for (int i = 0; i < 5000; i++) {
+        java.util.Arrays.fill(line, (byte) ('a' + i % 26));
+        line[998] = '\r';
+        line[999] = '\n';
+        out.write(line);
+        written.update(line);
+        size += line.length;
+      }
+      id = spool.commit();
+    }
+    long chunks = size / PostgresMessageStore.CHUNK + 1;
+    assertThat(count("SELECT count(*) FROM body_chunks WHERE message_id = '" + id + "'"))
+        .isEqualTo(chunks);
+    assertThat(count("SELECT count(*) FROM bodies")).as("not inline").isZero();
+
+    MessageDigest read = MessageDigest.getInstance("SHA-256");
+    long readSize = 0;
+    try (InputStream in = b.openBody(id)) {
+      byte[] buf = new byte[8192];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        read.update(buf, 0, n);
+        readSize += n;
+      }
+    }
+    assertThat(readSize).isEqualTo(size);
+    assertThat(HexFormat.of().formatHex(read.digest()))
+        .isEqualTo(HexFormat.of().formatHex(written.digest()));
+    assertThat(b.find(id).orElseThrow().size()).isEqualTo(size);
+
+    assertThat(b.delete(id)).isTrue();
+    assertThat(count("SELECT count(*) FROM body_chunks")).as("chunks go with the message").isZero();
+    assertThatThrownBy(() -> a.openBody(id)).isInstanceOf(java.nio.file.NoSuchFileException.class);
+  }
+
+  @Test
+  void aBodyWhoseMessageIsDeletedWhileItIsReadFailsRatherThanEndEarly() throws Exception {
+    Store a = open("node-a");
+    Store b = open("node-b");
+    QueueId id;
+    try (Spool spool = a.begin(StoreContract.envelope("acme", "r@one.example"))) {
+      spool.body().write(new byte[3 * PostgresMessageStore.CHUNK + 10]);
+      id = spool.commit();
+    }
+    try (InputStream in = a.openBody(id)) {
+      assertThat(in.readNBytes(PostgresMessageStore.CHUNK)).hasSize(PostgresMessageStore.CHUNK);
+      assertThat(b.delete(id)).isTrue();
+      assertThatThrownBy(in::readAllBytes)
+          .isInstanceOf(java.io.IOException.class)
+          .hasMessageContaining("ends after " + PostgresMessageStore.CHUNK + " of");
+    }
+  }
+
+  @Test
+  void aDiscardedMessageLeavesNoChunksAndNoRows() throws Exception {
+    Store a = open("node-a");
+    try (Spool spool = a.begin(StoreContract.envelope("acme", "r@one.example"))) {
+      spool.body().write(new byte[3 * PostgresMessageStore.CHUNK]);
+      assertThat(count("SELECT count(*) FROM body_chunks")).isEqualTo(3);
+    }
+    assertThat(count("SELECT count(*) FROM body_chunks")).isZero();
+    assertThat(a.list(10)).isEmpty();
+  }
+
+  @Test
+  void searchFindsBySubjectTagMetadataAndStateWithinTheAccountOnly() throws Exception {
+    Store a = open("node-a");
+    QueueId tagged;
+    try (Spool spool = a.begin(StoreContract.envelope("acme", "r@one.example"))) {
+      spool
+          .body()
+          .write("Subject: Ünïcode Invoice 100%\r\n\r\nx\r\n".getBytes(StandardCharsets.UTF_8));
+      spool.label(List.of("billing", "march"), "{\"customer\":\"c-42\",\"n\":42,\"vip\":true}");
+      tagged = spool.commit();
+    }
+    QueueId plain = StoreContract.commit(a, StoreContract.envelope("acme", "s@two.example"), "x");
+    StoreContract.commit(
+        a, StoreContract.envelope("other", "t@one.example"), "Subject: invoice\r\n\r\nx");
+
+    assertThat(ids(a, query("acme", "invoice 100%", null, Map.of(), null))).containsExactly(tagged);
+    assertThat(ids(a, query("acme", "ÜNÏCODE", null, Map.of(), null))).containsExactly(tagged);
+    assertThat(ids(a, query("acme", null, "billing", Map.of(), null))).containsExactly(tagged);
+    assertThat(ids(a, query("acme", null, null, Map.of("n", "42", "vip", "true"), null)))
+        .containsExactly(tagged);
+    assertThat(ids(a, query("acme", null, null, Map.of("customer", "c-42"), null)))
+        .containsExactly(tagged);
+    assertThat(ids(a, query("acme", null, null, Map.of("customer", "c-43"), null))).isEmpty();
+    assertThat(ids(a, query("acme", null, null, Map.of(), "queued")))
+        .containsExactlyInAnyOrder(tagged, plain);
+    assertThat(ids(a, query("nobody", null, "billing", Map.of(), null))).isEmpty();
+    assertThat(ids(a, query("other", null, "billing", Map.of(), null)))
+        .as("another account's tag")
+        .isEmpty();
+    assertThat(a.find(tagged).orElseThrow().tags()).containsExactly("billing", "march");
+    assertThat(a.list(10)).hasSize(3);
+  }
+
+  private static MessageQuery query(
+      String account, String subject, String tag, Map<String, String> metadata, String state) {
+    return new MessageQuery(
+        account, state, null, null, null, null, null, null, 50, subject, null, tag, metadata);
+  }
+
+  private static List<QueueId> ids(Store s, MessageQuery q) throws StorageException {
+    return s.search(q).stream().map(StoredMessage::id).toList();
+  }
+
+  @Test
+  void pauseRetryStatisticsAndPruningWorkAcrossNodes() throws Exception {
+    Store a = open("node-a");
+    Store b = open("node-b");
+    QueueId id = StoreContract.commit(a, StoreContract.envelope("acme", "r@one.example"), "x");
+    b.pause("One.Example", T);
+    assertThat(a.paused()).containsExactly("one.example");
+    assertThat(a.claimDue(T, 10, LEASE)).as("paused on every node").isEmpty();
+    a.resume("one.example");
+
+    DeliveryJob job = a.claimDue(T, 10, LEASE).getFirst();
+    assertThat(
+            a.recordAttempt(
+                job,
+                0,
+                StoreContract.attempt(T, 451),
+                RecipientUpdate.deferred(T.plus(Duration.ofHours(1)))))
+        .isTrue();
+    assertThat(b.retryNow(new Selection(List.of(id), null, null), T.plusSeconds(1))).isEqualTo(1);
+    DeliveryJob again = b.claimDue(T.plusSeconds(1), 10, LEASE).getFirst();
+    assertThat(
+            b.recordAttempt(
+                again,
+                0,
+                StoreContract.attempt(T.plusSeconds(2), 250),
+                RecipientUpdate.finalState(RecipientState.DELIVERED)))
+        .isTrue();
+    assertThat(a.find(id).orElseThrow().recipients().getFirst().state())
+        .isEqualTo(RecipientState.DELIVERED);
+    assertThat(a.depth().get(RecipientState.QUEUED)).isZero();
+
+    Statistics before =
+        a.statistics("acme", T.minusSeconds(3600), T.plusSeconds(3600), Duration.ofHours(1));
+    assertThat(before.buckets().stream().mapToLong(Statistics.Bucket::delivered).sum())
+        .isEqualTo(1);
+    assertThat(before.buckets().stream().mapToLong(Statistics.Bucket::deferred).sum()).isEqualTo(1);
+    assertThat(before.codes()).extracting(Statistics.CodeCount::code).contains(250, 451);
+
+    Instant cutoff = T.plus(Duration.ofDays(1));
+    assertThat(b.prunable(cutoff).messages()).isEqualTo(1);
+    Pruned pruned = b.prune(cutoff, 10);
+    assertThat(pruned.messages()).isEqualTo(1);
+    assertThat(a.find(id)).isEmpty();
+    Statistics after =
+        a.statistics("acme", T.minusSeconds(3600), T.plusSeconds(3600), Duration.ofHours(1));
+    assertThat(after.buckets().stream().mapToLong(Statistics.Bucket::delivered).sum())
+        .as("kept by the rollup")
+        .isEqualTo(1);
+    assertThat(after.buckets().stream().mapToLong(Statistics.Bucket::deferred).sum()).isEqualTo(1);
+  }
+
+  @Test
+  void nodesStartingAtOnceOnAnEmptyDatabaseMigrateItOnce() throws Exception {
+    int nodes = 4;
+    CyclicBarrier start = new CyclicBarrier(nodes);
+    ExecutorService pool = Executors.newFixedThreadPool(nodes);
+    try {
+      List<Future<Store>> done = new ArrayList<>();
+      for (int i = 0; i < nodes; i++) {
+        String node = "node-" + i;
+        done.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return Stores.open(
+                      url, QueueTestSupport.options().withNode(node), InstantSource.fixed(T));
+                }));
+      }
+      for (Future<Store> f : done) opened.add(f.get());
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(count("SELECT count(*) FROM flyway_schema_history WHERE success AND version = '1'"))
+        .isEqualTo(1);
+    QueueId id =
+        StoreContract.commit(opened.get(0), StoreContract.envelope("acme", "r@one.example"), "x");
+    assertThat(opened.get(nodes - 1).find(id)).isPresent();
+  }
+
+  @Test
+  void aMalformedUrlIsRefusedWithoutShowingThePassword() {
+    for (String bad :
+        List.of(
+            "postgresql://127.0.0.1:5432/?user=u&password=s3cret",
+            "postgresql:///db?user=u&password=s3cret",
+            "postgresql://127.0.0.1:5432/db?user=u&password=s3cret&pool=0"))
+      assertThatThrownBy(() -> Stores.open(bad, QueueTestSupport.options(), InstantSource.fixed(T)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .message()
+          .doesNotContain("s3cret");
+  }
+}
