@@ -358,8 +358,8 @@ public final class PetrelServer implements AutoCloseable {
         LOG.info(
             "petrel serve: finished messages are deleted {} after their last change (checked every"
                 + " {})",
-            config.retention(),
-            server.retention.interval());
+            humanDuration(config.retention()),
+            humanDuration(server.retention.interval()));
       } else LOG.info("petrel serve: finished messages are kept for ever (retention 0)");
       server.waitsFile = waitsFile;
       return server;
@@ -546,5 +546,15 @@ public final class PetrelServer implements AutoCloseable {
     } catch (Exception ignored) {
       // already failing or stopping
     }
+  }
+
+  /** A duration as an operator writes it: {@code 30d}, {@code 1h}, {@code 90s}. */
+  static String humanDuration(java.time.Duration d) {
+    long s = d.toSeconds();
+    if (d.toMillis() % 1000 != 0) return d.toMillis() + "ms";
+    if (s != 0 && s % 86_400 == 0) return s / 86_400 + "d";
+    if (s != 0 && s % 3_600 == 0) return s / 3_600 + "h";
+    if (s != 0 && s % 60 == 0) return s / 60 + "m";
+    return s + "s";
   }
 }

@@ -13,6 +13,15 @@ class ServeCommandTest {
   @TempDir Path dir;
 
   @Test
+  void durationsInTheStartLogReadAsOperatorsWriteThem() {
+    assertThat(PetrelServer.humanDuration(java.time.Duration.ofDays(30))).isEqualTo("30d");
+    assertThat(PetrelServer.humanDuration(java.time.Duration.ofHours(1))).isEqualTo("1h");
+    assertThat(PetrelServer.humanDuration(java.time.Duration.ofMinutes(90))).isEqualTo("90m");
+    assertThat(PetrelServer.humanDuration(java.time.Duration.ofSeconds(1))).isEqualTo("1s");
+    assertThat(PetrelServer.humanDuration(java.time.Duration.ofMillis(1500))).isEqualTo("1500ms");
+  }
+
+  @Test
   void unknownFlagIsNamed() {
     var r = CredentialsCommandTest.run("serve", "--smtp-prot", "25");
     assertThat(r.status()).isEqualTo(2);
