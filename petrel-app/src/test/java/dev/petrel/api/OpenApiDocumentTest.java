@@ -2,8 +2,10 @@ package dev.petrel.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.petrel.model.DeliveryWaits;
 import dev.petrel.model.Envelope;
 import dev.petrel.model.RecipientState;
+import dev.petrel.queue.MessageQuery;
 import dev.petrel.queue.Webhook;
 import dev.petrel.queue.WebhookDelivery;
 import dev.petrel.report.DomainCheck;
@@ -86,6 +88,9 @@ class OpenApiDocumentTest {
         .containsExactlyElementsOf(ids(DomainRecords.Kind.values(), DomainRecords.Kind::id));
     assertThat(enumOf(s + "DomainCheckResult/properties/status/enum"))
         .containsExactlyElementsOf(ids(DomainCheck.Status.values(), DomainCheck.Status::id));
+    assertThat(enumOf(s + "WaitReason/enum"))
+        .containsExactlyInAnyOrder(
+            DeliveryWaits.DESTINATION_SLOWED, DeliveryWaits.CONNECTION_LIMIT);
 
     List<String> messageEvents =
         Webhook.TYPES.stream().filter(t -> t.startsWith("message.")).toList();
@@ -110,6 +115,40 @@ class OpenApiDocumentTest {
         assertThat(p.at("/schema/$ref").asString()).endsWith("/RecipientState");
       if (name.equals("reason")) assertThat(p.at("/schema/$ref").asString()).endsWith("/Reason");
     }
+  }
+
+  @Test
+  void tagMetadataAndBatchLimitsAreTheOnesTheCodeEnforces() {
+    String tag = "^" + MessageQuery.TAG.pattern() + "$";
+    String key = "^" + MessageQuery.METADATA_KEY.pattern() + "$";
+    for (String name :
+        List.of(
+            "MessageRequest", "MessageAccepted", "MessageSummary", "Message", "MessageEventData")) {
+      JsonNode p = doc.at("/components/schemas/" + name + "/properties");
+      assertThat(p.at("/tags/maxItems").asInt()).as(name).isEqualTo(MessageRequest.MAX_TAGS);
+      assertThat(p.at("/tags/items/pattern").asString()).as(name).isEqualTo(tag);
+      assertThat(p.at("/metadata/maxProperties").asInt())
+          .as(name)
+          .isEqualTo(MessageRequest.MAX_METADATA_KEYS);
+      assertThat(p.at("/metadata/propertyNames/pattern").asString()).as(name).isEqualTo(key);
+      assertThat(p.at("/metadata/additionalProperties/maxLength").asInt())
+          .as(name)
+          .isEqualTo(MessageRequest.MAX_METADATA_VALUE);
+    }
+    List<String> filters = new ArrayList<>();
+    for (JsonNode p : doc.at("/paths/~1api~1v1~1messages/get/parameters")) {
+      String name = p.get("name").asString();
+      filters.add(name);
+      if (name.equals("tag")) assertThat(p.at("/schema/pattern").asString()).isEqualTo(tag);
+      if (p.has("x-name-pattern"))
+        assertThat(
+                java.util.regex.Pattern.matches(
+                    p.get("x-name-pattern").asString(), ListMessages.METADATA_PREFIX + "order"))
+            .isTrue();
+    }
+    assertThat(filters).contains("subject", "message_id", "tag", "metadata.*");
+    assertThat(doc.at("/components/schemas/BatchRequest/properties/messages/maxItems").asInt())
+        .isEqualTo(SendBatch.MAX_MESSAGES);
   }
 
   /** Every {@code example} of a media type or a schema, with the schema it illustrates. */
