@@ -52,6 +52,25 @@ class OpenApiDocumentTest {
     assertThat(result.getOpenAPI().getPaths()).hasSize(doc.get("paths").size());
   }
 
+  /**
+   * No object of the document names a key twice. A JSON parser keeps the last of two equal keys
+   * without a word, so a path or field added twice (as a text merge of two branches' additions
+   * does) would silently replace the first; this parse refuses it.
+   */
+  @Test
+  void noKeyIsGivenTwice() {
+    var strict =
+        tools.jackson.databind.json.JsonMapper.builder()
+            .enable(tools.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    assertThat(strict.readTree(OpenApiDocument.load()).get("paths").size())
+        .isEqualTo(doc.get("paths").size());
+    byte[] twice = "{\"paths\": {\"/a\": {}, \"/a\": {}}}".getBytes(StandardCharsets.UTF_8);
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> strict.readTree(twice)))
+        .hasMessageContaining("Duplicate")
+        .hasMessageContaining("\"/a\"");
+  }
+
   private List<String> enumOf(String pointer) {
     JsonNode e = doc.at(pointer);
     assertThat(e.isArray()).as(pointer).isTrue();
