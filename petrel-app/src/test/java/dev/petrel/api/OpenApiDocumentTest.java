@@ -48,7 +48,7 @@ class OpenApiDocumentTest {
                 new String(OpenApiDocument.load(), StandardCharsets.UTF_8), null, options);
     assertThat(result.getMessages()).isEmpty();
     assertThat(result.getOpenAPI().getOpenapi()).isEqualTo("3.1.0");
-    assertThat(result.getOpenAPI().getWebhooks()).containsOnlyKeys(Webhook.TYPES);
+    assertThat(result.getOpenAPI().getWebhooks()).containsOnlyKeys(webhookTypes());
     assertThat(result.getOpenAPI().getPaths()).hasSize(doc.get("paths").size());
   }
 
@@ -69,6 +69,18 @@ class OpenApiDocumentTest {
     assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> strict.readTree(twice)))
         .hasMessageContaining("Duplicate")
         .hasMessageContaining("\"/a\"");
+  }
+
+  /**
+   * The type of the event POST /api/v1/webhooks/{id}/test sends (WebhookTestEvent.TYPE): not one a
+   * webhook subscribes to, but one it receives, so the webhooks section describes it too.
+   */
+  private static final String TEST_EVENT = "test";
+
+  private static List<String> webhookTypes() {
+    List<String> all = new ArrayList<>(Webhook.TYPES);
+    all.add(TEST_EVENT);
+    return all;
   }
 
   private List<String> enumOf(String pointer) {
@@ -125,7 +137,10 @@ class OpenApiDocumentTest {
     // the webhooks section has one entry per event type, each with the payload of its kind
     Set<String> hooks = new TreeSet<>();
     doc.get("webhooks").propertyNames().forEach(hooks::add);
-    assertThat(hooks).containsExactlyInAnyOrderElementsOf(Webhook.TYPES);
+    assertThat(hooks).containsExactlyInAnyOrderElementsOf(webhookTypes());
+    assertThat(doc.at(s + "TestEvent/properties/type/const").asString()).isEqualTo(TEST_EVENT);
+    assertThat(enumOf(s + "WebhookTestResult/properties/event_type/enum"))
+        .containsExactly(TEST_EVENT);
     // the list filter takes the same states and reasons
     JsonNode params = doc.at("/paths/~1api~1v1~1messages/get/parameters");
     for (JsonNode p : params) {

@@ -36,7 +36,8 @@ import tools.jackson.databind.JsonNode;
  * and the main POSTs (a batch with good and bad messages too) with that real data, and each JSON
  * answer is checked against the document's schema for its path and status, made strict (a field the
  * document does not declare is an error), with the headers the document says the answer carries.
- * The events the receiver got are checked against the document's webhooks section the same way.
+ * The events the receiver got (a test event too) are checked against the document's webhooks
+ * section the same way.
  */
 class ApiAnswersMatchTheOpenApiDocument {
 
@@ -165,6 +166,18 @@ class ApiAnswersMatchTheOpenApiDocument {
     Files.writeString(
         secrets,
         StatusJson.MAPPER.writeValueAsString(Map.of("/all", hook.get("secret").asString())));
+    // a test event: the receiver fails every event's first try, so the answer reports its 500
+    JsonNode tested =
+        ok(
+                call(
+                    "POST",
+                    "/api/v1/webhooks/{id}/test",
+                    "/api/v1/webhooks/" + hookId + "/test",
+                    null),
+                200)
+            .json();
+    assertThat(tested.get("delivered").asBoolean()).isFalse();
+    assertThat(tested.get("status").asInt()).isEqualTo(500);
 
     // mail: one delivered to smtp-sink, one delivered, one bounced, one greylisted by the simulator
     Http.Answer sent =
@@ -268,6 +281,18 @@ class ApiAnswersMatchTheOpenApiDocument {
     JsonNode after =
         ok(call("GET", "/api/v1/messages/{id}", "/api/v1/messages/" + id, null), 200).json();
     assertThat(after.at("/recipients/3/state").asString()).isEqualTo("cancelled");
+    // the stored message itself, as message/rfc822 with its file name; only for its own account
+    Http.Answer eml =
+        ok(call("GET", "/api/v1/messages/{id}/raw", "/api/v1/messages/" + id + "/raw", null), 200);
+    assertThat(eml.headers().get("content-type")).startsWith("message/rfc822");
+    assertThat(eml.body()).contains("Subject: Conformance");
+    call(
+            "GET",
+            "/api/v1/messages/{id}/raw",
+            "/api/v1/messages/" + id + "/raw",
+            null,
+            petrel.apiKey("gamma"))
+        .problem(404);
     ok(
         call(
             "GET", "/api/v1/explain", "/api/v1/explain?reply=550%205.1.1%20No%20such%20user", null),
@@ -364,7 +389,8 @@ class ApiAnswersMatchTheOpenApiDocument {
 
     // account, stats, keys, logins, domains
     ok(call("GET", "/api/v1/account", "/api/v1/account", null), 200);
-    ok(call("GET", "/api/v1/stats", "/api/v1/stats", null), 200);
+    JsonNode stats = ok(call("GET", "/api/v1/stats", "/api/v1/stats", null), 200).json();
+    assertThat(stats.at("/top_bounce_reasons/0/reason").asString()).isEqualTo("userunknown");
     ok(call("GET", "/api/v1/stats", "/api/v1/stats?bucket=hour", null), 200);
     JsonNode newKey = ok(call("POST", "/api/v1/keys", "/api/v1/keys", null), 201).json();
     ok(call("GET", "/api/v1/keys", "/api/v1/keys", null), 200);
@@ -447,6 +473,8 @@ class ApiAnswersMatchTheOpenApiDocument {
       for (String e : schemas.check(schema, payload)) wrong.add("webhook " + type + ": " + e);
       assertThat(s.get("verified").asBoolean()).as(s.toString()).isTrue();
     }
+    assertThat(seen())
+        .anyMatch(s -> s.get("id").asString().equals(tested.get("event_id").asString()));
 
     // problems: each documented for its operation and status, each on the problem schema
     call("GET", "/api/v1/messages/{id}", "/api/v1/messages/NOSUCHID", null).problem(404);
@@ -462,6 +490,8 @@ class ApiAnswersMatchTheOpenApiDocument {
         .problem(409);
     call("DELETE", "/api/v1/webhooks/{id}", "/api/v1/webhooks/" + hookId, null);
     call("GET", "/api/v1/webhooks/{id}", "/api/v1/webhooks/" + hookId, null).problem(404);
+    call("POST", "/api/v1/webhooks/{id}/test", "/api/v1/webhooks/" + hookId + "/test", null)
+        .problem(404);
     ok(call("DELETE", "/api/v1/domains/{domain}", "/api/v1/domains/conformance.test", null), 204);
 
     assertThat(wrong).isEmpty();
