@@ -2,8 +2,10 @@ package dev.petrel.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.petrel.model.DeliveryWaits;
 import dev.petrel.model.Envelope;
 import dev.petrel.model.RecipientState;
+import dev.petrel.queue.MessageQuery;
 import dev.petrel.queue.Webhook;
 import dev.petrel.queue.WebhookDelivery;
 import dev.petrel.report.DomainCheck;
@@ -46,8 +48,39 @@ class OpenApiDocumentTest {
                 new String(OpenApiDocument.load(), StandardCharsets.UTF_8), null, options);
     assertThat(result.getMessages()).isEmpty();
     assertThat(result.getOpenAPI().getOpenapi()).isEqualTo("3.1.0");
-    assertThat(result.getOpenAPI().getWebhooks()).containsOnlyKeys(Webhook.TYPES);
+    assertThat(result.getOpenAPI().getWebhooks()).containsOnlyKeys(webhookTypes());
     assertThat(result.getOpenAPI().getPaths()).hasSize(doc.get("paths").size());
+  }
+
+  /**
+   * No object of the document names a key twice. A JSON parser keeps the last of two equal keys
+   * without a word, so a path or field added twice (as a text merge of two branches' additions
+   * does) would silently replace the first; this parse refuses it.
+   */
+  @Test
+  void noKeyIsGivenTwice() {
+    var strict =
+        tools.jackson.databind.json.JsonMapper.builder()
+            .enable(tools.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    assertThat(strict.readTree(OpenApiDocument.load()).get("paths").size())
+        .isEqualTo(doc.get("paths").size());
+    byte[] twice = "{\"paths\": {\"/a\": {}, \"/a\": {}}}".getBytes(StandardCharsets.UTF_8);
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> strict.readTree(twice)))
+        .hasMessageContaining("Duplicate")
+        .hasMessageContaining("\"/a\"");
+  }
+
+  /**
+   * The type of the event POST /api/v1/webhooks/{id}/test sends (WebhookTestEvent.TYPE): not one a
+   * webhook subscribes to, but one it receives, so the webhooks section describes it too.
+   */
+  private static final String TEST_EVENT = "test";
+
+  private static List<String> webhookTypes() {
+    List<String> all = new ArrayList<>(Webhook.TYPES);
+    all.add(TEST_EVENT);
+    return all;
   }
 
   private List<String> enumOf(String pointer) {
@@ -86,6 +119,9 @@ class OpenApiDocumentTest {
         .containsExactlyElementsOf(ids(DomainRecords.Kind.values(), DomainRecords.Kind::id));
     assertThat(enumOf(s + "DomainCheckResult/properties/status/enum"))
         .containsExactlyElementsOf(ids(DomainCheck.Status.values(), DomainCheck.Status::id));
+    assertThat(enumOf(s + "WaitReason/enum"))
+        .containsExactlyInAnyOrder(
+            DeliveryWaits.DESTINATION_SLOWED, DeliveryWaits.CONNECTION_LIMIT);
 
     List<String> messageEvents =
         Webhook.TYPES.stream().filter(t -> t.startsWith("message.")).toList();
@@ -101,7 +137,10 @@ class OpenApiDocumentTest {
     // the webhooks section has one entry per event type, each with the payload of its kind
     Set<String> hooks = new TreeSet<>();
     doc.get("webhooks").propertyNames().forEach(hooks::add);
-    assertThat(hooks).containsExactlyInAnyOrderElementsOf(Webhook.TYPES);
+    assertThat(hooks).containsExactlyInAnyOrderElementsOf(webhookTypes());
+    assertThat(doc.at(s + "TestEvent/properties/type/const").asString()).isEqualTo(TEST_EVENT);
+    assertThat(enumOf(s + "WebhookTestResult/properties/event_type/enum"))
+        .containsExactly(TEST_EVENT);
     // the list filter takes the same states and reasons
     JsonNode params = doc.at("/paths/~1api~1v1~1messages/get/parameters");
     for (JsonNode p : params) {
@@ -110,6 +149,40 @@ class OpenApiDocumentTest {
         assertThat(p.at("/schema/$ref").asString()).endsWith("/RecipientState");
       if (name.equals("reason")) assertThat(p.at("/schema/$ref").asString()).endsWith("/Reason");
     }
+  }
+
+  @Test
+  void tagMetadataAndBatchLimitsAreTheOnesTheCodeEnforces() {
+    String tag = "^" + MessageQuery.TAG.pattern() + "$";
+    String key = "^" + MessageQuery.METADATA_KEY.pattern() + "$";
+    for (String name :
+        List.of(
+            "MessageRequest", "MessageAccepted", "MessageSummary", "Message", "MessageEventData")) {
+      JsonNode p = doc.at("/components/schemas/" + name + "/properties");
+      assertThat(p.at("/tags/maxItems").asInt()).as(name).isEqualTo(MessageRequest.MAX_TAGS);
+      assertThat(p.at("/tags/items/pattern").asString()).as(name).isEqualTo(tag);
+      assertThat(p.at("/metadata/maxProperties").asInt())
+          .as(name)
+          .isEqualTo(MessageRequest.MAX_METADATA_KEYS);
+      assertThat(p.at("/metadata/propertyNames/pattern").asString()).as(name).isEqualTo(key);
+      assertThat(p.at("/metadata/additionalProperties/maxLength").asInt())
+          .as(name)
+          .isEqualTo(MessageRequest.MAX_METADATA_VALUE);
+    }
+    List<String> filters = new ArrayList<>();
+    for (JsonNode p : doc.at("/paths/~1api~1v1~1messages/get/parameters")) {
+      String name = p.get("name").asString();
+      filters.add(name);
+      if (name.equals("tag")) assertThat(p.at("/schema/pattern").asString()).isEqualTo(tag);
+      if (p.has("x-name-pattern"))
+        assertThat(
+                java.util.regex.Pattern.matches(
+                    p.get("x-name-pattern").asString(), ListMessages.METADATA_PREFIX + "order"))
+            .isTrue();
+    }
+    assertThat(filters).contains("subject", "message_id", "tag", "metadata.*");
+    assertThat(doc.at("/components/schemas/BatchRequest/properties/messages/maxItems").asInt())
+        .isEqualTo(SendBatch.MAX_MESSAGES);
   }
 
   /** Every {@code example} of a media type or a schema, with the schema it illustrates. */

@@ -11,6 +11,7 @@ import dev.petrel.deliver.sim.SimulatorServer;
 import dev.petrel.report.StatusJson;
 import dev.petrel.report.WebhookDispatcher;
 import java.net.InetAddress;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,12 +30,14 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Every answer of a real Petrel matches the OpenAPI document it serves. The server delivers to
- * Postfix's smtp-sink and to the mailbox simulator (a delivery, a hard bounce, a greylisting), and
- * sends its events to a webhook receiver written in Python; curl calls every GET endpoint and the
- * main POSTs with that real data, and each JSON answer is checked against the document's schema for
- * its path and status, made strict (a field the document does not declare is an error), with the
- * headers the document says the answer carries. The events the receiver got are checked against the
- * document's webhooks section the same way.
+ * Postfix's smtp-sink and to the mailbox simulator (a delivery, a hard bounce, a greylisting, and a
+ * rate-limited address whose next recipients wait), and sends its events to a webhook receiver
+ * written in Python; curl calls every GET endpoint (the message search with each of its filters)
+ * and the main POSTs (a batch with good and bad messages too) with that real data, and each JSON
+ * answer is checked against the document's schema for its path and status, made strict (a field the
+ * document does not declare is an error), with the headers the document says the answer carries.
+ * The events the receiver got (a test event too) are checked against the document's webhooks
+ * section the same way.
  */
 class ApiAnswersMatchTheOpenApiDocument {
 
@@ -79,7 +82,10 @@ class ApiAnswersMatchTheOpenApiDocument {
                 ConfigKey.PLANS,
                 "free=6",
                 ConfigKey.DNS_SERVER,
-                "127.0.0.1:" + closedUdpPort()),
+                "127.0.0.1:" + closedUdpPort(),
+                // one slow-down of a rate-421 simulator address keeps its next recipients waiting
+                ConfigKey.SLOW_DOWN_MIN_RATE,
+                "1/h"),
             WebhookDispatcher.Settings.DEFAULTS.withRetries(
                 List.of(Duration.ofMillis(200), Duration.ofMillis(200))));
     http = new Http(petrel.httpPort());
@@ -160,6 +166,18 @@ class ApiAnswersMatchTheOpenApiDocument {
     Files.writeString(
         secrets,
         StatusJson.MAPPER.writeValueAsString(Map.of("/all", hook.get("secret").asString())));
+    // a test event: the receiver fails every event's first try, so the answer reports its 500
+    JsonNode tested =
+        ok(
+                call(
+                    "POST",
+                    "/api/v1/webhooks/{id}/test",
+                    "/api/v1/webhooks/" + hookId + "/test",
+                    null),
+                200)
+            .json();
+    assertThat(tested.get("delivered").asBoolean()).isFalse();
+    assertThat(tested.get("status").asInt()).isEqualTo(500);
 
     // mail: one delivered to smtp-sink, one delivered, one bounced, one greylisted by the simulator
     Http.Answer sent =
@@ -225,6 +243,25 @@ class ApiAnswersMatchTheOpenApiDocument {
             "/api/v1/messages?status=bounced&reason=userunknown&domain=sim.test&limit=1",
             null),
         200);
+    // tags and metadata come back with their JSON types, and each search filter finds the message
+    assertThat(message.get("tags").toString()).isEqualTo("[\"t1\"]");
+    assertThat(message.at("/metadata/order").isNumber()).isTrue();
+    assertThat(message.at("/metadata/vip").isBoolean()).isTrue();
+    String messageId = sent.json().get("message_id").asString();
+    for (String query :
+        List.of(
+            "subject=conformANCE",
+            "message_id=" + URLEncoder.encode(messageId, StandardCharsets.UTF_8),
+            "tag=t1",
+            "metadata.order=7",
+            "metadata.vip=true&tag=t1&subject=Conform&limit=5")) {
+      JsonNode found =
+          ok(call("GET", "/api/v1/messages", "/api/v1/messages?" + query, null), 200).json();
+      assertThat(found.get("data").size()).as(query).isEqualTo(1);
+      assertThat(found.at("/data/0/id").asString()).as(query).isEqualTo(id);
+      assertThat(found.at("/data/0/metadata/order").asInt()).as(query).isEqualTo(7);
+    }
+    call("GET", "/api/v1/messages", "/api/v1/messages?tag=no%20tag", null).problem(400);
     // held, the greylisted recipient is made due but not tried, then cancelled, then released
     ok(call("POST", "/api/v1/messages/{id}/hold", "/api/v1/messages/" + id + "/hold", null), 200);
     ok(call("POST", "/api/v1/messages/{id}/retry", "/api/v1/messages/" + id + "/retry", null), 200);
@@ -244,6 +281,18 @@ class ApiAnswersMatchTheOpenApiDocument {
     JsonNode after =
         ok(call("GET", "/api/v1/messages/{id}", "/api/v1/messages/" + id, null), 200).json();
     assertThat(after.at("/recipients/3/state").asString()).isEqualTo("cancelled");
+    // the stored message itself, as message/rfc822 with its file name; only for its own account
+    Http.Answer eml =
+        ok(call("GET", "/api/v1/messages/{id}/raw", "/api/v1/messages/" + id + "/raw", null), 200);
+    assertThat(eml.headers().get("content-type")).startsWith("message/rfc822");
+    assertThat(eml.body()).contains("Subject: Conformance");
+    call(
+            "GET",
+            "/api/v1/messages/{id}/raw",
+            "/api/v1/messages/" + id + "/raw",
+            null,
+            petrel.apiKey("gamma"))
+        .problem(404);
     ok(
         call(
             "GET", "/api/v1/explain", "/api/v1/explain?reply=550%205.1.1%20No%20such%20user", null),
@@ -255,6 +304,8 @@ class ApiAnswersMatchTheOpenApiDocument {
             "/api/v1/explain?reply=451%20try%20again%20in%205%20minutes",
             null),
         200);
+
+    anotherAccountBatchesAndWaits();
 
     // suppressions (the bounce already added one)
     ok(
@@ -296,6 +347,22 @@ class ApiAnswersMatchTheOpenApiDocument {
             "/api/v1/messages",
             "{\"from\": \"app@example.com\", \"to\": \"dan@sink.test\", \"text\": \"Hi\"}")
         .problem(429);
+    // in a batch, the same message is refused on its own, with its retry_after
+    JsonNode overQuota =
+        ok(
+                call(
+                    "POST",
+                    "/api/v1/messages/batch",
+                    "/api/v1/messages/batch",
+                    "{\"messages\": [{\"from\": \"app@example.com\", \"to\": \"dan@sink.test\","
+                        + " \"text\": \"Hi\"}, {\"from\": \"app@example.com\", \"to\": \"bob@\","
+                        + " \"text\": \"Hi\"}]}"),
+                200)
+            .json();
+    assertThat(overQuota.at("/results/0/status").asInt()).isEqualTo(429);
+    assertThat(overQuota.at("/results/0/problem/type").asString()).endsWith("/quota");
+    assertThat(overQuota.at("/results/0/retry_after").isNumber()).isTrue();
+    assertThat(overQuota.at("/results/1/status").asInt()).isEqualTo(422);
     call("POST", "/api/v1/suppressions", "/api/v1/suppressions", "[1").problem(400);
     Http.Answer textPlain =
         http.curl(
@@ -322,7 +389,8 @@ class ApiAnswersMatchTheOpenApiDocument {
 
     // account, stats, keys, logins, domains
     ok(call("GET", "/api/v1/account", "/api/v1/account", null), 200);
-    ok(call("GET", "/api/v1/stats", "/api/v1/stats", null), 200);
+    JsonNode stats = ok(call("GET", "/api/v1/stats", "/api/v1/stats", null), 200).json();
+    assertThat(stats.at("/top_bounce_reasons/0/reason").asString()).isEqualTo("userunknown");
     ok(call("GET", "/api/v1/stats", "/api/v1/stats?bucket=hour", null), 200);
     JsonNode newKey = ok(call("POST", "/api/v1/keys", "/api/v1/keys", null), 201).json();
     ok(call("GET", "/api/v1/keys", "/api/v1/keys", null), 200);
@@ -405,6 +473,8 @@ class ApiAnswersMatchTheOpenApiDocument {
       for (String e : schemas.check(schema, payload)) wrong.add("webhook " + type + ": " + e);
       assertThat(s.get("verified").asBoolean()).as(s.toString()).isTrue();
     }
+    assertThat(seen())
+        .anyMatch(s -> s.get("id").asString().equals(tested.get("event_id").asString()));
 
     // problems: each documented for its operation and status, each on the problem schema
     call("GET", "/api/v1/messages/{id}", "/api/v1/messages/NOSUCHID", null).problem(404);
@@ -420,6 +490,8 @@ class ApiAnswersMatchTheOpenApiDocument {
         .problem(409);
     call("DELETE", "/api/v1/webhooks/{id}", "/api/v1/webhooks/" + hookId, null);
     call("GET", "/api/v1/webhooks/{id}", "/api/v1/webhooks/" + hookId, null).problem(404);
+    call("POST", "/api/v1/webhooks/{id}/test", "/api/v1/webhooks/" + hookId + "/test", null)
+        .problem(404);
     ok(call("DELETE", "/api/v1/domains/{domain}", "/api/v1/domains/conformance.test", null), 204);
 
     assertThat(wrong).isEmpty();
@@ -431,6 +503,78 @@ class ApiAnswersMatchTheOpenApiDocument {
         gets.add("GET " + path.getKey() + " 200");
     }
     assertThat(exercised).containsAll(gets);
+  }
+
+  /**
+   * Another account (this one's plan is nearly used up by now): a batch with a good and a bad
+   * message, a refused batch, and a recipient that waits behind its slowed-down destination (the
+   * built-in simulator's rate-421 addresses: the first 421 slows them down, the third one waits).
+   */
+  private void anotherAccountBatchesAndWaits() throws Exception {
+    String beta = petrel.apiKey("beta");
+    JsonNode batch =
+        ok(
+                call(
+                    "POST",
+                    "/api/v1/messages/batch",
+                    "/api/v1/messages/batch",
+                    "{\"messages\": [{\"from\": \"app@example.com\", \"to\": \"cy@sink.test\","
+                        + " \"subject\": \"Batch\", \"text\": \"Hi\", \"tags\": [\"b1\"],"
+                        + " \"metadata\": {\"n\": 1.5, \"s\": \"x\"}},"
+                        + " {\"from\": \"app@example.com\", \"subject\": \"No one\", \"text\": \"Hi\"}]}",
+                    beta),
+                200)
+            .json();
+    assertThat(batch.get("accepted").asInt()).isEqualTo(1);
+    assertThat(batch.at("/results/0/status").asInt()).isEqualTo(202);
+    assertThat(batch.at("/results/0/message/metadata/n").asDouble()).isEqualTo(1.5);
+    assertThat(batch.at("/results/1/status").asInt()).isEqualTo(422);
+    assertThat(batch.at("/results/1/problem/errors/0/pointer").asString())
+        .startsWith("/messages/1");
+    call("POST", "/api/v1/messages/batch", "/api/v1/messages/batch", "{\"messages\": []}", beta)
+        .problem(422);
+
+    String sim = "simulator.petrel.test";
+    String waiting = null;
+    for (String to : List.of("rate-421", "rate-421+b", "rate-421+c")) {
+      waiting =
+          ok(
+                  call(
+                      "POST",
+                      "/api/v1/messages",
+                      "/api/v1/messages",
+                      "{\"from\": \"app@example.com\", \"to\": \""
+                          + to
+                          + "@"
+                          + sim
+                          + "\", \"text\": \"Hi\"}",
+                      beta),
+                  202)
+              .json()
+              .get("id")
+              .asString();
+      String m = waiting;
+      boolean last = to.endsWith("+c");
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                JsonNode r =
+                    http.curl("GET", "/api/v1/messages/" + m, beta, null)
+                        .json()
+                        .at("/recipients/0");
+                return last
+                    ? r.hasNonNull("waiting")
+                    : r.get("state").asString().equals("deferred");
+              });
+    }
+    JsonNode held =
+        ok(call("GET", "/api/v1/messages/{id}", "/api/v1/messages/" + waiting, null, beta), 200)
+            .json();
+    assertThat(held.at("/recipients/0/waiting/reason").asString()).isEqualTo("destination-slowed");
+    assertThat(held.at("/recipients/0/waiting/destination").asString())
+        .isEqualTo(sim + "/rate-421");
   }
 
   private static int closedUdpPort() throws Exception {

@@ -14,10 +14,14 @@ import dev.petrel.client.api.SuppressionsApi;
 import dev.petrel.client.model.Address;
 import dev.petrel.client.model.AddressOneOf;
 import dev.petrel.client.model.Attempt;
+import dev.petrel.client.model.BatchItemResult;
+import dev.petrel.client.model.BatchRequest;
+import dev.petrel.client.model.BatchResult;
 import dev.petrel.client.model.Bounce;
 import dev.petrel.client.model.Message;
 import dev.petrel.client.model.MessageAccepted;
 import dev.petrel.client.model.MessageRequest;
+import dev.petrel.client.model.MessageRequestMetadataValue;
 import dev.petrel.client.model.MessageSource;
 import dev.petrel.client.model.MessageSummary;
 import dev.petrel.client.model.Problem;
@@ -26,10 +30,12 @@ import dev.petrel.client.model.RecipientState;
 import dev.petrel.client.model.Suppression;
 import dev.petrel.client.model.SuppressionRequest;
 import dev.petrel.client.model.Who;
+import java.math.BigDecimal;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,8 +44,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The Java client that openapi-generator makes from the served OpenAPI document (library native,
  * java.net.http; generated into target/generated-test-sources by the test build) works against a
- * real Petrel that delivers to Postfix's smtp-sink: it sends a message, follows it to delivered,
- * lists and reads it, adds and lists suppressions, reads a problem document, and cannot see another
+ * real Petrel that delivers to Postfix's smtp-sink: it sends a message with tags and typed
+ * metadata, follows it to delivered, lists, searches and reads it, sends a batch with a good and a
+ * bad message, adds and lists suppressions, reads a problem document, and cannot see another
  * account's message. Its JSON mapper refuses unknown fields here, so an answer with a field the
  * document does not declare fails too.
  */
@@ -89,7 +96,12 @@ class GeneratedClientTalksToTheServer {
                                 .name("Bob"))))
                 .subject("From the generated client")
                 .text("Hello from java.net.http")
-                .tags(List.of("generated")),
+                .tags(List.of("generated"))
+                .metadata(
+                    Map.of(
+                        "order", new MessageRequestMetadataValue(new BigDecimal(42)),
+                        "vip", new MessageRequestMetadataValue(true),
+                        "customer", new MessageRequestMetadataValue("c-7"))),
             "generated-client-1");
     assertThat(sent.getStatus()).isEqualTo(MessageAccepted.StatusEnum.QUEUED);
     assertThat(sent.getRecipients()).hasSize(2);
@@ -114,12 +126,76 @@ class GeneratedClientTalksToTheServer {
     assertThat(a.getReason()).isEqualTo(Reason.DELIVERED);
     assertThat(a.getExplanation().getWho()).isEqualTo(Who.NOBODY);
     assertThat(petrel.delivered(1).getFirst()).contains("Subject: From the generated client");
+    // tags and metadata come back, each metadata value of the type it was sent with
+    assertThat(m.getTags()).containsExactly("generated");
+    assertThat(m.getSubject()).isEqualTo("From the generated client");
+    assertThat(m.getMessageId()).isEqualTo(sent.getMessageId());
+    assertThat(m.getMetadata().get("order").getActualInstance()).isEqualTo(new BigDecimal(42));
+    assertThat(m.getMetadata().get("vip").getActualInstance()).isEqualTo(true);
+    assertThat(m.getMetadata().get("customer").getActualInstance()).isEqualTo("c-7");
+    assertThat(m.getRecipients().getFirst().getWaiting()).isNull();
 
     List<MessageSummary> page =
         messages
-            .listMessages(RecipientState.DELIVERED, null, null, null, null, null, 10, null)
+            .listMessages(
+                RecipientState.DELIVERED,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                10,
+                null)
             .getData();
     assertThat(page).extracting(MessageSummary::getId).contains(id);
+    // found by its tag, its subject and its Message-ID
+    List<MessageSummary> tagged =
+        messages
+            .listMessages(
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                "generated CLIENT",
+                sent.getMessageId(),
+                "generated",
+                null,
+                null,
+                null)
+            .getData();
+    assertThat(tagged).extracting(MessageSummary::getId).containsExactly(id);
+    assertThat(tagged.getFirst().getTags()).containsExactly("generated");
+
+    // a batch: the good message is queued, the one without a recipient refused on its own
+    BatchResult batch =
+        messages.sendBatch(
+            new BatchRequest()
+                .messages(
+                    List.of(
+                        new MessageRequest()
+                            .from(new Address("app@example.com"))
+                            .to(List.of(new Address("dan@" + DeliveringPetrel.DOMAIN)))
+                            .subject("Batched")
+                            .text("Hi"),
+                        new MessageRequest()
+                            .from(new Address("app@example.com"))
+                            .subject("Nobody")
+                            .text("Hi"))),
+            null);
+    assertThat(batch.getAccepted()).isEqualTo(1);
+    assertThat(batch.getRefused()).isEqualTo(1);
+    BatchItemResult good = batch.getResults().get(0);
+    assertThat(good.getStatus()).isEqualTo(202);
+    assertThat(good.getMessage().getStatus()).isEqualTo(MessageAccepted.StatusEnum.QUEUED);
+    BatchItemResult bad = batch.getResults().get(1);
+    assertThat(bad.getStatus()).isEqualTo(422);
+    assertThat(bad.getProblem().getErrors().getFirst().getPointer()).startsWith("/messages/1/");
 
     // suppressions: add, list, and a send to a suppressed address says so
     Suppression s =
