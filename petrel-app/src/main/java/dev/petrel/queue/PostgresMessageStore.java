@@ -11,7 +11,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.NoSuchFileException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -196,30 +195,17 @@ public final class PostgresMessageStore extends SqlMessageStore {
     }
   }
 
+  /** A body stored apart is read in chunks, and needs its size: it is read in the same snapshot. */
   @Override
-  public InputStream openBody(QueueId id) throws IOException {
-    Objects.requireNonNull(id, "id");
-    record Found(MessageRows.BodyAt at, long size) {}
-    Found found;
-    try {
-      found =
-          read(
-              c -> {
-                MessageRows.BodyAt at = MessageRows.body(c, id);
-                StoredMessage m =
-                    at instanceof MessageRows.BodyAt.File ? MessageRows.find(c, id) : null;
-                return new Found(at, m == null ? 0 : m.size());
-              },
-              "reading message " + id);
-    } catch (StorageException e) {
-      throw new IOException(e.getMessage(), e);
-    }
-    return switch (found.at()) {
-      case MessageRows.BodyAt.Unknown u ->
-          throw new NoSuchFileException(id.value(), null, "no message " + id);
-      case MessageRows.BodyAt.Inline inline -> new ByteArrayInputStream(inline.data());
-      case MessageRows.BodyAt.File f -> new ChunkStream(id, found.size());
-    };
+  BodyLocation locateBody(Connection c, QueueId id) throws SQLException {
+    MessageRows.BodyAt at = MessageRows.body(c, id);
+    StoredMessage m = at instanceof MessageRows.BodyAt.File ? MessageRows.find(c, id) : null;
+    return new BodyLocation(at, m == null ? 0 : m.size());
+  }
+
+  @Override
+  InputStream openStoredBody(QueueId id, BodyLocation found) {
+    return new ChunkStream(id, found.size());
   }
 
   /**

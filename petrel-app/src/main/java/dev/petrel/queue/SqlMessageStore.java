@@ -2,6 +2,10 @@ package dev.petrel.queue;
 
 import dev.petrel.model.QueueId;
 import dev.petrel.model.RecipientState;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -19,7 +23,7 @@ import java.util.UUID;
  * DeliveryRows}, {@code MessageRows}, ...), each write one transaction of the back end's {@link
  * SqlWriter}, each read one snapshot. A back end gives the writer, the reads, its {@link
  * SqlDialect} and the node name its leases carry, and keeps message bodies its own way (intake,
- * {@link #openBody}, {@link #delete}).
+ * {@link #openStoredBody}, {@link #delete}).
  */
 abstract class SqlMessageStore implements Store {
 
@@ -53,6 +57,39 @@ abstract class SqlMessageStore implements Store {
   @FunctionalInterface
   interface Read<T> {
     T run(Connection c) throws SQLException;
+  }
+
+  /**
+   * Where a message's body is, as read in one snapshot, and its size (when the back end needs it).
+   */
+  record BodyLocation(MessageRows.BodyAt at, long size) {}
+
+  /**
+   * Reads where the body of {@code id} is; a back end that needs more to open a body stored apart
+   * reads it here, in the same snapshot.
+   */
+  BodyLocation locateBody(Connection c, QueueId id) throws SQLException {
+    return new BodyLocation(MessageRows.body(c, id), 0);
+  }
+
+  /** Opens a body kept apart from its row, found by {@link #locateBody}. */
+  abstract InputStream openStoredBody(QueueId id, BodyLocation found) throws IOException;
+
+  @Override
+  public final InputStream openBody(QueueId id) throws IOException {
+    Objects.requireNonNull(id, "id");
+    BodyLocation found;
+    try {
+      found = read(c -> locateBody(c, id), "reading message " + id);
+    } catch (StorageException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+    return switch (found.at()) {
+      case MessageRows.BodyAt.Unknown u ->
+          throw new NoSuchFileException(id.value(), null, "no message " + id);
+      case MessageRows.BodyAt.Inline inline -> new ByteArrayInputStream(inline.data());
+      case MessageRows.BodyAt.File f -> openStoredBody(id, found);
+    };
   }
 
   final SqlDialect dialect() {

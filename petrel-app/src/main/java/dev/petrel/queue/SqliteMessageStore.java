@@ -2,12 +2,10 @@ package dev.petrel.queue;
 
 import dev.petrel.model.Envelope;
 import dev.petrel.model.QueueId;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -234,20 +232,8 @@ public final class SqliteMessageStore extends SqlMessageStore {
   }
 
   @Override
-  public InputStream openBody(QueueId id) throws IOException {
-    Objects.requireNonNull(id, "id");
-    MessageRows.BodyAt at;
-    try {
-      at = read(c -> MessageRows.body(c, id), "reading message " + id);
-    } catch (StorageException e) {
-      throw new IOException(e.getMessage(), e);
-    }
-    return switch (at) {
-      case MessageRows.BodyAt.Unknown u ->
-          throw new NoSuchFileException(id.value(), null, "no message " + id);
-      case MessageRows.BodyAt.Inline inline -> new ByteArrayInputStream(inline.data());
-      case MessageRows.BodyAt.File f -> bodies.open(id);
-    };
+  InputStream openStoredBody(QueueId id, BodyLocation found) throws IOException {
+    return bodies.open(id);
   }
 
   @Override
