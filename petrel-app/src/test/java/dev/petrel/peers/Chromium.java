@@ -85,11 +85,19 @@ final class Chromium implements AutoCloseable {
   Page signedIn(RunningPetrel petrel, String key, List<String> errors) {
     Page page = context(new Browser.NewContextOptions().setViewportSize(1280, 900)).newPage();
     page.onPageError(errors::add);
+    signIn(page, petrel, key);
+    return page;
+  }
+
+  /**
+   * Signs {@code page} in to the dashboard of {@code petrel} with {@code key}; it shows the
+   * overview.
+   */
+  static void signIn(Page page, RunningPetrel petrel, String key) {
     page.navigate(base(petrel) + "/");
     page.getByLabel("API key").fill(key);
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
     PlaywrightAssertions.assertThat(page.locator("h1")).hasText("Deliverability overview");
-    return page;
   }
 
   /**

@@ -5,13 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
-import dev.petrel.app.ConfigKey;
-import dev.petrel.deliver.sim.SimulatorOptions;
-import dev.petrel.deliver.sim.SimulatorServer;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DashboardRefreshesWhileDelivering {
 
   @TempDir Path dir;
-  SimulatorServer sim;
+  DashboardRig rig;
   RunningPetrel petrel;
   Chromium chromium;
   Http http;
@@ -36,36 +31,24 @@ class DashboardRefreshesWhileDelivering {
 
   @BeforeEach
   void start() throws Exception {
-    chromium = Chromium.launch();
-    sim = new SimulatorServer(SimulatorOptions.DEFAULTS);
-    int simPort = sim.start(InetAddress.getLoopbackAddress(), 0);
     // delivery starts paused: the test resumes it once the pages are open
-    petrel =
-        RunningPetrel.start(
-            dir.resolve("data"), Map.of(ConfigKey.ROUTE, "sim.test=127.0.0.1:" + simPort));
-    http = new Http(petrel.httpPort());
-    key = petrel.apiKey("acme");
+    rig = DashboardRig.start(dir, DashboardRig.Delivery.PAUSED);
+    chromium = rig.chromium;
+    petrel = rig.petrel;
+    http = rig.http;
+    key = rig.key;
   }
 
   @AfterEach
   void stop() {
-    if (chromium != null) chromium.close();
-    if (petrel != null) petrel.close();
-    if (sim != null) sim.close();
+    if (rig != null) rig.close();
   }
 
   private String send(String subject) {
-    Http.Answer a =
-        http.curl(
-            "POST",
-            "/api/v1/messages",
-            key,
-            "{\"from\": \"app@example.com\", \"to\": \"ok@sim.test\", \"subject\": \""
-                + subject
-                + "\", \"text\": \"hi\"}",
-            "Content-Type: application/json");
-    assertThat(a.status()).as(a.body()).isEqualTo(202);
-    return a.json().get("id").asString();
+    return rig.send(
+        "{\"from\": \"app@example.com\", \"to\": \"ok@sim.test\", \"subject\": \""
+            + subject
+            + "\", \"text\": \"hi\"}");
   }
 
   /**

@@ -1,20 +1,12 @@
 package dev.petrel.peers;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
-import com.microsoft.playwright.options.AriaRole;
-import dev.petrel.app.ConfigKey;
-import dev.petrel.deliver.sim.SimulatorOptions;
-import dev.petrel.deliver.sim.SimulatorServer;
-import java.net.InetAddress;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 class DashboardRunsUnderItsContentSecurityPolicy {
 
   @TempDir Path dir;
+  DashboardRig rig;
   RunningPetrel petrel;
-  SimulatorServer sim;
   Chromium chromium;
   Page page;
   final List<String> console = new CopyOnWriteArrayList<>();
@@ -40,13 +32,9 @@ class DashboardRunsUnderItsContentSecurityPolicy {
 
   @BeforeEach
   void start() throws Exception {
-    chromium = Chromium.launch();
-    sim = new SimulatorServer(SimulatorOptions.DEFAULTS);
-    int simPort = sim.start(InetAddress.getLoopbackAddress(), 0);
-    petrel =
-        RunningPetrel.start(
-            dir.resolve("data"),
-            Map.of(ConfigKey.PAUSED, "false", ConfigKey.ROUTE, "sim.test=127.0.0.1:" + simPort));
+    rig = DashboardRig.start(dir, DashboardRig.Delivery.RUNNING);
+    chromium = rig.chromium;
+    petrel = rig.petrel;
     var context = chromium.context(new Browser.NewContextOptions());
     // every violation the browser reports, as the page itself would see it
     context.addInitScript(
@@ -59,9 +47,7 @@ class DashboardRunsUnderItsContentSecurityPolicy {
 
   @AfterEach
   void stop() {
-    if (chromium != null) chromium.close();
-    if (petrel != null) petrel.close();
-    if (sim != null) sim.close();
+    if (rig != null) rig.close();
   }
 
   @SuppressWarnings("unchecked")
@@ -75,37 +61,17 @@ class DashboardRunsUnderItsContentSecurityPolicy {
 
   @Test
   void everyPageLoadsWithoutAViolation() throws Exception {
-    String key = petrel.apiKey("acme");
-    Http http = new Http(petrel.httpPort());
+    String key = rig.key;
     // one delivered message, so that the overview draws its chart; its HTML part is shown in a
     // sandboxed frame on the message page
-    Http.Answer sent =
-        http.curl(
-            "POST",
-            "/api/v1/messages",
-            key,
+    String id =
+        rig.send(
             "{\"from\":\"app@example.com\",\"to\":\"ok@sim.test\",\"text\":\"hi\","
-                + " \"html\":\"<p>hi</p>\"}",
-            "Content-Type: application/json");
-    assertThat(sent.status()).as(sent.body()).isEqualTo(202);
-    String id = sent.json().get("id").asString();
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(
-            () ->
-                http.curl("GET", "/api/v1/messages/" + id, key, null)
-                    .json()
-                    .get("recipients")
-                    .get(0)
-                    .get("state")
-                    .asString()
-                    .equals("delivered"));
+                + " \"html\":\"<p>hi</p>\"}");
+    rig.awaitDelivered(id);
     String base = Chromium.base(petrel);
 
-    page.navigate(base + "/");
-    page.getByLabel("API key").fill(key);
-    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
-    PlaywrightAssertions.assertThat(page.locator("h1")).hasText("Deliverability overview");
+    Chromium.signIn(page, petrel, key);
     PlaywrightAssertions.assertThat(page.locator("#chart canvas")).hasCount(1);
     PlaywrightAssertions.assertThat(page.locator("#chart canvas"))
         .hasAttribute("aria-label", java.util.regex.Pattern.compile("delivered 1"));

@@ -22,6 +22,7 @@ import tools.jackson.databind.JsonNode;
 class DashboardSearchesMessages {
 
   @TempDir Path dir;
+  DashboardRig rig;
   RunningPetrel petrel;
   Chromium chromium;
   Http http;
@@ -30,32 +31,26 @@ class DashboardSearchesMessages {
 
   @BeforeEach
   void start() throws Exception {
-    chromium = Chromium.launch();
-    petrel = RunningPetrel.start(dir.resolve("data"));
-    http = new Http(petrel.httpPort());
-    key = petrel.apiKey("acme");
+    rig = DashboardRig.start(dir, DashboardRig.Delivery.NONE);
+    chromium = rig.chromium;
+    petrel = rig.petrel;
+    http = rig.http;
+    key = rig.key;
   }
 
   @AfterEach
   void stop() {
-    if (chromium != null) chromium.close();
-    if (petrel != null) petrel.close();
+    if (rig != null) rig.close();
   }
 
   private JsonNode send(String withKey, String subject, String tag) {
-    Http.Answer a =
-        http.curl(
-            "POST",
-            "/api/v1/messages",
-            withKey,
-            "{\"from\": \"app@example.com\", \"to\": \"bob@example.org\", \"subject\": \""
-                + subject
-                + "\", \"text\": \"hi\", \"tags\": [\""
-                + tag
-                + "\"]}",
-            "Content-Type: application/json");
-    assertThat(a.status()).as(a.body()).isEqualTo(202);
-    return a.json();
+    return rig.post(
+        withKey,
+        "{\"from\": \"app@example.com\", \"to\": \"bob@example.org\", \"subject\": \""
+            + subject
+            + "\", \"text\": \"hi\", \"tags\": [\""
+            + tag
+            + "\"]}");
   }
 
   private void search(Page page, String label, String value) {

@@ -8,17 +8,12 @@ import com.microsoft.playwright.FrameLocator;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
-import dev.petrel.app.ConfigKey;
-import dev.petrel.deliver.sim.SimulatorOptions;
-import dev.petrel.deliver.sim.SimulatorServer;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,7 +38,7 @@ class DashboardShowsTheMessageSafely {
           + " = 'onerror'; parent.document.body.dataset.ran = 'onerror'\\\">";
 
   @TempDir Path dir;
-  SimulatorServer sim;
+  DashboardRig rig;
   RunningPetrel petrel;
   Chromium chromium;
   Http http;
@@ -52,40 +47,21 @@ class DashboardShowsTheMessageSafely {
 
   @BeforeEach
   void start() throws Exception {
-    chromium = Chromium.launch();
-    sim = new SimulatorServer(SimulatorOptions.DEFAULTS);
-    int simPort = sim.start(InetAddress.getLoopbackAddress(), 0);
-    petrel =
-        RunningPetrel.start(
-            dir.resolve("data"),
-            Map.of(ConfigKey.PAUSED, "false", ConfigKey.ROUTE, "sim.test=127.0.0.1:" + simPort));
-    http = new Http(petrel.httpPort());
-    key = petrel.apiKey("acme");
+    rig = DashboardRig.start(dir, DashboardRig.Delivery.RUNNING);
+    chromium = rig.chromium;
+    petrel = rig.petrel;
+    http = rig.http;
+    key = rig.key;
   }
 
   @AfterEach
   void stop() {
-    if (chromium != null) chromium.close();
-    if (petrel != null) petrel.close();
-    if (sim != null) sim.close();
+    if (rig != null) rig.close();
   }
 
   private String send(String json) {
-    Http.Answer a =
-        http.curl("POST", "/api/v1/messages", key, json, "Content-Type: application/json");
-    assertThat(a.status()).as(a.body()).isEqualTo(202);
-    String id = a.json().get("id").asString();
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(
-            () ->
-                http.curl("GET", "/api/v1/messages/" + id, key, null)
-                    .json()
-                    .get("recipients")
-                    .get(0)
-                    .get("state")
-                    .asString()
-                    .equals("delivered"));
+    String id = rig.send(json);
+    rig.awaitDelivered(id);
     return id;
   }
 

@@ -7,15 +7,10 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.AriaRole;
-import dev.petrel.app.ConfigKey;
-import dev.petrel.deliver.sim.SimulatorOptions;
-import dev.petrel.deliver.sim.SimulatorServer;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -36,7 +31,7 @@ import tools.jackson.databind.JsonNode;
 class DashboardWarnsOfHighBounceRates {
 
   @TempDir Path dir;
-  SimulatorServer sim;
+  DashboardRig rig;
   RunningPetrel petrel;
   Chromium chromium;
   Http http;
@@ -45,36 +40,23 @@ class DashboardWarnsOfHighBounceRates {
 
   @BeforeEach
   void start() throws Exception {
-    chromium = Chromium.launch();
-    sim = new SimulatorServer(SimulatorOptions.DEFAULTS);
-    int simPort = sim.start(InetAddress.getLoopbackAddress(), 0);
-    petrel =
-        RunningPetrel.start(
-            dir.resolve("data"),
-            Map.of(ConfigKey.PAUSED, "false", ConfigKey.ROUTE, "sim.test=127.0.0.1:" + simPort));
-    http = new Http(petrel.httpPort());
-    key = petrel.apiKey("acme");
+    rig = DashboardRig.start(dir, DashboardRig.Delivery.RUNNING);
+    chromium = rig.chromium;
+    petrel = rig.petrel;
+    http = rig.http;
+    key = rig.key;
   }
 
   @AfterEach
   void stop() {
-    if (chromium != null) chromium.close();
-    if (petrel != null) petrel.close();
-    if (sim != null) sim.close();
+    if (rig != null) rig.close();
   }
 
   /** Sends one message to these recipients and waits until none of them waits any more. */
   private void deliver(List<String> to) {
     String list = String.join("\", \"", to);
-    Http.Answer a =
-        http.curl(
-            "POST",
-            "/api/v1/messages",
-            key,
-            "{\"from\": \"app@example.com\", \"to\": [\"" + list + "\"], \"text\": \"hi\"}",
-            "Content-Type: application/json");
-    assertThat(a.status()).as(a.body()).isEqualTo(202);
-    String id = a.json().get("id").asString();
+    String id =
+        rig.send("{\"from\": \"app@example.com\", \"to\": [\"" + list + "\"], \"text\": \"hi\"}");
     await()
         .atMost(Duration.ofSeconds(60))
         .until(
