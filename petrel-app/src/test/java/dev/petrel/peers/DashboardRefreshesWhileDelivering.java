@@ -5,13 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Debian's chromium keeps the dashboard of a real Petrel open while mail arrives and is delivered
@@ -19,29 +13,12 @@ import org.junit.jupiter.api.io.TempDir;
  * list, and once delivery resumes its open page shows the 250 attempt and the list its new state.
  * While the tab is hidden the page asks the API nothing; shown again, it catches up at once.
  */
-class DashboardRefreshesWhileDelivering {
+class DashboardRefreshesWhileDelivering extends DashboardPages {
 
-  @TempDir Path dir;
-  DashboardRig rig;
-  RunningPetrel petrel;
-  Chromium chromium;
-  Http http;
-  String key;
-  final List<String> pageErrors = new CopyOnWriteArrayList<>();
-
-  @BeforeEach
-  void start() throws Exception {
-    // delivery starts paused: the test resumes it once the pages are open
-    rig = DashboardRig.start(dir, DashboardRig.Delivery.PAUSED);
-    chromium = rig.chromium;
-    petrel = rig.petrel;
-    http = rig.http;
-    key = rig.key;
-  }
-
-  @AfterEach
-  void stop() {
-    if (rig != null) rig.close();
+  /** Delivery starts paused: the test resumes it once the pages are open. */
+  @Override
+  DashboardRig.Delivery delivery() {
+    return DashboardRig.Delivery.PAUSED;
   }
 
   private String send(String subject) {

@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Debian's chromium, driven by Playwright, signs in to the dashboard of a real Petrel and opens
@@ -20,21 +17,18 @@ import org.junit.jupiter.api.io.TempDir;
  * script injected inline into the page is refused and reported, which shows the policy is enforced
  * and that the test would see a violation.
  */
-class DashboardRunsUnderItsContentSecurityPolicy {
+class DashboardRunsUnderItsContentSecurityPolicy extends DashboardPages {
 
-  @TempDir Path dir;
-  DashboardRig rig;
-  RunningPetrel petrel;
-  Chromium chromium;
   Page page;
   final List<String> console = new CopyOnWriteArrayList<>();
-  final List<String> pageErrors = new CopyOnWriteArrayList<>();
+
+  @Override
+  DashboardRig.Delivery delivery() {
+    return DashboardRig.Delivery.RUNNING;
+  }
 
   @BeforeEach
-  void start() throws Exception {
-    rig = DashboardRig.start(dir, DashboardRig.Delivery.RUNNING);
-    chromium = rig.chromium;
-    petrel = rig.petrel;
+  void start() {
     var context = chromium.context(new Browser.NewContextOptions());
     // every violation the browser reports, as the page itself would see it
     context.addInitScript(
@@ -43,11 +37,6 @@ class DashboardRunsUnderItsContentSecurityPolicy {
     page = context.newPage();
     page.onConsoleMessage(m -> console.add(m.type() + ": " + m.text()));
     page.onPageError(pageErrors::add);
-  }
-
-  @AfterEach
-  void stop() {
-    if (rig != null) rig.close();
   }
 
   @SuppressWarnings("unchecked")
@@ -61,7 +50,6 @@ class DashboardRunsUnderItsContentSecurityPolicy {
 
   @Test
   void everyPageLoadsWithoutAViolation() throws Exception {
-    String key = rig.key;
     // one delivered message, so that the overview draws its chart; its HTML part is shown in a
     // sandboxed frame on the message page
     String id =

@@ -5,13 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -19,28 +14,11 @@ import tools.jackson.databind.JsonNode;
  * Message-ID and by tag, through the search fields and through a tag's link: each search shows
  * exactly the account's messages the API finds, never another account's with the same subject.
  */
-class DashboardSearchesMessages {
+class DashboardSearchesMessages extends DashboardPages {
 
-  @TempDir Path dir;
-  DashboardRig rig;
-  RunningPetrel petrel;
-  Chromium chromium;
-  Http http;
-  String key;
-  final List<String> pageErrors = new CopyOnWriteArrayList<>();
-
-  @BeforeEach
-  void start() throws Exception {
-    rig = DashboardRig.start(dir, DashboardRig.Delivery.NONE);
-    chromium = rig.chromium;
-    petrel = rig.petrel;
-    http = rig.http;
-    key = rig.key;
-  }
-
-  @AfterEach
-  void stop() {
-    if (rig != null) rig.close();
+  @Override
+  DashboardRig.Delivery delivery() {
+    return DashboardRig.Delivery.NONE;
   }
 
   private JsonNode send(String withKey, String subject, String tag) {

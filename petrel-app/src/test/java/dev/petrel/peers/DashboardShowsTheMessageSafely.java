@@ -10,15 +10,10 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -29,7 +24,7 @@ import tools.jackson.databind.JsonNode;
  * the markup; "Download .eml" saves exactly the stored message. The list shows each message's
  * subject, and at 390 px (a phone) its addresses and sizes fit without being cut off.
  */
-class DashboardShowsTheMessageSafely {
+class DashboardShowsTheMessageSafely extends DashboardPages {
 
   static final String HOSTILE =
       "<p id=\\\"rich\\\">Rich part</p><script>document.body.dataset.ran = 'script';"
@@ -37,26 +32,9 @@ class DashboardShowsTheMessageSafely {
           + "<img id=\\\"trap\\\" src=\\\"no-such-image\\\" onerror=\\\"document.body.dataset.ran"
           + " = 'onerror'; parent.document.body.dataset.ran = 'onerror'\\\">";
 
-  @TempDir Path dir;
-  DashboardRig rig;
-  RunningPetrel petrel;
-  Chromium chromium;
-  Http http;
-  String key;
-  final List<String> pageErrors = new CopyOnWriteArrayList<>();
-
-  @BeforeEach
-  void start() throws Exception {
-    rig = DashboardRig.start(dir, DashboardRig.Delivery.RUNNING);
-    chromium = rig.chromium;
-    petrel = rig.petrel;
-    http = rig.http;
-    key = rig.key;
-  }
-
-  @AfterEach
-  void stop() {
-    if (rig != null) rig.close();
+  @Override
+  DashboardRig.Delivery delivery() {
+    return DashboardRig.Delivery.RUNNING;
   }
 
   private String send(String json) {

@@ -7,17 +7,12 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.AriaRole;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -28,28 +23,11 @@ import tools.jackson.databind.JsonNode;
  * warning. The reply-code index shows each code's title from the engine, and the sign-in hint shows
  * its command as code, without backticks.
  */
-class DashboardWarnsOfHighBounceRates {
+class DashboardWarnsOfHighBounceRates extends DashboardPages {
 
-  @TempDir Path dir;
-  DashboardRig rig;
-  RunningPetrel petrel;
-  Chromium chromium;
-  Http http;
-  String key;
-  final List<String> pageErrors = new CopyOnWriteArrayList<>();
-
-  @BeforeEach
-  void start() throws Exception {
-    rig = DashboardRig.start(dir, DashboardRig.Delivery.RUNNING);
-    chromium = rig.chromium;
-    petrel = rig.petrel;
-    http = rig.http;
-    key = rig.key;
-  }
-
-  @AfterEach
-  void stop() {
-    if (rig != null) rig.close();
+  @Override
+  DashboardRig.Delivery delivery() {
+    return DashboardRig.Delivery.RUNNING;
   }
 
   /** Sends one message to these recipients and waits until none of them waits any more. */
