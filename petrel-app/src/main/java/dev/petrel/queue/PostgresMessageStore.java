@@ -57,7 +57,6 @@ public final class PostgresMessageStore extends SqlMessageStore {
   private final String node;
   private final HikariDataSource pool;
   private final PostgresWriter writer;
-  private volatile boolean closed;
 
   private PostgresMessageStore(
       String where, String node, InstantSource clock, HikariDataSource pool) {
@@ -156,7 +155,7 @@ public final class PostgresMessageStore extends SqlMessageStore {
   @Override
   public Spool begin(Envelope envelope) throws StorageException {
     Objects.requireNonNull(envelope, "envelope");
-    if (closed) throw new StorageException("the store is closed");
+    if (isClosed()) throw new StorageException("the store is closed");
     return new PostgresSpool(this, QueueId.generate(clock().instant()), envelope);
   }
 
@@ -324,11 +323,6 @@ public final class PostgresMessageStore extends SqlMessageStore {
     return node;
   }
 
-  @Override
-  boolean isClosed() {
-    return closed;
-  }
-
   /** Where the database is (host, port and name; never the password). */
   public String where() {
     return where;
@@ -337,10 +331,7 @@ public final class PostgresMessageStore extends SqlMessageStore {
   /** Closes the pool; writes in progress finish or fail first (PostgreSQL rolls back the rest). */
   @Override
   public void close() {
-    synchronized (this) {
-      if (closed) return;
-      closed = true;
-    }
+    if (!beginClose()) return;
     pool.close();
   }
 

@@ -28,6 +28,7 @@ import java.util.UUID;
 abstract class SqlMessageStore implements Store {
 
   private final SqlDialect dialect;
+  private volatile boolean closed;
   private final InstantSource clock;
   private final SqliteAccountStore accounts = new SqliteAccountStore(this);
   private final SqliteSenderDomainStore senderDomains = new SqliteSenderDomainStore(this);
@@ -49,7 +50,21 @@ abstract class SqlMessageStore implements Store {
   abstract String node();
 
   /** Whether {@link #close} has begun (long jobs such as pruning stop early). */
-  abstract boolean isClosed();
+  final boolean isClosed() {
+    return closed;
+  }
+
+  /**
+   * Marks the store closed; true only for the first call, whose {@link #close} then releases what
+   * the back end holds.
+   */
+  final boolean beginClose() {
+    synchronized (this) {
+      if (closed) return false;
+      closed = true;
+      return true;
+    }
+  }
 
   /** Called after pruning deleted these messages' rows: their bodies kept elsewhere go too. */
   void bodiesPruned(List<String> ids) {}

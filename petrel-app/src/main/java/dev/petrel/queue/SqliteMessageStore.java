@@ -59,7 +59,6 @@ public final class SqliteMessageStore extends SqlMessageStore {
   private final SqliteConnections connections;
   private final GroupCommitWriter writer;
   private final BufferPool buffers = new BufferPool(64);
-  private volatile boolean closed;
 
   private SqliteMessageStore(
       Path dataDir,
@@ -204,7 +203,7 @@ public final class SqliteMessageStore extends SqlMessageStore {
   @Override
   public Spool begin(Envelope envelope) throws StorageException {
     Objects.requireNonNull(envelope, "envelope");
-    if (closed) throw new StorageException("the store is closed");
+    if (isClosed()) throw new StorageException("the store is closed");
     checkReserve();
     return new SqliteSpool(this, QueueId.generate(clock().instant()), envelope);
   }
@@ -254,11 +253,6 @@ public final class SqliteMessageStore extends SqlMessageStore {
     return options.node();
   }
 
-  @Override
-  boolean isClosed() {
-    return closed;
-  }
-
   /** The data folder as given to {@link #open}. */
   public Path dataDir() {
     return dataDir;
@@ -271,10 +265,7 @@ public final class SqliteMessageStore extends SqlMessageStore {
    */
   @Override
   public void close() {
-    synchronized (this) {
-      if (closed) return;
-      closed = true;
-    }
+    if (!beginClose()) return;
     writer.close();
     connections.close();
     OPEN.computeIfPresent(realDir, (k, n) -> n == 1 ? null : n - 1);
