@@ -20,6 +20,10 @@ public enum ConfigKey {
       "",
       "This node's name in its delivery leases; give each node on one database its own. Empty:"
           + " the machine's host name with --store, local for the embedded store."),
+  LEASE(
+      "lease",
+      "5m",
+      "How long a node holds a claimed delivery before another node may take it over."),
   SMTP_PORT("smtp-port", "2525", "SMTP port (STARTTLS offered); 0 picks a free port."),
   SMTPS_PORT("smtps-port", "off", "Implicit-TLS SMTP port (like 465), or off."),
   HTTP_PORT("http-port", "8080", "HTTP port of the API, health and metrics; 0 picks one; off."),

@@ -243,7 +243,8 @@ public final class ConfigLoader {
         throttle(),
         get(ConfigKey.DESTINATION_MESSAGES_PER_CONNECTION, ConfigValues::positive),
         store(),
-        get(ConfigKey.NODE_NAME, ConfigLoader::nodeName));
+        get(ConfigKey.NODE_NAME, ConfigLoader::nodeName),
+        positiveDuration(ConfigKey.LEASE));
   }
 
   /** {@code --retention}: how long finished messages are kept; zero for ever. */

@@ -32,6 +32,8 @@ import java.util.List;
  * @param throttle limits per destination and how slow-downs go (defaults, per-domain overrides)
  * @param messagesPerConnection transactions one outgoing connection carries at most
  * @param nodeName the name this node's leases carry; null or empty: {@link #node()}'s default
+ * @param lease how long a claimed delivery is held before another node may take it over; null:
+ *     {@link #DEFAULT_LEASE}
  * @param store the URL of the store (see {@link dev.petrel.queue.Stores}); null or empty: the
  *     embedded store in the data folder
  */
@@ -70,10 +72,14 @@ public record PetrelConfig(
     dev.petrel.deliver.ThrottleConfig throttle,
     int messagesPerConnection,
     String store,
-    String nodeName) {
+    String nodeName,
+    Duration lease) {
 
   /** Finished messages are kept this long unless configured otherwise. */
   public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
+
+  /** A claimed delivery is held this long unless configured otherwise. */
+  public static final Duration DEFAULT_LEASE = Duration.ofMinutes(5);
 
   public PetrelConfig {
     trustedNetworks = List.copyOf(trustedNetworks);
@@ -89,6 +95,9 @@ public record PetrelConfig(
     if (sessionTimeout == null) sessionTimeout = ListenerConfig.Timeouts.DEFAULT_SESSION;
     if (authLockout == null) authLockout = dev.petrel.accept.AuthLockout.Settings.DEFAULTS;
     if (retention == null) retention = DEFAULT_RETENTION;
+    if (lease == null) lease = DEFAULT_LEASE;
+    if (lease.isZero() || lease.isNegative())
+      throw new IllegalArgumentException("--lease must be longer than zero");
     if (retention.isNegative())
       throw new IllegalArgumentException("--retention must not be negative");
     if (diskReserve < 0) throw new IllegalArgumentException("--disk-reserve must not be negative");

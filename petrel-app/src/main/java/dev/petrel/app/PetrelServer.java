@@ -72,6 +72,7 @@ public final class PetrelServer implements AutoCloseable {
   private SimulatorServer simulator;
   private dev.petrel.schedule.RetentionJob retention;
   private WaitsFile waitsFile;
+  private InstantSource clock;
   private boolean stopped;
 
   private PetrelServer(
@@ -237,7 +238,11 @@ public final class PetrelServer implements AutoCloseable {
               dsn,
               verp,
               clock,
-              DeliveryScheduler.Settings.DEFAULTS);
+              new DeliveryScheduler.Settings(
+                  DeliveryScheduler.Settings.DEFAULTS.batch(),
+                  DeliveryScheduler.Settings.DEFAULTS.concurrency(),
+                  config.lease(),
+                  DeliveryScheduler.Settings.DEFAULTS.poll()));
       BounceMailbox bounces =
           new BounceDomainMailbox(
               new AsyncBounces(verp, store, new BounceParser(engine), dsn, clock), delivery::wake);
@@ -351,6 +356,7 @@ public final class PetrelServer implements AutoCloseable {
       PetrelServer server =
           new PetrelServer(config, lock, store, smtp, deliverer, delivery, http, webhooks, metrics);
       server.simulator = simulator;
+      server.clock = clock;
       if (config.prunes()) {
         server.retention =
             new dev.petrel.schedule.RetentionJob(store, config.retention(), clock, metrics::pruned);
@@ -524,6 +530,7 @@ public final class PetrelServer implements AutoCloseable {
     smtp.stop(config.shutdownTimeout());
     if (http != null) http.stop();
     scheduler.stop(config.shutdownTimeout());
+    releaseLeases();
     if (waitsFile != null) waitsFile.close();
     webhooks.stop(config.shutdownTimeout());
     if (retention != null) retention.close();
@@ -538,6 +545,26 @@ public final class PetrelServer implements AutoCloseable {
   @Override
   public void close() {
     stop();
+  }
+
+  /**
+   * Gives this node's delivery leases back once the scheduler has stopped, so that another node on
+   * the same store takes the work over at once instead of when the leases run out. Deliveries that
+   * were cut off may have gone out: the store marks their recipients as possible duplicates.
+   */
+  private void releaseLeases() {
+    try {
+      int released = store.releaseLeases(clock.instant());
+      if (released > 0)
+        LOG.info(
+            "petrel serve: gave back the leases of {} recipients still in delivery; due again"
+                + " (marked as possible duplicates)",
+            released);
+    } catch (StorageException e) {
+      LOG.warn(
+          "petrel serve: cannot give back this node's delivery leases (they will run out): {}",
+          e.getMessage());
+    }
   }
 
   private static void closeQuietly(AutoCloseable c) {

@@ -81,6 +81,7 @@ final class ServeCommand implements Callable<Integer> {
           AUTH_LOCK_WINDOW,
           AUTH_LOCK_DURATION,
           SHUTDOWN_TIMEOUT,
+          LEASE,
           RETENTION,
           SLOW_DOWN_STEP,
           SLOW_DOWN_MAX ->

@@ -440,7 +440,8 @@ public final class DeliveryScheduler implements AutoCloseable, DeliveryWaits {
               d.reason() != null ? d.reason() : s.reason() == null ? null : s.reason().id(),
               s.action() == null ? null : s.action().id());
       try {
-        if (!store.recordAttempt(job, jr.position(), record, d.update())) {
+        if (!store.recordAttempt(
+            job, jr.position(), record, dueAtOnceIfCut(d.update(), stopping))) {
           LOG.info("{} <{}>: lease lost, attempt not recorded", m.id(), jr.recipient().address());
           continue;
         }
@@ -612,6 +613,18 @@ public final class DeliveryScheduler implements AutoCloseable, DeliveryWaits {
     String code = a.reply().hasCode() ? String.valueOf(a.reply().code()) : "-";
     String enh = a.reply().enhanced() == null ? "" : " " + a.reply().enhanced();
     return code + enh + " " + a.reply().text().replaceAll("[\\r\\n]+", " ");
+  }
+
+  /**
+   * An attempt this node cut short as it stops says nothing about the destination: the recipient is
+   * due again at once (for another node on the same store, or this one's next start) instead of
+   * after the retry delay. Its possible-duplicate mark stays.
+   */
+  private dev.petrel.queue.RecipientUpdate dueAtOnceIfCut(
+      dev.petrel.queue.RecipientUpdate update, boolean stopping) {
+    if (!stopping || update.state() != dev.petrel.model.RecipientState.DEFERRED) return update;
+    return new dev.petrel.queue.RecipientUpdate(
+        update.state(), clock.instant(), update.possibleDuplicate());
   }
 
   private void giveBack(DeliveryJob job, Instant next) {

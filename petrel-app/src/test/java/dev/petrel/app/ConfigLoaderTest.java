@@ -110,6 +110,26 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theLeaseIsFiveMinutesByDefaultComesFromFlagFileOrEnvironmentAndMustBeLongerThanZero()
+      throws Exception {
+    assertThat(load(Map.of(), Map.of()).lease()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(load(Map.of(ConfigKey.LEASE, "30s"), Map.of()).lease())
+        .isEqualTo(Duration.ofSeconds(30));
+    assertThat(load(Map.of(), Map.of("PETREL_LEASE", "10m")).lease())
+        .isEqualTo(Duration.ofMinutes(10));
+    Path file = tmp.resolve("lease.conf");
+    Files.writeString(file, "lease = 2m\n");
+    assertThat(ConfigLoader.resolve(Map.of(), file, Map.of()).config().lease())
+        .isEqualTo(Duration.ofMinutes(2));
+    for (String bad : new String[] {"0", "0s", "-5m", "five minutes", ""})
+      assertThatThrownBy(() -> load(Map.of(ConfigKey.LEASE, bad), Map.of()))
+          .as(bad)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("--lease")
+          .hasMessageContaining("'" + bad + "'");
+  }
+
+  @Test
   void configFileCanComeFromTheEnvironment() throws Exception {
     Path file = tmp.resolve("p.properties");
     Files.writeString(file, "data-dir=" + tmp.resolve("d") + "\n");

@@ -38,6 +38,18 @@ class ServeCommandTest {
   }
 
   @Test
+  void aLeaseOfZeroOrAMalformedOneStopsStartUp() {
+    for (String bad : new String[] {"0", "-30s", "5 minutes"}) {
+      var r =
+          CredentialsCommandTest.run(
+              "serve", "--data-dir", dir.toString(), "--smtp-port", "0", "--lease", bad);
+      assertThat(r.status()).as(bad).isEqualTo(2);
+      assertThat(r.err()).as(bad).contains("petrel serve: invalid value '" + bad + "' for --lease");
+    }
+    assertThat(dir.resolve("petrel.db")).doesNotExist();
+  }
+
+  @Test
   void unknownKeyInTheConfigFileIsNamed() throws Exception {
     Path conf = dir.resolve("petrel.conf");
     Files.writeString(conf, "max-recipient = 5\n");
