@@ -95,24 +95,18 @@ final class StatsRows {
           new Statistics.Bucket(Instant.ofEpochMilli(e.getKey()), n[0], n[1], n[2], n[3], n[4]));
     }
 
-    List<Statistics.Count> reasons = new ArrayList<>();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT reason, SUM(n) AS total FROM ("
-                + "SELECT a.reason AS reason, COUNT(*) AS n"
+    List<Statistics.Count> reasons =
+        topReasons(
+            c,
+            "SELECT a.reason AS reason, COUNT(*) AS n"
                 + ATTEMPTS_OF_ACCOUNT
                 + " AND a.reason IS NOT NULL AND (a.code IS NULL OR a.code >= 400)"
-                + " GROUP BY a.reason"
-                + " UNION ALL SELECT reason, n FROM stats_reasons"
-                + ROLLUP_OF_ACCOUNT
-                + ") AS u GROUP BY reason ORDER BY total DESC, reason LIMIT ?")) {
-      range(ps, 1, account, from, end);
-      rollupRange(ps, 4, account, from, end);
-      ps.setInt(7, Statistics.TOP);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) reasons.add(new Statistics.Count(rs.getString(1), rs.getLong(2)));
-      }
-    }
+                + " GROUP BY a.reason",
+            ps -> range(ps, 1, account, from, end),
+            "stats_reasons",
+            account,
+            from,
+            end);
     List<Statistics.CodeCount> codes = new ArrayList<>();
     try (PreparedStatement ps =
         c.prepareStatement(
@@ -158,28 +152,24 @@ final class StatsRows {
     }
     // The reason of each recipient that bounced in the range: its last attempt (or bounce report)
     // at or before the change to bounced.
-    List<Statistics.Count> bounceReasons = new ArrayList<>();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT reason, SUM(n) AS total FROM ("
-                + "SELECT COALESCE(a.reason, 'unclassified') AS reason, COUNT(*) AS n FROM events e"
+    List<Statistics.Count> bounceReasons =
+        topReasons(
+            c,
+            "SELECT COALESCE(a.reason, 'unclassified') AS reason, COUNT(*) AS n FROM events e"
                 + " JOIN attempts a ON a.id = (SELECT a2.id FROM attempts a2"
                 + " WHERE a2.message_id = e.message_id AND a2.position = e.position"
                 + " AND a2.at <= e.at ORDER BY a2.at DESC, a2.id DESC LIMIT 1)"
                 + " WHERE e.account = ? AND e.at >= ? AND e.at < ? AND e.type = 'message.bounced'"
-                + " GROUP BY 1"
-                + " UNION ALL SELECT reason, n FROM stats_bounce_reasons"
-                + ROLLUP_OF_ACCOUNT
-                + ") AS u GROUP BY reason ORDER BY total DESC, reason LIMIT ?")) {
-      ps.setString(1, account);
-      ps.setLong(2, from.toEpochMilli());
-      ps.setLong(3, end);
-      rollupRange(ps, 4, account, from, end);
-      ps.setInt(7, Statistics.TOP);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) bounceReasons.add(new Statistics.Count(rs.getString(1), rs.getLong(2)));
-      }
-    }
+                + " GROUP BY 1",
+            ps -> {
+              ps.setString(1, account);
+              ps.setLong(2, from.toEpochMilli());
+              ps.setLong(3, end);
+            },
+            "stats_bounce_reasons",
+            account,
+            from,
+            end);
     return new Statistics(buckets, reasons, codes, domains, bounceReasons);
   }
 
@@ -233,6 +223,44 @@ final class StatsRows {
     ps.setString(first, account);
     ps.setLong(first + 1, from.toEpochMilli());
     ps.setLong(first + 2, end);
+  }
+
+  /** Sets the three parameters of a query's live part. */
+  private interface LiveParameters {
+    void set(PreparedStatement ps) throws SQLException;
+  }
+
+  /**
+   * The most frequent reasons: {@code live} (reason, n rows over the rows still kept; its three
+   * parameters set by {@code parameters}) added to what the rollup {@code table} keeps of pruned
+   * mail in the range.
+   */
+  private static List<Statistics.Count> topReasons(
+      Connection c,
+      String live,
+      LiveParameters parameters,
+      String table,
+      String account,
+      Instant from,
+      long end)
+      throws SQLException {
+    List<Statistics.Count> out = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT reason, SUM(n) AS total FROM ("
+                + live
+                + " UNION ALL SELECT reason, n FROM "
+                + table
+                + ROLLUP_OF_ACCOUNT
+                + ") AS u GROUP BY reason ORDER BY total DESC, reason LIMIT ?")) {
+      parameters.set(ps);
+      rollupRange(ps, 4, account, from, end);
+      ps.setInt(7, Statistics.TOP);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) out.add(new Statistics.Count(rs.getString(1), rs.getLong(2)));
+      }
+    }
+    return out;
   }
 
   private static void range(PreparedStatement ps, int first, String account, Instant from, long end)

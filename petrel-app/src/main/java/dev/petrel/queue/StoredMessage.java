@@ -39,45 +39,6 @@ public record StoredMessage(
     tags = tags == null ? List.of() : List.copyOf(tags);
   }
 
-  /** A message without tags or metadata. */
-  public StoredMessage(
-      QueueId id,
-      EmailAddress sender,
-      long size,
-      Instant created,
-      boolean held,
-      String account,
-      String authUser,
-      String clientAddress,
-      String heloName,
-      String body,
-      boolean smtputf8,
-      String dsnRet,
-      String dsnEnvid,
-      Map<String, String> headers,
-      List<StoredRecipient> recipients,
-      String source) {
-    this(
-        id,
-        sender,
-        size,
-        created,
-        held,
-        account,
-        authUser,
-        clientAddress,
-        heloName,
-        body,
-        smtputf8,
-        dsnRet,
-        dsnEnvid,
-        headers,
-        recipients,
-        source,
-        List.of(),
-        null);
-  }
-
   /** A message submitted over SMTP. */
   public StoredMessage(
       QueueId id,
@@ -111,7 +72,9 @@ public record StoredMessage(
         dsnEnvid,
         headers,
         recipients,
-        "smtp");
+        "smtp",
+        List.of(),
+        null);
   }
 
   /** Whether it came through the HTTP API (API mail gets webhooks rather than DSNs). */
