@@ -19,5 +19,11 @@ public interface DeliveryObserver {
   /** A destination's limits were lowered after a {@code slow-down} reply. */
   default void slowedDown(DestinationLimiter.State state) {}
 
+  /**
+   * A TLS session with a receiving server was set up, or failed, under a policy or under none
+   * (the input of SMTP TLS reports, RFC 8460).
+   */
+  default void tlsSession(TlsSessionResult result) {}
+
   DeliveryObserver NONE = new DeliveryObserver() {};
 }
