@@ -1,0 +1,219 @@
+package dev.petrel.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Replies of each kind whose reason, bounce and action must be right whatever MTA words them: whose
+ * limit (the sender's rate, connections, messages per session, recipients per transaction, a full
+ * mailbox), DNS (NXDOMAIN against temporary failures), size, TLS, logins, sender checks,
+ * greylisting and block lists. Each group names the documents its wordings come from; the two
+ * characters \n stand for a line break of a multi-line reply.
+ */
+class ReplyKindsTest {
+
+  private static final StatusEngine ENGINE = StatusEngine.standard();
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '"',
+      value = {
+        // Whose limit: the sender's sending rate (Gmail 5.4.5,
+        // https://support.google.com/a/answer/3726730;
+        // Exchange Online's SubmissionQuotaExceeded,
+        // https://learn.microsoft.com/en-us/exchange/mail-flow-best-practices/non-delivery-reports-in-exchange-online/non-delivery-reports-in-exchange-online),
+        // connections at once, messages per session and recipients per transaction (RFC 5321
+        // §4.5.3.1.10, https://www.rfc-editor.org/rfc/rfc5321#section-4.5.3.1.10; Postfix anvil,
+        // https://www.postfix.org/postconf.5.html#smtpd_client_connection_count_limit), and a full
+        // mailbox (RFC 3463 X.2.2, https://www.rfc-editor.org/rfc/rfc3463#section-3.3).
+        "550 5.4.5 Daily user sending quota exceeded. a1si - gsmtp | ratelimited | soft | slow-down",
+        "452 4.2.2 The email account that you tried to reach is over quota | mailboxfull | soft | retry",
+        "421 4.7.0 Too many messages from your IP, try again later | ratelimited | soft | slow-down",
+        "554 5.7.1 Message rejected: Sending limit exceeded | ratelimited | soft | slow-down",
+        "550 5.7.1 Sender exceeded rate limit | ratelimited | soft | slow-down",
+        "452 4.5.3 Too many recipients | ratelimited | soft | split-recipients",
+        "421 4.7.0 Too many concurrent SMTP connections from this IP address; please try again later | ratelimited | soft | reduce-connections",
+        "451 4.7.1 Too many messages per connection | ratelimited | soft | reconnect",
+        "550 5.7.0 Your account has exceeded the maximum number of messages per day | ratelimited | soft | slow-down",
+        "550 5.4.6 Outgoing message limit exceeded | ratelimited | soft | slow-down",
+        "451 Ratelimit exceeded for sender | ratelimited | soft | slow-down",
+        "421 Rate limit reached. Please try again later | ratelimited | soft | slow-down",
+        "554 5.2.0 STOREDRV.Submission.Exception:SubmissionQuotaExceededException; Failed to process message due to a permanent exception | ratelimited | soft | slow-down",
+        "550 5.7.1 Daily sending quota exceeded | ratelimited | soft | slow-down",
+        "452 4.2.2 Quota exceeded (mailbox for user is full) | mailboxfull | soft | retry",
+        "552 5.2.2 Mailbox full | mailboxfull | soft | contact-recipient",
+        "550 5.2.2 user@example.org: user is over quota | mailboxfull | soft | contact-recipient",
+        "452 4.3.1 Insufficient system resources | systemfull | soft | retry",
+        "421 4.7.0 Too many connections, slow down | ratelimited | soft | reduce-connections",
+        "450 4.7.1 Error: too much mail from 192.0.2.1 | ratelimited | soft | slow-down",
+        "421 4.7.0 Message rate limit exceeded | ratelimited | soft | slow-down",
+        "550 5.7.1 Message limit per hour exceeded | ratelimited | soft | slow-down",
+        "451 4.3.2 Too many recipients this hour | ratelimited | soft | slow-down",
+        "550 Too many emails sent today | ratelimited | soft | slow-down",
+        "554 5.7.1 Your sending quota is exhausted | ratelimited | soft | slow-down",
+        "452 Too many recipients received this hour | ratelimited | soft | slow-down",
+        // DNS: NXDOMAIN in any MTA's words is a dead domain; a temporary failure (SERVFAIL,
+        // timeouts,
+        // Postfix's TRY_AGAIN) is soft (https://www.rfc-editor.org/rfc/rfc8020,
+        // https://www.postfix.org/postconf.5.html#smtp_host_lookup; Exchange Online's
+        "451 4.4.0 DNS query failed | networkerror | soft | retry",
+        "Host or domain name not found. Name service error for name=example.org type=MX: Host not found | hostunknown | hard | suppress",
+        "DNS Error: DNS type 'mx' lookup of example.org responded with code SERVFAIL | networkerror | soft | retry",
+        "550 5.1.2 DNS lookup failed: NXDOMAIN | hostunknown | hard | suppress",
+        "Name service error for name=example.org type=MX: Malformed or unexpected name server reply | networkerror | soft | retry",
+        "connect to mx.example.org[192.0.2.1]:25: Connection timed out | networkerror | soft | retry",
+        "connect to mx.example.org[192.0.2.1]:25: Connection refused | networkerror | soft | retry",
+        "connect to mx.example.org[192.0.2.1]:25: No route to host | networkerror | soft | retry",
+        "451 Temporary lookup failure | networkerror | soft | retry",
+        "550 Unrouteable address | hostunknown | hard | suppress",
+        "451 4.4.0 DNS resolution failed | networkerror | soft | retry",
+        "550 5.1.2 Domain example.org does not exist | hostunknown | hard | suppress",
+        "454 4.7.1 <bob@example.org>: Relay access denied | norelaying | soft | retry",
+        "450 4.1.2 <bob@example.org>: Recipient address rejected: Domain not found | hostunknown | soft | retry",
+        "451 4.4.3 Temporary DNS error | networkerror | soft | retry",
+        "550 5.4.4 Unable to route: no mail hosts for domain | hostunknown | soft | none",
+        // Size limits in any wording (RFC 3463 X.3.4 and X.2.3; Postfix message_size_limit,
+        // https://www.postfix.org/postconf.5.html#message_size_limit; Gmail 5.2.3,
+        // https://support.google.com/a/answer/3726730).
+        "552 5.3.4 Message size exceeds fixed maximum message size | emailtoolarge | soft | fix-message",
+        "552 5.2.3 Message exceeds maximum size | emailtoolarge | soft | fix-message",
+        "552 Message size exceeds maximum permitted | emailtoolarge | soft | fix-message",
+        "554 5.3.4 Message too big for system | emailtoolarge | soft | fix-message",
+        "552-5.2.3 Your message exceeded Google's message size limits. Please visit https://support.google.com/mail/?p=MaxSizeError | emailtoolarge | soft | fix-message",
+        "550 5.7.0 Message rejected: message size too large | emailtoolarge | soft | fix-message",
+        "552 Message exceeds the maximum size of 10MB | emailtoolarge | soft | fix-message",
+        "552 5.3.4 Error: message file too big | emailtoolarge | soft | fix-message",
+        "550 Message rejected: Attachment too large | emailtoolarge | soft | fix-message",
+        "552 5.3.4 Size limit exceeded | emailtoolarge | soft | fix-message",
+        "523 5.3.4 Message size exceeds limit | emailtoolarge | soft | fix-message",
+        "552 Message is larger than the allowed size | emailtoolarge | soft | fix-message",
+        "554 5.2.3 The message is too large for the recipient's mailbox | emailtoolarge | soft | fix-message",
+        "552 5.3.4 Message length exceeds administrative limit | emailtoolarge | soft | fix-message",
+        "550 5.3.4 Message size limit reached | emailtoolarge | soft | fix-message",
+        "552 Message too long | emailtoolarge | soft | fix-message",
+        "552 Mail size exceeds the limit | emailtoolarge | soft | fix-message",
+        "552 5.3.4 Maximum data size exceeded | emailtoolarge | soft | fix-message",
+        "554 Transaction failed: Message length exceeds 10485760 bytes | emailtoolarge | soft | fix-message",
+        // TLS required by policy and not available (RFC 3207 §4 "530 5.7.0 Must issue a STARTTLS
+        // command first", https://www.rfc-editor.org/rfc/rfc3207#section-4; RFC 4954 §6 538 5.7.11;
+        // Postfix's "TLS not available due to local problem").
+        "530 5.7.0 Must issue a STARTTLS command first | failedstarttls | soft | fix-sender",
+        "454 4.7.0 TLS not available due to local problem | failedstarttls | soft | retry",
+        "550 5.7.0 TLS required but not available | failedstarttls | soft | fix-sender",
+        "538 5.7.11 Encryption required for requested authentication mechanism | failedstarttls | soft | fix-sender",
+        "TLS negotiation failed with error SocketError | failedstarttls | soft | fix-sender",
+        "Cannot start TLS: handshake failure | failedstarttls | soft | fix-sender",
+        "530 5.7.0 STARTTLS is required to send mail | failedstarttls | soft | fix-sender",
+        "451 4.7.5 TLS handshake failed | failedstarttls | soft | retry",
+        "450 4.7.5 certificate verification failed for mx.example.org | failedstarttls | soft | retry",
+        "454 4.3.3 TLS not available | failedstarttls | soft | retry",
+        "550 5.7.3 Requested action aborted; user not authenticated (TLS required) | failedstarttls | soft | fix-sender",
+        "530 Must issue a STARTTLS command first | failedstarttls | soft | fix-sender",
+        "421 4.7.0 TLS required for this domain | failedstarttls | soft | retry",
+        // Refused logins are the sender's credentials (RFC 4954 §6,
+        // https://www.rfc-editor.org/rfc/rfc4954#section-6; Gmail 535 5.7.8 and 534 5.7.9,
+        // https://support.google.com/a/answer/3726730; Exchange Online 5.7.139 and 5.7.57).
+        "535 5.7.8 Username and Password not accepted. Learn more at https://support.google.com/mail/?p=BadCredentials | securityerror | soft | fix-sender",
+        "535 5.7.3 Authentication unsuccessful | securityerror | soft | fix-sender",
+        "535 Incorrect authentication data | securityerror | soft | fix-sender",
+        "535 5.7.0 Invalid login or password | securityerror | soft | fix-sender",
+        "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant | securityerror | soft | fix-sender",
+        "530 5.7.0 Authentication Required | securityerror | soft | fix-sender",
+        "530 5.7.57 Client not authenticated to send mail | securityerror | soft | fix-sender",
+        "534 5.7.9 Application-specific password required | securityerror | soft | fix-sender",
+        "535 Authentication credentials invalid | securityerror | soft | fix-sender",
+        "535 5.7.1 Authentication failed | securityerror | soft | fix-sender",
+        "454 4.7.0 Temporary authentication failure | securityerror | soft | retry",
+        "535 5.7.8 Error: authentication failed: UGFzc3dvcmQ6 | securityerror | soft | fix-sender",
+        "534 5.7.14 Please log in via your web browser and then try again | securityerror | soft | fix-sender",
+        "550 5.7.1 Client does not have permissions to send as this sender | rejected | soft | fix-sender",
+        // Sender checks refuse the sender, not the recipient (Postfix reject_unknown_sender_domain
+        // and
+        // reject_unverified_sender,
+        // https://www.postfix.org/postconf.5.html#reject_unverified_sender;
+        // Exim's sender verify callouts,
+        // https://www.exim.org/exim-html-current/doc/html/spec_html/ch-access_control_lists.html).
+        "450 4.1.8 <alice@example.com>: Sender address rejected: Domain not found | rejected | soft | retry",
+        "550-Verification failed for <alice@example.com>\\n550 Sender verify failed | rejected | soft | fix-sender",
+        "450 4.1.7 <alice@example.com>: Sender address rejected: unverified address: host mx.example.com[192.0.2.1] said: 550 5.1.1 User unknown | rejected | soft | retry",
+        "553 5.1.8 Domain of sender address alice@example.com does not exist | rejected | soft | fix-sender",
+        "550 5.7.1 Sender address unroutable | rejected | soft | fix-sender",
+        "451 Could not complete sender verify callout | rejected | soft | retry",
+        "550 Unroutable sender address | rejected | soft | fix-sender",
+        "553 5.1.8 <alice@example.com>: Sender address rejected: Domain not found | rejected | soft | fix-sender",
+        "550 5.1.0 <alice@example.com> sender rejected | rejected | soft | fix-sender",
+        "451 4.1.8 Sender address verification failed | rejected | soft | retry",
+        "550 5.7.1 Sender verification failed | rejected | soft | fix-sender",
+        "550 Sender address does not exist | rejected | soft | fix-sender",
+        // Greylisting (RFC 6647, https://www.rfc-editor.org/rfc/rfc6647; postgrey and
+        // milter-greylist
+        // wordings, https://postgrey.schweikert.ch/).
+        "450 4.2.0 <bob@example.org>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/example.org.html | greylisted | soft | retry-after",
+        "451 4.7.1 Greylisting in action, please come back later | greylisted | soft | retry-after",
+        "451 Greylisted, please try again in 300 seconds | greylisted | soft | retry-after",
+        "451 4.7.1 Please try again later | greylisted | soft | retry-after",
+        "451 Temporary local problem - please try later | systemerror | soft | retry",
+        "421 4.7.0 Try again later, closing connection. | ratelimited | soft | slow-down",
+        "450 4.2.0 Temporarily rejected, try again later | greylisted | soft | retry-after",
+        // Block lists and reputation: Spamhaus (https://www.spamhaus.org/faqs/), Barracuda
+        // (https://www.barracudacentral.org/rbl), SpamCop (https://www.spamcop.net/bl.shtml),
+        // Proofpoint (https://ipcheck.proofpoint.com/), Microsoft S3150/S3140 and 5.7.5xx-7xx
+        // (https://learn.microsoft.com/en-us/exchange/mail-flow-best-practices/non-delivery-reports-in-exchange-online/non-delivery-reports-in-exchange-online),
+        // Yahoo TSS04 and BL21 (https://senders.yahooinc.com/smtp-error-codes/), Gmail
+        // 5.7.26/5.7.25
+        // (https://support.google.com/a/answer/3726730).
+        "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org; https://www.spamhaus.org/query/ip/192.0.2.1 | blocked | soft | fix-sender",
+        "550 5.7.1 Service unavailable; client [192.0.2.1] blocked using Barracuda Reputation; http://www.barracudanetworks.com/reputation/?r=1&ip=192.0.2.1 | blocked | soft | fix-sender",
+        "554 Blocked - see https://www.spamcop.net/bl.shtml?192.0.2.1 | blocked | soft | fix-sender",
+        "554 5.7.1 Blocked by Proofpoint; see https://ipcheck.proofpoint.com/?ip=192.0.2.1 | blocked | soft | fix-sender",
+        "550 5.7.1 Unfortunately, messages from [192.0.2.1] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3150). You can also refer your provider to http://mail.live.com/mail/troubleshooting.aspx#errors. | blocked | soft | fix-sender",
+        "550 5.7.1 Unfortunately, messages from [192.0.2.1] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3140). | blocked | soft | fix-sender",
+        "550 5.7.26 Unauthenticated email from example.com is not accepted due to domain's DMARC policy. Please contact the administrator of example.com domain | authfailure | soft | fix-sender",
+        "550-5.7.25 The IP address sending this message does not have a PTR record setup | requireptr | soft | fix-sender",
+        "550 5.7.1 Our system has detected that this message is likely unsolicited mail | spamdetected | soft | fix-message",
+        "550 5.7.350 Remote server returned message detected as spam | spamdetected | soft | fix-message",
+        "550 5.7.708 Service unavailable. Access denied, traffic not accepted from this IP | blocked | soft | fix-sender",
+        "550 5.7.511 Access denied, banned sender | blocked | soft | fix-sender",
+        "553 5.7.1 [BL21] Connections will not be accepted from 192.0.2.1, because the ip is in Spamhaus's list | blocked | soft | fix-sender",
+        "554 Your access to this mail system has been rejected due to the sending MTA's poor reputation | badreputation | soft | slow-down",
+        "550 5.7.1 Mail from IP 192.0.2.1 was rejected due to listing in Spamhaus SBL | blocked | soft | fix-sender",
+        "554 5.7.1 Message rejected because of poor sender reputation | badreputation | soft | slow-down",
+        "550 5.7.1 Email rejected per DMARC policy for example.com | authfailure | soft | fix-sender",
+        "550 5.7.23 The message was rejected because of Sender Policy Framework violation | authfailure | soft | fix-sender",
+        "554 5.7.5 Permanent error evaluating DMARC policy | authfailure | soft | fix-sender",
+        "421 4.7.0 IP not in whitelist for RCPT domain, closing connection. | blocked | soft | contact-recipient",
+        "550 5.7.1 Client host rejected: cannot find your reverse hostname, [192.0.2.1] | requireptr | soft | fix-sender",
+        "554 5.7.1 Message rejected: Email address is not verified | rejected | soft | fix-sender",
+        "550 5.7.606 Access denied, banned sending IP [192.0.2.1] | blocked | soft | fix-sender",
+        "554 5.7.1 SPF check failed | authfailure | soft | fix-sender",
+        "550 5.7.1 Rejected by DKIM policy | authfailure | soft | fix-sender",
+        "451 4.7.650 The mail server [192.0.2.1] has been temporarily rate limited due to IP reputation | badreputation | soft | slow-down",
+        "550 5.7.1 Your IP 192.0.2.1 is listed on a DNSBL | blocked | soft | fix-sender",
+        "554 5.7.1 rejected because 192.0.2.1 is in a black list at b.barracudacentral.org | blocked | soft | fix-sender",
+        "550 Rejected: 192.0.2.1 listed at bl.spamcop.net | blocked | soft | fix-sender",
+        // A bare deferral that only asks to try again later reads as greylisting: rspamd's
+        // greylisting
+        // module answers "Try again later"
+        // (https://github.com/rspamd/rspamd/blob/011de521fb453cc3621ea673a6b758624d7511cb/src/plugins/lua/greylist.lua),
+        // OpenBSD spamd "Temporary failure, please try again later"
+        // (https://man.openbsd.org/spamd.8).
+        "451 4.7.1 Try again later | greylisted | soft | retry-after",
+        "451 Temporary failure, please try again later. | greylisted | soft | retry-after",
+        "451 4.7.1 Please try again later | greylisted | soft | retry-after",
+        "421 4.7.0 Try again later, closing connection. | ratelimited | soft | slow-down",
+        // postfix-policyd-spf's refusal (https://launchpad.net/pypolicyd-spf) and Postfix's error
+        // limit (https://www.postfix.org/postconf.5.html#smtpd_hard_error_limit).
+        "550 5.7.1 <bob@example.org>: Recipient address rejected: Please see http://www.openspf.net/Why?s=mfrom;id=alice@example.com | authfailure | soft | fix-sender",
+        "421 4.7.0 mx.example.org Error: too many errors | ratelimited | soft | slow-down",
+      })
+  void readsTheKind(String reply, String reason, String bounce, String action) {
+    ReplyStatus s = ENGINE.classify(reply.replace("\\n", "\n"));
+    String why = reply + " (matched " + s.matched() + ")";
+    assertThat(s.reason().id()).as(why).isEqualTo(reason);
+    assertThat(s.bounce().id()).as(why).isEqualTo(bounce);
+    assertThat(s.action().id()).as(why).isEqualTo(action);
+  }
+}
