@@ -208,6 +208,25 @@ class ReplyKindsTest {
         // limit (https://www.postfix.org/postconf.5.html#smtpd_hard_error_limit).
         "550 5.7.1 <bob@example.org>: Recipient address rejected: Please see http://www.openspf.net/Why?s=mfrom;id=alice@example.com | authfailure | soft | fix-sender",
         "421 4.7.0 mx.example.org Error: too many errors | ratelimited | soft | slow-down",
+        // Client libraries' reports of the same causes: Node.js system and TLS errors
+        // (https://nodejs.org/api/errors.html#common-system-errors,
+        // https://nodejs.org/api/tls.html),
+        // Nodemailer (https://nodemailer.com/smtp/), Python's smtplib
+        // (https://docs.python.org/3/library/smtplib.html), PHPMailer
+        // (https://github.com/PHPMailer/PHPMailer/blob/master/language/phpmailer.lang-en.php).
+        "Error: connect ETIMEDOUT 192.0.2.1:587 | networkerror | soft | retry",
+        "Error: connect ECONNREFUSED 192.0.2.1:25 | networkerror | soft | retry",
+        "Greeting never received | networkerror | soft | retry",
+        "smtplib.SMTPServerDisconnected: Connection unexpectedly closed | networkerror | soft | retry",
+        "SMTP connect() failed. | networkerror | soft | retry",
+        "Error: self signed certificate in certificate chain | failedstarttls | soft | fix-sender",
+        "Error: 140735:error:1408F10B:SSL routines:ssl3_get_record:wrong version number | failedstarttls | soft | fix-sender",
+        "Client network socket disconnected before secure TLS connection was established | failedstarttls | soft | fix-sender",
+        "SMTP Error: Could not authenticate. | securityerror | soft | fix-sender",
+        "454 4.7.0 Too many login attempts, please try again later | securityerror | soft | retry",
+        "SMTP Error: data not accepted. Detail: Message rejected as spam SMTP code: 550 | spamdetected | soft | fix-message",
+        // Exchange Online refuses to send as another sender (SendAsDenied).
+        "554 5.2.0 STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied; Failed to process message due to a permanent exception | rejected | soft | fix-sender",
       })
   void readsTheKind(String reply, String reason, String bounce, String action) {
     ReplyStatus s = ENGINE.classify(reply.replace("\\n", "\n"));

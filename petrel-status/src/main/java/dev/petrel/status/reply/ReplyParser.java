@@ -50,6 +50,9 @@ public final class ReplyParser {
       int end = line.length();
       while (end > p && Character.isWhitespace(line.charAt(end - 1))) end--;
       String joined = removeFlattenedPrefixes(line.substring(p, end), code, enhanced);
+      // A code that ends the line ("... Detail: Message rejected as spam SMTP code: 550", as
+      // PHPMailer reports it) has its words before it.
+      if (joined.isEmpty() && at > 0) joined = joinLines(s.substring(0, at)).strip();
       if (enhanced == null) enhanced = findEnhanced(joined, code / 100, 0);
       return new SmtpReply(code, enhanced, false, joined, rawLines);
     }
@@ -126,7 +129,9 @@ public final class ReplyParser {
     if (a < '2' || a > '5') return false;
     char b = s.charAt(i + 1);
     char c = s.charAt(i + 2);
-    if (b < '0' || b > '9' || c < '0' || c > '9') return false;
+    // RFC 5321 §4.2.1: the second digit names one of six categories, 0 to 5 (a port such as
+    // ":587" is no reply code).
+    if (b < '0' || b > '5' || c < '0' || c > '9') return false;
     if (i > 0) {
       char before = s.charAt(i - 1);
       if (Character.isLetterOrDigit(before) || before == '.' || before == '-' || before == '#')

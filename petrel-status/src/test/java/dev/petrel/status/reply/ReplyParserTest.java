@@ -62,6 +62,20 @@ class ReplyParserTest {
     assertThat(ReplyParser.parse("Message size 25000000 exceeds limit").code()).isZero();
     assertThat(ReplyParser.parse("host 192.0.2.1 refused").enhanced()).isNull();
     assertThat(ReplyParser.parse("version 5.1.1.2 not found").enhanced()).isNull();
+    // RFC 5321 §4.2.1: a reply code's second digit is 0 to 5, so a port is no code.
+    SmtpReply port = ReplyParser.parse("Error: connect ETIMEDOUT 192.0.2.1:587");
+    assertThat(port.code()).isZero();
+    assertThat(port.text()).contains("ETIMEDOUT");
+  }
+
+  @Test
+  void aCodeThatEndsTheLineKeepsTheWordsBeforeIt() {
+    // PHPMailer's report puts the server's code last.
+    SmtpReply r =
+        ReplyParser.parse(
+            "SMTP Error: data not accepted. Detail: Message rejected as spam SMTP code: 550");
+    assertThat(r.code()).isEqualTo(550);
+    assertThat(r.text()).contains("Message rejected as spam");
   }
 
   @Test
