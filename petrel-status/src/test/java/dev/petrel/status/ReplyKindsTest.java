@@ -227,6 +227,12 @@ class ReplyKindsTest {
         "SMTP Error: data not accepted. Detail: Message rejected as spam SMTP code: 550 | spamdetected | soft | fix-message",
         // Exchange Online refuses to send as another sender (SendAsDenied).
         "554 5.2.0 STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied; Failed to process message due to a permanent exception | rejected | soft | fix-sender",
+        // Relaying refused in other words (RFC 5321 §3.6,
+        // https://www.rfc-editor.org/rfc/rfc5321#section-3.6),
+        // and a refusal for the message's content restrictions (RFC 3463 §3.8 X.7.1,
+        // https://www.rfc-editor.org/rfc/rfc3463#section-3.8).
+        "553 Relaying disallowed | norelaying | soft | fix-sender",
+        "554 5.7.1 Message rejected due to content restrictions | policyviolation | soft | fix-message",
       })
   void readsTheKind(String reply, String reason, String bounce, String action) {
     ReplyStatus s = ENGINE.classify(reply.replace("\\n", "\n"));
