@@ -78,6 +78,11 @@ class HardEvidenceTest {
         "550 recipient does not exist here | hard",
         "550 The mailbox is unavailable because it does not exist | hard",
         "550 Mailbox unavailable for an unknown reason | soft",
+        // A mailbox that has moved (RFC 3463 X.1.6, RFC 5321 §3.4), with or without the new
+        // address.
+        "550 User has moved; please try <alice@new.example> | hard",
+        "554 5.7.17 Mailbox owner has changed | hard",
+        "550 5.7.1 Sender has moved to another provider | soft",
         "550 5.1.2 No such domain | hard",
         "550 5.1.2 Domain not found | hard",
         "550 Host or domain name not found. Name service error for name=example.invalid type=A:"
