@@ -1,12 +1,18 @@
 package dev.petrel.app;
 
 import dev.petrel.app.ConfigLoader.ConfigException;
+import dev.petrel.queue.DataDirLock;
+import dev.petrel.queue.PostgresMessageStore;
+import dev.petrel.queue.SqliteMessageStore;
 import dev.petrel.queue.SqliteStoreOptions;
 import dev.petrel.queue.StorageException;
 import dev.petrel.queue.Store;
+import dev.petrel.queue.StoreCopy;
 import dev.petrel.queue.Stores;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -58,14 +64,17 @@ final class StoreCommand {
   @Command(
       name = "store",
       mixinStandardHelpOptions = true,
-      description = "Look after the queue store as a whole: prune finished messages.",
-      subcommands = {Prune.class})
+      description =
+          "Look after the queue store as a whole: prune finished messages; copy the embedded"
+              + " store into PostgreSQL.",
+      subcommands = {Prune.class, Copy.class})
   static final class StoreGroup implements Runnable {
     @Spec CommandSpec spec;
 
     @Override
     public void run() {
-      throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: prune");
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "name a subcommand: prune, copy");
     }
   }
 
@@ -146,6 +155,119 @@ final class StoreCommand {
             }
             return 0;
           });
+    }
+  }
+
+  /**
+   * {@code petrel store copy --from DIR --to postgresql://...}: moves an installation from the
+   * embedded store to PostgreSQL ({@link StoreCopy}). The data folder's lock is held for the whole
+   * copy, so no {@code serve} can change the source meanwhile; a {@code serve} already running on
+   * it is refused, as is a target that holds any row (both exit 2).
+   */
+  @Command(
+      name = "copy",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Copy the embedded store of a data folder (messages with their bodies, recipients,"
+            + " attempts, events, suppressions, accounts and API keys, usage, sender domains and"
+            + " DKIM keys, webhooks and their logs, statistics, SMTP logins, secrets, tags and"
+            + " metadata) into an empty PostgreSQL database, in one transaction. Stop serve on"
+            + " the folder first. The folder itself is left as it was."
+      })
+  static final class Copy implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--from",
+        required = true,
+        paramLabel = "DIR",
+        description = "The data folder whose embedded store to copy (DIR or sqlite:DIR).")
+    String from;
+
+    @Option(
+        names = "--to",
+        required = true,
+        paramLabel = "URL",
+        description =
+            "The PostgreSQL store to fill, as serve's --store:"
+                + " postgresql://HOST:PORT/DB?user=U&password=P. Its schema is created if"
+                + " missing; it must hold no rows.")
+    String to;
+
+    @Override
+    public Integer call() {
+      String name = "petrel store copy";
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      try {
+        return copy(name, out, err);
+      } finally {
+        out.flush();
+        err.flush();
+      }
+    }
+
+    private int copy(String name, PrintWriter out, PrintWriter err) {
+      Path dir =
+          Path.of(from.startsWith(Stores.SQLITE) ? from.substring(Stores.SQLITE.length()) : from);
+      if (from.isBlank() || !Files.isDirectory(dir)) {
+        err.println(name + ": no data folder at " + dir);
+        return Main.EXIT_USAGE;
+      }
+      if (!Files.exists(dir.resolve(SqliteMessageStore.DATABASE_FILE))) {
+        err.println(
+            name
+                + ": "
+                + dir
+                + " holds no embedded store (no "
+                + SqliteMessageStore.DATABASE_FILE
+                + ")");
+        return Main.EXIT_USAGE;
+      }
+      if (!to.startsWith(PostgresMessageStore.SCHEME)) {
+        err.println(
+            name
+                + ": --to must be a PostgreSQL store URL (postgresql://HOST:PORT/DB?user=U&password=P)");
+        return Main.EXIT_USAGE;
+      }
+      try (DataDirLock lock = DataDirLock.acquire(dir);
+          SqliteMessageStore source =
+              SqliteMessageStore.open(
+                  dir, SqliteStoreOptions.existingFolder(), InstantSource.system());
+          PostgresMessageStore target =
+              PostgresMessageStore.open(to, "store-copy", InstantSource.system())) {
+        StoreCopy.Copied copied = StoreCopy.copy(source, target);
+        out.printf(
+            "copied %d messages (%d recipients, %d attempts, %d events), %d suppressions,"
+                + " %d accounts, %d sender domains, %d webhooks from %s to %s%n",
+            copied.rows("messages"),
+            copied.rows("recipients"),
+            copied.rows("attempts"),
+            copied.rows("events"),
+            copied.rows("suppressions"),
+            copied.rows("accounts"),
+            copied.rows("sender_domains"),
+            copied.rows("webhooks"),
+            dir,
+            target.where());
+        for (var e : copied.rows().entrySet()) out.printf("  %-22s %d%n", e.getKey(), e.getValue());
+        out.printf(
+            "  %-22s %d (%d bytes, from body files)%n",
+            "body_chunks", copied.bodyFiles(), copied.bodyFileBytes());
+        return 0;
+      } catch (DataDirLock.InUseException e) {
+        err.println(name + ": " + e.getMessage() + "; stop it first");
+        return Main.EXIT_USAGE;
+      } catch (StoreCopy.TargetNotEmptyException e) {
+        err.println(name + ": " + e.getMessage());
+        return Main.EXIT_USAGE;
+      } catch (IllegalArgumentException e) {
+        err.println(name + ": " + e.getMessage());
+        return Main.EXIT_USAGE;
+      } catch (StorageException | IOException e) {
+        err.println(name + ": " + e.getMessage());
+        return 1;
+      }
     }
   }
 

@@ -17,11 +17,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The store's only writer: a dedicated thread owns the write connection and turns everything
- * waiting in its queue into one transaction, so concurrent sessions' messages share one commit and
- * one fsync of the WAL (group commit). Each write runs under its own savepoint, so one failing
- * write fails alone; a failed commit fails the whole group. Callers learn the outcome only after
- * the commit is on stable storage.
+ * Group commit: writer threads turn everything waiting in the queue into one transaction, so
+ * concurrent sessions' messages share one commit and one fsync of the WAL. Each write runs under
+ * its own savepoint, so one failing write fails alone; a failed commit fails the whole group.
+ * Callers learn the outcome only after the commit is on stable storage.
+ *
+ * <p>How a group's transaction is run is the back end's ({@link Transactions}): the embedded store
+ * has one thread owning its single write connection ({@link #sqlite}); PostgreSQL has a few
+ * threads, each group a transaction of the {@link PostgresWriter} on a pooled connection ({@link
+ * #postgresql}), so a group is being committed while the next one is collected and run.
  */
 final class GroupCommitWriter implements SqlWriter, AutoCloseable {
 
@@ -97,16 +101,33 @@ final class GroupCommitWriter implements SqlWriter, AutoCloseable {
     }
   }
 
+  /** The body of a group's transaction: runs each write under its savepoint. */
+  @FunctionalInterface
+  interface GroupBody {
+    void run(Context context) throws SQLException;
+  }
+
+  /** Runs a group's writes in one transaction of the back end, and closes what it holds. */
+  interface Transactions {
+    /**
+     * Begins a transaction, runs {@code body} and commits; rolls back and throws when the body or
+     * the commit fails (nothing of the group is kept).
+     */
+    void run(GroupBody body) throws SQLException, StorageException;
+
+    /** Called once by the last writer thread, after the last group. */
+    void close();
+  }
+
   private record Pending(Task<?> task, CompletableFuture<Object> result, boolean message) {}
 
   private static final Pending STOP = new Pending(c -> null, new CompletableFuture<>(), false);
 
-  private final Connection connection;
-  private final Context context;
+  private final Transactions transactionsOf;
+  private final boolean savepointFailureLosesGroup;
   private final int maxGroup;
-  private final boolean checkpointOnClose;
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-  private final Thread thread;
+  private final List<Thread> threads = new ArrayList<>();
   private final Object gate = new Object();
   private boolean accepting = true;
 
@@ -114,16 +135,95 @@ final class GroupCommitWriter implements SqlWriter, AutoCloseable {
   private final AtomicLong messages = new AtomicLong();
   private final AtomicLong writes = new AtomicLong();
   private final AtomicInteger backlog = new AtomicInteger();
+  private final AtomicInteger running = new AtomicInteger();
   private volatile CountDownLatch paused;
 
   GroupCommitWriter(Connection connection, int maxGroup, boolean checkpointOnClose) {
-    this.connection = connection;
-    this.context = new Context(connection);
+    this(sqlite(connection, checkpointOnClose), 1, maxGroup, true);
+  }
+
+  /**
+   * @param writers how many groups may be in flight at once (one thread each)
+   * @param savepointFailureLosesGroup whether a failed rollback to a write's savepoint means the
+   *     database dropped the whole transaction (SQLite after a full disk)
+   */
+  GroupCommitWriter(
+      Transactions transactions, int writers, int maxGroup, boolean savepointFailureLosesGroup) {
+    this.transactionsOf = transactions;
     this.maxGroup = maxGroup;
-    this.checkpointOnClose = checkpointOnClose;
-    this.thread =
-        Thread.ofPlatform().name("petrel-store-writer").daemon(true).unstarted(this::loop);
-    thread.start();
+    this.savepointFailureLosesGroup = savepointFailureLosesGroup;
+    for (int i = 0; i < writers; i++)
+      threads.add(
+          Thread.ofPlatform()
+              .name(writers == 1 ? "petrel-store-writer" : "petrel-store-writer-" + i)
+              .daemon(true)
+              .unstarted(this::loop));
+    running.set(writers);
+    for (Thread t : this.threads) t.start();
+  }
+
+  /**
+   * The embedded store's transactions: {@code BEGIN IMMEDIATE} ... {@code COMMIT} on its one write
+   * connection, which is checkpointed (when this store owns the folder) and closed at the end.
+   */
+  static Transactions sqlite(Connection connection, boolean checkpointOnClose) {
+    Context context = new Context(connection);
+    return new Transactions() {
+      @Override
+      public void run(GroupBody body) throws SQLException {
+        context.execute("BEGIN IMMEDIATE");
+        try {
+          body.run(context);
+          context.execute("COMMIT");
+        } catch (SQLException | RuntimeException | Error e) {
+          try {
+            context.execute("ROLLBACK");
+          } catch (SQLException ignored) {
+            // no transaction left to roll back
+          }
+          throw e;
+        }
+      }
+
+      @Override
+      public void close() {
+        if (checkpointOnClose) {
+          try {
+            context.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+          } catch (SQLException e) {
+            log.warn("WAL checkpoint at close failed (the next start does it): {}", e.getMessage());
+          }
+        }
+        context.closeStatements();
+        try {
+          connection.close();
+        } catch (SQLException e) {
+          log.warn("closing the store's write connection failed: {}", e.getMessage());
+        }
+      }
+    };
+  }
+
+  /**
+   * PostgreSQL's transactions: each group is one call of {@code writer}, on a pooled connection
+   * (which reruns the group after a deadlock or a serialization failure).
+   */
+  static Transactions postgresql(PostgresWriter writer) {
+    return new Transactions() {
+      @Override
+      public void run(GroupBody body) throws StorageException {
+        writer.call(
+            c -> {
+              body.run(c);
+              return null;
+            },
+            false,
+            "committing a group of writes");
+      }
+
+      @Override
+      public void close() {}
+    };
   }
 
   /**
@@ -153,6 +253,10 @@ final class GroupCommitWriter implements SqlWriter, AutoCloseable {
           Throwable cause = e.getCause();
           if (cause instanceof Refused refused) throw refused.answer;
           if (cause instanceof SQLException sql) throw StorageFailures.of(sql, doing);
+          if (cause instanceof StorageFullException full)
+            throw StorageFailures.full(doing + " failed: " + full.getMessage(), full);
+          if (cause instanceof StorageException group)
+            throw new StorageException(doing + " failed: " + group.getMessage(), group);
           throw new StorageException(doing + " failed: " + cause, cause);
         }
       }
@@ -200,53 +304,57 @@ final class GroupCommitWriter implements SqlWriter, AutoCloseable {
       if (stopAt >= 0) {
         stop = true;
         group.subList(stopAt, group.size()).clear();
+        queue.add(STOP); // for the other writer threads
       }
       backlog.addAndGet(-group.size());
       if (!group.isEmpty()) {
         try {
           runGroup(group);
         } catch (RuntimeException | Error e) {
-          rollbackQuietly();
           fail(group, e);
           log.error("store writer failed a group of {} writes", group.size(), e);
         }
       }
       group.clear();
     }
-    finish();
+    if (running.decrementAndGet() == 0) transactionsOf.close();
   }
 
   private void runGroup(List<Pending> group) {
-    try {
-      context.execute("BEGIN IMMEDIATE");
-    } catch (SQLException e) {
-      fail(group, e);
-      return;
-    }
     Object[] results = new Object[group.size()];
     Throwable[] errors = new Throwable[group.size()];
-    for (int i = 0; i < group.size(); i++) {
-      try {
-        context.execute("SAVEPOINT w");
-        results[i] = group.get(i).task().run(context);
-        context.execute("RELEASE w");
-      } catch (SQLException | RuntimeException e) {
-        errors[i] = e;
-        try {
-          context.execute("ROLLBACK TO w");
-          context.execute("RELEASE w");
-        } catch (SQLException lost) {
-          // SQLite already rolled the whole transaction back (e.g. disk full): the group is lost
-          rollbackQuietly();
-          fail(group, e);
-          return;
-        }
-      }
-    }
     try {
-      context.execute("COMMIT");
-    } catch (SQLException e) {
-      rollbackQuietly();
+      transactionsOf.run(
+          context -> {
+            // a rerun of the group (after a deadlock) starts over
+            java.util.Arrays.fill(results, null);
+            java.util.Arrays.fill(errors, null);
+            for (int i = 0; i < group.size(); i++) {
+              try {
+                context.execute("SAVEPOINT w");
+                results[i] = group.get(i).task().run(context);
+                context.execute("RELEASE w");
+              } catch (SQLException | RuntimeException e) {
+                if (e instanceof SQLException sql
+                    && sql.getSQLState() != null
+                    && RERUN.contains(sql.getSQLState())) throw sql;
+                errors[i] = e;
+                try {
+                  context.execute("ROLLBACK TO w");
+                  context.execute("RELEASE w");
+                } catch (SQLException lost) {
+                  // SQLite already rolled the whole transaction back (e.g. disk full): the group
+                  // is lost
+                  if (savepointFailureLosesGroup) throw new GroupLost(e);
+                  throw lost;
+                }
+              }
+            }
+          });
+    } catch (GroupLost lost) {
+      fail(group, lost.getCause());
+      return;
+    } catch (SQLException | StorageException e) {
       fail(group, e);
       return;
     }
@@ -263,32 +371,18 @@ final class GroupCommitWriter implements SqlWriter, AutoCloseable {
     }
   }
 
-  private void rollbackQuietly() {
-    try {
-      context.execute("ROLLBACK");
-    } catch (SQLException ignored) {
-      // no transaction left to roll back
+  /** deadlock_detected, serialization_failure: the whole group is rolled back and run again. */
+  private static final java.util.Set<String> RERUN = java.util.Set.of("40P01", "40001");
+
+  /** The database dropped the group's transaction: every write of it fails with this cause. */
+  private static final class GroupLost extends RuntimeException {
+    GroupLost(Throwable cause) {
+      super(cause.getMessage(), cause, false, false);
     }
   }
 
   private static void fail(List<Pending> group, Throwable e) {
     for (Pending p : group) p.result().completeExceptionally(e);
-  }
-
-  private void finish() {
-    if (checkpointOnClose) {
-      try {
-        context.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-      } catch (SQLException e) {
-        log.warn("WAL checkpoint at close failed (the next start does it): {}", e.getMessage());
-      }
-    }
-    context.closeStatements();
-    try {
-      connection.close();
-    } catch (SQLException e) {
-      log.warn("closing the store's write connection failed: {}", e.getMessage());
-    }
   }
 
   /** Stops taking writes, finishes every write already queued, checkpoints and closes. */
@@ -302,13 +396,14 @@ final class GroupCommitWriter implements SqlWriter, AutoCloseable {
     CountDownLatch latch = paused;
     if (latch != null) latch.countDown();
     boolean interrupted = false;
-    while (thread.isAlive()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
+    for (Thread thread : threads)
+      while (thread.isAlive()) {
+        try {
+          thread.join();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
       }
-    }
     if (interrupted) Thread.currentThread().interrupt();
   }
 }

@@ -28,13 +28,17 @@ import org.slf4j.LoggerFactory;
 /**
  * The store on PostgreSQL, shared by any number of nodes: every row the embedded store keeps, and
  * the message bodies too (small ones in {@code bodies} with the message's rows, larger ones in
- * {@code body_chunks}, written while the message arrives and read back one chunk at a time). Each
- * write is one transaction on a pooled connection ({@link PostgresWriter}); the row classes are the
- * embedded store's, in the {@link SqlDialect#POSTGRESQL} dialect.
+ * {@code body_chunks}, written while the message arrives and read back one chunk at a time). Writes
+ * are grouped as the embedded store groups them ({@link GroupCommitWriter}): the writes waiting
+ * when a writer thread is free share one transaction on a pooled connection ({@link
+ * PostgresWriter}), so many sessions' messages share one commit (one WAL flush); a few writer
+ * threads keep groups in flight at once. The row classes are the embedded store's, in the {@link
+ * SqlDialect#POSTGRESQL} dialect.
  *
  * <p>Opened from {@code postgresql://HOST[:PORT]/DATABASE?user=U&password=P}; other query
  * parameters go to the JDBC driver as they are (e.g. {@code sslmode=require}), except {@code pool}
- * (the number of connections, default 10).
+ * (the number of connections, default 10) and {@code writers} (the writer threads, each holding a
+ * connection while it commits a group; default 2, fewer than {@code pool}).
  */
 public final class PostgresMessageStore extends SqlMessageStore {
 
@@ -53,18 +57,25 @@ public final class PostgresMessageStore extends SqlMessageStore {
 
   private static final int DEFAULT_POOL = 10;
 
+  private static final int DEFAULT_WRITERS = 2;
+
+  /** The most writes one group (one transaction, one WAL flush) takes. */
+  static final int MAX_GROUP = 256;
+
   private final String where;
   private final String node;
   private final HikariDataSource pool;
-  private final PostgresWriter writer;
+  private final GroupCommitWriter writer;
 
   private PostgresMessageStore(
-      String where, String node, InstantSource clock, HikariDataSource pool) {
+      String where, String node, InstantSource clock, HikariDataSource pool, int writers) {
     super(SqlDialect.POSTGRESQL, clock);
     this.where = where;
     this.node = node;
     this.pool = pool;
-    this.writer = new PostgresWriter(pool);
+    this.writer =
+        new GroupCommitWriter(
+            GroupCommitWriter.postgresql(new PostgresWriter(pool)), writers, MAX_GROUP, false);
   }
 
   /**
@@ -101,7 +112,8 @@ public final class PostgresMessageStore extends SqlMessageStore {
     }
     try {
       migrate(pool, target.where());
-      PostgresMessageStore store = new PostgresMessageStore(target.where(), node, clock, pool);
+      PostgresMessageStore store =
+          new PostgresMessageStore(target.where(), node, clock, pool, target.writers());
       store.removeOrphanChunks();
       return store;
     } catch (StorageException | RuntimeException e) {
@@ -297,7 +309,7 @@ public final class PostgresMessageStore extends SqlMessageStore {
   }
 
   @Override
-  SqlWriter writer() {
+  GroupCommitWriter writer() {
     return writer;
   }
 
@@ -332,11 +344,13 @@ public final class PostgresMessageStore extends SqlMessageStore {
   @Override
   public void close() {
     if (!beginClose()) return;
+    writer.close();
     pool.close();
   }
 
   /** What a {@code postgresql://} URL names. */
-  record Target(String jdbcUrl, String where, String user, String password, int poolSize) {
+  record Target(
+      String jdbcUrl, String where, String user, String password, int poolSize, int writers) {
 
     static Target parse(String url) {
       if (!url.startsWith(SCHEME))
@@ -377,6 +391,24 @@ public final class PostgresMessageStore extends SqlMessageStore {
           throw new IllegalArgumentException(
               "pool must be a number from 1 to 1000, not '" + p + "'");
       }
+      int writers = DEFAULT_WRITERS;
+      String w = params.remove("writers");
+      if (w != null) {
+        try {
+          writers = Integer.parseInt(w);
+        } catch (NumberFormatException e) {
+          writers = 0;
+        }
+        if (writers < 1 || writers >= poolSize)
+          throw new IllegalArgumentException(
+              "writers must be a number from 1 to pool - 1 ("
+                  + (poolSize - 1)
+                  + "), not '"
+                  + w
+                  + "'");
+      } else {
+        writers = Math.min(writers, Math.max(1, poolSize - 1));
+      }
       int port = uri.getPort() < 0 ? 5432 : uri.getPort();
       String host = uri.getHost();
       StringBuilder jdbc =
@@ -395,7 +427,7 @@ public final class PostgresMessageStore extends SqlMessageStore {
         sep = '&';
       }
       return new Target(
-          jdbc.toString(), host + ":" + port + "/" + database, user, password, poolSize);
+          jdbc.toString(), host + ":" + port + "/" + database, user, password, poolSize, writers);
     }
 
     private static String decode(String s) {

@@ -55,7 +55,8 @@ final class PostgresWriter implements SqlWriter {
           context.closeStatements();
         }
       } catch (SQLException e) {
-        if (attempt < TRIES && RETRYABLE.contains(e.getSQLState())) continue;
+        if (attempt < TRIES && e.getSQLState() != null && RETRYABLE.contains(e.getSQLState()))
+          continue;
         throw StorageFailures.of(e, doing);
       } catch (RuntimeException e) {
         throw new StorageException(doing + " failed: " + e, e);

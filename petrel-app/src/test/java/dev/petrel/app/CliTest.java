@@ -173,4 +173,31 @@ class CliTest {
     assertThat(j.get("diagnostic").asString()).contains("User unknown");
     assertThat(j.get("message_id").asString()).isEqualTo("abc@example.com");
   }
+
+  @Test
+  void storeCopyRefusesWhatItCannotCopy(@TempDir Path dir) throws Exception {
+    String pg = "postgresql://127.0.0.1:1/petrel?user=u&password=s3cret";
+    Result missing = run("", "store", "copy", "--from", dir.resolve("none").toString(), "--to", pg);
+    assertThat(missing.status()).isEqualTo(2);
+    assertThat(missing.err()).contains("no data folder at");
+
+    Result empty = run("", "store", "copy", "--from", dir.toString(), "--to", pg);
+    assertThat(empty.status()).isEqualTo(2);
+    assertThat(empty.err()).contains("holds no embedded store");
+
+    Path data = dir.resolve("data");
+    dev.petrel.queue.SqliteMessageStore.open(
+            data, dev.petrel.queue.SqliteStoreOptions.defaults(), java.time.InstantSource.system())
+        .close();
+    Result notPg =
+        run("", "store", "copy", "--from", "sqlite:" + data, "--to", "sqlite:" + dir.resolve("x"));
+    assertThat(notPg.status()).isEqualTo(2);
+    assertThat(notPg.err()).contains("--to must be a PostgreSQL store URL");
+
+    Result unreachable = run("", "store", "copy", "--from", data.toString(), "--to", pg);
+    assertThat(unreachable.status()).isEqualTo(1);
+    assertThat(unreachable.err())
+        .contains("petrel store copy: cannot connect to PostgreSQL at 127.0.0.1:1/petrel")
+        .doesNotContain("s3cret");
+  }
 }

@@ -2,6 +2,7 @@ package dev.petrel.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.petrel.model.QueueId;
 import dev.petrel.model.RecipientState;
@@ -282,12 +283,69 @@ class PostgresStoreTest {
   }
 
   @Test
+  void concurrentCommitsShareATransactionAndAFailingOneFailsAlone() throws Exception {
+    PostgresMessageStore a = (PostgresMessageStore) open("a");
+    Store b = open("b");
+    QueueId existing =
+        QueueTestSupport.commit(
+            a, QueueTestSupport.envelope(), QueueTestSupport.message("first", "x"));
+    int sessions = 20;
+    long before = a.stats().transactions();
+    List<java.util.concurrent.Future<QueueId>> good = new ArrayList<>();
+    java.util.concurrent.Future<Object> bad;
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(sessions + 1)) {
+      try (AutoCloseable paused = a.writer().pause()) {
+        for (int s = 0; s < sessions; s++) {
+          int n = s;
+          good.add(
+              pool.submit(
+                  () ->
+                      QueueTestSupport.commit(
+                          a, QueueTestSupport.envelope(), QueueTestSupport.message("s" + n, "x"))));
+        }
+        bad =
+            pool.submit(
+                () ->
+                    a.writer()
+                        .call(
+                            c -> {
+                              // a second row with an existing id breaks the primary key
+                              c.prepare(
+                                      "INSERT INTO messages (id, account, size, created, body_type,"
+                                          + " smtputf8) VALUES ('"
+                                          + existing
+                                          + "', 'x', 0, 0, '7BIT', 0)")
+                                  .executeUpdate();
+                              return null;
+                            },
+                            false,
+                            "inserting a duplicate"));
+        await().atMost(Duration.ofMinutes(2)).until(() -> a.writer().backlog() == sessions + 1);
+      }
+      for (var f : good) {
+        QueueId id = f.get(2, java.util.concurrent.TimeUnit.MINUTES);
+        // answered only once committed: another node sees it at once
+        assertThat(b.find(id)).as("message %s seen by another node", id).isPresent();
+      }
+      assertThatThrownBy(() -> bad.get(2, java.util.concurrent.TimeUnit.MINUTES))
+          .hasCauseInstanceOf(StorageException.class)
+          .hasMessageContaining("inserting a duplicate failed");
+    }
+    // each writer thread (two by default) took at most one group: 21 writes, at most 2 commits
+    assertThat(a.stats().transactions() - before).isBetween(1L, 2L);
+    assertThat(a.stats().messages()).isEqualTo(sessions + 1);
+    assertThat(count("SELECT count(*) FROM messages")).isEqualTo(sessions + 1);
+    assertThat(b.find(existing).orElseThrow().account()).isEqualTo("default");
+  }
+
+  @Test
   void aMalformedUrlIsRefusedWithoutShowingThePassword() {
     for (String bad :
         List.of(
             "postgresql://127.0.0.1:5432/?user=u&password=s3cret",
             "postgresql:///db?user=u&password=s3cret",
-            "postgresql://127.0.0.1:5432/db?user=u&password=s3cret&pool=0"))
+            "postgresql://127.0.0.1:5432/db?user=u&password=s3cret&pool=0",
+            "postgresql://127.0.0.1:5432/db?user=u&password=s3cret&pool=4&writers=4"))
       assertThatThrownBy(() -> Stores.open(bad, QueueTestSupport.options(), InstantSource.fixed(T)))
           .isInstanceOf(IllegalArgumentException.class)
           .message()

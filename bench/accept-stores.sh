@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# Accepting mail with each store, back to back in one run on this machine: Postfix, Petrel on its
+# embedded store, Petrel on PostgreSQL (this tree; with BEFORE_TREE also an older tree, for a
+# before/after), then two and three Petrel nodes sharing one PostgreSQL database. Every server
+# fsyncs each message before its 250 (Postfix always; Petrel's group commit; PostgreSQL with
+# fsync=on, synchronous_commit=on). Postfix puts everything on hold and Petrel runs with delivery
+# paused, so only acceptance is measured. Driven by Postfix's smtp-source: SESSIONS sessions per
+# node, 1 KB messages, one message per connection.
+#
+# Also CPU seconds per message of each server, from /proc (utime+stime): Petrel's JVM; PostgreSQL's
+# postmaster and every backend (exited ones through the postmaster's cutime); Postfix's master and
+# its daemons. The load average is printed before each configuration: the machine may be shared.
+#
+#   bench/accept-stores.sh                                   # MESSAGES=2000 REPEAT=3
+#   BEFORE_TREE=/var/tmp/petrel-before bench/accept-stores.sh  # also that tree's build on PostgreSQL
+#   PG_PARAMS='&writers=4' bench/accept-stores.sh              # store URL options of this tree
+#
+# Needs root (Postfix's daemons and PostgreSQL's server switch users), postfix (smtp-source),
+# postgresql (Debian's server binaries under /usr/lib/postgresql/N/bin), a JDK 25.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+MESSAGES="${MESSAGES:-2000}" # per measured run and node
+REPEAT="${REPEAT:-3}"
+SESSIONS="${SESSIONS:-20}"
+POSTFIX_PORT="${POSTFIX_PORT:-25252}"
+PG_PORT="${PG_PORT:-25260}"
+BASE_PORT="${BASE_PORT:-25270}" # Petrel node i: SMTP BASE_PORT+2i, HTTP BASE_PORT+2i+1
+BEFORE_TREE="${BEFORE_TREE:-}"
+PG_PARAMS="${PG_PARAMS:-}" # appended to this tree's store URLs, e.g. "&writers=4&pool=12"
+work="${BENCH_DIR:-/var/tmp/petrel-bench-stores}"
+
+die() { echo "accept-stores: $*" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || die "run as root (Postfix and PostgreSQL switch users)"
+command -v postfix >/dev/null || die "postfix is not installed (apt-get install postfix)"
+source_bin="$(command -v smtp-source || echo /usr/sbin/smtp-source)"
+[ -x "$source_bin" ] || die "smtp-source is not installed (it comes with postfix)"
+pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)"
+[ -x "$pg_bin/initdb" ] || die "PostgreSQL's server is not installed (apt-get install postgresql)"
+[ -z "$BEFORE_TREE" ] || [ -x "$BEFORE_TREE/petrel" ] || die "no petrel launcher in $BEFORE_TREE"
+
+postfix_conf="$work/postfix/conf"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  if [ -f "$postfix_conf/main.cf" ]; then postfix -c "$postfix_conf" stop >/dev/null 2>&1 || true; fi
+  if [ -f "$work/pg/data/postmaster.pid" ]; then
+    runuser -u postgres -- "$pg_bin/pg_ctl" stop -m fast -D "$work/pg/data" >/dev/null 2>&1 || true
+  fi
+}
+trap cleanup EXIT
+
+rm -rf "$work"
+mkdir -p "$work"
+
+# shellcheck source=bench/accept-lib.sh
+source "$root/bench/accept-lib.sh"
+
+tck=$(getconf CLK_TCK)
+# CPU ticks of a process and its children: its own and reaped children's (fields 14-17 of
+# /proc/PID/stat), plus the living children's own.
+ticks_tree() {
+  local top=$1 t=0 c
+  [ -r "/proc/$top/stat" ] || { echo 0; return; }
+  t=$(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$top/stat")
+  for c in $(ps -o pid= --ppid "$top" 2>/dev/null); do
+    [ -r "/proc/$c/stat" ] && t=$((t + $(awk '{ print $14 + $15 }' "/proc/$c/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$t"
+}
+ticks_of() { local t=0 p; for p in "$@"; do t=$((t + $(ticks_tree "$p"))); done; echo "$t"; }
+
+# ---- PostgreSQL: a private cluster on loopback -------------------------------------------------
+setup_pg() {
+  mkdir -p "$work/pg"
+  chown postgres "$work/pg"
+  runuser -u postgres -- "$pg_bin/initdb" -D "$work/pg/data" -U postgres --auth=trust -E UTF8 \
+    --locale=C.UTF-8 >"$work/pg/initdb.log" 2>&1 || die "initdb failed: $(cat "$work/pg/initdb.log")"
+  runuser -u postgres -- "$pg_bin/pg_ctl" start -w -t 120 -D "$work/pg/data" -l "$work/pg/server.log" \
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $work/pg -c max_connections=200 -c fsync=on -c synchronous_commit=on" \
+    >/dev/null || die "PostgreSQL did not start: $(cat "$work/pg/server.log")"
+}
+pg_pid() { head -n1 "$work/pg/data/postmaster.pid"; }
+psql_q() { runuser -u postgres -- psql -h "$work/pg" -p "$PG_PORT" -U postgres -At "$@"; }
+new_database() { # prints the store URL of a new empty database
+  psql_q -c "CREATE DATABASE $1" >/dev/null
+  echo "postgresql://127.0.0.1:$PG_PORT/$1?user=postgres"
+}
+
+# ---- Petrel nodes ------------------------------------------------------------------------------
+# start_node TREE INDEX DATA_DIR [--store URL]: starts serve, appends its pid to pids
+start_node() {
+  local tree=$1 i=$2 data=$3
+  shift 3
+  local smtp=$((BASE_PORT + 2 * i)) http=$((BASE_PORT + 2 * i + 1)) log="$data.log"
+  "$tree/petrel" --version >/dev/null # builds the jar when needed, outside the measurement
+  "$tree/petrel" serve --data-dir "$data" --smtp-port "$smtp" --http-port "$http" \
+    --listen-address 127.0.0.1 --hostname "node$i.bench.test" --node-name "node$i" --paused "$@" \
+    >"$log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 600); do
+    grep -q "smtp listening on" "$log" 2>/dev/null && return 0
+    kill -0 "${pids[-1]}" 2>/dev/null || die "petrel did not start: $(cat "$log")"
+    sleep 0.1
+  done
+  die "petrel did not start listening within 60 s"
+}
+stop_nodes() {
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  pids=()
+}
+
+# rate_nodes COUNT PORT... -> messages per second over all ports, COUNT messages to each at once
+rate_nodes() {
+  local count=$1 start end port jobs=()
+  shift
+  start=$(date +%s.%N)
+  for port in "$@"; do
+    "$source_bin" -s "$SESSIONS" -m "$count" -l 1024 -f from@bench.test -t to@example.net \
+      "127.0.0.1:$port" >/dev/null &
+    jobs+=($!)
+  done
+  for j in "${jobs[@]}"; do wait "$j"; done
+  end=$(date +%s.%N)
+  awk -v n="$((count * $#))" -v a="$start" -v b="$end" 'BEGIN { printf "%.0f", n / (b - a) }'
+}
+
+# measure NAME "SERVER PIDS" "DATABASE PIDS" PORT...: warm-up, REPEAT runs; one result line
+results=()
+measure() {
+  local name=$1 servers=$2 db=$3 runs="" r t0 d0 t1 d1 port
+  shift 3
+  local load
+  load=$(cut -d' ' -f1-3 /proc/loadavg)
+  for port in "$@"; do
+    "$source_bin" -s "$SESSIONS" -m 500 -l 1024 -f from@bench.test -t to@example.net \
+      "127.0.0.1:$port" >/dev/null # warm-up, not measured
+  done
+  # shellcheck disable=SC2086
+  t0=$(ticks_of $servers)
+  # shellcheck disable=SC2086
+  d0=$(ticks_of $db)
+  for _ in $(seq 1 "$REPEAT"); do
+    r=$(rate_nodes "$MESSAGES" "$@")
+    runs="$runs $r"
+  done
+  # shellcheck disable=SC2086
+  t1=$(ticks_of $servers)
+  # shellcheck disable=SC2086
+  d1=$(ticks_of $db)
+  local n=$((MESSAGES * REPEAT * $#))
+  local line
+  line=$(awk -v name="$name" -v med="$(echo "$runs" | median)" -v runs="$runs" -v n="$n" \
+    -v s="$((t1 - t0))" -v d="$((d1 - d0))" -v hz="$tck" -v load="$load" \
+    'BEGIN { printf "%-34s %7s msg/s (runs%s)  server %.2f ms CPU/msg  database %s  load before %s",
+             name, med, runs, 1000 * s / hz / n, (d > 0 ? sprintf("%.2f ms CPU/msg", 1000 * d / hz / n) : "-"), load }')
+  echo "  $line" >&2
+  results+=("$line")
+}
+
+echo "machine: $(nproc) cores, $(free -g | awk '/^Mem/ { print $2 }') GiB; disk under $work: $(df -T "$work" | awk 'NR==2 { print $2 }')" >&2
+echo "postfix $(postconf -d -h mail_version), PostgreSQL $("$pg_bin/postgres" --version | awk '{ print $3 }'), $("$root/petrel" --version 2>/dev/null)" >&2
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+
+# 1. Postfix
+setup_postfix
+wait_port "$POSTFIX_PORT"
+echo "Postfix ..." >&2
+measure "postfix" "$(cat "$work/postfix/queue/pid/master.pid" | tr -d ' ')" "" "$POSTFIX_PORT"
+postfix -c "$postfix_conf" stop >/dev/null 2>&1 || true
+
+# 2. Petrel, embedded store
+echo "Petrel, embedded store ..." >&2
+start_node "$root" 0 "$work/embedded"
+measure "petrel, embedded store" "${pids[*]}" "" "$BASE_PORT"
+stop_nodes
+
+# 3. Petrel on PostgreSQL: the older tree first, then this one; each on a new database
+setup_pg
+if [ -n "$BEFORE_TREE" ]; then
+  echo "Petrel (before: $BEFORE_TREE) on PostgreSQL ..." >&2
+  url=$(new_database before1)
+  start_node "$BEFORE_TREE" 0 "$work/before1" --store "$url"
+  measure "petrel before, postgresql, 1 node" "${pids[*]}" "$(pg_pid)" "$BASE_PORT"
+  stop_nodes
+fi
+for nodes in 1 2 3; do
+  echo "Petrel on PostgreSQL, $nodes node(s) ..." >&2
+  url=$(new_database "after$nodes")$PG_PARAMS
+  ports=()
+  for i in $(seq 0 $((nodes - 1))); do
+    start_node "$root" "$i" "$work/after$nodes-$i" --store "$url"
+    ports+=($((BASE_PORT + 2 * i)))
+  done
+  measure "petrel, postgresql, $nodes node(s)" "${pids[*]}" "$(pg_pid)" "${ports[@]}"
+  stop_nodes
+  echo "  messages in the database: $(psql_q -d "after$nodes" -c 'SELECT count(*) FROM messages')" \
+    "(expected $(((MESSAGES * REPEAT + 500) * nodes)))" >&2
+done
+
+echo
+echo "Accepting mail: smtp-source, $SESSIONS sessions per node, 1 KB, one message per connection,"
+echo "fsync before each 250; median of $REPEAT runs of $MESSAGES messages per node"
+for line in "${results[@]}"; do echo "$line"; done
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
