@@ -1,10 +1,10 @@
 package dev.petrel.accept;
 
+import dev.petrel.accounts.Quotas;
 import dev.petrel.model.Envelope;
 import dev.petrel.protocol.Reply;
 import dev.petrel.protocol.SmtpInput;
 import dev.petrel.queue.MessageStore;
-import dev.petrel.queue.Quotas;
 import dev.petrel.queue.StorageException;
 import java.io.BufferedOutputStream;
 import java.io.IOException;

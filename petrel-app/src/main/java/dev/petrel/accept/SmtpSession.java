@@ -138,7 +138,7 @@ public final class SmtpSession {
   }
 
   /** Enforces monthly quotas at RCPT; without this call nothing is counted against. */
-  public SmtpSession quotas(dev.petrel.queue.Quotas quotas) {
+  public SmtpSession quotas(dev.petrel.accounts.Quotas quotas) {
     s.quotas = quotas;
     return this;
   }

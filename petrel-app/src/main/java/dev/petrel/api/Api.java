@@ -1,8 +1,8 @@
 package dev.petrel.api;
 
-import dev.petrel.queue.AccountStore;
+import dev.petrel.accounts.AccountStore;
+import dev.petrel.accounts.Quotas;
 import dev.petrel.queue.MessageStore;
-import dev.petrel.queue.Quotas;
 import dev.petrel.status.StatusEngine;
 import java.time.InstantSource;
 import java.util.Objects;

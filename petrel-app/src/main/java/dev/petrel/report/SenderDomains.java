@@ -1,7 +1,7 @@
 package dev.petrel.report;
 
+import dev.petrel.accounts.Account;
 import dev.petrel.deliver.dkim.DkimAlgorithm;
-import dev.petrel.queue.Account;
 import dev.petrel.queue.SenderDomain;
 import dev.petrel.queue.SenderDomainStore;
 import dev.petrel.queue.SenderPolicy;

@@ -2,8 +2,8 @@ package dev.petrel.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.petrel.accounts.Account;
 import dev.petrel.peers.SmtpClient;
-import dev.petrel.queue.Account;
 import dev.petrel.queue.SenderPolicy;
 import dev.petrel.queue.SqliteMessageStore;
 import dev.petrel.queue.SqliteStoreOptions;

@@ -2,6 +2,7 @@ package dev.petrel.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.petrel.accounts.Account;
 import dev.petrel.model.EmailAddress;
 import dev.petrel.model.Envelope;
 import dev.petrel.model.QueueId;

@@ -3,6 +3,7 @@ package dev.petrel.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.petrel.accounts.Account;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.petrel.accounts.Account;
 import dev.petrel.model.OutboundPolicy;
-import dev.petrel.queue.Account;
 import dev.petrel.queue.SqliteMessageStore;
 import dev.petrel.queue.SqliteStoreOptions;
 import dev.petrel.queue.Webhook;
