@@ -54,7 +54,7 @@ final class SessionContext {
   Quotas quotas;
 
   /** Which sender domains the account may use at MAIL; null allows any (tests, tools). */
-  dev.petrel.queue.SenderPolicy senders;
+  dev.petrel.domains.SenderPolicy senders;
 
   /** The shared AUTH failure tracker; null checks every password (tests, tools). */
   AuthLockout lockout;

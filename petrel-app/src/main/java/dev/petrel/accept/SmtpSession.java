@@ -154,7 +154,7 @@ public final class SmtpSession {
   }
 
   /** Refuses MAIL from a domain the account may not use (553 5.7.1); without it any is used. */
-  public SmtpSession senders(dev.petrel.queue.SenderPolicy senders) {
+  public SmtpSession senders(dev.petrel.domains.SenderPolicy senders) {
     s.senders = senders;
     return this;
   }

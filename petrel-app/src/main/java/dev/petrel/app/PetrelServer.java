@@ -256,7 +256,7 @@ public final class PetrelServer implements AutoCloseable {
       var signing = new dev.petrel.report.DkimSigning(store.senderDomains(), clock);
       delivery.signWith((m, job) -> signing.sign(m.account(), job));
       var senders =
-          new dev.petrel.queue.SenderPolicy(store.senderDomains(), config.allowAnySender());
+          new dev.petrel.domains.SenderPolicy(store.senderDomains(), config.allowAnySender());
       // Failed logins are counted across all sessions of both listeners.
       var lockout = new dev.petrel.accept.AuthLockout(config.authLockout(), clock);
       // The listener wakes delivery after each committed message, through its typed "queued"

@@ -2,6 +2,7 @@ package dev.petrel.queue;
 
 import dev.petrel.accounts.AccountStore;
 import dev.petrel.accounts.LoginStore;
+import dev.petrel.domains.SenderDomainStore;
 import dev.petrel.model.QueueId;
 import dev.petrel.model.RecipientState;
 import java.io.ByteArrayInputStream;

@@ -2,6 +2,7 @@ package dev.petrel.queue;
 
 import dev.petrel.accounts.AccountStore;
 import dev.petrel.accounts.LoginStore;
+import dev.petrel.domains.SenderDomainStore;
 
 /**
  * A whole store, as the application sees it whatever back end holds it: the queue ({@link

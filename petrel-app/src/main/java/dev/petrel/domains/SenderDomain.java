@@ -1,4 +1,4 @@
-package dev.petrel.queue;
+package dev.petrel.domains;
 
 import dev.petrel.accounts.Account;
 import java.time.Instant;
