@@ -35,7 +35,7 @@ public record Api(
     Runnable queued,
     dev.petrel.report.SenderDomains domains,
     dev.petrel.accept.CredentialStore credentials,
-    dev.petrel.queue.WebhookStore webhooks,
+    dev.petrel.webhooks.WebhookStore webhooks,
     long maxMessageSize,
     dev.petrel.report.WebhookTargets webhookTargets,
     dev.petrel.model.DeliveryWaits waits) {
