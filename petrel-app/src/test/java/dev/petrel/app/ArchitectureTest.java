@@ -1,5 +1,8 @@
 package dev.petrel.app;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.type;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,6 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.petrel.queue.StorageException;
+import dev.petrel.queue.StoredEvent;
 import dev.petrel.status.StatusEngine;
 import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
@@ -110,6 +115,9 @@ class ArchitectureTest {
             "dev.petrel.protocol..",
             "dev.petrel.accept..",
             "dev.petrel.queue..",
+            "dev.petrel.accounts..",
+            "dev.petrel.domains..",
+            "dev.petrel.webhooks..",
             "dev.petrel.deliver..",
             "dev.petrel.report..")
         .check(classes);
@@ -125,6 +133,9 @@ class ArchitectureTest {
         .resideInAnyPackage(
             "dev.petrel.accept..",
             "dev.petrel.queue..",
+            "dev.petrel.accounts..",
+            "dev.petrel.domains..",
+            "dev.petrel.webhooks..",
             "dev.petrel.deliver..",
             "dev.petrel.report..")
         .check(classes);
@@ -142,9 +153,55 @@ class ArchitectureTest {
             "dev.petrel.protocol..",
             "dev.petrel.accept..",
             "dev.petrel.queue..",
+            "dev.petrel.accounts..",
+            "dev.petrel.domains..",
+            "dev.petrel.webhooks..",
             "dev.petrel.deliver..",
             "dev.petrel.report..",
             "dev.petrel.api..")
+        .check(classes);
+  }
+
+  @Test
+  void accountsDomainsAndWebhooksAreValuesAndRolesOfTheStore() {
+    // What the store keeps beside the queue: values and the role interfaces the doors, reporting
+    // and
+    // the application use. Their SQL is the queue's (written in the queue's transactions), so of
+    // the
+    // queue they know only its failures and its events; they know no stage.
+    classes()
+        .that()
+        .resideInAnyPackage(
+            "dev.petrel.accounts..", "dev.petrel.domains..", "dev.petrel.webhooks..")
+        .should()
+        .onlyDependOnClassesThat(
+            resideInAnyPackage(
+                    "java..",
+                    "org.slf4j..",
+                    "dev.petrel.model..",
+                    "dev.petrel.accounts..",
+                    "dev.petrel.domains..",
+                    "dev.petrel.webhooks..")
+                .or(assignableTo(StorageException.class))
+                .or(type(StoredEvent.class)))
+        .check(classes);
+    // An account is the root: it knows neither its sender domains nor its webhooks.
+    noClasses()
+        .that()
+        .resideInAPackage("dev.petrel.accounts..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("dev.petrel.domains..", "dev.petrel.webhooks..")
+        .check(classes);
+    // Delivery reports facts about a transfer; whose mail it was and who hears of it is not its
+    // business.
+    noClasses()
+        .that()
+        .resideInAPackage("dev.petrel.deliver..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.petrel.accounts..", "dev.petrel.domains..", "dev.petrel.webhooks..")
         .check(classes);
   }
 
