@@ -4,7 +4,7 @@ import dev.petrel.accounts.Quotas;
 import dev.petrel.model.Envelope;
 import dev.petrel.protocol.Reply;
 import dev.petrel.protocol.SmtpInput;
-import dev.petrel.queue.MessageStore;
+import dev.petrel.queue.Intake;
 import dev.petrel.queue.StorageException;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -24,7 +24,7 @@ final class SessionContext {
 
   final ListenerConfig config;
   final Connection connection;
-  final MessageStore store;
+  final Intake store;
   final Authenticator authenticator;
   final SessionObserver observer;
   final InstantSource clock;
@@ -72,7 +72,7 @@ final class SessionContext {
   SessionContext(
       ListenerConfig config,
       Connection connection,
-      MessageStore store,
+      Intake store,
       Authenticator authenticator,
       SessionObserver observer,
       InstantSource clock,

@@ -5,7 +5,7 @@ import dev.petrel.protocol.CommandLine;
 import dev.petrel.protocol.Line;
 import dev.petrel.protocol.Reply;
 import dev.petrel.protocol.SmtpInput;
-import dev.petrel.queue.MessageStore;
+import dev.petrel.queue.Intake;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
@@ -66,7 +66,7 @@ public final class SmtpSession {
   public SmtpSession(
       ListenerConfig config,
       Connection connection,
-      MessageStore store,
+      Intake store,
       Authenticator auth,
       SessionObserver observer,
       InstantSource clock,
@@ -78,7 +78,7 @@ public final class SmtpSession {
   public SmtpSession(
       ListenerConfig config,
       Connection connection,
-      MessageStore store,
+      Intake store,
       Authenticator auth,
       SessionObserver observer,
       InstantSource clock,
@@ -100,7 +100,7 @@ public final class SmtpSession {
   SmtpSession(
       ListenerConfig config,
       Connection connection,
-      MessageStore store,
+      Intake store,
       Authenticator auth,
       SessionObserver observer,
       InstantSource clock,
@@ -113,7 +113,7 @@ public final class SmtpSession {
   SmtpSession(
       ListenerConfig config,
       Connection connection,
-      MessageStore store,
+      Intake store,
       Authenticator auth,
       SessionObserver observer,
       InstantSource clock,
