@@ -1,7 +1,7 @@
 package dev.petrel.accept;
 
+import dev.petrel.accounts.LoginStore;
 import dev.petrel.model.Envelope;
-import dev.petrel.queue.LoginStore;
 import dev.petrel.queue.PrivateFiles;
 import dev.petrel.queue.StorageException;
 import java.io.IOException;

@@ -1,10 +1,10 @@
 package dev.petrel.accept;
 
+import dev.petrel.accounts.Quotas;
 import dev.petrel.model.Envelope;
 import dev.petrel.protocol.Reply;
 import dev.petrel.protocol.SmtpInput;
-import dev.petrel.queue.MessageStore;
-import dev.petrel.queue.Quotas;
+import dev.petrel.queue.Intake;
 import dev.petrel.queue.StorageException;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -24,7 +24,7 @@ final class SessionContext {
 
   final ListenerConfig config;
   final Connection connection;
-  final MessageStore store;
+  final Intake store;
   final Authenticator authenticator;
   final SessionObserver observer;
   final InstantSource clock;
@@ -54,7 +54,7 @@ final class SessionContext {
   Quotas quotas;
 
   /** Which sender domains the account may use at MAIL; null allows any (tests, tools). */
-  dev.petrel.queue.SenderPolicy senders;
+  dev.petrel.domains.SenderPolicy senders;
 
   /** The shared AUTH failure tracker; null checks every password (tests, tools). */
   AuthLockout lockout;
@@ -72,7 +72,7 @@ final class SessionContext {
   SessionContext(
       ListenerConfig config,
       Connection connection,
-      MessageStore store,
+      Intake store,
       Authenticator authenticator,
       SessionObserver observer,
       InstantSource clock,

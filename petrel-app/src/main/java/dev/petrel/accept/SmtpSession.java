@@ -5,7 +5,7 @@ import dev.petrel.protocol.CommandLine;
 import dev.petrel.protocol.Line;
 import dev.petrel.protocol.Reply;
 import dev.petrel.protocol.SmtpInput;
-import dev.petrel.queue.MessageStore;
+import dev.petrel.queue.Intake;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
@@ -66,7 +66,7 @@ public final class SmtpSession {
   public SmtpSession(
       ListenerConfig config,
       Connection connection,
-      MessageStore store,
+      Intake store,
       Authenticator auth,
       SessionObserver observer,
       InstantSource clock,
@@ -78,7 +78,7 @@ public final class SmtpSession {
   public SmtpSession(
       ListenerConfig config,
       Connection connection,
-      MessageStore store,
+      Intake store,
       Authenticator auth,
       SessionObserver observer,
       InstantSource clock,
@@ -100,7 +100,7 @@ public final class SmtpSession {
   SmtpSession(
       ListenerConfig config,
       Connection connection,
-      MessageStore store,
+      Intake store,
       Authenticator auth,
       SessionObserver observer,
       InstantSource clock,
@@ -113,7 +113,7 @@ public final class SmtpSession {
   SmtpSession(
       ListenerConfig config,
       Connection connection,
-      MessageStore store,
+      Intake store,
       Authenticator auth,
       SessionObserver observer,
       InstantSource clock,
@@ -138,7 +138,7 @@ public final class SmtpSession {
   }
 
   /** Enforces monthly quotas at RCPT; without this call nothing is counted against. */
-  public SmtpSession quotas(dev.petrel.queue.Quotas quotas) {
+  public SmtpSession quotas(dev.petrel.accounts.Quotas quotas) {
     s.quotas = quotas;
     return this;
   }
@@ -154,7 +154,7 @@ public final class SmtpSession {
   }
 
   /** Refuses MAIL from a domain the account may not use (553 5.7.1); without it any is used. */
-  public SmtpSession senders(dev.petrel.queue.SenderPolicy senders) {
+  public SmtpSession senders(dev.petrel.domains.SenderPolicy senders) {
     s.senders = senders;
     return this;
   }

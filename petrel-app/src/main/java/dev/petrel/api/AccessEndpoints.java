@@ -1,7 +1,7 @@
 package dev.petrel.api;
 
 import dev.petrel.accept.CredentialStore;
-import dev.petrel.queue.ApiKey;
+import dev.petrel.accounts.ApiKey;
 import dev.petrel.queue.StorageException;
 import dev.petrel.report.MessageJson;
 import io.javalin.http.Context;

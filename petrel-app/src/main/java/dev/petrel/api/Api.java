@@ -1,8 +1,8 @@
 package dev.petrel.api;
 
-import dev.petrel.queue.AccountStore;
+import dev.petrel.accounts.AccountStore;
+import dev.petrel.accounts.Quotas;
 import dev.petrel.queue.MessageStore;
-import dev.petrel.queue.Quotas;
 import dev.petrel.status.StatusEngine;
 import java.time.InstantSource;
 import java.util.Objects;
@@ -35,7 +35,7 @@ public record Api(
     Runnable queued,
     dev.petrel.report.SenderDomains domains,
     dev.petrel.accept.CredentialStore credentials,
-    dev.petrel.queue.WebhookStore webhooks,
+    dev.petrel.webhooks.WebhookStore webhooks,
     long maxMessageSize,
     dev.petrel.report.WebhookTargets webhookTargets,
     dev.petrel.model.DeliveryWaits waits) {

@@ -1,8 +1,8 @@
 package dev.petrel.api;
 
-import dev.petrel.queue.Account;
-import dev.petrel.queue.Plans;
-import dev.petrel.queue.Quotas;
+import dev.petrel.accounts.Account;
+import dev.petrel.accounts.Plans;
+import dev.petrel.accounts.Quotas;
 import dev.petrel.queue.StorageException;
 import dev.petrel.report.MessageJson;
 import io.javalin.http.Context;

@@ -1,13 +1,13 @@
 package dev.petrel.api;
 
+import dev.petrel.accounts.AccountStore.IdempotentAnswer;
+import dev.petrel.accounts.Quotas;
 import dev.petrel.content.Generated;
 import dev.petrel.content.SubmissionFilter;
 import dev.petrel.model.EmailAddress;
 import dev.petrel.model.Envelope;
 import dev.petrel.model.Recipient;
-import dev.petrel.queue.AccountStore.IdempotentAnswer;
 import dev.petrel.queue.QuotaExceededException;
-import dev.petrel.queue.Quotas;
 import dev.petrel.queue.Spool;
 import dev.petrel.queue.StorageException;
 import dev.petrel.queue.StorageFullException;

@@ -1,6 +1,6 @@
 package dev.petrel.api;
 
-import dev.petrel.queue.SenderDomain;
+import dev.petrel.domains.SenderDomain;
 import dev.petrel.queue.StorageException;
 import dev.petrel.report.SenderDomains;
 import io.javalin.http.Context;

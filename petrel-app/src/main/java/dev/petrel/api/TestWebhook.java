@@ -1,9 +1,9 @@
 package dev.petrel.api;
 
 import dev.petrel.queue.StorageException;
-import dev.petrel.queue.Webhook;
 import dev.petrel.report.WebhookDispatcher;
 import dev.petrel.report.WebhookTestEvent;
+import dev.petrel.webhooks.Webhook;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.util.LinkedHashMap;

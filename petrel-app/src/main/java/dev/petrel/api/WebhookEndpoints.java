@@ -1,11 +1,11 @@
 package dev.petrel.api;
 
 import dev.petrel.queue.StorageException;
-import dev.petrel.queue.Webhook;
-import dev.petrel.queue.WebhookDelivery;
-import dev.petrel.queue.WebhookStore;
 import dev.petrel.report.MessageJson;
 import dev.petrel.report.WebhookSigner;
+import dev.petrel.webhooks.Webhook;
+import dev.petrel.webhooks.WebhookDelivery;
+import dev.petrel.webhooks.WebhookStore;
 import io.javalin.http.Context;
 import java.security.SecureRandom;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
 package dev.petrel.app;
 
-import dev.petrel.queue.Account;
-import dev.petrel.queue.AccountStore;
-import dev.petrel.queue.ApiKey;
-import dev.petrel.queue.Plans;
+import dev.petrel.accounts.Account;
+import dev.petrel.accounts.AccountStore;
+import dev.petrel.accounts.ApiKey;
+import dev.petrel.accounts.Plans;
 import dev.petrel.queue.SqliteStoreOptions;
 import dev.petrel.queue.StorageException;
 import dev.petrel.report.MessageJson;

@@ -283,9 +283,9 @@ public final class ConfigLoader {
     return new dev.petrel.deliver.ThrottleConfig(defaults, overrides);
   }
 
-  private dev.petrel.queue.Plans plans() throws ConfigException {
+  private dev.petrel.accounts.Plans plans() throws ConfigException {
     try {
-      return dev.petrel.queue.Plans.parse(raw(ConfigKey.PLANS));
+      return dev.petrel.accounts.Plans.parse(raw(ConfigKey.PLANS));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(ConfigKey.PLANS.flag() + ": " + e.getMessage());
     }

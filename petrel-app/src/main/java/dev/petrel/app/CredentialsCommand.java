@@ -91,7 +91,7 @@ final class CredentialsCommand implements Runnable {
       String account = names.size() == 2 ? names.get(0) : dev.petrel.model.Envelope.DEFAULT_ACCOUNT;
       String user = names.getLast();
       try {
-        dev.petrel.queue.Account.checkName(account);
+        dev.petrel.accounts.Account.checkName(account);
         CredentialStore.checkUserName(user);
       } catch (IllegalArgumentException e) {
         err.println("petrel credentials add: " + e.getMessage());

@@ -2,8 +2,8 @@ package dev.petrel.app;
 
 import dev.petrel.app.ConfigLoader.ConfigException;
 import dev.petrel.deliver.DnsJavaLookup;
-import dev.petrel.queue.SenderDomain;
-import dev.petrel.queue.SenderPolicy;
+import dev.petrel.domains.SenderDomain;
+import dev.petrel.domains.SenderPolicy;
 import dev.petrel.queue.SqliteStoreOptions;
 import dev.petrel.queue.StorageException;
 import dev.petrel.queue.Store;

@@ -59,7 +59,7 @@ public record PetrelConfig(
     boolean strictLineEndings,
     RoutingConfig routing,
     boolean paused,
-    dev.petrel.queue.Plans plans,
+    dev.petrel.accounts.Plans plans,
     String bounceDomain,
     boolean allowAnySender,
     Duration messageTimeout,
@@ -84,7 +84,7 @@ public record PetrelConfig(
   public PetrelConfig {
     trustedNetworks = List.copyOf(trustedNetworks);
     if (routing == null) routing = RoutingConfig.DEFAULTS;
-    if (plans == null) plans = dev.petrel.queue.Plans.DEFAULTS;
+    if (plans == null) plans = dev.petrel.accounts.Plans.DEFAULTS;
     if (webhookTargets == null) webhookTargets = dev.petrel.model.OutboundPolicy.STRICT;
     if (throttle == null) throttle = dev.petrel.deliver.ThrottleConfig.DEFAULTS;
     if (messagesPerConnection < 1)

@@ -7,6 +7,10 @@ import dev.petrel.accept.SmtpServer;
 import dev.petrel.accept.SmtpSession;
 import dev.petrel.accept.TlsMaterial;
 import dev.petrel.accept.TlsMaterial.TlsSetupException;
+import dev.petrel.accounts.Account;
+import dev.petrel.accounts.AccountStore;
+import dev.petrel.accounts.Plans;
+import dev.petrel.accounts.Quotas;
 import dev.petrel.api.Api;
 import dev.petrel.api.ApiServer;
 import dev.petrel.deliver.Deliverer;
@@ -16,12 +20,8 @@ import dev.petrel.deliver.HostPort;
 import dev.petrel.deliver.RoutingConfig;
 import dev.petrel.deliver.sim.SimulatorOptions;
 import dev.petrel.deliver.sim.SimulatorServer;
-import dev.petrel.queue.Account;
-import dev.petrel.queue.AccountStore;
 import dev.petrel.queue.DataDirLock;
 import dev.petrel.queue.MessageStore;
-import dev.petrel.queue.Plans;
-import dev.petrel.queue.Quotas;
 import dev.petrel.queue.RetrySchedule;
 import dev.petrel.queue.SqliteStoreOptions;
 import dev.petrel.queue.StorageException;
@@ -256,7 +256,7 @@ public final class PetrelServer implements AutoCloseable {
       var signing = new dev.petrel.report.DkimSigning(store.senderDomains(), clock);
       delivery.signWith((m, job) -> signing.sign(m.account(), job));
       var senders =
-          new dev.petrel.queue.SenderPolicy(store.senderDomains(), config.allowAnySender());
+          new dev.petrel.domains.SenderPolicy(store.senderDomains(), config.allowAnySender());
       // Failed logins are counted across all sessions of both listeners.
       var lockout = new dev.petrel.accept.AuthLockout(config.authLockout(), clock);
       // The listener wakes delivery after each committed message, through its typed "queued"

@@ -1,5 +1,8 @@
 package dev.petrel.queue;
 
+import dev.petrel.accounts.Account;
+import dev.petrel.accounts.AccountStore;
+import dev.petrel.accounts.ApiKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,5 +1,6 @@
 package dev.petrel.queue;
 
+import dev.petrel.accounts.LoginStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

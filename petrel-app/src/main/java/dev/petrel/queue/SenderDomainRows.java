@@ -1,5 +1,6 @@
 package dev.petrel.queue;
 
+import dev.petrel.domains.SenderDomain;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,7 +1,11 @@
 package dev.petrel.queue;
 
+import dev.petrel.accounts.AccountStore;
+import dev.petrel.accounts.LoginStore;
+import dev.petrel.domains.SenderDomainStore;
 import dev.petrel.model.QueueId;
 import dev.petrel.model.RecipientState;
+import dev.petrel.webhooks.WebhookStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,8 @@
 package dev.petrel.queue;
 
+import dev.petrel.accounts.Account;
+import dev.petrel.accounts.AccountStore;
+import dev.petrel.accounts.ApiKey;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

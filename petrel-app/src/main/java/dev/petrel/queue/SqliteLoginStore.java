@@ -1,5 +1,6 @@
 package dev.petrel.queue;
 
+import dev.petrel.accounts.LoginStore;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

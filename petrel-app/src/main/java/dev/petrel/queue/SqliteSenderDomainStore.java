@@ -1,5 +1,7 @@
 package dev.petrel.queue;
 
+import dev.petrel.domains.SenderDomain;
+import dev.petrel.domains.SenderDomainStore;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

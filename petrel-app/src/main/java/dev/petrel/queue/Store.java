@@ -1,5 +1,10 @@
 package dev.petrel.queue;
 
+import dev.petrel.accounts.AccountStore;
+import dev.petrel.accounts.LoginStore;
+import dev.petrel.domains.SenderDomainStore;
+import dev.petrel.webhooks.WebhookStore;
+
 /**
  * A whole store, as the application sees it whatever back end holds it: the queue ({@link
  * MessageStore}: intake, delivery, queries and operations, suppressions, statistics) and the roles

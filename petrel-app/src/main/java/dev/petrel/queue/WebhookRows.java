@@ -1,5 +1,8 @@
 package dev.petrel.queue;
 
+import dev.petrel.webhooks.Webhook;
+import dev.petrel.webhooks.WebhookDelivery;
+import dev.petrel.webhooks.WebhookStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

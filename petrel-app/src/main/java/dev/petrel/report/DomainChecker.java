@@ -3,7 +3,7 @@ package dev.petrel.report;
 import dev.petrel.deliver.DnsAnswer;
 import dev.petrel.deliver.DnsJavaLookup;
 import dev.petrel.deliver.dkim.DkimAlgorithm;
-import dev.petrel.queue.SenderDomain;
+import dev.petrel.domains.SenderDomain;
 import dev.petrel.report.DomainCheck.Result;
 import dev.petrel.report.DomainCheck.Status;
 import java.net.InetAddress;

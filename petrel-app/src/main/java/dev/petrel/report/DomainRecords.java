@@ -1,7 +1,7 @@
 package dev.petrel.report;
 
 import dev.petrel.deliver.dkim.DkimAlgorithm;
-import dev.petrel.queue.SenderDomain;
+import dev.petrel.domains.SenderDomain;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.petrel.report;
 
+import dev.petrel.accounts.Account;
 import dev.petrel.deliver.dkim.DkimAlgorithm;
-import dev.petrel.queue.Account;
-import dev.petrel.queue.SenderDomain;
-import dev.petrel.queue.SenderDomainStore;
-import dev.petrel.queue.SenderPolicy;
+import dev.petrel.domains.SenderDomain;
+import dev.petrel.domains.SenderDomainStore;
+import dev.petrel.domains.SenderPolicy;
 import dev.petrel.queue.StorageException;
 import java.time.Instant;
 import java.time.InstantSource;

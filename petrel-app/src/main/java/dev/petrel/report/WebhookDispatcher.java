@@ -2,10 +2,10 @@ package dev.petrel.report;
 
 import dev.petrel.queue.MessageStore;
 import dev.petrel.queue.StorageException;
-import dev.petrel.queue.Webhook;
-import dev.petrel.queue.WebhookDelivery;
-import dev.petrel.queue.WebhookStore;
 import dev.petrel.status.StatusEngine;
+import dev.petrel.webhooks.Webhook;
+import dev.petrel.webhooks.WebhookDelivery;
+import dev.petrel.webhooks.WebhookStore;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;

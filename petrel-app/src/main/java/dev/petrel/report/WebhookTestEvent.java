@@ -1,6 +1,6 @@
 package dev.petrel.report;
 
-import dev.petrel.queue.Webhook;
+import dev.petrel.webhooks.Webhook;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

@@ -1,16 +1,31 @@
 package dev.petrel.app;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.type;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.members;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaCodeUnit;
+import com.tngtech.archunit.core.domain.JavaField;
+import com.tngtech.archunit.core.domain.JavaMember;
+import com.tngtech.archunit.core.domain.JavaType;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import dev.petrel.queue.StorageException;
+import dev.petrel.queue.StoredEvent;
 import dev.petrel.status.StatusEngine;
 import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -49,13 +64,8 @@ class ArchitectureTest {
   @Test
   void theApplicationUsesOnlyTheEnginesApi() throws Exception {
     // On the class path (as here, and when Petrel runs) the module-info does not bind: this does.
-    ModuleDescriptor engine = engineModule();
-    Set<String> exported =
-        engine.exports().stream()
-            .filter(e -> !e.isQualified())
-            .map(ModuleDescriptor.Exports::source)
-            .collect(Collectors.toSet());
-    List<String> internal = engine.packages().stream().filter(p -> !exported.contains(p)).toList();
+    Set<String> exported = exportedByTheEngine();
+    List<String> internal = internalToTheEngine();
     assertThat(exported).contains("dev.petrel.status", "dev.petrel.status.bounce");
     assertThat(internal).contains("dev.petrel.status.rules");
     noClasses()
@@ -65,6 +75,57 @@ class ArchitectureTest {
         .dependOnClassesThat()
         .resideInAnyPackage(internal.toArray(String[]::new))
         .check(classes);
+  }
+
+  @Test
+  void theEnginesApiShowsOnlyItsApi() throws Exception {
+    // A public method of an exported package that returned an internal type would hand the
+    // application the internals the rule above keeps it off.
+    Set<String> exported = exportedByTheEngine();
+    List<String> internal = internalToTheEngine();
+    members()
+        .that()
+        .arePublic()
+        .and()
+        .areDeclaredInClassesThat()
+        .arePublic()
+        .and()
+        .areDeclaredInClassesThat()
+        .resideInAnyPackage(exported.toArray(String[]::new))
+        .should(
+            new ArchCondition<JavaMember>("show only types of the engine's exported packages") {
+              @Override
+              public void check(JavaMember member, ConditionEvents events) {
+                List<JavaType> shown = new ArrayList<>();
+                if (member instanceof JavaField f) shown.add(f.getType());
+                if (member instanceof JavaCodeUnit c) {
+                  shown.add(c.getReturnType());
+                  shown.addAll(c.getParameterTypes());
+                }
+                for (JavaType t : shown)
+                  for (JavaClass raw : t.getAllInvolvedRawTypes())
+                    if (internal.contains(raw.getPackageName()))
+                      events.add(
+                          SimpleConditionEvent.violated(
+                              member,
+                              member.getFullName() + " shows the internal " + raw.getName()));
+              }
+            })
+        .check(classes);
+  }
+
+  /** The packages the engine's module-info exports to everyone: its API. */
+  private static Set<String> exportedByTheEngine() throws Exception {
+    return engineModule().exports().stream()
+        .filter(e -> !e.isQualified())
+        .map(ModuleDescriptor.Exports::source)
+        .collect(Collectors.toSet());
+  }
+
+  /** The engine's other packages: its internals. */
+  private static List<String> internalToTheEngine() throws Exception {
+    Set<String> exported = exportedByTheEngine();
+    return engineModule().packages().stream().filter(p -> !exported.contains(p)).toList();
   }
 
   /**
@@ -110,6 +171,9 @@ class ArchitectureTest {
             "dev.petrel.protocol..",
             "dev.petrel.accept..",
             "dev.petrel.queue..",
+            "dev.petrel.accounts..",
+            "dev.petrel.domains..",
+            "dev.petrel.webhooks..",
             "dev.petrel.deliver..",
             "dev.petrel.report..")
         .check(classes);
@@ -125,6 +189,9 @@ class ArchitectureTest {
         .resideInAnyPackage(
             "dev.petrel.accept..",
             "dev.petrel.queue..",
+            "dev.petrel.accounts..",
+            "dev.petrel.domains..",
+            "dev.petrel.webhooks..",
             "dev.petrel.deliver..",
             "dev.petrel.report..")
         .check(classes);
@@ -142,9 +209,57 @@ class ArchitectureTest {
             "dev.petrel.protocol..",
             "dev.petrel.accept..",
             "dev.petrel.queue..",
+            "dev.petrel.accounts..",
+            "dev.petrel.domains..",
+            "dev.petrel.webhooks..",
             "dev.petrel.deliver..",
             "dev.petrel.report..",
             "dev.petrel.api..")
+        .check(classes);
+  }
+
+  @Test
+  void accountsDomainsAndWebhooksAreValuesAndRolesOfTheStore() {
+    // What the store keeps beside the queue: values and the role interfaces the doors, reporting
+    // and
+    // the application use. Their SQL is the queue's (written in the queue's transactions), so of
+    // the
+    // queue they know only its failures and its events; they know no stage.
+    classes()
+        .that()
+        .resideInAnyPackage(
+            "dev.petrel.accounts..", "dev.petrel.domains..", "dev.petrel.webhooks..")
+        .should()
+        .onlyDependOnClassesThat(
+            resideInAnyPackage(
+                    "java..",
+                    "org.slf4j..",
+                    "dev.petrel.model..",
+                    "dev.petrel.accounts..",
+                    "dev.petrel.domains..",
+                    "dev.petrel.webhooks..")
+                .or(assignableTo(StorageException.class))
+                .or(type(StoredEvent.class)))
+        .check(classes);
+    // An account is the root: it knows neither its sender domains nor its webhooks.
+    noArrows("dev.petrel.accounts..", "dev.petrel.domains..", "dev.petrel.webhooks..");
+    // Delivery reports facts about a transfer; whose mail it was and who hears of it is not its
+    // business.
+    noArrows(
+        "dev.petrel.deliver..",
+        "dev.petrel.accounts..",
+        "dev.petrel.domains..",
+        "dev.petrel.webhooks..");
+  }
+
+  /** No class in {@code from} depends on a class in any of {@code to}. */
+  private static void noArrows(String from, String... to) {
+    noClasses()
+        .that()
+        .resideInAPackage(from)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(to)
         .check(classes);
   }
 

@@ -2,9 +2,9 @@ package dev.petrel.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.petrel.accounts.Account;
+import dev.petrel.domains.SenderPolicy;
 import dev.petrel.peers.SmtpClient;
-import dev.petrel.queue.Account;
-import dev.petrel.queue.SenderPolicy;
 import dev.petrel.queue.SqliteMessageStore;
 import dev.petrel.queue.SqliteStoreOptions;
 import dev.petrel.report.SenderDomains;

@@ -3,14 +3,14 @@ package dev.petrel.deliver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.petrel.accounts.Account;
 import dev.petrel.app.ConfigKey;
 import dev.petrel.app.ConfigLoader;
 import dev.petrel.app.Main;
 import dev.petrel.app.PetrelServer;
+import dev.petrel.domains.SenderPolicy;
 import dev.petrel.peers.Peers;
 import dev.petrel.peers.SmtpClient;
-import dev.petrel.queue.Account;
-import dev.petrel.queue.SenderPolicy;
 import dev.petrel.queue.SqliteMessageStore;
 import dev.petrel.queue.SqliteStoreOptions;
 import dev.petrel.report.DomainChecker;

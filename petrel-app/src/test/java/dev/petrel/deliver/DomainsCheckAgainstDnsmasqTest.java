@@ -2,10 +2,10 @@ package dev.petrel.deliver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.petrel.accounts.Account;
 import dev.petrel.app.Main;
 import dev.petrel.deliver.dkim.DkimAlgorithm;
-import dev.petrel.queue.Account;
-import dev.petrel.queue.SenderPolicy;
+import dev.petrel.domains.SenderPolicy;
 import dev.petrel.queue.SqliteMessageStore;
 import dev.petrel.queue.SqliteStoreOptions;
 import dev.petrel.report.DomainCheck;

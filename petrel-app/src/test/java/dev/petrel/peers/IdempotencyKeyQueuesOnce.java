@@ -2,7 +2,7 @@ package dev.petrel.peers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.petrel.queue.AccountStore;
+import dev.petrel.accounts.AccountStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;

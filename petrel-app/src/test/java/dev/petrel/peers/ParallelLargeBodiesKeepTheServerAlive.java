@@ -2,8 +2,8 @@ package dev.petrel.peers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.petrel.accounts.Account;
 import dev.petrel.api.ApiServer;
-import dev.petrel.queue.Account;
 import dev.petrel.queue.SqliteMessageStore;
 import dev.petrel.queue.SqliteStoreOptions;
 import java.io.IOException;

@@ -71,7 +71,7 @@ public final class RunningPetrel implements AutoCloseable {
     var accounts = server.accounts();
     if (accounts.findAccount(account).isEmpty())
       accounts.createAccount(
-          new dev.petrel.queue.Account(account, "free", java.time.Instant.now()));
+          new dev.petrel.accounts.Account(account, "free", java.time.Instant.now()));
     return accounts.createKey(account, java.time.Instant.now()).secret();
   }
 

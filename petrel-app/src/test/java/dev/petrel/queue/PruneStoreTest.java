@@ -2,11 +2,15 @@ package dev.petrel.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.petrel.accounts.Account;
 import dev.petrel.model.EmailAddress;
 import dev.petrel.model.Envelope;
 import dev.petrel.model.QueueId;
 import dev.petrel.model.Recipient;
 import dev.petrel.model.RecipientState;
+import dev.petrel.webhooks.Webhook;
+import dev.petrel.webhooks.WebhookDelivery;
+import dev.petrel.webhooks.WebhookStore;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

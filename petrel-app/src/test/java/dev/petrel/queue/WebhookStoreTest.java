@@ -3,6 +3,10 @@ package dev.petrel.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.petrel.accounts.Account;
+import dev.petrel.webhooks.Webhook;
+import dev.petrel.webhooks.WebhookDelivery;
+import dev.petrel.webhooks.WebhookStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.petrel.accounts.Account;
 import dev.petrel.model.OutboundPolicy;
-import dev.petrel.queue.Account;
 import dev.petrel.queue.SqliteMessageStore;
 import dev.petrel.queue.SqliteStoreOptions;
-import dev.petrel.queue.Webhook;
-import dev.petrel.queue.WebhookDelivery;
-import dev.petrel.queue.WebhookDelivery.State;
 import dev.petrel.status.StatusEngine;
+import dev.petrel.webhooks.Webhook;
+import dev.petrel.webhooks.WebhookDelivery;
+import dev.petrel.webhooks.WebhookDelivery.State;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

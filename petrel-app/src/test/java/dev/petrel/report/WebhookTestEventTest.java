@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.petrel.model.OutboundPolicy;
-import dev.petrel.queue.Webhook;
+import dev.petrel.webhooks.Webhook;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Instant;

@@ -117,13 +117,24 @@ public final class StatusEngine {
   }
 
   /** The reference data (code tables, registry, reason defaults) this engine explains with. */
-  public CodeBook codes() {
+  CodeBook codes() {
     return book;
   }
 
   /** All rules in precedence order. */
-  public List<Rule> rules() {
-    return rules.rules();
+  public List<RuleInfo> rules() {
+    return rules.rules().stream()
+        .map(r -> new RuleInfo(r.kind(), r.id(), r.provider(), r.reason(), r.source()))
+        .toList();
+  }
+
+  /**
+   * The title the IANA registry of enhanced status codes gives {@code code} (by its subject and
+   * detail, whatever its class), or null when it has none.
+   */
+  public String enhancedTitle(EnhancedCode code) {
+    EnhancedEntry entry = book.enhanced(code);
+    return entry == null ? null : entry.title();
   }
 
   /** Parses a reply in any of the accepted forms without classifying it. Never throws. */

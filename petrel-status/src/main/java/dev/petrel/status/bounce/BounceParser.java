@@ -5,9 +5,9 @@ import dev.petrel.status.Phase;
 import dev.petrel.status.Reason;
 import dev.petrel.status.ReplyContext;
 import dev.petrel.status.ReplyStatus;
+import dev.petrel.status.RuleInfo;
 import dev.petrel.status.SmtpReply;
 import dev.petrel.status.StatusEngine;
-import dev.petrel.status.rules.Rule;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -35,7 +35,7 @@ public final class BounceParser {
   public BounceParser(StatusEngine engine) {
     this.engine = engine;
     Set<String> generic = new HashSet<>();
-    for (Rule r : engine.rules()) {
+    for (RuleInfo r : engine.rules()) {
       if (r.kind().equals("mta-rule")
           && r.provider() != null
           && r.provider().toLowerCase(Locale.ROOT).startsWith("generic")) generic.add(r.id());
@@ -344,8 +344,8 @@ public final class BounceParser {
         || l.equals("transient failure")
         || l.equals("persistent transient failure")) return null;
     EnhancedCode code = statusCode(status);
-    var entry = code == null ? null : engine.codes().enhanced(code);
-    if (entry != null && entry.title() != null && entry.title().equalsIgnoreCase(c)) return null;
+    String title = code == null ? null : engine.enhancedTitle(code);
+    if (title != null && title.equalsIgnoreCase(c)) return null;
     return c;
   }
 

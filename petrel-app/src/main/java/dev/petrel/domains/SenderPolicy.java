@@ -1,5 +1,6 @@
-package dev.petrel.queue;
+package dev.petrel.domains;
 
+import dev.petrel.queue.StorageException;
 import java.util.Locale;
 
 /**

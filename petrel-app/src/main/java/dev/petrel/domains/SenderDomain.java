@@ -1,5 +1,6 @@
-package dev.petrel.queue;
+package dev.petrel.domains;
 
+import dev.petrel.accounts.Account;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;

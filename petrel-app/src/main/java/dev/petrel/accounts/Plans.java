@@ -1,4 +1,4 @@
-package dev.petrel.queue;
+package dev.petrel.accounts;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;

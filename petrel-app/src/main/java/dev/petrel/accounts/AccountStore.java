@@ -1,5 +1,6 @@
-package dev.petrel.queue;
+package dev.petrel.accounts;
 
+import dev.petrel.queue.StorageException;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.util.List;

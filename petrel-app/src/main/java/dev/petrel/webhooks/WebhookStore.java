@@ -1,5 +1,7 @@
-package dev.petrel.queue;
+package dev.petrel.webhooks;
 
+import dev.petrel.queue.StorageException;
+import dev.petrel.queue.StoredEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,5 +1,7 @@
-package dev.petrel.queue;
+package dev.petrel.accounts;
 
+import dev.petrel.queue.Spool;
+import dev.petrel.queue.StorageException;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.YearMonth;
@@ -12,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * Monthly quotas: accepted recipients per account per calendar month (UTC) against the account's
  * plan. The listener asks before accepting a recipient (450 4.7.1 past the limit) and the API
  * before accepting a message (429); both tell when the count starts again. The count itself is
- * written with each message ({@link AccountRows#countUsage}), so it cannot drift from the queue.
+ * written with each message (by the store, in the transaction that commits it), so it cannot drift
+ * from the queue.
  *
  * <p>This check is early and advisory: two sessions may both pass it for the last recipient. What
  * holds is the commit, {@link Spool#commit(long)} with {@link #limitOf}: the store adds the

@@ -1,4 +1,4 @@
-package dev.petrel.queue;
+package dev.petrel.webhooks;
 
 import java.net.URI;
 import java.net.URISyntaxException;
