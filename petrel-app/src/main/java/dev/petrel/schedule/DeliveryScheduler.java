@@ -405,7 +405,11 @@ public final class DeliveryScheduler implements AutoCloseable, DeliveryWaits {
     work = signer.apply(m, work);
     TransferResult result;
     try (DestinationLimiter.Permit permit = admit(job, destination)) {
-      result = deliverer.deliver(work, permit);
+      dev.petrel.deliver.DeliveryJob w = work;
+      // TLS sessions delivery reports on this thread are counted for the message's account.
+      result =
+          ScopedValue.where(dev.petrel.report.TlsSessionRecorder.ACCOUNT, m.account())
+              .call(() -> deliverer.deliver(w, permit));
     } catch (InterruptedException e) {
       giveBack(job, clock.instant());
       return;
