@@ -408,9 +408,7 @@ public final class PetrelServer implements AutoCloseable {
         store,
         store.tlsReports(),
         new dev.petrel.report.TlsReportJson.Submitter(
-            config.tlsReports().organization(),
-            config.tlsReports().contact(),
-            config.hostname()),
+            config.tlsReports().organization(), config.tlsReports().contact(), config.hostname()),
         dns::txt,
         new WebhookTargets(config.webhookTargets(), WebhookTargets.SYSTEM),
         null,
