@@ -31,7 +31,8 @@ class TlsReportSettingsTest {
 
   @Test
   void eachSourceSetsThem() throws Exception {
-    Path file = Files.writeString(tmp.resolve("petrel.conf"), "tls-report-organization = Acme Mail\n");
+    Path file =
+        Files.writeString(tmp.resolve("petrel.conf"), "tls-report-organization = Acme Mail\n");
     PetrelConfig c =
         load(
             Map.of(ConfigKey.TLS_REPORTS, "off"),
@@ -50,7 +51,11 @@ class TlsReportSettingsTest {
         .hasMessageContaining("PETREL_TLS_REPORTS")
         .hasMessageContaining("on or off");
     assertThatThrownBy(
-            () -> load(Map.of(ConfigKey.TLS_REPORT_CONTACT, "tls@acme.example\r\nBcc: x"), Map.of(), null))
+            () ->
+                load(
+                    Map.of(ConfigKey.TLS_REPORT_CONTACT, "tls@acme.example\r\nBcc: x"),
+                    Map.of(),
+                    null))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("--tls-report-contact");
   }
