@@ -105,6 +105,7 @@ public final class ApiServer implements AutoCloseable {
         new Route(HandlerType.POST, "/api/v1/smtp-credentials", true, access::createLogin),
         new Route(HandlerType.DELETE, "/api/v1/smtp-credentials/{user}", true, access::removeLogin),
         new Route(HandlerType.GET, "/api/v1/stats", true, new GetStats(api)),
+        new Route(HandlerType.GET, "/api/v1/tls-reports", true, new ListTlsReports(api)),
         new Route(HandlerType.GET, "/api/v1/domains", true, domains::list),
         new Route(HandlerType.POST, "/api/v1/domains", true, domains::add),
         new Route(HandlerType.GET, "/api/v1/domains/{domain}", true, domains::show),

@@ -132,6 +132,17 @@ public enum ConfigKey {
       "slow-down-max",
       "10m",
       "A slow-down ends at the latest this long after the last reply asking for it."),
+  TLS_REPORTS(
+      "tls-reports",
+      "on",
+      "SMTP TLS reports (RFC 8460): count outgoing TLS sessions and send each receiving domain"
+          + " that asks for them a daily report; on or off."),
+  TLS_REPORT_ORGANIZATION(
+      "tls-report-organization", "", "Organization name in TLS reports; empty: the hostname."),
+  TLS_REPORT_CONTACT(
+      "tls-report-contact",
+      "",
+      "Contact in TLS reports (an address or URL); empty: postmaster@HOSTNAME."),
   DESTINATION_LIMIT(
       "destination-limit",
       "",

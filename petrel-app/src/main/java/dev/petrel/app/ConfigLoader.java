@@ -244,7 +244,38 @@ public final class ConfigLoader {
         get(ConfigKey.DESTINATION_MESSAGES_PER_CONNECTION, ConfigValues::positive),
         store(),
         get(ConfigKey.NODE_NAME, ConfigLoader::nodeName),
-        positiveDuration(ConfigKey.LEASE));
+        positiveDuration(ConfigKey.LEASE),
+        tlsReports(host));
+  }
+
+  /** {@code --tls-reports}, {@code --tls-report-organization}, {@code --tls-report-contact}. */
+  TlsReportSettings tlsReports(String host) throws ConfigException {
+    String on = raw(ConfigKey.TLS_REPORTS).strip().toLowerCase(java.util.Locale.ROOT);
+    boolean enabled =
+        switch (on) {
+          case "on", "true", "yes" -> true;
+          case "off", "false", "no" -> false;
+          default ->
+              throw new ConfigException(
+                  "invalid value '"
+                      + raw(ConfigKey.TLS_REPORTS)
+                      + "' for --tls-reports (from "
+                      + settings.get(ConfigKey.TLS_REPORTS).source()
+                      + "): expected on or off");
+        };
+    String contact = raw(ConfigKey.TLS_REPORT_CONTACT).strip();
+    if (contact.chars().anyMatch(c -> c < 0x20 || c > 0x7e))
+      throw new ConfigException(
+          "invalid value for --tls-report-contact (from "
+              + settings.get(ConfigKey.TLS_REPORT_CONTACT).source()
+              + "): printable ASCII only");
+    String org = raw(ConfigKey.TLS_REPORT_ORGANIZATION).strip();
+    if (org.chars().anyMatch(c -> c < 0x20 || c == 0x7f))
+      throw new ConfigException(
+          "invalid value for --tls-report-organization (from "
+              + settings.get(ConfigKey.TLS_REPORT_ORGANIZATION).source()
+              + "): no control characters");
+    return new TlsReportSettings(enabled, org, contact).forHost(host);
   }
 
   /** {@code --retention}: how long finished messages are kept; zero for ever. */

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       SinkCommand.class,
       BackupCommand.class,
       StoreCommand.StoreGroup.class,
+      TlsReportsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

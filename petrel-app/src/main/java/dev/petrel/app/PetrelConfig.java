@@ -34,6 +34,7 @@ import java.util.List;
  * @param nodeName the name this node's leases carry; null or empty: {@link #node()}'s default
  * @param lease how long a claimed delivery is held before another node may take it over; null:
  *     {@link #DEFAULT_LEASE}
+ * @param tlsReports SMTP TLS reporting (RFC 8460): on or off, who reports
  * @param store the URL of the store (see {@link dev.petrel.queue.Stores}); null or empty: the
  *     embedded store in the data folder
  */
@@ -73,7 +74,8 @@ public record PetrelConfig(
     int messagesPerConnection,
     String store,
     String nodeName,
-    Duration lease) {
+    Duration lease,
+    TlsReportSettings tlsReports) {
 
   /** Finished messages are kept this long unless configured otherwise. */
   public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
@@ -96,6 +98,8 @@ public record PetrelConfig(
     if (authLockout == null) authLockout = dev.petrel.accept.AuthLockout.Settings.DEFAULTS;
     if (retention == null) retention = DEFAULT_RETENTION;
     if (lease == null) lease = DEFAULT_LEASE;
+    if (tlsReports == null) tlsReports = new TlsReportSettings(true, "", "");
+    tlsReports = tlsReports.forHost(hostname);
     if (lease.isZero() || lease.isNegative())
       throw new IllegalArgumentException("--lease must be longer than zero");
     if (retention.isNegative())

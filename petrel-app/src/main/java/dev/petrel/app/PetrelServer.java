@@ -72,6 +72,8 @@ public final class PetrelServer implements AutoCloseable {
   private SimulatorServer simulator;
   private dev.petrel.schedule.RetentionJob retention;
   private WaitsFile waitsFile;
+  private dev.petrel.report.TlsSessionRecorder tlsSessions;
+  private dev.petrel.report.TlsReporter tlsReports;
   private InstantSource clock;
   private boolean stopped;
 
@@ -136,6 +138,7 @@ public final class PetrelServer implements AutoCloseable {
     Metrics metrics = null;
     SimulatorServer simulator = null;
     WaitsFile waitsFile = null;
+    dev.petrel.report.TlsSessionRecorder tlsSessions = null;
     try {
       try {
         store =
@@ -217,6 +220,9 @@ public final class PetrelServer implements AutoCloseable {
           throw new StartupException("cannot start the mailbox simulator: " + e.getMessage(), e);
         }
       }
+      // TLS reporting (RFC 8460): delivery's TLS sessions are counted in the store.
+      if (config.tlsReports().enabled())
+        tlsSessions = new dev.petrel.report.TlsSessionRecorder(store.tlsReports());
       deliverer =
           Deliverer.create(
               DeliveryConfig.defaults(config.hostname())
@@ -229,7 +235,7 @@ public final class PetrelServer implements AutoCloseable {
                           dev.petrel.deliver.PoolConfig.DEFAULTS.maxIdlePerServer())),
               engine,
               clock,
-              SLOW_DOWN_LOG);
+              tlsSessions == null ? SLOW_DOWN_LOG : tlsSessions.before(SLOW_DOWN_LOG));
       DeliveryScheduler delivery =
           new DeliveryScheduler(
               store,
@@ -368,6 +374,11 @@ public final class PetrelServer implements AutoCloseable {
             humanDuration(server.retention.interval()));
       } else LOG.info("petrel serve: finished messages are kept for ever (retention 0)");
       server.waitsFile = waitsFile;
+      server.tlsSessions = tlsSessions;
+      if (tlsSessions != null) {
+        server.tlsReports = tlsReporter(config, store, clock, delivery::wake);
+        server.tlsReports.start();
+      }
       return server;
     } catch (StartupException | RuntimeException e) {
       if (webhooks != null) webhooks.close();
@@ -375,11 +386,35 @@ public final class PetrelServer implements AutoCloseable {
       if (scheduler != null) scheduler.close();
       if (waitsFile != null) waitsFile.close();
       if (deliverer != null) deliverer.close();
+      if (tlsSessions != null) tlsSessions.close();
       if (store != null) store.close();
       if (metrics != null) metrics.close();
       closeQuietly(lock);
       throw e;
     }
+  }
+
+  /**
+   * The daily TLS report sender of this configuration ({@code serve}'s job and {@code petrel
+   * tls-reports send}): DNS through the configured resolver, https reports only to the networks
+   * webhooks may reach, counts and reports kept for the retention period.
+   */
+  static dev.petrel.report.TlsReporter tlsReporter(
+      PetrelConfig config, Store store, InstantSource clock, Runnable queued) {
+    var dns =
+        new dev.petrel.deliver.DnsJavaLookup(
+            config.routing().dnsServer(), java.time.Duration.ofSeconds(10), true);
+    return new dev.petrel.report.TlsReporter(
+        store,
+        store.tlsReports(),
+        new dev.petrel.report.TlsReportJson.Submitter(
+            config.tlsReports().organization(), config.tlsReports().contact(), config.hostname()),
+        dns::txt,
+        new WebhookTargets(config.webhookTargets(), WebhookTargets.SYSTEM),
+        null,
+        clock,
+        config.prunes() ? config.retention() : null,
+        queued);
   }
 
   /** Logs each slow-down of a destination: what asked for it, the limits now, until when. */
@@ -534,7 +569,9 @@ public final class PetrelServer implements AutoCloseable {
     if (waitsFile != null) waitsFile.close();
     webhooks.stop(config.shutdownTimeout());
     if (retention != null) retention.close();
+    if (tlsReports != null) tlsReports.close();
     deliverer.close();
+    if (tlsSessions != null) tlsSessions.close();
     if (simulator != null) simulator.close();
     store.close();
     metrics.close();

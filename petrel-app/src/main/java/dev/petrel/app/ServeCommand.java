@@ -70,7 +70,9 @@ final class ServeCommand implements Callable<Integer> {
       case NODE_NAME -> "NAME";
       case SMTP_PORT, SMTPS_PORT, HTTP_PORT -> "PORT";
       case LISTEN_ADDRESS -> "ADDRESS";
-      case HOSTNAME, BOUNCE_DOMAIN -> "NAME";
+      case HOSTNAME, BOUNCE_DOMAIN, TLS_REPORT_ORGANIZATION -> "NAME";
+      case TLS_REPORTS -> "on|off";
+      case TLS_REPORT_CONTACT -> "ADDRESS";
       case TRUSTED_NETWORKS -> "CIDR,...";
       case MAX_MESSAGE_SIZE, DISK_RESERVE -> "SIZE";
       case TLS_CERT, TLS_KEY -> "PEM";

@@ -197,6 +197,7 @@ public final class Deliverer implements AutoCloseable {
         }
         observer.connected(
             destination, target.host(), address.getHostAddress(), conn.tls(), conn.reused());
+        if (conn.tls() != null && !conn.reused()) noPolicyTls(domain, target, address, null, null);
         List<RecipientResult> results = runTransactions(conn, job, domain);
         pool.release(conn, config.throttle().limitsFor(destination).messagesPerConnection());
         return new TransferResult(
@@ -234,6 +235,9 @@ public final class Deliverer implements AutoCloseable {
     try {
       opened = SmtpConnection.open(target, address, config.client(), ctx, engine, local, clock);
     } catch (SmtpConnection.Failure f) {
+      if (f.tlsHandshake)
+        noPolicyTls(
+            domain, target, address, TlsSessionResult.Failure.VALIDATION_FAILURE, detail(f.answer));
       if (!f.tlsHandshake || policy != TlsPolicy.OPPORTUNISTIC) throw f;
       // Opportunistic: a failed handshake leaves the session unusable; start over in plain text.
       Attempt tlsFailure = attempt(f.answer, target.host(), address.getHostAddress(), null, domain);
@@ -247,11 +251,45 @@ public final class Deliverer implements AutoCloseable {
           opened.tlsRefusal() != null
               ? local.tlsRefused(opened.tlsRefusal())
               : local.tlsNotOffered(clock.instant(), domain, c.where());
+      noPolicyTls(
+          domain, target, address, TlsSessionResult.Failure.STARTTLS_NOT_SUPPORTED, detail(why));
       c.quit();
       throw new SmtpConnection.Failure(why, false);
     }
     return c;
   }
+
+  // --- TLS reporting (RFC 8460) of sessions under no MTA-STS or DANE policy ---
+
+  /**
+   * Reports a TLS session set up (failure null) or failed with a server of a domain that has no
+   * policy: a successful STARTTLS, a failed handshake, or STARTTLS missing where the operator's
+   * configuration requires it.
+   */
+  private void noPolicyTls(
+      String domain,
+      MxTarget target,
+      InetAddress address,
+      TlsSessionResult.Failure failure,
+      String detail) {
+    observer.tlsSession(
+        new TlsSessionResult(
+            clock.instant(),
+            domain,
+            TlsSessionResult.PolicyType.NO_POLICY_FOUND,
+            List.of(),
+            target.host(),
+            address.getHostAddress(),
+            failure,
+            detail));
+  }
+
+  private static String detail(Answer a) {
+    String text = a.reply().text().replaceAll("[\\r\\n]+", " ").strip();
+    return text.isEmpty() ? null : text;
+  }
+
+  // --- end of TLS reporting ---
 
   /**
    * Runs as many transactions as the recipients need on one connection. Recipients refused with 452

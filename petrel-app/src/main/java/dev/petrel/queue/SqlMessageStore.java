@@ -38,6 +38,7 @@ abstract class SqlMessageStore implements Store {
   private final SqliteSenderDomainStore senderDomains = new SqliteSenderDomainStore(this);
   private final SqliteWebhookStore webhooks = new SqliteWebhookStore(this);
   private final SqliteLoginStore logins = new SqliteLoginStore(this);
+  private final SqlTlsReportStore tlsReports = new SqlTlsReportStore(this);
 
   SqlMessageStore(SqlDialect dialect, InstantSource clock) {
     this.dialect = dialect;
@@ -402,6 +403,12 @@ abstract class SqlMessageStore implements Store {
   @Override
   public SecretStore secrets() {
     return logins;
+  }
+
+  /** TLS session counts and reports, in this store. */
+  @Override
+  public TlsReportStore tlsReports() {
+    return tlsReports;
   }
 
   /** Counters of the writer: how many transactions, messages and writes so far. */

@@ -28,6 +28,9 @@ public interface Store extends MessageStore {
   /** Secrets of the installation shared by every node, such as the VERP key. */
   SecretStore secrets();
 
+  /** SMTP TLS Reporting (RFC 8460): session counts and the daily reports made of them. */
+  TlsReportStore tlsReports();
+
   /** Counters of the store's writes so far. */
   StoreStats stats();
 

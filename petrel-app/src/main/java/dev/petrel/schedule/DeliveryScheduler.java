@@ -234,7 +234,10 @@ public final class DeliveryScheduler implements AutoCloseable, DeliveryWaits {
     dev.petrel.deliver.DeliveryJob work = jobs.transfer(job);
     TransferResult result;
     try (DestinationLimiter.Permit permit = destinations.admit(job, destination)) {
-      result = deliverer.deliver(work, permit);
+      // TLS sessions delivery reports on this thread are counted for the message's account.
+      result =
+          ScopedValue.where(dev.petrel.report.TlsSessionRecorder.ACCOUNT, job.message().account())
+              .call(() -> deliverer.deliver(work, permit));
     } catch (InterruptedException e) {
       giveBack(job, clock.instant());
       return;

@@ -245,6 +245,7 @@ class OpenApiDocumentTest {
             "webhooks",
             "account",
             "stats",
+            "tls-reports",
             "explain",
             "health");
     Set<String> operationIds = new HashSet<>();

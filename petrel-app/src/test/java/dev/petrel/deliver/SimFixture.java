@@ -75,6 +75,21 @@ final class SimFixture implements AutoCloseable {
           public void slowedDown(DestinationLimiter.State state) {
             events.add("slowed " + state.destination() + " limit=" + state.connectionLimit());
           }
+
+          @Override
+          public void tlsSession(TlsSessionResult r) {
+            events.add(
+                "tls "
+                    + r.policyType().rfcName()
+                    + " "
+                    + (r.successful() ? "successful" : r.failure().rfcName())
+                    + " "
+                    + r.policyDomain()
+                    + " "
+                    + r.mxHost()
+                    + " "
+                    + r.receivingIp());
+          }
         };
     Router router = new Router(config.routing(), new InMemoryDns(), RandomGenerator.getDefault());
     Deliverer d =

@@ -392,6 +392,50 @@ class ApiAnswersMatchTheOpenApiDocument {
     JsonNode stats = ok(call("GET", "/api/v1/stats", "/api/v1/stats", null), 200).json();
     assertThat(stats.at("/top_bounce_reasons/0/reason").asString()).isEqualTo("userunknown");
     ok(call("GET", "/api/v1/stats", "/api/v1/stats?bucket=hour", null), 200);
+    // TLS sessions: the sink and the simulator offer no STARTTLS here, so some are counted the way
+    // delivery's recorder counts them
+    java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+    petrel
+        .store()
+        .tlsReports()
+        .addSessions(
+            List.of(
+                new dev.petrel.queue.TlsReportStore.SessionCount(
+                    "acme",
+                    today,
+                    "sink.test",
+                    "no-policy-found",
+                    List.of(),
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    3),
+                new dev.petrel.queue.TlsReportStore.SessionCount(
+                    "acme",
+                    today,
+                    "sink.test",
+                    "no-policy-found",
+                    List.of(),
+                    "validation-failure",
+                    "127.0.0.1",
+                    "mx.sink.test",
+                    "127.0.0.1",
+                    "handshake failed",
+                    1)));
+    JsonNode tlsReports =
+        ok(call("GET", "/api/v1/tls-reports", "/api/v1/tls-reports", null), 200).json();
+    assertThat(tlsReports.at("/days/0/failures/0/result_type").asString())
+        .isEqualTo("validation-failure");
+    ok(
+        call(
+            "GET",
+            "/api/v1/tls-reports",
+            "/api/v1/tls-reports?from=" + today.minusDays(3) + "&to=" + today,
+            null),
+        200);
+    call("GET", "/api/v1/tls-reports", "/api/v1/tls-reports?to=tomorrow", null).problem(400);
     JsonNode newKey = ok(call("POST", "/api/v1/keys", "/api/v1/keys", null), 201).json();
     ok(call("GET", "/api/v1/keys", "/api/v1/keys", null), 200);
     ok(

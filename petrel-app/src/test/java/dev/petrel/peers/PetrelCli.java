@@ -14,9 +14,15 @@ public final class PetrelCli {
   private PetrelCli() {}
 
   public static Exec.Result run(String... args) {
+    return run(List.of(), args);
+  }
+
+  /** As {@link #run(String...)}, with JVM options (system properties, say) before the class. */
+  public static Exec.Result run(List<String> jvmOptions, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx128m");
+    cmd.addAll(jvmOptions);
     cmd.add("--enable-native-access=ALL-UNNAMED");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
