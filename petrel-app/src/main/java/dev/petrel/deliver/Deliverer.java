@@ -42,6 +42,9 @@ public final class Deliverer implements AutoCloseable {
   private final ConnectionPool pool;
   private final DestinationLimiter limiter;
   private final SSLContext tlsContext;
+  private final TlsTrust trust;
+  private final TlsRequirements requirements;
+  private volatile MtaStsStore policyStore = MtaStsStore.MEMORY;
 
   public Deliverer(
       DeliveryConfig config,
@@ -57,8 +60,39 @@ public final class Deliverer implements AutoCloseable {
     this.local = new LocalReplies(engine);
     this.pool = new ConnectionPool(config.pool(), clock);
     this.limiter = new DestinationLimiter(config.throttle(), clock);
-    this.tlsContext =
-        config.client().tlsContext() != null ? config.client().tlsContext() : TrustAll.context();
+    this.tlsContext = config.client().tlsContext();
+    TlsChecks checks = config.client().tlsChecks();
+    this.trust = checks.trust();
+    // The published policies, strongest first. DANE (RFC 7672) goes in front of MTA-STS: where a
+    // host has usable TLSA records they decide (RFC 8461 §2). The operator's per-domain policy
+    // and the default are applied by TlsRequirements around these.
+    List<TlsRequirements.Source> sources = new ArrayList<>();
+    if (checks.mtaSts())
+      sources.add(
+          new MtaSts(
+              router.dns(),
+              config.routing().outbound(),
+              trust,
+              checks.mtaStsPort(),
+              checks.mtaStsTimeout(),
+              new MtaStsStore() {
+                @Override
+                public Cached load(String domain) {
+                  return policyStore.load(domain);
+                }
+
+                @Override
+                public void save(Cached cached) {
+                  policyStore.save(cached);
+                }
+              },
+              clock));
+    this.requirements = new TlsRequirements(config.client(), sources);
+  }
+
+  /** Keeps fetched MTA-STS policies in {@code store} (the queue store) instead of memory only. */
+  public void keepPoliciesIn(MtaStsStore store) {
+    this.policyStore = store == null ? MtaStsStore.MEMORY : store;
   }
 
   /** A deliverer that routes through DNS as configured (system resolver or the given server). */
@@ -174,22 +208,42 @@ public final class Deliverer implements AutoCloseable {
 
   private TransferResult viaRoute(DeliveryJob job, String destination, Route route, Instant start) {
     String domain = job.domain();
-    TlsPolicy policy = config.client().tlsPolicyFor(domain);
+    TlsRequirements.PerHost perHost = requirements.forRoute(domain, route);
     List<Attempt> failovers = new ArrayList<>();
     Attempt last = null;
     int tried = 0;
     for (MxTarget target : route.targets()) {
+      TlsRequirement requirement = perHost.forHost(target);
+      if (requirement.refusal() != null) {
+        // RFC 8461 §4.1: an MX host the enforced policy does not list is not connected to.
+        Answer why = local.notInPolicy(clock.instant(), domain, requirement.refusal());
+        last =
+            attempt(
+                why,
+                target.host(),
+                null,
+                null,
+                domain,
+                new TlsFacts(null, requirement.description(), requirement.refusal()));
+        failovers.add(last);
+        observer.serverFailed(destination, last);
+        continue;
+      }
       for (InetAddress address : target.addresses()) {
         if (tried++ >= config.client().maxAddressesPerDelivery()) break;
         SmtpConnection conn =
             pool.take(
                 new ConnectionPool.Key(target.host(), address, target.port()),
-                policy == TlsPolicy.REQUIRED);
+                c ->
+                    c.requirement() != null
+                        && requirement.servedBy(c.requirement(), c.tls() != null));
         if (conn == null) {
           try {
-            conn = open(target, address, policy, domain, destination, failovers);
+            conn = open(target, address, requirement, domain, destination, failovers);
           } catch (SmtpConnection.Failure f) {
-            last = attempt(f.answer, target.host(), address.getHostAddress(), null, domain);
+            TlsFacts facts =
+                f.facts != null ? f.facts : new TlsFacts(null, requirement.description(), null);
+            last = attempt(f.answer, target.host(), address.getHostAddress(), null, domain, facts);
             failovers.add(last);
             observer.serverFailed(destination, last);
             continue;
@@ -218,39 +272,132 @@ public final class Deliverer implements AutoCloseable {
   }
 
   /**
-   * Opens a connection under the TLS policy. An opportunistic handshake failure is recorded in
-   * {@code failovers} and the same address is tried again in plain text.
+   * Opens a connection under the host's TLS requirement and checks the certificate as it asks. An
+   * opportunistic handshake failure is recorded in {@code failovers} and the same address is tried
+   * again in plain text; under a requirement that is enforced nothing is ever sent in plain text: a
+   * missing STARTTLS, a failed handshake or a failed certificate check ends the attempt before any
+   * mail command. Each TLS session (or its failure) is told to the observer for TLS reports.
    */
   private SmtpConnection open(
       MxTarget target,
       InetAddress address,
-      TlsPolicy policy,
+      TlsRequirement req,
       String domain,
       String destination,
       List<Attempt> failovers)
       throws SmtpConnection.Failure {
-    SSLContext ctx = policy == TlsPolicy.NONE ? null : tlsContext;
+    String ip = address.getHostAddress();
+    SSLContext ctx = null;
+    TlsTrust.Capture capture = null;
+    if (req.encryption() != TlsPolicy.NONE) {
+      if (tlsContext != null) {
+        ctx = tlsContext;
+      } else {
+        capture = trust.capture();
+        ctx = capture.context();
+      }
+    }
     SmtpConnection.Opened opened;
     try {
-      opened = SmtpConnection.open(target, address, config.client(), ctx, engine, local, clock);
+      opened =
+          SmtpConnection.open(target, address, config.client(), ctx, capture, engine, local, clock);
     } catch (SmtpConnection.Failure f) {
-      if (!f.tlsHandshake || policy != TlsPolicy.OPPORTUNISTIC) throw f;
+      if (!f.tlsHandshake) {
+        f.facts = new TlsFacts(null, req.description(), null);
+        throw f;
+      }
+      CertificateCheck.Problem problem =
+          new CertificateCheck.Problem(
+              TlsSessionResult.Failure.VALIDATION_FAILURE,
+              "TLS handshake failed: " + f.answer.reply().text());
+      report(req, target, ip, problem);
+      if (req.encryption() != TlsPolicy.OPPORTUNISTIC) {
+        f.facts = new TlsFacts(null, req.description(), problem.text());
+        throw f;
+      }
       // Opportunistic: a failed handshake leaves the session unusable; start over in plain text.
-      Attempt tlsFailure = attempt(f.answer, target.host(), address.getHostAddress(), null, domain);
+      TlsFacts facts =
+          new TlsFacts(null, req.description(), req.check() != null ? problem.text() : null);
+      Attempt tlsFailure = attempt(f.answer, target.host(), ip, null, domain, facts);
       failovers.add(tlsFailure);
       observer.serverFailed(destination, tlsFailure);
-      opened = SmtpConnection.open(target, address, config.client(), null, engine, local, clock);
+      opened =
+          SmtpConnection.open(target, address, config.client(), null, null, engine, local, clock);
+      SmtpConnection plain = opened.connection();
+      plain.settle(req, facts);
+      return plain;
     }
     SmtpConnection c = opened.connection();
-    if (policy == TlsPolicy.REQUIRED && c.tls() == null) {
-      Answer why =
-          opened.tlsRefusal() != null
-              ? local.tlsRefused(opened.tlsRefusal())
-              : local.tlsNotOffered(clock.instant(), domain, c.where());
-      c.quit();
-      throw new SmtpConnection.Failure(why, false);
+    CertificateCheck.Problem problem;
+    String verified = null;
+    if (c.tls() == null) {
+      problem =
+          req.encryption() == TlsPolicy.NONE || ctx == null
+              ? null
+              : new CertificateCheck.Problem(
+                  TlsSessionResult.Failure.STARTTLS_NOT_SUPPORTED,
+                  opened.tlsRefusal() != null
+                      ? c.where() + " refused STARTTLS: " + replyText(opened.tlsRefusal())
+                      : c.where() + " does not offer STARTTLS");
+      if (req.tlsRequired()) {
+        report(req, target, ip, problem);
+        Answer why =
+            opened.tlsRefusal() != null
+                ? local.tlsRefused(opened.tlsRefusal())
+                : req.source() == TlsRequirement.Source.MTA_STS
+                        || req.source() == TlsRequirement.Source.DANE
+                    ? local.tlsNotOfferedUnderPolicy(
+                        clock.instant(), domain, c.where(), req.description())
+                    : local.tlsNotOffered(clock.instant(), domain, c.where());
+        c.quit();
+        SmtpConnection.Failure f = new SmtpConnection.Failure(why, false);
+        f.facts = new TlsFacts(null, req.description(), problem == null ? null : problem.text());
+        throw f;
+      }
+      // Without a check asked for, a plain session under no policy is nothing to report.
+      if (req.check() == null) problem = null;
+    } else {
+      problem = req.check() == null ? null : req.check().check(target.host(), c.peer());
+      if (problem != null && req.enforced()) {
+        report(req, target, ip, problem);
+        Answer why =
+            local.certificateRefused(
+                clock.instant(), domain, c.where(), req.description(), problem);
+        c.quit(); // over TLS: no mail command was sent
+        SmtpConnection.Failure f = new SmtpConnection.Failure(why, false);
+        f.facts = new TlsFacts("none", req.description(), problem.text());
+        throw f;
+      }
+      verified = req.check() != null && problem == null ? req.check().name() : "none";
     }
+    if (problem == null) problem = req.policyProblem();
+    if (c.tls() != null
+        || problem != null
+        || req.report().policyType() != TlsSessionResult.PolicyType.NO_POLICY_FOUND)
+      report(req, target, ip, problem);
+    c.settle(
+        req, new TlsFacts(verified, req.description(), problem == null ? null : problem.text()));
     return c;
+  }
+
+  /** One TLS session's result, for TLS reports (RFC 8460). */
+  private void report(
+      TlsRequirement req, MxTarget target, String ip, CertificateCheck.Problem problem) {
+    TlsRequirement.Report r = req.report();
+    observer.tlsSession(
+        new TlsSessionResult(
+            clock.instant(),
+            r.policyDomain(),
+            r.policyType(),
+            r.policyStrings(),
+            target.host(),
+            ip,
+            problem == null ? null : problem.failure(),
+            problem == null ? null : problem.detail()));
+  }
+
+  private static String replyText(Answer a) {
+    return (a.code() + " " + a.reply().text()).strip();
   }
 
   /**
@@ -284,7 +431,7 @@ public final class Deliverer implements AutoCloseable {
                     conn.where(),
                     new java.io.EOFException("connection lost"),
                     "before these recipients were tried");
-        Attempt a = attempt(why, host, ip, conn.tls(), domain);
+        Attempt a = attempt(why, host, ip, conn.tls(), domain, conn.facts());
         for (int i : batch) results[i] = new RecipientResult(all.get(i), why.outcome(), a);
         continue;
       }
@@ -311,7 +458,9 @@ public final class Deliverer implements AutoCloseable {
         if (conn.broken() && it.answer().closing() && breakage == null) breakage = it.answer();
         results[index] =
             new RecipientResult(
-                it.recipient(), it.outcome(), attempt(it.answer(), host, ip, conn.tls(), domain));
+                it.recipient(),
+                it.outcome(),
+                attempt(it.answer(), host, ip, conn.tls(), domain, conn.facts()));
       }
       if (!again.isEmpty()) batches.addFirst(again);
     }
@@ -326,11 +475,16 @@ public final class Deliverer implements AutoCloseable {
   }
 
   private Attempt attempt(Answer a, String mxHost, String mxIp, String tls, String domain) {
+    return attempt(a, mxHost, mxIp, tls, domain, null);
+  }
+
+  private Attempt attempt(
+      Answer a, String mxHost, String mxIp, String tls, String domain, TlsFacts facts) {
     ReplyStatus status =
         a.forcedReason() != null
             ? engine.forReason(a.forcedReason(), a.reply())
             : engine.classify(a.reply(), new ReplyContext(a.phase(), mxHost, domain));
-    return new Attempt(a.at(), mxHost, mxIp, tls, a.phase(), a.reply(), status, a.remote());
+    return new Attempt(a.at(), mxHost, mxIp, tls, a.phase(), a.reply(), status, a.remote(), facts);
   }
 
   /** Closes idle pooled connections (with QUIT). Deliveries in progress finish on their own. */
