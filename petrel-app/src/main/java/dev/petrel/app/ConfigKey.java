@@ -132,6 +132,20 @@ public enum ConfigKey {
       "slow-down-max",
       "10m",
       "A slow-down ends at the latest this long after the last reply asking for it."),
+  MTA_STS(
+      "mta-sts",
+      "on",
+      "Look up recipient domains' MTA-STS policies (RFC 8461) and deliver as they ask: on or off."),
+  TLS_CA_FILE(
+      "tls-ca-file",
+      "",
+      "PEM file of CA certificates trusted besides the JDK's, for MTA-STS policy fetches and MX"
+          + " certificate checks."),
+  TLS_POLICY(
+      "tls-policy",
+      "",
+      "STARTTLS policy of one recipient domain, winning over MTA-STS:"
+          + " DOMAIN=none|opportunistic|required|verify; repeat the flag."),
   DESTINATION_LIMIT(
       "destination-limit",
       "",

@@ -244,7 +244,41 @@ public final class ConfigLoader {
         get(ConfigKey.DESTINATION_MESSAGES_PER_CONNECTION, ConfigValues::positive),
         store(),
         get(ConfigKey.NODE_NAME, ConfigLoader::nodeName),
-        positiveDuration(ConfigKey.LEASE));
+        positiveDuration(ConfigKey.LEASE),
+        tlsChecks(),
+        get(ConfigKey.TLS_POLICY, ConfigLoader::tlsPolicies));
+  }
+
+  /** {@code --mta-sts} and {@code --tls-ca-file}. */
+  private dev.petrel.deliver.TlsChecks tlsChecks() throws ConfigException {
+    Path ca = path(ConfigKey.TLS_CA_FILE);
+    dev.petrel.deliver.TlsTrust trust =
+        ca == null
+            ? dev.petrel.deliver.TlsTrust.jdkDefault()
+            : get(ConfigKey.TLS_CA_FILE, t -> dev.petrel.deliver.TlsTrust.withCaFile(ca));
+    return dev.petrel.deliver.TlsChecks.defaults()
+        .withMtaSts(get(ConfigKey.MTA_STS, ConfigValues::bool))
+        .withTrust(trust);
+  }
+
+  /** {@code --tls-policy DOMAIN=POLICY}, repeated (comma-separated in the file and environment). */
+  static java.util.Map<String, dev.petrel.deliver.TlsPolicy> tlsPolicies(String text) {
+    java.util.Map<String, dev.petrel.deliver.TlsPolicy> out = new java.util.LinkedHashMap<>();
+    for (String part : text.split(",")) {
+      String p = part.strip();
+      if (p.isEmpty()) continue;
+      int eq = p.indexOf('=');
+      if (eq <= 0) throw new IllegalArgumentException("'" + p + "' is not DOMAIN=POLICY");
+      String domain = p.substring(0, eq).strip().toLowerCase(java.util.Locale.ROOT);
+      String policy = p.substring(eq + 1).strip();
+      try {
+        out.put(domain, dev.petrel.deliver.TlsPolicy.of(policy));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "'" + policy + "' for " + domain + " is not none, opportunistic, required or verify");
+      }
+    }
+    return out;
   }
 
   /** {@code --retention}: how long finished messages are kept; zero for ever. */

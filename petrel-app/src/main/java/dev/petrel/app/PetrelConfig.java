@@ -73,7 +73,9 @@ public record PetrelConfig(
     int messagesPerConnection,
     String store,
     String nodeName,
-    Duration lease) {
+    Duration lease,
+    dev.petrel.deliver.TlsChecks tlsChecks,
+    java.util.Map<String, dev.petrel.deliver.TlsPolicy> tlsPolicies) {
 
   /** Finished messages are kept this long unless configured otherwise. */
   public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
@@ -96,6 +98,8 @@ public record PetrelConfig(
     if (authLockout == null) authLockout = dev.petrel.accept.AuthLockout.Settings.DEFAULTS;
     if (retention == null) retention = DEFAULT_RETENTION;
     if (lease == null) lease = DEFAULT_LEASE;
+    if (tlsChecks == null) tlsChecks = dev.petrel.deliver.TlsChecks.defaults();
+    tlsPolicies = tlsPolicies == null ? java.util.Map.of() : java.util.Map.copyOf(tlsPolicies);
     if (lease.isZero() || lease.isNegative())
       throw new IllegalArgumentException("--lease must be longer than zero");
     if (retention.isNegative())

@@ -220,6 +220,10 @@ public final class PetrelServer implements AutoCloseable {
       deliverer =
           Deliverer.create(
               DeliveryConfig.defaults(config.hostname())
+                  .withClient(
+                      dev.petrel.deliver.ClientConfig.defaults(config.hostname())
+                          .withTlsPolicies(config.tlsPolicies())
+                          .withTlsChecks(config.tlsChecks()))
                   .withRouting(routing)
                   .withThrottle(throttle)
                   .withPool(
@@ -230,6 +234,7 @@ public final class PetrelServer implements AutoCloseable {
               engine,
               clock,
               SLOW_DOWN_LOG);
+      deliverer.keepPoliciesIn(new StoredMtaStsPolicies(store));
       DeliveryScheduler delivery =
           new DeliveryScheduler(
               store,

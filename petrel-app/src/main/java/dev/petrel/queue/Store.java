@@ -23,6 +23,12 @@ public interface Store extends MessageStore {
   /** Secrets of the installation shared by every node, such as the VERP key. */
   SecretStore secrets();
 
+  /** The MTA-STS policy kept for a recipient domain, if any (expired ones included). */
+  java.util.Optional<KeptPolicy> keptPolicy(String domain) throws StorageException;
+
+  /** Keeps a fetched MTA-STS policy, replacing the domain's previous one. */
+  void keepPolicy(KeptPolicy policy) throws StorageException;
+
   /** Counters of the store's writes so far. */
   StoreStats stats();
 

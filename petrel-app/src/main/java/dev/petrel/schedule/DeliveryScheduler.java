@@ -570,7 +570,10 @@ public final class DeliveryScheduler implements AutoCloseable, DeliveryWaits {
         a.reply().text(),
         s.bounce() == null ? null : s.bounce().id(),
         reason,
-        action);
+        action,
+        a.tlsFacts() == null ? null : a.tlsFacts().verified(),
+        a.tlsFacts() == null ? null : a.tlsFacts().policy(),
+        a.tlsFacts() == null ? null : a.tlsFacts().problem());
   }
 
   /** What {@link #recordFailovers} writes as the action of a server that was passed over. */
