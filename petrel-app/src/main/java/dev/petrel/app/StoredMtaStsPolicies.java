@@ -13,13 +13,13 @@ import org.slf4j.LoggerFactory;
  * database uses a fetched policy until its {@code max_age} ends (RFC 8461 §5.1). A kept policy that
  * no longer parses (a later, stricter Petrel) reads as none and is fetched again.
  */
-final class StoredMtaStsPolicies implements MtaStsStore {
+public final class StoredMtaStsPolicies implements MtaStsStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(StoredMtaStsPolicies.class);
 
   private final Store store;
 
-  StoredMtaStsPolicies(Store store) {
+  public StoredMtaStsPolicies(Store store) {
     this.store = store;
   }
 

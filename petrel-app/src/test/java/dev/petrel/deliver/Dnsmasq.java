@@ -15,9 +15,10 @@ import java.util.List;
 /**
  * A dnsmasq serving test records on a free loopback port, started by the test itself: no
  * configuration file, no upstream servers, no hosts file, names under {@code .test} answered
- * locally only (anything not given is NXDOMAIN).
+ * locally only (anything not given is NXDOMAIN). Public for the peer tests in {@code
+ * dev.petrel.peers}.
  */
-final class Dnsmasq implements AutoCloseable {
+public final class Dnsmasq implements AutoCloseable {
 
   final int port;
   private final Process process;
@@ -30,7 +31,7 @@ final class Dnsmasq implements AutoCloseable {
   }
 
   /** Starts dnsmasq with the given record options (e.g. {@code --mx-host=a.test,mx.a.test,10}). */
-  static Dnsmasq start(Path dir, List<String> records) throws Exception {
+  public static Dnsmasq start(Path dir, List<String> records) throws Exception {
     String binary = Peers.require("dnsmasq", "dnsmasq-base");
     int port = freePort();
     Path log = dir.resolve("dnsmasq.log");
@@ -60,7 +61,7 @@ final class Dnsmasq implements AutoCloseable {
     return d;
   }
 
-  HostPort server() {
+  public HostPort server() {
     return new HostPort("127.0.0.1", port);
   }
 
@@ -77,7 +78,7 @@ final class Dnsmasq implements AutoCloseable {
     throw new IllegalStateException("dnsmasq did not answer on port " + port);
   }
 
-  String log() throws IOException {
+  public String log() throws IOException {
     return Files.exists(log) ? Files.readString(log) : "";
   }
 
