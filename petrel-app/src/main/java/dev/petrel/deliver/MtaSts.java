@@ -21,8 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * means delivery as without a policy, with the failure recorded and reported (RFC 8460 {@code
  * sts-policy-fetch-error}). A failed fetch is not repeated for {@link #RETRY_FETCH}.
  *
- * <p>Only mail routed through MX records is concerned: static routes and the relay host are the
- * operator's choice (RFC 8461 §4 applies to MX hosts).
+ * <p>Only mail routed through MX records (or the implicit MX of a domain without them) is
+ * concerned: static routes and the relay host are the operator's choice (RFC 8461 §4 applies to MX
+ * hosts).
  */
 public final class MtaSts implements TlsRequirements.Source {
 
@@ -63,7 +64,8 @@ public final class MtaSts implements TlsRequirements.Source {
 
   @Override
   public TlsRequirements.PerHost forRoute(String domain, Route route) {
-    if (route.kind() != Route.Kind.MX || domain.startsWith("[")) return null;
+    if ((route.kind() != Route.Kind.MX && route.kind() != Route.Kind.IMPLICIT_MX)
+        || domain.startsWith("[")) return null;
     Found found = policy(domain);
     if (found.policy == null) {
       if (found.problem == null) return null;

@@ -1,5 +1,6 @@
 package dev.petrel.deliver;
 
+import dev.petrel.model.HttpWire;
 import dev.petrel.model.OutboundPolicy;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -134,9 +135,7 @@ final class MtaStsFetch {
       }
       status = line(s, in, deadline);
     }
-    if (!status.matches("HTTP/1\\.[01] \\d\\d\\d( .*)?"))
-      throw new FetchException("not an HTTP/1.x answer", false);
-    int code = Integer.parseInt(status.substring(9, 12));
+    int code = HttpWire.statusCode(status);
     if (code >= 300 && code < 400)
       throw new FetchException(
           "answered " + code + " (a redirect, which policy fetches do not follow, RFC 8461 §3.3)",
@@ -219,23 +218,10 @@ final class MtaStsFetch {
   }
 
   private static String line(Socket s, InputStream in, long deadline) throws IOException {
-    StringBuilder b = new StringBuilder();
-    while (true) {
-      s.setSoTimeout(remaining(deadline));
-      int c = in.read();
-      if (c < 0) throw new java.io.EOFException("the server closed the connection");
-      if (c == '\n') break;
-      if (b.length() >= MAX_LINE) throw new IOException("overlong line in the answer");
-      b.append((char) c);
-    }
-    int end = b.length();
-    if (end > 0 && b.charAt(end - 1) == '\r') end--;
-    return b.substring(0, end);
+    return HttpWire.line(s, in, deadline, MAX_LINE);
   }
 
   private static int remaining(long deadline) throws SocketTimeoutException {
-    long left = deadline - System.nanoTime();
-    if (left <= 0) throw new SocketTimeoutException("no answer in time");
-    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000));
+    return HttpWire.remaining(deadline);
   }
 }
