@@ -358,6 +358,11 @@ public final class PetrelServer implements AutoCloseable {
           "petrel serve: delivery {}{}",
           config.paused() ? "paused (queue resume starts it)" : "running",
           describe(config.routing()));
+      LOG.info(
+          "petrel serve: outbound TLS: MTA-STS {}, certificates checked against {}{}",
+          config.tlsChecks().mtaSts() ? "on" : "off",
+          config.tlsChecks().trust().describe(),
+          config.tlsPolicies().isEmpty() ? "" : ", policies per domain " + config.tlsPolicies());
       PetrelServer server =
           new PetrelServer(config, lock, store, smtp, deliverer, delivery, http, webhooks, metrics);
       server.simulator = simulator;

@@ -237,6 +237,15 @@ public final class Deliverer implements AutoCloseable {
                 c ->
                     c.requirement() != null
                         && requirement.servedBy(c.requirement(), c.tls() != null));
+        if (conn != null && !requirement.equals(conn.requirement())) {
+          // Reused for another domain's requirement that it also serves: the policy shown is this
+          // one; what the certificate was verified against when the session began stays true.
+          TlsFacts before = conn.facts();
+          conn.settle(
+              requirement,
+              new TlsFacts(
+                  before == null ? null : before.verified(), requirement.description(), null));
+        }
         if (conn == null) {
           try {
             conn = open(target, address, requirement, domain, destination, failovers);
