@@ -11,6 +11,7 @@ import dev.petrel.deliver.DeliveryObserver;
 import dev.petrel.deliver.Dnsmasq;
 import dev.petrel.deliver.RoutingConfig;
 import dev.petrel.deliver.TlsChecks;
+import dev.petrel.deliver.TlsPolicy;
 import dev.petrel.deliver.TlsSessionResult;
 import dev.petrel.deliver.TlsTrust;
 import dev.petrel.deliver.sim.SimulatorOptions;
@@ -59,7 +60,9 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>plain.test (enforce, MX without STARTTLS): deferred with 4.7.4, no mail command sent;
  *   <li>testing.test (testing, certificate for another name): delivered, the failure recorded;
  *   <li>nomatch.test (enforce, first MX not in the policy): that MX is not used, the listed one
- *       delivers.
+ *       delivers;
+ *   <li>override.test (enforce, wrong name, but the operator's policy says opportunistic):
+ *       delivered.
  * </ul>
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -101,6 +104,7 @@ class MtaStsPoliciesAreFollowed {
     policy(policies, "plain.test", "enforce", "mx.plain.test");
     policy(policies, "testing.test", "testing", "mx.testing.test");
     policy(policies, "nomatch.test", "enforce", "mx.good.test");
+    policy(policies, "override.test", "enforce", "mx.override.test");
     https =
         Python.serve(
             dir,
@@ -110,7 +114,7 @@ class MtaStsPoliciesAreFollowed {
             policies.toString());
 
     List<String> records = new ArrayList<>();
-    for (String d : List.of("good", "wrongname", "plain", "testing", "nomatch")) {
+    for (String d : List.of("good", "wrongname", "plain", "testing", "nomatch", "override")) {
       records.add("--txt-record=_mta-sts." + d + ".test,v=STSv1; id=" + d + "1;");
       records.add("--host-record=mta-sts." + d + ".test,127.0.0.1");
     }
@@ -120,6 +124,8 @@ class MtaStsPoliciesAreFollowed {
     records.add("--mx-host=testing.test,mx.testing.test,10");
     records.add("--mx-host=nomatch.test,mx1.nomatch.test,10");
     records.add("--mx-host=nomatch.test,mx.good.test,20");
+    records.add("--mx-host=override.test,mx.override.test,10");
+    records.add("--host-record=mx.override.test,127.0.0.1");
     records.add("--host-record=mx.good.test,127.0.0.1");
     records.add("--host-record=mx.wrongname.test,127.0.0.1");
     records.add("--host-record=mx.testing.test,127.0.0.1");
@@ -133,6 +139,8 @@ class MtaStsPoliciesAreFollowed {
         DeliveryConfig.defaults("petrel.test")
             .withClient(
                 ClientConfig.defaults("petrel.test")
+                    // the operator's policy for a domain wins over the one it publishes
+                    .withTlsPolicies(java.util.Map.of("override.test", TlsPolicy.OPPORTUNISTIC))
                     .withTlsChecks(
                         TlsChecks.defaults()
                             .withTrust(TlsTrust.withCaFile(ca))
@@ -280,6 +288,17 @@ class MtaStsPoliciesAreFollowed {
     assertThat(queuedFor("ok@nomatch.test")).isTrue();
   }
 
+  @Test
+  void theOperatorsPolicyWinsOverThePublishedOne() throws Exception {
+    AttemptRecord a = deliver("ok@override.test", 1).getLast();
+    assertThat(a.code()).isEqualTo(250);
+    assertThat(a.tls()).isNotNull();
+    assertThat(a.tlsVerified()).isEqualTo("none");
+    assertThat(a.tlsPolicy()).isEqualTo("configured opportunistic");
+    assertThat(a.tlsProblem()).isNull();
+    assertThat(queuedFor("ok@override.test")).isTrue();
+  }
+
   /** Queues one message and waits until its recipient has {@code count} attempts. */
   private List<AttemptRecord> deliver(String to, int count) throws Exception {
     QueueId id;
@@ -347,7 +366,7 @@ class MtaStsPoliciesAreFollowed {
         tls,
         "web",
         "DNS:mta-sts.good.test,DNS:mta-sts.wrongname.test,DNS:mta-sts.plain.test,"
-            + "DNS:mta-sts.testing.test,DNS:mta-sts.nomatch.test");
+            + "DNS:mta-sts.testing.test,DNS:mta-sts.nomatch.test,DNS:mta-sts.override.test");
     leaf(openssl, tls, "mx", "DNS:mx.good.test");
     // Postfix's smtpd (user postfix) reads the key at start as root; the web server runs as root.
     return tls.resolve("ca.pem");
