@@ -51,6 +51,11 @@ final class ConnectionPool implements AutoCloseable {
    * encrypted connection qualifies.
    */
   SmtpConnection take(Key key, boolean needTls) {
+    return take(key, c -> !needTls || c.tls() != null);
+  }
+
+  /** As {@link #take(Key, boolean)}, for connections that {@code fits} accepts. */
+  SmtpConnection take(Key key, java.util.function.Predicate<SmtpConnection> fits) {
     while (true) {
       SmtpConnection candidate = null;
       List<SmtpConnection> stale = new ArrayList<>();
@@ -64,7 +69,7 @@ final class ConnectionPool implements AutoCloseable {
             if (expired(c, now) || c.broken()) {
               it.remove();
               stale.add(c);
-            } else if (candidate == null && (!needTls || c.tls() != null)) {
+            } else if (candidate == null && fits.test(c)) {
               it.remove();
               candidate = c;
             }

@@ -42,6 +42,8 @@ public final class Deliverer implements AutoCloseable {
   private final ConnectionPool pool;
   private final DestinationLimiter limiter;
   private final SSLContext tlsContext;
+  private final DaneLookup dane;
+  private final DaneReplies daneReplies;
 
   public Deliverer(
       DeliveryConfig config,
@@ -59,6 +61,8 @@ public final class Deliverer implements AutoCloseable {
     this.limiter = new DestinationLimiter(config.throttle(), clock);
     this.tlsContext =
         config.client().tlsContext() != null ? config.client().tlsContext() : TrustAll.context();
+    this.dane = DaneLookup.create(config.routing(), clock);
+    this.daneReplies = new DaneReplies(engine);
   }
 
   /** A deliverer that routes through DNS as configured (system resolver or the given server). */
@@ -179,15 +183,38 @@ public final class Deliverer implements AutoCloseable {
     Attempt last = null;
     int tried = 0;
     for (MxTarget target : route.targets()) {
+      // DANE (RFC 7672): secure TLSA records make TLS mandatory for this host, and authenticated.
+      DaneLookup.Result daneResult = daneFor(domain, route, target, policy);
+      if (daneResult instanceof DaneLookup.Failed f) {
+        Answer why = daneReplies.lookupFailed(clock.instant(), target.host(), f.detail());
+        last = attempt(why, target.host(), null, null, domain);
+        failovers.add(last);
+        observer.serverFailed(destination, last);
+        observer.tlsSession(
+            DaneReplies.session(
+                why.at(),
+                domain,
+                null,
+                target.host(),
+                null,
+                TlsSessionResult.Failure.DNSSEC_INVALID,
+                f.detail()));
+        continue;
+      }
+      DaneLookup.Records tlsa = daneResult instanceof DaneLookup.Records r ? r : null;
       for (InetAddress address : target.addresses()) {
         if (tried++ >= config.client().maxAddressesPerDelivery()) break;
+        ConnectionPool.Key key = new ConnectionPool.Key(target.host(), address, target.port());
         SmtpConnection conn =
-            pool.take(
-                new ConnectionPool.Key(target.host(), address, target.port()),
-                policy == TlsPolicy.REQUIRED);
+            tlsa == null
+                ? pool.take(key, policy == TlsPolicy.REQUIRED)
+                : pool.take(key, c -> c.tls() != null && isDane(c, tlsa));
         if (conn == null) {
           try {
-            conn = open(target, address, policy, domain, destination, failovers);
+            conn =
+                tlsa == null
+                    ? open(target, address, policy, domain, destination, failovers)
+                    : openDane(target, address, tlsa, domain);
           } catch (SmtpConnection.Failure f) {
             last = attempt(f.answer, target.host(), address.getHostAddress(), null, domain);
             failovers.add(last);
@@ -210,6 +237,104 @@ public final class Deliverer implements AutoCloseable {
     for (Recipient r : job.recipients()) all.add(new RecipientResult(r, outcome, last));
     return new TransferResult(
         job.id(), domain, destination, all, failovers, start, clock.instant());
+  }
+
+  /**
+   * DANE for one server: only when a validating resolver is configured and no per-domain TLS policy
+   * of the operator's overrides it (the operator's policy comes first, then DANE).
+   */
+  private DaneLookup.Result daneFor(String domain, Route route, MxTarget target, TlsPolicy policy) {
+    if (dane == null || policy == TlsPolicy.NONE)
+      return new DaneLookup.NotApplicable("DANE is off");
+    if (config.client().tlsPolicies().containsKey(domain.toLowerCase(Locale.ROOT)))
+      return new DaneLookup.NotApplicable("the operator set a TLS policy for " + domain);
+    return dane.lookup(domain, route.kind(), target);
+  }
+
+  /** A pooled connection fits a DANE host when it was verified, or (no usable record) encrypted. */
+  private static boolean isDane(SmtpConnection c, DaneLookup.Records tlsa) {
+    return tlsa.usable().isEmpty() || "dane".equals(c.verifiedBy());
+  }
+
+  /**
+   * Opens a connection under DANE: STARTTLS is mandatory, and with usable TLSA records the
+   * certificate must match one of them (else, RFC 7672 §2.2 and Postfix alike, TLS without
+   * authentication). Never falls back to plain text. Reports the session for TLS reporting.
+   */
+  private SmtpConnection openDane(
+      MxTarget target, InetAddress address, DaneLookup.Records tlsa, String domain)
+      throws SmtpConnection.Failure {
+    String ip = address.getHostAddress();
+    List<TlsaRecord> usable = tlsa.usable();
+    DaneTrustManager check =
+        usable.isEmpty()
+            ? null
+            : new DaneTrustManager(usable, List.of(target.host(), tlsa.baseDomain()), clock);
+    SmtpConnection.Opened opened;
+    try {
+      opened =
+          SmtpConnection.open(
+              target,
+              address,
+              config.client(),
+              check == null ? tlsContext : check.context(),
+              engine,
+              local,
+              clock);
+    } catch (SmtpConnection.Failure f) {
+      if (!f.tlsHandshake) throw f;
+      DaneTrustManager.Verdict v = check == null ? null : check.verdict();
+      Answer why =
+          v != null && !v.ok()
+              ? daneReplies.mismatch(
+                  f.answer.at(), target.host() + "[" + ip + "]", tlsa.owner(), v.detail())
+              : daneReplies.handshakeFailed(f.answer, tlsa.owner());
+      observer.tlsSession(
+          DaneReplies.session(
+              why.at(),
+              domain,
+              tlsa,
+              target.host(),
+              ip,
+              v != null && !v.ok() ? v.failure() : TlsSessionResult.Failure.VALIDATION_FAILURE,
+              v != null && !v.ok() ? v.detail() : f.answer.reply().text()));
+      throw new SmtpConnection.Failure(why, false);
+    }
+    SmtpConnection c = opened.connection();
+    if (c.tls() == null) {
+      Answer why =
+          opened.tlsRefusal() != null
+              ? local.tlsRefused(opened.tlsRefusal())
+              : daneReplies.notOffered(clock.instant(), c.where(), tlsa.owner());
+      c.quit();
+      observer.tlsSession(
+          DaneReplies.session(
+              why.at(),
+              domain,
+              tlsa,
+              target.host(),
+              ip,
+              TlsSessionResult.Failure.STARTTLS_NOT_SUPPORTED,
+              why.reply().text()));
+      throw new SmtpConnection.Failure(why, false);
+    }
+    if (check != null) c.verifiedBy("dane");
+    observer.tlsSession(
+        DaneReplies.session(
+            clock.instant(),
+            domain,
+            tlsa,
+            target.host(),
+            ip,
+            check == null ? TlsSessionResult.Failure.TLSA_INVALID : null,
+            check == null
+                ? "no usable TLSA record at "
+                    + tlsa.owner()
+                    + " ("
+                    + tlsa.records().getFirst().unusableBecause()
+                    + "); TLS was used without authentication"
+                : null));
+    return c;
   }
 
   /** A server that failed before any transaction cannot have delivered; 5xx ends, else defers. */

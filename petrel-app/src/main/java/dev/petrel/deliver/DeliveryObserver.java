@@ -20,8 +20,8 @@ public interface DeliveryObserver {
   default void slowedDown(DestinationLimiter.State state) {}
 
   /**
-   * A TLS session with a receiving server was set up, or failed, under a policy or under none
-   * (the input of SMTP TLS reports, RFC 8460).
+   * A TLS session with a receiving server was set up, or failed, under a policy or under none (the
+   * input of SMTP TLS reports, RFC 8460).
    */
   default void tlsSession(TlsSessionResult result) {}
 

@@ -62,6 +62,7 @@ final class SmtpConnection implements Closeable {
   private OutputStream out;
   private Capabilities capabilities = Capabilities.HELO;
   private String tls;
+  private String verifiedBy;
   private int transactions;
   private Instant idleSince;
   private boolean broken;
@@ -377,6 +378,17 @@ final class SmtpConnection implements Closeable {
   /** Protocol and cipher, or null for plain text. */
   String tls() {
     return tls;
+  }
+
+  /** How the server's certificate was verified ({@code dane}), or null when it was not. */
+  String verifiedBy() {
+    return verifiedBy;
+  }
+
+  /** Records how the server's certificate was verified; {@link #tls()} then says so too. */
+  void verifiedBy(String how) {
+    verifiedBy = how;
+    tls = tls + " verified (" + how + ")";
   }
 
   boolean broken() {
