@@ -76,7 +76,7 @@ class DeliveryOptionsTest {
     assertThat(serve(Map.of()).routing().dnssecResolver()).isNull();
     assertThat(serve(Map.of(), "--dnssec-resolver", "127.0.0.1:5354").routing().dnssecResolver())
         .isEqualTo(new HostPort("127.0.0.1", 5354));
-    assertThat(serve(Map.of("PETREL_DNSSEC_RESOLVER", "::1")).routing().dnssecResolver())
+    assertThat(serve(Map.of("PETREL_DNSSEC_RESOLVER", "[::1]")).routing().dnssecResolver())
         .isEqualTo(new HostPort("::1", 53));
     Path file = tmp.resolve("dane.conf");
     Files.writeString(file, "dnssec-resolver = 127.0.0.53\n");
