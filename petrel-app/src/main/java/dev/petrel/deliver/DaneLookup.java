@@ -33,7 +33,7 @@ import org.xbill.DNS.Type;
  *
  * <p>Petrel does not validate signatures itself: like Postfix with {@code
  * smtp_dns_support_level=dnssec}, it sets the DO and AD bits in each question and takes an answer
- * as secure only when that resolver sets AD in its reply (RFC 7672 §2.1.3, RFC 6840 §5.7). The path
+ * as secure only when that resolver sets AD in its reply (RFC 7672 §2.1, RFC 6840 §5.7). The path
  * to that resolver must be trusted too (loopback, or a private link): an AD bit can be forged by
  * anyone on the way.
  *
@@ -43,7 +43,7 @@ import org.xbill.DNS.Type;
  *   <li>the MX RRset of the domain must be secure and name the host; an insecure MX RRset means no
  *       DANE for its hosts (RFC 7672 §2.2.1 allows going on; Petrel, like Postfix, does not, as an
  *       unsigned MX answer could have been forged to name any host);
- *   <li>the host's address records must be secure (RFC 7672 §2.2.2); when they come through a CNAME
+ *   <li>the host's address records must be secure (RFC 7672 §2.2.3); when they come through a CNAME
  *       chain the TLSA records are looked for at its end first, then at the host;
  *   <li>the TLSA RRset at {@code _PORT._tcp.HOST} must be secure; not there, or not signed: no DANE
  *       (opportunistic TLS as before).
@@ -51,7 +51,7 @@ import org.xbill.DNS.Type;
  *
  * A failed lookup in any step (SERVFAIL, which a validating resolver answers for bogus data, or a
  * timeout) is a {@link Failed} result: the server is skipped and the mail deferred rather than sent
- * with less protection than the receiver asked for (RFC 7672 §2.1.1). Static routes and the relay
+ * with less protection than the receiver asked for (RFC 7672 §2.1). Static routes and the relay
  * host are the operator's own choice: DANE does not apply to them.
  *
  * <p>Results are kept for the smallest TTL of the answers used (at least 5 seconds, at most an
@@ -185,7 +185,7 @@ public final class DaneLookup {
           "the address records of "
               + host
               + " are not DNSSEC-signed (insecure), so DANE does"
-              + " not apply (RFC 7672 §2.2.2)");
+              + " not apply (RFC 7672 §2.2.3)");
     List<String> bases = new ArrayList<>();
     if (!a.owner.equals(host)) bases.add(a.owner);
     bases.add(host);

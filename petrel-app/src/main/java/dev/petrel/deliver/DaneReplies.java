@@ -32,7 +32,7 @@ final class DaneReplies {
             + host
             + " requires authenticated TLS: "
             + detail
-            + "; not sent to this server, tried again later (RFC 7672 §2.1.1). If it persists,"
+            + "; not sent to this server, tried again later (RFC 7672 §2.1). If it persists,"
             + " the receiving domain's DNSSEC signatures are broken or the validating resolver"
             + " cannot reach its servers: check the records with drill -D or delv",
         Reason.SECURITYERROR);

@@ -130,6 +130,11 @@ public final class SignedDns implements AutoCloseable {
           control-enable: no
         """
             .formatted(authorityPort, dir, dir, dir, dir, dir, dir));
+    StringBuilder transparent = new StringBuilder();
+    for (String zone : b.signed.keySet())
+      transparent.append("  local-zone: \"").append(zone).append(".\" transparent\n");
+    for (String zone : b.unsigned.keySet())
+      transparent.append("  local-zone: \"").append(zone).append(".\" transparent\n");
     StringBuilder anchors = new StringBuilder();
     StringBuilder stubs = new StringBuilder();
     for (var e : b.signed.entrySet()) {
@@ -161,11 +166,13 @@ public final class SignedDns implements AutoCloseable {
           num-threads: 1
           do-ip6: no
           do-not-query-localhost: no
-          local-zone: "test." nodefault
-        %sremote-control:
+          # Nothing outside the test's zones: there is no network to recurse to, and an answer
+          # that waits for root servers would only slow the test down.
+          local-zone: "." refuse
+        %s%sremote-control:
           control-enable: no
         %s"""
-            .formatted(resolverPort, dir, dir, dir, anchors, stubs);
+            .formatted(resolverPort, dir, dir, dir, transparent, anchors, stubs);
     Path unboundConfFile = Files.writeString(dir.resolve("unbound.conf"), unboundConf);
     start(List.of(nsd, "-d", "-c", nsdConfFile.toString()), "nsd.out");
     start(List.of(unbound, "-d", "-c", unboundConfFile.toString()), "unbound.out");
