@@ -35,6 +35,7 @@ class DaneAgainstUnboundAndPostfixTest {
   @TempDir static Path dir;
   static SignedDns dns;
   static PostfixInstance postfix;
+  static PostfixInstance noTls;
   static String leafEe;
 
   @BeforeAll
@@ -50,6 +51,14 @@ class DaneAgainstUnboundAndPostfixTest {
         .set("smtpd_tls_chain_files", certs.bundle(server, ca).toString())
         .set("smtpd_tls_loglevel", "1")
         // HOLD keeps what arrives in the queue, where the test looks for it.
+        .set(
+            "smtpd_recipient_restrictions",
+            "check_client_access static:HOLD, permit_mynetworks, reject_unauth_destination")
+        .start();
+    // The same port on another loopback address: a server that does not offer STARTTLS.
+    noTls =
+        PostfixInstance.configure(dir, "notls", "mx-notls.dane.test", "127.0.0.2", postfix.port());
+    noTls
         .set(
             "smtpd_recipient_restrictions",
             "check_client_access static:HOLD, permit_mynetworks, reject_unauth_destination")
@@ -78,6 +87,9 @@ class DaneAgainstUnboundAndPostfixTest {
                 "bogus MX 10 mx-bogus",
                 "mx-bogus A 127.0.0.1",
                 "_" + port + "._tcp.mx-bogus TLSA " + leafEe,
+                "notls MX 10 mx-notls",
+                "mx-notls A 127.0.0.2",
+                "_" + port + "._tcp.mx-notls TLSA " + leafEe,
                 "none MX 10 mx-none",
                 "mx-none A 127.0.0.1")
             .corruptSignature("_" + port + "._tcp.mx-bogus.dane.test", "TLSA")
@@ -95,7 +107,11 @@ class DaneAgainstUnboundAndPostfixTest {
     try {
       if (dns != null) dns.close();
     } finally {
-      if (postfix != null) postfix.close();
+      try {
+        if (noTls != null) noTls.close();
+      } finally {
+        if (postfix != null) postfix.close();
+      }
     }
   }
 
@@ -200,6 +216,24 @@ class DaneAgainstUnboundAndPostfixTest {
             r ->
                 assertThat(r.failure())
                     .isEqualTo(TlsSessionResult.Failure.CERTIFICATE_NOT_TRUSTED));
+  }
+
+  @Test
+  void serverWithoutStartTlsIsNotSentToInPlainText() throws Exception {
+    Sent s = send("ok@notls.dane.test");
+    assertThat(s.outcome()).isEqualTo(Outcome.DEFERRED);
+    Attempt a = s.attempt();
+    assertThat(a.mxIp()).isEqualTo("127.0.0.2");
+    assertThat(a.reply().enhanced()).hasToString("4.7.4");
+    assertThat(a.reply().text()).contains("does not offer STARTTLS").contains("not sent");
+    assertThat(a.classification().reason()).isEqualTo(Reason.FAILEDSTARTTLS);
+    assertThat(noTls.queue()).isEmpty();
+    assertThat(noTls.log()).doesNotContain("ok@notls.dane.test");
+    assertThat(s.sessions())
+        .singleElement()
+        .satisfies(
+            r ->
+                assertThat(r.failure()).isEqualTo(TlsSessionResult.Failure.STARTTLS_NOT_SUPPORTED));
   }
 
   @Test
