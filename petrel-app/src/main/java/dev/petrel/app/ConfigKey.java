@@ -78,6 +78,11 @@ public enum ConfigKey {
   STRICT_LINE_ENDINGS(
       "strict-line-endings", "false", "Reject lines ending in a bare LF instead of normalising."),
   DNS_SERVER("dns-server", "", "DNS server for MX lookups (HOST:PORT); empty: the system's."),
+  DNSSEC_RESOLVER(
+      "dnssec-resolver",
+      "",
+      "DNS resolver trusted to validate DNSSEC (HOST:PORT), asked for TLSA records: turns DANE on;"
+          + " empty: DANE off."),
   ROUTE(
       "route",
       "",

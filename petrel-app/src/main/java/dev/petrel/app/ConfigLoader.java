@@ -326,8 +326,8 @@ public final class ConfigLoader {
   }
 
   /**
-   * {@code --dns-server}, {@code --route} (comma-separated when repeated), {@code --relay-host} and
-   * {@code --deliver-allow-networks}.
+   * {@code --dns-server}, {@code --dnssec-resolver}, {@code --route} (comma-separated when
+   * repeated), {@code --relay-host} and {@code --deliver-allow-networks}.
    */
   private dev.petrel.deliver.RoutingConfig routing() throws ConfigException {
     var r =
@@ -335,6 +335,9 @@ public final class ConfigLoader {
             get(ConfigKey.DELIVER_ALLOW_NETWORKS, dev.petrel.model.OutboundPolicy::parse));
     String dns = raw(ConfigKey.DNS_SERVER).strip();
     if (!dns.isEmpty()) r = r.withDnsServer(get(ConfigKey.DNS_SERVER, t -> hostPort(t, 53)));
+    String dnssec = raw(ConfigKey.DNSSEC_RESOLVER).strip();
+    if (!dnssec.isEmpty())
+      r = r.withDnssecResolver(get(ConfigKey.DNSSEC_RESOLVER, t -> hostPort(t, 53)));
     String relay = raw(ConfigKey.RELAY_HOST).strip();
     if (!relay.isEmpty()) r = r.withRelayHost(get(ConfigKey.RELAY_HOST, t -> hostPort(t, 25)));
     String routes = raw(ConfigKey.ROUTE).strip();

@@ -480,6 +480,8 @@ public final class PetrelServer implements AutoCloseable {
   private static String describe(RoutingConfig r) {
     StringBuilder b = new StringBuilder();
     if (r.dnsServer() != null) b.append(", DNS server ").append(r.dnsServer());
+    if (r.dnssecResolver() != null)
+      b.append(", DANE through DNSSEC resolver ").append(r.dnssecResolver());
     if (!r.routes().isEmpty()) b.append(", routes ").append(r.routes());
     if (r.relayHost() != null) b.append(", relay host ").append(r.relayHost());
     return b.toString();

@@ -92,7 +92,7 @@ final class ServeCommand implements Callable<Integer> {
           "DURATION";
       case DESTINATION_RATE, SLOW_DOWN_MIN_RATE -> "RATE";
       case DESTINATION_LIMIT -> "DOMAIN:KEY=VALUE,...";
-      case DNS_SERVER, RELAY_HOST -> "HOST:PORT";
+      case DNS_SERVER, DNSSEC_RESOLVER, RELAY_HOST -> "HOST:PORT";
       case ROUTE -> "DOMAIN=HOST:PORT";
       default -> "N";
     };
