@@ -6,10 +6,10 @@ import dev.petrel.status.StatusEngine;
 import java.time.Instant;
 
 /**
- * The replies Petrel writes when DANE stops a delivery to one server, and the TLS report facts
- * ({@link TlsSessionResult}) of sessions under DANE. Every refusal is temporary (4.7.x): the
- * receiving side can fix its records or its server, and the mail goes on the next try. Each text
- * says what failed, that nothing was sent in plain text, and who can fix it.
+ * The replies Petrel writes when DANE ({@link Dane}) stops a delivery to one server. Every refusal
+ * is temporary (4.7.x): the receiving side can fix its records or its server, and the mail goes on
+ * the next try. Each text says what failed, that nothing was sent in plain text, and who can fix
+ * it.
  */
 final class DaneReplies {
 
@@ -39,16 +39,17 @@ final class DaneReplies {
   }
 
   /** TLSA records make TLS mandatory and the server does not offer STARTTLS. */
-  Answer notOffered(Instant at, String where, String owner) {
+  Answer notOffered(Instant at, String where, String policy) {
     return local(
         at,
         Phase.EHLO,
-        "4.7.4 DANE: "
-            + owner
-            + " has TLSA records, so TLS is mandatory, but "
+        "4.7.4 DANE: the TLSA records of this host make TLS mandatory ("
+            + policy
+            + "), but "
             + where
-            + " does not offer STARTTLS; not sent in plain text (RFC 7672 §2.2). The receiving"
-            + " domain's administrator must turn STARTTLS back on or withdraw the TLSA records",
+            + " does not offer STARTTLS; not sent, nothing went in plain text (RFC 7672 §2.2)."
+            + " The receiving domain's administrator must turn STARTTLS back on or withdraw the"
+            + " TLSA records",
         Reason.FAILEDSTARTTLS);
   }
 
@@ -69,35 +70,15 @@ final class DaneReplies {
         Reason.FAILEDSTARTTLS);
   }
 
-  /** The handshake failed for another reason while TLS was mandatory. */
-  Answer handshakeFailed(Answer tlsFailure, String owner) {
+  /** The handshake failed while TLSA records made TLS mandatory. */
+  Answer handshakeFailed(Answer tlsFailure, String policy) {
     return local(
         tlsFailure.at(),
         Phase.STARTTLS,
         tlsFailure.reply().text()
-            + "; TLS is mandatory under the TLSA records at "
-            + owner
-            + " (DANE), so the message is not sent in plain text",
+            + "; TLS is mandatory under the host's TLSA records ("
+            + policy
+            + "), so the message is not sent in plain text",
         Reason.FAILEDSTARTTLS);
-  }
-
-  /** A TLS report fact for a session (or a failure) under DANE. */
-  static TlsSessionResult session(
-      Instant at,
-      String domain,
-      DaneLookup.Records tlsa,
-      String host,
-      String ip,
-      TlsSessionResult.Failure failure,
-      String detail) {
-    return new TlsSessionResult(
-        at,
-        domain,
-        TlsSessionResult.PolicyType.TLSA,
-        tlsa == null ? java.util.List.of() : tlsa.presentation(),
-        host,
-        ip,
-        failure,
-        detail);
   }
 }

@@ -44,6 +44,7 @@ public final class Deliverer implements AutoCloseable {
   private final SSLContext tlsContext;
   private final TlsTrust trust;
   private final TlsRequirements requirements;
+  private final DaneReplies daneReplies;
   private volatile MtaStsStore policyStore = MtaStsStore.MEMORY;
 
   public Deliverer(
@@ -63,10 +64,15 @@ public final class Deliverer implements AutoCloseable {
     this.tlsContext = config.client().tlsContext();
     TlsChecks checks = config.client().tlsChecks();
     this.trust = checks.trust();
+    this.daneReplies = new DaneReplies(engine);
     // The published policies, strongest first. DANE (RFC 7672) goes in front of MTA-STS: where a
-    // host has usable TLSA records they decide (RFC 8461 §2). The operator's per-domain policy
-    // and the default are applied by TlsRequirements around these.
+    // host has secure TLSA records they decide (RFC 8461 §2). The operator's per-domain policy
+    // and the default are applied by TlsRequirements around these. DANE needs a validating
+    // resolver (--dnssec-resolver) and is off when the operator turned TLS off by default.
     List<TlsRequirements.Source> sources = new ArrayList<>();
+    DaneLookup dane = DaneLookup.create(config.routing(), clock);
+    if (dane != null && config.client().tlsPolicy() != TlsPolicy.NONE)
+      sources.add(new Dane(dane, clock));
     if (checks.mtaSts())
       sources.add(
           new MtaSts(
@@ -216,7 +222,13 @@ public final class Deliverer implements AutoCloseable {
       TlsRequirement requirement = perHost.forHost(target);
       if (requirement.refusal() != null) {
         // RFC 8461 §4.1: an MX host the enforced policy does not list is not connected to.
-        Answer why = local.notInPolicy(clock.instant(), domain, requirement.refusal());
+        // RFC 7672 §2.1: nor is one whose TLSA records cannot be known (dnssec-invalid).
+        boolean dane = requirement.source() == TlsRequirement.Source.DANE;
+        Answer why =
+            dane
+                ? daneReplies.lookupFailed(clock.instant(), target.host(), requirement.refusal())
+                : local.notInPolicy(clock.instant(), domain, requirement.refusal());
+        CertificateCheck.Problem problem = requirement.policyProblem();
         last =
             attempt(
                 why,
@@ -224,9 +236,13 @@ public final class Deliverer implements AutoCloseable {
                 null,
                 null,
                 domain,
-                new TlsFacts(null, requirement.description(), requirement.refusal()));
+                new TlsFacts(
+                    null,
+                    requirement.description(),
+                    problem != null ? problem.text() : requirement.refusal()));
         failovers.add(last);
         observer.serverFailed(destination, last);
+        if (dane) report(requirement, target, null, problem);
         continue;
       }
       for (InetAddress address : target.addresses()) {
@@ -236,7 +252,7 @@ public final class Deliverer implements AutoCloseable {
                 new ConnectionPool.Key(target.host(), address, target.port()),
                 c ->
                     c.requirement() != null
-                        && requirement.servedBy(c.requirement(), c.tls() != null));
+                        && requirement.servedBy(c.requirement(), c.facts(), c.tls() != null));
         if (conn != null && !requirement.equals(conn.requirement())) {
           // Reused for another domain's requirement that it also serves: the policy shown is this
           // one; what the certificate was verified against when the session began stays true.
@@ -321,6 +337,13 @@ public final class Deliverer implements AutoCloseable {
               "TLS handshake failed: " + f.answer.reply().text());
       report(req, target, ip, problem);
       if (req.encryption() != TlsPolicy.OPPORTUNISTIC) {
+        if (req.source() == TlsRequirement.Source.DANE) {
+          SmtpConnection.Failure d =
+              new SmtpConnection.Failure(
+                  daneReplies.handshakeFailed(f.answer, req.description()), false);
+          d.facts = new TlsFacts(null, req.description(), problem.text());
+          throw d;
+        }
         f.facts = new TlsFacts(null, req.description(), problem.text());
         throw f;
       }
@@ -353,11 +376,14 @@ public final class Deliverer implements AutoCloseable {
         Answer why =
             opened.tlsRefusal() != null
                 ? local.tlsRefused(opened.tlsRefusal())
-                : req.source() == TlsRequirement.Source.MTA_STS
-                        || req.source() == TlsRequirement.Source.DANE
-                    ? local.tlsNotOfferedUnderPolicy(
-                        clock.instant(), domain, c.where(), req.description())
-                    : local.tlsNotOffered(clock.instant(), domain, c.where());
+                : switch (req.source()) {
+                  case DANE ->
+                      daneReplies.notOffered(clock.instant(), c.where(), req.description());
+                  case MTA_STS ->
+                      local.tlsNotOfferedUnderPolicy(
+                          clock.instant(), domain, c.where(), req.description());
+                  default -> local.tlsNotOffered(clock.instant(), domain, c.where());
+                };
         c.quit();
         SmtpConnection.Failure f = new SmtpConnection.Failure(why, false);
         f.facts = new TlsFacts(null, req.description(), problem == null ? null : problem.text());
@@ -370,8 +396,10 @@ public final class Deliverer implements AutoCloseable {
       if (problem != null && req.enforced()) {
         report(req, target, ip, problem);
         Answer why =
-            local.certificateRefused(
-                clock.instant(), domain, c.where(), req.description(), problem);
+            req.check() instanceof DaneCheck dane
+                ? daneReplies.mismatch(clock.instant(), c.where(), dane.owner(), problem.detail())
+                : local.certificateRefused(
+                    clock.instant(), domain, c.where(), req.description(), problem);
         c.quit(); // over TLS: no mail command was sent
         SmtpConnection.Failure f = new SmtpConnection.Failure(why, false);
         f.facts = new TlsFacts("none", req.description(), problem.text());

@@ -19,7 +19,8 @@ import java.util.List;
  * @param enforced true when a failed check or missing TLS keeps mail from this host (the recipients
  *     are deferred); false when it is only recorded (MTA-STS {@code testing})
  * @param refusal non-null when this host may not be used at all, saying why (an MX host an MTA-STS
- *     policy in enforce mode does not list)
+ *     policy in enforce mode does not list; a host whose TLSA lookup failed, DANE {@code
+ *     dnssec-invalid})
  * @param description the policy in force in a few words, shown with each attempt ({@code mta-sts
  *     enforce id=2024}, {@code configured required}, {@code opportunistic})
  * @param report how TLS reports (RFC 8460) count sessions under this requirement
@@ -102,12 +103,19 @@ public record TlsRequirement(
   }
 
   /**
-   * Whether a pooled connection set up under {@code other} also serves this requirement: the same
-   * requirement, or any encrypted one when this one asks for no check.
+   * Whether a pooled connection set up under {@code other} also serves this requirement. Without a
+   * certificate check, any connection does (an encrypted one when TLS is required). With a check,
+   * only one set up under the same source, policy and check ({@link DaneCheck}s are equal for the
+   * same TLSA records), and, when the check is enforced, whose certificate passed it: {@code facts}
+   * (what the session found) must name the check as what it was verified against.
    */
-  boolean servedBy(TlsRequirement other, boolean encrypted) {
+  boolean servedBy(TlsRequirement other, TlsFacts facts, boolean encrypted) {
     if (check == null) return !tlsRequired() || encrypted;
-    return description.equals(other.description) && source == other.source;
+    if (other == null) return false;
+    if (source != other.source
+        || !description.equals(other.description)
+        || !check.equals(other.check)) return false;
+    return !enforced || (facts != null && check.name().equals(facts.verified()));
   }
 
   private static String name(TlsPolicy p) {

@@ -10,7 +10,7 @@ import java.util.Locale;
  *
  * <p>This is the seam for policy sources. A source is asked once per delivery with the route
  * ({@link Source#forRoute}), and the answer once per MX host; it says null to leave the decision to
- * the next one. DANE (RFC 7672) plugs in as a {@link Source} placed before MTA-STS in the list
+ * the next one. DANE (RFC 7672, {@link Dane}) is placed before MTA-STS ({@link MtaSts}) in the list
  * given to the constructor (RFC 8461 §2: where DANE applies it wins over MTA-STS); see {@link
  * Deliverer}, which assembles the list.
  */

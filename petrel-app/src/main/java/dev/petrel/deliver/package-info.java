@@ -15,14 +15,13 @@
  * <p>Transfer ({@code SmtpConnection}, {@code MailTransaction}): blocking sockets on the caller's
  * (virtual) thread, per-phase timeouts ({@link dev.petrel.deliver.SmtpTimeouts}), EHLO with HELO
  * fallback, STARTTLS by {@link dev.petrel.deliver.TlsPolicy}, PIPELINING, SIZE, 8BITMIME, SMTPUTF8,
- * optional CHUNKING, DSN parameters. Connections are pooled per server address. With a
- * DNSSEC-validating resolver configured, DANE (RFC 7672) decides TLS per MX host: {@link
- * dev.petrel.deliver.DaneLookup} finds secure TLSA records, {@code DaneTrustManager} checks the
- * certificate against them.
+ * optional CHUNKING, DSN parameters. Connections are pooled per server address.
  *
  * <p>TLS ({@link dev.petrel.deliver.TlsRequirements}): before each MX host, a {@link
  * dev.petrel.deliver.TlsRequirement} says whether STARTTLS is tried or a must and how the
- * certificate is checked afterwards, from the operator's per-domain policy, DANE, MTA-STS ({@link
+ * certificate is checked afterwards, from the operator's per-domain policy, DANE (with a
+ * DNSSEC-validating resolver configured: {@link dev.petrel.deliver.DaneLookup} finds secure TLSA
+ * records, {@code DaneCheck} matches the certificate against them), MTA-STS ({@link
  * dev.petrel.deliver.MtaSts}) or the default; each attempt carries the resulting {@link
  * dev.petrel.deliver.TlsFacts}, and each TLS session is told to {@link
  * dev.petrel.deliver.DeliveryObserver#tlsSession} for TLS reports.

@@ -143,15 +143,24 @@ class DaneAgainstUnboundAndPostfixTest {
     return send(address, dns.resolver());
   }
 
+  static DeliveryObserver observer(List<TlsSessionResult> sessions, List<Boolean> reused) {
+    return new DeliveryObserver() {
+      @Override
+      public void tlsSession(TlsSessionResult result) {
+        sessions.add(result);
+      }
+
+      @Override
+      public void connected(
+          String destination, String mxHost, String mxIp, String tls, boolean wasReused) {
+        if (reused != null) reused.add(wasReused);
+      }
+    };
+  }
+
   static Sent send(String address, String dnssecResolver) throws Exception {
     List<TlsSessionResult> sessions = new CopyOnWriteArrayList<>();
-    DeliveryObserver observer =
-        new DeliveryObserver() {
-          @Override
-          public void tlsSession(TlsSessionResult result) {
-            sessions.add(result);
-          }
-        };
+    DeliveryObserver observer = observer(sessions, null);
     try (Deliverer d =
         Deliverer.create(
             config(dnssecResolver), StatusEngine.standard(), InstantSource.system(), observer)) {
@@ -159,6 +168,13 @@ class DaneAgainstUnboundAndPostfixTest {
           d.deliver(SimFixture.job("s@example.com", SimFixture.message("dane"), address));
       return new Sent(t, sessions);
     }
+  }
+
+  /** Without DANE the session is still reported, as one under no policy (RFC 8460 §4.3). */
+  static void noPolicy(TlsSessionResult r) {
+    assertThat(r.policyType()).isEqualTo(TlsSessionResult.PolicyType.NO_POLICY_FOUND);
+    assertThat(r.policyStrings()).isEmpty();
+    assertThat(r.successful()).isTrue();
   }
 
   static boolean heldFor(String address) {
@@ -179,7 +195,10 @@ class DaneAgainstUnboundAndPostfixTest {
     assertThat(s.outcome())
         .as(s.attempt().reply().text() + "\n" + dns.log())
         .isEqualTo(Outcome.DELIVERED);
-    assertThat(s.attempt().tls()).startsWith("TLSv1.").endsWith(" verified (dane)");
+    assertThat(s.attempt().tls()).startsWith("TLSv1.");
+    assertThat(s.attempt().tlsFacts().verified()).isEqualTo("dane");
+    assertThat(s.attempt().tlsFacts().policy()).isEqualTo("dane (1 TLSA record)");
+    assertThat(s.attempt().tlsFacts().problem()).isNull();
     assertThat(heldFor("ok@ee.dane.test")).as(postfix.log()).isTrue();
     assertThat(s.sessions())
         .singleElement()
@@ -240,7 +259,7 @@ class DaneAgainstUnboundAndPostfixTest {
   void daneTaWithTheTestCaDeliversVerified() throws Exception {
     Sent s = send("ok@ta.dane.test");
     assertThat(s.outcome()).as(s.attempt().reply().text()).isEqualTo(Outcome.DELIVERED);
-    assertThat(s.attempt().tls()).endsWith(" verified (dane)");
+    assertThat(s.attempt().tlsFacts().verified()).isEqualTo("dane");
     assertThat(s.sessions()).singleElement().satisfies(r -> assertThat(r.successful()).isTrue());
   }
 
@@ -261,7 +280,9 @@ class DaneAgainstUnboundAndPostfixTest {
   void onlyPkixRecordsMeanEncryptedButUnauthenticated() throws Exception {
     Sent s = send("ok@pkix.dane.test");
     assertThat(s.outcome()).as(s.attempt().reply().text()).isEqualTo(Outcome.DELIVERED);
-    assertThat(s.attempt().tls()).startsWith("TLSv1.").doesNotContain("verified");
+    assertThat(s.attempt().tls()).startsWith("TLSv1.");
+    assertThat(s.attempt().tlsFacts().verified()).isEqualTo("none");
+    assertThat(s.attempt().tlsFacts().policy()).isEqualTo("dane (1 TLSA record, none usable)");
     assertThat(s.sessions())
         .singleElement()
         .satisfies(
@@ -295,8 +316,10 @@ class DaneAgainstUnboundAndPostfixTest {
     // Its TLSA record names another key: taken without DNSSEC, it would stop delivery.
     Sent s = send("ok@plain.test");
     assertThat(s.outcome()).as(s.attempt().reply().text()).isEqualTo(Outcome.DELIVERED);
-    assertThat(s.attempt().tls()).startsWith("TLSv1.").doesNotContain("verified");
-    assertThat(s.sessions()).isEmpty();
+    assertThat(s.attempt().tls()).startsWith("TLSv1.");
+    assertThat(s.attempt().tlsFacts().verified()).isEqualTo("none");
+    assertThat(s.attempt().tlsFacts().policy()).isEqualTo("opportunistic");
+    assertThat(s.sessions()).singleElement().satisfies(DaneAgainstUnboundAndPostfixTest::noPolicy);
   }
 
   @Test
@@ -304,15 +327,83 @@ class DaneAgainstUnboundAndPostfixTest {
     // cross.plain.test (unsigned) points at mx-bad.dane.test, whose secure TLSA would not match.
     Sent s = send("ok@cross.plain.test");
     assertThat(s.outcome()).as(s.attempt().reply().text()).isEqualTo(Outcome.DELIVERED);
-    assertThat(s.sessions()).isEmpty();
+    assertThat(s.sessions()).singleElement().satisfies(DaneAgainstUnboundAndPostfixTest::noPolicy);
   }
 
   @Test
   void signedHostWithoutTlsaIsOpportunistic() throws Exception {
     Sent s = send("ok@none.dane.test");
     assertThat(s.outcome()).isEqualTo(Outcome.DELIVERED);
-    assertThat(s.attempt().tls()).doesNotContain("verified");
-    assertThat(s.sessions()).isEmpty();
+    assertThat(s.attempt().tlsFacts().verified()).isEqualTo("none");
+    assertThat(s.attempt().tlsFacts().policy()).isEqualTo("opportunistic");
+    assertThat(s.sessions()).singleElement().satisfies(DaneAgainstUnboundAndPostfixTest::noPolicy);
+  }
+
+  @Test
+  void theOperatorsPolicyForTheDomainWinsOverDane() throws Exception {
+    // mx-bad's TLSA record would refuse its certificate; the operator said opportunistic.
+    DeliveryConfig c = config(dns.resolver());
+    c =
+        c.withClient(
+            c.client().withTlsPolicies(java.util.Map.of("bad.dane.test", TlsPolicy.OPPORTUNISTIC)));
+    List<TlsSessionResult> sessions = new CopyOnWriteArrayList<>();
+    TransferResult t;
+    try (Deliverer d =
+        Deliverer.create(
+            c, StatusEngine.standard(), InstantSource.system(), observer(sessions, null))) {
+      t =
+          d.deliver(
+              SimFixture.job(
+                  "s@example.com", SimFixture.message("dane"), "operator@bad.dane.test"));
+    }
+    Sent s = new Sent(t, sessions);
+    assertThat(s.outcome()).as(s.attempt().reply().text()).isEqualTo(Outcome.DELIVERED);
+    assertThat(s.attempt().tlsFacts().policy()).isEqualTo("configured opportunistic");
+    assertThat(s.attempt().tlsFacts().verified()).isEqualTo("none");
+    assertThat(heldFor("operator@bad.dane.test")).isTrue();
+    assertThat(s.sessions()).singleElement().satisfies(DaneAgainstUnboundAndPostfixTest::noPolicy);
+  }
+
+  @Test
+  void aPooledConnectionServesDaneOnlyWhenItWasVerifiedForIt() throws Exception {
+    List<TlsSessionResult> sessions = new CopyOnWriteArrayList<>();
+    List<Boolean> reused = new CopyOnWriteArrayList<>();
+    try (Deliverer d =
+        Deliverer.create(
+            config(dns.resolver()),
+            StatusEngine.standard(),
+            InstantSource.system(),
+            observer(sessions, reused))) {
+      // cross.plain.test's unsigned MX names mx-bad.dane.test: an opportunistic session, pooled.
+      TransferResult plain =
+          d.deliver(
+              SimFixture.job("s@example.com", SimFixture.message("dane"), "pool@cross.plain.test"));
+      assertThat(plain.recipients().getFirst().outcome()).isEqualTo(Outcome.DELIVERED);
+      // The same host under DANE: that session was not verified against its TLSA records, so a new
+      // one is opened, and its certificate refused.
+      TransferResult dane =
+          d.deliver(
+              SimFixture.job("s@example.com", SimFixture.message("dane"), "pool@bad.dane.test"));
+      Attempt refused = dane.recipients().getFirst().attempt();
+      assertThat(dane.recipients().getFirst().outcome()).isEqualTo(Outcome.DEFERRED);
+      assertThat(refused.reply().text()).contains("does not match the TLSA records");
+      assertThat(heldFor("pool@bad.dane.test")).isFalse();
+      // A session verified by DANE serves the next delivery to the same host under the same
+      // records.
+      for (String to : List.of("pool1@ee.dane.test", "pool2@ee.dane.test")) {
+        TransferResult t =
+            d.deliver(SimFixture.job("s@example.com", SimFixture.message("dane"), to));
+        assertThat(t.recipients().getFirst().outcome()).isEqualTo(Outcome.DELIVERED);
+        assertThat(t.recipients().getFirst().attempt().tlsFacts().verified()).isEqualTo("dane");
+      }
+    }
+    // connected: the plain session, the first DANE-verified one, then that one again.
+    assertThat(reused).containsExactly(false, false, true);
+    // One report per new session: plain, refused, verified; the reuse is not a new session.
+    assertThat(sessions).hasSize(3);
+    assertThat(sessions.get(1).failure())
+        .isEqualTo(TlsSessionResult.Failure.CERTIFICATE_NOT_TRUSTED);
+    assertThat(sessions.get(2).policyType()).isEqualTo(TlsSessionResult.PolicyType.TLSA);
   }
 
   @Test
@@ -320,7 +411,7 @@ class DaneAgainstUnboundAndPostfixTest {
     // The authoritative server answers the same records, but sets no AD bit: no DANE.
     Sent s = send("ok@bad.dane.test", "127.0.0.1:" + dns.authorityPort());
     assertThat(s.outcome()).as(s.attempt().reply().text()).isEqualTo(Outcome.DELIVERED);
-    assertThat(s.sessions()).isEmpty();
+    assertThat(s.sessions()).singleElement().satisfies(DaneAgainstUnboundAndPostfixTest::noPolicy);
     DaneLookup direct =
         new DaneLookup(
             new HostPort("127.0.0.1", dns.authorityPort()),

@@ -103,8 +103,8 @@ class DaneMatchingTest {
     return TlsaRecord.parse(usage + " " + selector + " " + matching + " " + data);
   }
 
-  static DaneTrustManager.Verdict check(X509Certificate[] chain, TlsaRecord... records) {
-    return DaneTrustManager.check(chain, List.of(records), List.of("mx.dane.test"), NOW);
+  static DaneCheck.Verdict check(X509Certificate[] chain, TlsaRecord... records) {
+    return DaneCheck.check(chain, List.of(records), List.of("mx.dane.test"), NOW);
   }
 
   @Test
@@ -113,7 +113,7 @@ class DaneMatchingTest {
     for (int selector = 0; selector <= 1; selector++)
       for (int matching = 0; matching <= 2; matching++) {
         TlsaRecord r = tlsa(3, selector, matching, leaf.cert());
-        DaneTrustManager.Verdict v = check(new X509Certificate[] {leaf.cert()}, r);
+        DaneCheck.Verdict v = check(new X509Certificate[] {leaf.cert()}, r);
         assertThat(v.ok()).as(r.describe()).isTrue();
         assertThat(v.matched()).isEqualTo(r);
       }
@@ -137,8 +137,7 @@ class DaneMatchingTest {
   void anotherKeyDoesNotMatch() throws Exception {
     Issued leaf = selfSigned("mx.dane.test");
     Issued other = selfSigned("mx.dane.test");
-    DaneTrustManager.Verdict v =
-        check(new X509Certificate[] {leaf.cert()}, tlsa(3, 1, 1, other.cert()));
+    DaneCheck.Verdict v = check(new X509Certificate[] {leaf.cert()}, tlsa(3, 1, 1, other.cert()));
     assertThat(v.ok()).isFalse();
     assertThat(v.failure()).isEqualTo(TlsSessionResult.Failure.CERTIFICATE_NOT_TRUSTED);
     assertThat(v.detail())
@@ -186,7 +185,7 @@ class DaneMatchingTest {
         assertThat(check(chain, r).ok()).as(r.describe()).isTrue();
       }
     // The anchor left out of the chain: nothing to match.
-    DaneTrustManager.Verdict missing =
+    DaneCheck.Verdict missing =
         check(new X509Certificate[] {leaf.cert()}, tlsa(2, 1, 1, ca.cert()));
     assertThat(missing.failure()).isEqualTo(TlsSessionResult.Failure.CERTIFICATE_NOT_TRUSTED);
   }
@@ -195,7 +194,7 @@ class DaneMatchingTest {
   void daneTaChecksTheServerName() throws Exception {
     Issued ca = caCert();
     Issued elsewhere = leaf(ca, "mail.other.test");
-    DaneTrustManager.Verdict v =
+    DaneCheck.Verdict v =
         check(new X509Certificate[] {elsewhere.cert(), ca.cert()}, tlsa(2, 1, 1, ca.cert()));
     assertThat(v.failure()).isEqualTo(TlsSessionResult.Failure.CERTIFICATE_HOST_MISMATCH);
     assertThat(v.detail()).contains("mail.other.test").contains("mx.dane.test");
@@ -220,13 +219,13 @@ class DaneMatchingTest {
             NOW.minus(60, ChronoUnit.DAYS),
             NOW.minus(1, ChronoUnit.DAYS),
             "mx.dane.test");
-    DaneTrustManager.Verdict v =
+    DaneCheck.Verdict v =
         check(new X509Certificate[] {expired.cert(), ca.cert()}, tlsa(2, 1, 1, ca.cert()));
     assertThat(v.failure()).isEqualTo(TlsSessionResult.Failure.CERTIFICATE_EXPIRED);
     // Signed by another CA, with this CA appended to the chain.
     Issued otherCa = caCert();
     Issued foreign = leaf(otherCa, "mx.dane.test");
-    DaneTrustManager.Verdict f =
+    DaneCheck.Verdict f =
         check(new X509Certificate[] {foreign.cert(), ca.cert()}, tlsa(2, 1, 1, ca.cert()));
     assertThat(f.ok()).isFalse();
     assertThat(f.failure()).isEqualTo(TlsSessionResult.Failure.CERTIFICATE_NOT_TRUSTED);
@@ -264,21 +263,124 @@ class DaneMatchingTest {
   }
 
   @Test
-  void trustManagerRefusesAndRemembersWhy() throws Exception {
+  void asTheRequirementsCheckItMatchesTheChainTheHandshakeRecorded() throws Exception {
     Issued leaf = selfSigned("mx.dane.test");
     Issued other = selfSigned("mx.dane.test");
-    DaneTrustManager tm =
-        new DaneTrustManager(
-            List.of(tlsa(3, 1, 1, other.cert())), List.of("mx.dane.test"), InstantSource.system());
-    assertThatThrownBy(
-            () -> tm.checkServerTrusted(new X509Certificate[] {leaf.cert()}, "ECDHE_ECDSA"))
-        .isInstanceOf(CertificateException.class)
-        .hasMessageContaining("DANE: no TLSA record matches");
-    assertThat(tm.verdict().failure()).isEqualTo(TlsSessionResult.Failure.CERTIFICATE_NOT_TRUSTED);
-    DaneTrustManager ok =
-        new DaneTrustManager(
-            List.of(tlsa(3, 1, 1, leaf.cert())), List.of("mx.dane.test"), InstantSource.system());
-    ok.checkServerTrusted(new X509Certificate[] {leaf.cert()}, "ECDHE_ECDSA");
-    assertThat(ok.verdict().ok()).isTrue();
+    DaneCheck refusing =
+        new DaneCheck(
+            List.of(tlsa(3, 1, 1, other.cert())),
+            "mx.dane.test",
+            "_25._tcp.mx.dane.test",
+            InstantSource.system());
+    CertificateCheck.Peer peer = new CertificateCheck.Peer(List.of(leaf.cert()), null);
+    CertificateCheck.Problem p = refusing.check("mx.dane.test", peer);
+    assertThat(p.failure()).isEqualTo(TlsSessionResult.Failure.CERTIFICATE_NOT_TRUSTED);
+    assertThat(p.detail()).contains("no TLSA record matches");
+    assertThat(refusing.check("mx.dane.test", null).failure())
+        .isEqualTo(TlsSessionResult.Failure.VALIDATION_FAILURE);
+    DaneCheck ok =
+        new DaneCheck(
+            List.of(tlsa(3, 1, 1, leaf.cert())),
+            "mx.dane.test",
+            "_25._tcp.mx.dane.test",
+            InstantSource.system());
+    // DANE-EE ignores what the web PKI said about the chain.
+    CertificateCheck.Peer untrusted =
+        new CertificateCheck.Peer(List.of(leaf.cert()), new CertificateException("no trusted CA"));
+    assertThat(ok.check("mx.dane.test", untrusted)).isNull();
+    assertThat(ok.name()).isEqualTo("dane");
+    // Equal for the same records: what lets a pooled connection verified under one serve another.
+    assertThat(ok)
+        .isEqualTo(
+            new DaneCheck(
+                List.of(tlsa(3, 1, 1, leaf.cert())),
+                "mx.dane.test",
+                "_25._tcp.mx.dane.test",
+                InstantSource.system()))
+        .isNotEqualTo(refusing);
+  }
+
+  @Test
+  void daneDecidesBeforeMtaStsAndTheOperatorBeforeBoth() throws Exception {
+    Issued leaf = selfSigned("mx.dane.test");
+    Dane dane = new Dane(null, InstantSource.system());
+    TlsRequirement fromTlsa =
+        dane.requirement(
+            "dane.test",
+            new DaneLookup.Records(
+                "mx.dane.test", "_25._tcp.mx.dane.test", List.of(tlsa(3, 1, 1, leaf.cert()))));
+    assertThat(fromTlsa.source()).isEqualTo(TlsRequirement.Source.DANE);
+    assertThat(fromTlsa.tlsRequired()).isTrue();
+    assertThat(fromTlsa.check()).isInstanceOf(DaneCheck.class);
+    assertThat(fromTlsa.description()).isEqualTo("dane (1 TLSA record)");
+    assertThat(fromTlsa.report().policyType()).isEqualTo(TlsSessionResult.PolicyType.TLSA);
+    assertThat(fromTlsa.report().policyStrings())
+        .containsExactly(tlsa(3, 1, 1, leaf.cert()).presentation());
+    TlsRequirement enforcedSts =
+        new TlsRequirement(
+            TlsRequirement.Source.MTA_STS,
+            TlsPolicy.REQUIRED,
+            new PkixCheck("mta-sts"),
+            true,
+            null,
+            "mta-sts enforce id=1",
+            TlsRequirement.Report.none("dane.test"),
+            null);
+    // A host DANE has nothing for (null) is left to MTA-STS.
+    List<TlsRequirements.Source> sources =
+        List.of(
+            (domain, route) -> target -> target.host().equals("mx.dane.test") ? fromTlsa : null,
+            (domain, route) -> target -> enforcedSts);
+    MxTarget signed =
+        new MxTarget("mx.dane.test", 10, 25, List.of(java.net.InetAddress.ofLiteral("192.0.2.1")));
+    MxTarget unsigned =
+        new MxTarget("mx2.dane.test", 20, 25, List.of(java.net.InetAddress.ofLiteral("192.0.2.2")));
+    Route route = new Route("dane.test", "dane.test", Route.Kind.MX, List.of(signed, unsigned));
+    ClientConfig client = ClientConfig.defaults("petrel.test");
+    TlsRequirements.PerHost perHost =
+        new TlsRequirements(client, sources).forRoute("dane.test", route);
+    assertThat(perHost.forHost(signed)).isSameAs(fromTlsa);
+    assertThat(perHost.forHost(unsigned)).isSameAs(enforcedSts);
+    TlsRequirements.PerHost operator =
+        new TlsRequirements(
+                client.withTlsPolicies(java.util.Map.of("dane.test", TlsPolicy.OPPORTUNISTIC)),
+                sources)
+            .forRoute("dane.test", route);
+    assertThat(operator.forHost(signed).source()).isEqualTo(TlsRequirement.Source.CONFIGURED);
+    assertThat(operator.forHost(signed).description()).isEqualTo("configured opportunistic");
+    // Static routes, the relay host and literals are not DANE's.
+    assertThat(
+            dane.forRoute(
+                "dane.test", new Route("dane.test", "x", Route.Kind.STATIC, List.of(signed))))
+        .isNull();
+  }
+
+  @Test
+  void aPooledConnectionServesDaneOnlyWhenVerifiedForTheSameRecords() throws Exception {
+    Issued leaf = selfSigned("mx.dane.test");
+    Issued other = selfSigned("mx.dane.test");
+    Dane dane = new Dane(null, InstantSource.system());
+    TlsRequirement req = daneRequirement(dane, leaf);
+    TlsRequirement same = daneRequirement(dane, leaf);
+    TlsRequirement rolled = daneRequirement(dane, other);
+    TlsFacts verified = new TlsFacts("dane", req.description(), null);
+    assertThat(req.servedBy(same, verified, true)).isTrue();
+    // Encrypted, but not verified against the records (an opportunistic session, say).
+    assertThat(req.servedBy(same, new TlsFacts("none", req.description(), null), true)).isFalse();
+    assertThat(
+            req.servedBy(
+                TlsRequirement.opportunistic("dane.test", TlsPolicy.OPPORTUNISTIC),
+                new TlsFacts("none", "opportunistic", null),
+                true))
+        .isFalse();
+    // Verified against other records (a key rollover in between): not this requirement.
+    assertThat(req.servedBy(rolled, verified, true)).isFalse();
+  }
+
+  private static TlsRequirement daneRequirement(Dane dane, Issued cert) throws Exception {
+    return dane.requirement(
+        "dane.test",
+        new DaneLookup.Records(
+            "mx.dane.test", "_25._tcp.mx.dane.test", List.of(tlsa(3, 1, 1, cert.cert()))));
   }
 }

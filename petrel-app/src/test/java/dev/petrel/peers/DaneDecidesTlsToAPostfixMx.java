@@ -104,7 +104,9 @@ class DaneDecidesTlsToAPostfixMx {
   @Test
   void daneEeMatchIsDeliveredAndVerified() throws Exception {
     JsonNode a = deliveredAttempt("ok@ee.dane.test");
-    assertThat(a.get("tls").asString()).startsWith("TLSv1.").endsWith(" verified (dane)");
+    assertThat(a.get("tls").asString()).startsWith("TLSv1.");
+    assertThat(a.get("tls_verified").asString()).isEqualTo("dane");
+    assertThat(a.get("tls_policy").asString()).isEqualTo("dane (1 TLSA record)");
     assertThat(a.get("mx").asString()).isEqualTo("mx-ee.dane.test");
     assertThat(a.get("ip").asString()).isEqualTo(mxAddress);
   }
@@ -112,7 +114,7 @@ class DaneDecidesTlsToAPostfixMx {
   @Test
   void daneTaMatchWithTheTestCaIsDeliveredAndVerified() throws Exception {
     JsonNode a = deliveredAttempt("ok@ta.dane.test");
-    assertThat(a.get("tls").asString()).endsWith(" verified (dane)");
+    assertThat(a.get("tls_verified").asString()).isEqualTo("dane");
   }
 
   @Test
@@ -138,7 +140,9 @@ class DaneDecidesTlsToAPostfixMx {
     // Its TLSA record names another key; without DNSSEC it is not used, and TLS stays
     // opportunistic.
     JsonNode a = deliveredAttempt("ok@plain.test");
-    assertThat(a.get("tls").asString()).startsWith("TLSv1.").doesNotContain("verified");
+    assertThat(a.get("tls").asString()).startsWith("TLSv1.");
+    assertThat(a.get("tls_verified").asString()).isEqualTo("none");
+    assertThat(a.get("tls_policy").asString()).isEqualTo("opportunistic");
   }
 
   private JsonNode deliveredAttempt(String address) throws Exception {

@@ -1,13 +1,11 @@
 package dev.petrel.deliver;
 
-import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertPath;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
-import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.PKIXParameters;
@@ -25,15 +23,13 @@ import java.util.Set;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * Checks a server's certificate chain against the usable TLSA records of its host (RFC 7672 §3, RFC
- * 7671). One instance serves one connection and remembers its {@link Verdict}, so delivery can
- * explain a refused handshake in its own words.
+ * The {@link CertificateCheck} of DANE (RFC 7672 §3, RFC 7671): after the handshake, the server's
+ * certificate chain is matched against the usable TLSA records of its host. A {@link
+ * TlsRequirement} from {@link Dane} carries one; two checks are equal when they hold the same
+ * records for the same owner name, which is what lets a pooled connection verified under one serve
+ * another delivery to the same host.
  *
  * <ul>
  *   <li>DANE-EE(3): the server's own certificate (selector 0) or public key (selector 1) must
@@ -43,8 +39,16 @@ import javax.net.ssl.X509ExtendedTrustManager;
  *       anchor's own dates are not checked), and carry a name that matches the MX host or the TLSA
  *       base domain (RFC 7672 §3.1.2 and §3.2.2; a wildcard covers one leftmost label).
  * </ul>
+ *
+ * The web PKI result the handshake recorded plays no part.
+ *
+ * @param records the usable TLSA records (at least one)
+ * @param baseDomain the TLSA base domain (the MX host, or the end of its CNAME chain), a reference
+ *     name for DANE-TA besides the MX host
+ * @param owner the owner name of the records ({@code _25._tcp.BASE}), for explanations
  */
-final class DaneTrustManager extends X509ExtendedTrustManager {
+record DaneCheck(List<TlsaRecord> records, String baseDomain, String owner, InstantSource clock)
+    implements CertificateCheck {
 
   /**
    * What the check came to.
@@ -59,35 +63,36 @@ final class DaneTrustManager extends X509ExtendedTrustManager {
     }
   }
 
-  private final List<TlsaRecord> records;
-  private final List<String> names;
-  private final InstantSource clock;
-  private volatile Verdict verdict;
-
-  /**
-   * @param records the TLSA records (unusable ones are skipped)
-   * @param names the reference names for DANE-TA: the MX host, the TLSA base domain
-   */
-  DaneTrustManager(List<TlsaRecord> records, List<String> names, InstantSource clock) {
-    this.records = List.copyOf(records);
-    this.names = names.stream().map(DaneTrustManager::normal).distinct().toList();
-    this.clock = clock;
+  DaneCheck {
+    records = List.copyOf(records);
+    if (records.isEmpty()) throw new IllegalArgumentException("a DANE check needs a usable record");
   }
 
-  /** A client TLS context that trusts exactly what this manager accepts. */
-  SSLContext context() {
-    try {
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, new TrustManager[] {this}, null);
-      return ctx;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("no TLS in this JDK", e);
-    }
+  @Override
+  public String name() {
+    return "dane";
   }
 
-  /** The outcome of the last check, or null when the server sent no certificate to check. */
-  Verdict verdict() {
-    return verdict;
+  @Override
+  public Problem check(String host, Peer peer) {
+    X509Certificate[] chain = peer == null ? null : peer.chain().toArray(new X509Certificate[0]);
+    List<String> names =
+        java.util.stream.Stream.of(host, baseDomain).map(DaneCheck::normal).distinct().toList();
+    Verdict v = check(chain, records, names, clock.instant());
+    return v.ok() ? null : new Problem(v.failure(), v.detail());
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof DaneCheck d
+        && d.records.equals(records)
+        && d.owner.equals(owner)
+        && d.baseDomain.equals(baseDomain);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(records, owner, baseDomain);
   }
 
   /** Checks {@code chain} (the server's certificate first) against {@code records}. */
@@ -250,52 +255,5 @@ final class DaneTrustManager extends X509ExtendedTrustManager {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(algorithm + " missing from this JDK", e);
     }
-  }
-
-  private void checkServer(X509Certificate[] chain) throws CertificateException {
-    Verdict v = check(chain, records, names, clock.instant());
-    verdict = v;
-    if (!v.ok()) throw new CertificateException("DANE: " + v.detail());
-  }
-
-  @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType)
-      throws CertificateException {
-    checkServer(chain);
-  }
-
-  @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-      throws CertificateException {
-    checkServer(chain);
-  }
-
-  @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-      throws CertificateException {
-    checkServer(chain);
-  }
-
-  @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType)
-      throws CertificateException {
-    throw new CertificateException("a DANE trust manager checks servers only");
-  }
-
-  @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-      throws CertificateException {
-    throw new CertificateException("a DANE trust manager checks servers only");
-  }
-
-  @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-      throws CertificateException {
-    throw new CertificateException("a DANE trust manager checks servers only");
-  }
-
-  @Override
-  public X509Certificate[] getAcceptedIssuers() {
-    return new X509Certificate[0];
   }
 }
