@@ -20,6 +20,10 @@ function attempt(a) {
       fact("MX", a.mx ? a.mx + (a.ip ? " (" + a.ip + ")" : "") : null),
       // the API gives the protocol and cipher, or null when the connection was not encrypted
       fact("TLS", a.tls ? a.tls : a.mx ? "none (plain text)" : null),
+      // how the certificate was checked, the policy in force (and its source), what failed under it
+      fact("Certificate", a.tls ? verifiedText(a.tls_verified) : null),
+      fact("TLS policy", a.tls_policy),
+      fact("TLS problem", a.tls_problem ? h("span", { class: "tls-problem" }, a.tls_problem) : null),
       fact("Bounce", a.bounce),
       fact("Reason", a.reason ? h("a", { href: "#/messages?reason=" + encodeURIComponent(a.reason) }, a.reason) : null),
       fact("Meaning", e.meaning),
@@ -27,6 +31,23 @@ function attempt(a) {
       fact("Who must act", who(e.who)),
     ),
   );
+}
+
+// What the server's certificate was verified against (null for attempts recorded before Petrel
+// kept it).
+function verifiedText(v) {
+  switch (v) {
+    case "mta-sts":
+      return "verified (MTA-STS: trusted CA, MX host name)";
+    case "dane":
+      return "verified (DANE: TLSA records)";
+    case "pkix":
+      return "verified (trusted CA, MX host name)";
+    case "none":
+      return "not verified";
+    default:
+      return null;
+  }
 }
 
 // Why delivery holds a queued recipient back (its destination's limits), and until when.

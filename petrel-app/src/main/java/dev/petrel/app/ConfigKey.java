@@ -78,6 +78,11 @@ public enum ConfigKey {
   STRICT_LINE_ENDINGS(
       "strict-line-endings", "false", "Reject lines ending in a bare LF instead of normalising."),
   DNS_SERVER("dns-server", "", "DNS server for MX lookups (HOST:PORT); empty: the system's."),
+  DNSSEC_RESOLVER(
+      "dnssec-resolver",
+      "",
+      "DNS resolver trusted to validate DNSSEC (HOST:PORT), asked for TLSA records: turns DANE on;"
+          + " empty: DANE off."),
   ROUTE(
       "route",
       "",
@@ -143,6 +148,20 @@ public enum ConfigKey {
       "tls-report-contact",
       "",
       "Contact in TLS reports (an address or URL); empty: postmaster@HOSTNAME."),
+  MTA_STS(
+      "mta-sts",
+      "on",
+      "Look up recipient domains' MTA-STS policies (RFC 8461) and deliver as they ask: on or off."),
+  TLS_CA_FILE(
+      "tls-ca-file",
+      "",
+      "PEM file of CA certificates trusted besides the JDK's, for MTA-STS policy fetches and MX"
+          + " certificate checks."),
+  TLS_POLICY(
+      "tls-policy",
+      "",
+      "STARTTLS policy of one recipient domain, winning over MTA-STS:"
+          + " DOMAIN=none|opportunistic|required|verify; repeat the flag."),
   DESTINATION_LIMIT(
       "destination-limit",
       "",

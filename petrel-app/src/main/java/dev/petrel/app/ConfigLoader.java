@@ -245,6 +245,8 @@ public final class ConfigLoader {
         store(),
         get(ConfigKey.NODE_NAME, ConfigLoader::nodeName),
         positiveDuration(ConfigKey.LEASE),
+        tlsChecks(),
+        get(ConfigKey.TLS_POLICY, ConfigLoader::tlsPolicies),
         tlsReports(host));
   }
 
@@ -276,6 +278,38 @@ public final class ConfigLoader {
               + settings.get(ConfigKey.TLS_REPORT_ORGANIZATION).source()
               + "): no control characters");
     return new TlsReportSettings(enabled, org, contact).forHost(host);
+  }
+
+  /** {@code --mta-sts} and {@code --tls-ca-file}. */
+  private dev.petrel.deliver.TlsChecks tlsChecks() throws ConfigException {
+    Path ca = path(ConfigKey.TLS_CA_FILE);
+    dev.petrel.deliver.TlsTrust trust =
+        ca == null
+            ? dev.petrel.deliver.TlsTrust.jdkDefault()
+            : get(ConfigKey.TLS_CA_FILE, t -> dev.petrel.deliver.TlsTrust.withCaFile(ca));
+    return dev.petrel.deliver.TlsChecks.defaults()
+        .withMtaSts(get(ConfigKey.MTA_STS, ConfigValues::bool))
+        .withTrust(trust);
+  }
+
+  /** {@code --tls-policy DOMAIN=POLICY}, repeated (comma-separated in the file and environment). */
+  static java.util.Map<String, dev.petrel.deliver.TlsPolicy> tlsPolicies(String text) {
+    java.util.Map<String, dev.petrel.deliver.TlsPolicy> out = new java.util.LinkedHashMap<>();
+    for (String part : text.split(",")) {
+      String p = part.strip();
+      if (p.isEmpty()) continue;
+      int eq = p.indexOf('=');
+      if (eq <= 0) throw new IllegalArgumentException("'" + p + "' is not DOMAIN=POLICY");
+      String domain = p.substring(0, eq).strip().toLowerCase(java.util.Locale.ROOT);
+      String policy = p.substring(eq + 1).strip();
+      try {
+        out.put(domain, dev.petrel.deliver.TlsPolicy.of(policy));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "'" + policy + "' for " + domain + " is not none, opportunistic, required or verify");
+      }
+    }
+    return out;
   }
 
   /** {@code --retention}: how long finished messages are kept; zero for ever. */
@@ -323,8 +357,8 @@ public final class ConfigLoader {
   }
 
   /**
-   * {@code --dns-server}, {@code --route} (comma-separated when repeated), {@code --relay-host} and
-   * {@code --deliver-allow-networks}.
+   * {@code --dns-server}, {@code --dnssec-resolver}, {@code --route} (comma-separated when
+   * repeated), {@code --relay-host} and {@code --deliver-allow-networks}.
    */
   private dev.petrel.deliver.RoutingConfig routing() throws ConfigException {
     var r =
@@ -332,6 +366,9 @@ public final class ConfigLoader {
             get(ConfigKey.DELIVER_ALLOW_NETWORKS, dev.petrel.model.OutboundPolicy::parse));
     String dns = raw(ConfigKey.DNS_SERVER).strip();
     if (!dns.isEmpty()) r = r.withDnsServer(get(ConfigKey.DNS_SERVER, t -> hostPort(t, 53)));
+    String dnssec = raw(ConfigKey.DNSSEC_RESOLVER).strip();
+    if (!dnssec.isEmpty())
+      r = r.withDnssecResolver(get(ConfigKey.DNSSEC_RESOLVER, t -> hostPort(t, 53)));
     String relay = raw(ConfigKey.RELAY_HOST).strip();
     if (!relay.isEmpty()) r = r.withRelayHost(get(ConfigKey.RELAY_HOST, t -> hostPort(t, 25)));
     String routes = raw(ConfigKey.ROUTE).strip();

@@ -75,6 +75,8 @@ public record PetrelConfig(
     String store,
     String nodeName,
     Duration lease,
+    dev.petrel.deliver.TlsChecks tlsChecks,
+    java.util.Map<String, dev.petrel.deliver.TlsPolicy> tlsPolicies,
     TlsReportSettings tlsReports) {
 
   /** Finished messages are kept this long unless configured otherwise. */
@@ -98,6 +100,8 @@ public record PetrelConfig(
     if (authLockout == null) authLockout = dev.petrel.accept.AuthLockout.Settings.DEFAULTS;
     if (retention == null) retention = DEFAULT_RETENTION;
     if (lease == null) lease = DEFAULT_LEASE;
+    if (tlsChecks == null) tlsChecks = dev.petrel.deliver.TlsChecks.defaults();
+    tlsPolicies = tlsPolicies == null ? java.util.Map.of() : java.util.Map.copyOf(tlsPolicies);
     if (tlsReports == null) tlsReports = new TlsReportSettings(true, "", "");
     tlsReports = tlsReports.forHost(hostname);
     if (lease.isZero() || lease.isNegative())

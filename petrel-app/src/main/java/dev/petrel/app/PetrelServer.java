@@ -226,6 +226,10 @@ public final class PetrelServer implements AutoCloseable {
       deliverer =
           Deliverer.create(
               DeliveryConfig.defaults(config.hostname())
+                  .withClient(
+                      dev.petrel.deliver.ClientConfig.defaults(config.hostname())
+                          .withTlsPolicies(config.tlsPolicies())
+                          .withTlsChecks(config.tlsChecks()))
                   .withRouting(routing)
                   .withThrottle(throttle)
                   .withPool(
@@ -236,6 +240,7 @@ public final class PetrelServer implements AutoCloseable {
               engine,
               clock,
               tlsSessions == null ? SLOW_DOWN_LOG : tlsSessions.before(SLOW_DOWN_LOG));
+      deliverer.keepPoliciesIn(new StoredMtaStsPolicies(store));
       DeliveryScheduler delivery =
           new DeliveryScheduler(
               store,
@@ -359,6 +364,11 @@ public final class PetrelServer implements AutoCloseable {
           "petrel serve: delivery {}{}",
           config.paused() ? "paused (queue resume starts it)" : "running",
           describe(config.routing()));
+      LOG.info(
+          "petrel serve: outbound TLS: MTA-STS {}, certificates checked against {}{}",
+          config.tlsChecks().mtaSts() ? "on" : "off",
+          config.tlsChecks().trust().describe(),
+          config.tlsPolicies().isEmpty() ? "" : ", policies per domain " + config.tlsPolicies());
       PetrelServer server =
           new PetrelServer(config, lock, store, smtp, deliverer, delivery, http, webhooks, metrics);
       server.simulator = simulator;
@@ -505,6 +515,8 @@ public final class PetrelServer implements AutoCloseable {
   private static String describe(RoutingConfig r) {
     StringBuilder b = new StringBuilder();
     if (r.dnsServer() != null) b.append(", DNS server ").append(r.dnsServer());
+    if (r.dnssecResolver() != null)
+      b.append(", DANE through DNSSEC resolver ").append(r.dnssecResolver());
     if (!r.routes().isEmpty()) b.append(", routes ").append(r.routes());
     if (r.relayHost() != null) b.append(", relay host ").append(r.relayHost());
     return b.toString();

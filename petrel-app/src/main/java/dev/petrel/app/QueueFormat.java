@@ -64,7 +64,24 @@ final class QueueFormat {
     if (a.reason() != null) sb.append("  (").append(a.reason());
     if (a.action() != null) sb.append(a.reason() != null ? ", " : "  (").append(a.action());
     if (a.reason() != null || a.action() != null) sb.append(')');
+    String tls = tlsText(a);
+    if (tls != null) sb.append("  ").append(tls);
     return clean(sb.toString());
+  }
+
+  /**
+   * An attempt's TLS facts in one bracket: {@code [TLS TLSv1.3 TLS_AES_128_GCM_SHA256, verified:
+   * mta-sts, policy: mta-sts enforce id=1]}, with the problem when one was found; null when the
+   * attempt has none (no server chosen, or recorded before these facts were kept).
+   */
+  static String tlsText(AttemptRecord a) {
+    if (a.tls() == null && a.tlsPolicy() == null) return null;
+    StringBuilder sb = new StringBuilder("[");
+    sb.append(a.tls() == null ? "no TLS" : "TLS " + a.tls());
+    if (a.tlsVerified() != null) sb.append(", verified: ").append(a.tlsVerified());
+    if (a.tlsPolicy() != null) sb.append(", policy: ").append(a.tlsPolicy());
+    if (a.tlsProblem() != null) sb.append(", problem: ").append(a.tlsProblem());
+    return sb.append(']').toString();
   }
 
   static String json(Map<String, Object> fields) {

@@ -56,7 +56,9 @@ final class ServeCommand implements Callable<Integer> {
                       + k.envName()
                       + ".");
       if (k.defaultValue().equals("false")) b.arity("0..1").fallbackValue("true");
-      else if (k == ConfigKey.ROUTE || k == ConfigKey.DESTINATION_LIMIT)
+      else if (k == ConfigKey.ROUTE
+          || k == ConfigKey.DESTINATION_LIMIT
+          || k == ConfigKey.TLS_POLICY)
         b.type(List.class).auxiliaryTypes(String.class).arity("1").paramLabel(label(k));
       else b.paramLabel(label(k));
       spec.addOption(b.build());
@@ -75,7 +77,9 @@ final class ServeCommand implements Callable<Integer> {
       case TLS_REPORT_CONTACT -> "ADDRESS";
       case TRUSTED_NETWORKS -> "CIDR,...";
       case MAX_MESSAGE_SIZE, DISK_RESERVE -> "SIZE";
-      case TLS_CERT, TLS_KEY -> "PEM";
+      case TLS_CERT, TLS_KEY, TLS_CA_FILE -> "PEM";
+      case MTA_STS -> "on|off";
+      case TLS_POLICY -> "DOMAIN=POLICY";
       case COMMAND_TIMEOUT,
           DATA_TIMEOUT,
           MESSAGE_TIMEOUT,
@@ -90,7 +94,7 @@ final class ServeCommand implements Callable<Integer> {
           "DURATION";
       case DESTINATION_RATE, SLOW_DOWN_MIN_RATE -> "RATE";
       case DESTINATION_LIMIT -> "DOMAIN:KEY=VALUE,...";
-      case DNS_SERVER, RELAY_HOST -> "HOST:PORT";
+      case DNS_SERVER, DNSSEC_RESOLVER, RELAY_HOST -> "HOST:PORT";
       case ROUTE -> "DOMAIN=HOST:PORT";
       default -> "N";
     };

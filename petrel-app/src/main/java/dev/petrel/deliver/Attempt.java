@@ -19,6 +19,8 @@ import java.time.Instant;
  * @param classification the engine's classification with this phase, host and recipient domain
  * @param remote true when the server gave the reply; false when Petrel wrote it to describe what
  *     happened (a DNS answer, a connection failure, a timeout, a refusal before sending)
+ * @param tlsFacts the TLS policy in force for this server and what came of it, or null when no
+ *     server was chosen (DNS results)
  */
 public record Attempt(
     Instant at,
@@ -28,10 +30,24 @@ public record Attempt(
     Phase phase,
     SmtpReply reply,
     ReplyStatus classification,
-    boolean remote) {
+    boolean remote,
+    TlsFacts tlsFacts) {
 
   public Attempt {
     if (at == null || phase == null || reply == null || classification == null)
       throw new IllegalArgumentException("at, phase, reply and classification are required");
+  }
+
+  /** An attempt without TLS facts. */
+  public Attempt(
+      Instant at,
+      String mxHost,
+      String mxIp,
+      String tls,
+      Phase phase,
+      SmtpReply reply,
+      ReplyStatus classification,
+      boolean remote) {
+    this(at, mxHost, mxIp, tls, phase, reply, classification, remote, null);
   }
 }

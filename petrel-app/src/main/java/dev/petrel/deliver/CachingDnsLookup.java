@@ -43,6 +43,11 @@ public final class CachingDnsLookup implements DnsLookup {
     return cached("A " + host, host, inner::addresses);
   }
 
+  @Override
+  public DnsAnswer<String> txt(String name) {
+    return cached("TXT " + name, name, inner::txt);
+  }
+
   @SuppressWarnings("unchecked")
   private <T> DnsAnswer<T> cached(String key, String name, Function<String, DnsAnswer<T>> ask) {
     Instant now = clock.instant();

@@ -11,8 +11,10 @@ import javax.net.ssl.SSLContext;
  * @param timeouts per-phase limits
  * @param tlsPolicy the STARTTLS policy for destinations without their own
  * @param tlsPolicies per recipient domain, overriding {@code tlsPolicy}
- * @param tlsContext the client TLS context, or null for one that accepts any certificate (RFC 7435
- *     opportunistic security: encryption without authentication, as MTAs do without MTA-STS/DANE)
+ * @param tlsContext the client TLS context, or null for the usual one: the handshake accepts any
+ *     certificate and writes down what PKIX validation found, and the certificate is then checked
+ *     as the host's {@link TlsRequirement} asks (none for opportunistic security, RFC 7435)
+ * @param tlsChecks which published TLS policies to look for (MTA-STS) and which CAs to trust
  * @param pipelining send MAIL, RCPTs and DATA as one group when the server offers PIPELINING
  * @param chunking send the message with BDAT when the server offers CHUNKING (off by default: DATA
  *     works everywhere and costs no more here)
@@ -26,6 +28,7 @@ public record ClientConfig(
     TlsPolicy tlsPolicy,
     Map<String, TlsPolicy> tlsPolicies,
     SSLContext tlsContext,
+    TlsChecks tlsChecks,
     boolean pipelining,
     boolean chunking,
     int chunkSize,
@@ -41,6 +44,7 @@ public record ClientConfig(
       throw new IllegalArgumentException("the EHLO name is required");
     if (timeouts == null) throw new IllegalArgumentException("timeouts are required");
     if (tlsPolicy == null) throw new IllegalArgumentException("a TLS policy is required");
+    if (tlsChecks == null) tlsChecks = TlsChecks.defaults();
     Map<String, TlsPolicy> lower = new java.util.HashMap<>();
     tlsPolicies.forEach((k, v) -> lower.put(k.toLowerCase(Locale.ROOT), v));
     tlsPolicies = Map.copyOf(lower);
@@ -58,6 +62,7 @@ public record ClientConfig(
         TlsPolicy.OPPORTUNISTIC,
         Map.of(),
         null,
+        TlsChecks.defaults(),
         true,
         false,
         DEFAULT_CHUNK_SIZE,
@@ -78,6 +83,7 @@ public record ClientConfig(
         tlsPolicy,
         tlsPolicies,
         tlsContext,
+        tlsChecks,
         pipelining,
         chunking,
         chunkSize,
@@ -92,6 +98,7 @@ public record ClientConfig(
         p,
         tlsPolicies,
         tlsContext,
+        tlsChecks,
         pipelining,
         chunking,
         chunkSize,
@@ -106,6 +113,7 @@ public record ClientConfig(
         tlsPolicy,
         p,
         tlsContext,
+        tlsChecks,
         pipelining,
         chunking,
         chunkSize,
@@ -120,6 +128,22 @@ public record ClientConfig(
         tlsPolicy,
         tlsPolicies,
         c,
+        tlsChecks,
+        pipelining,
+        chunking,
+        chunkSize,
+        maxRecipientsPerTransaction,
+        maxAddressesPerDelivery);
+  }
+
+  public ClientConfig withTlsChecks(TlsChecks t) {
+    return new ClientConfig(
+        heloName,
+        timeouts,
+        tlsPolicy,
+        tlsPolicies,
+        tlsContext,
+        t,
         pipelining,
         chunking,
         chunkSize,
@@ -134,6 +158,7 @@ public record ClientConfig(
         tlsPolicy,
         tlsPolicies,
         tlsContext,
+        tlsChecks,
         on,
         chunking,
         chunkSize,
@@ -148,6 +173,7 @@ public record ClientConfig(
         tlsPolicy,
         tlsPolicies,
         tlsContext,
+        tlsChecks,
         pipelining,
         on,
         size,
@@ -162,6 +188,7 @@ public record ClientConfig(
         tlsPolicy,
         tlsPolicies,
         tlsContext,
+        tlsChecks,
         pipelining,
         chunking,
         chunkSize,
@@ -176,6 +203,7 @@ public record ClientConfig(
         tlsPolicy,
         tlsPolicies,
         tlsContext,
+        tlsChecks,
         pipelining,
         chunking,
         chunkSize,

@@ -47,10 +47,10 @@ final class ConnectionPool implements AutoCloseable {
   }
 
   /**
-   * An idle connection to the server that passes RSET, or null. With {@code needTls} only an
-   * encrypted connection qualifies.
+   * An idle connection to the server that passes RSET, or null. A connection qualifies when {@code
+   * fits} says so (one set up under the same TLS requirement, for example).
    */
-  SmtpConnection take(Key key, boolean needTls) {
+  SmtpConnection take(Key key, java.util.function.Predicate<SmtpConnection> fits) {
     while (true) {
       SmtpConnection candidate = null;
       List<SmtpConnection> stale = new ArrayList<>();
@@ -64,7 +64,7 @@ final class ConnectionPool implements AutoCloseable {
             if (expired(c, now) || c.broken()) {
               it.remove();
               stale.add(c);
-            } else if (candidate == null && (!needTls || c.tls() != null)) {
+            } else if (candidate == null && fits.test(c)) {
               it.remove();
               candidate = c;
             }

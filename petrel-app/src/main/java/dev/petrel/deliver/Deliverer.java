@@ -42,6 +42,10 @@ public final class Deliverer implements AutoCloseable {
   private final ConnectionPool pool;
   private final DestinationLimiter limiter;
   private final SSLContext tlsContext;
+  private final TlsTrust trust;
+  private final TlsRequirements requirements;
+  private final DaneReplies daneReplies;
+  private volatile MtaStsStore policyStore = MtaStsStore.MEMORY;
 
   public Deliverer(
       DeliveryConfig config,
@@ -57,8 +61,44 @@ public final class Deliverer implements AutoCloseable {
     this.local = new LocalReplies(engine);
     this.pool = new ConnectionPool(config.pool(), clock);
     this.limiter = new DestinationLimiter(config.throttle(), clock);
-    this.tlsContext =
-        config.client().tlsContext() != null ? config.client().tlsContext() : TrustAll.context();
+    this.tlsContext = config.client().tlsContext();
+    TlsChecks checks = config.client().tlsChecks();
+    this.trust = checks.trust();
+    this.daneReplies = new DaneReplies(engine);
+    // The published policies, strongest first. DANE (RFC 7672) goes in front of MTA-STS: where a
+    // host has secure TLSA records they decide (RFC 8461 §2). The operator's per-domain policy
+    // and the default are applied by TlsRequirements around these. DANE needs a validating
+    // resolver (--dnssec-resolver) and is off when the operator turned TLS off by default.
+    List<TlsRequirements.Source> sources = new ArrayList<>();
+    DaneLookup dane = DaneLookup.create(config.routing(), clock);
+    if (dane != null && config.client().tlsPolicy() != TlsPolicy.NONE)
+      sources.add(new Dane(dane, clock));
+    if (checks.mtaSts())
+      sources.add(
+          new MtaSts(
+              router.dns(),
+              config.routing().outbound(),
+              trust,
+              checks.mtaStsPort(),
+              checks.mtaStsTimeout(),
+              new MtaStsStore() {
+                @Override
+                public Cached load(String domain) {
+                  return policyStore.load(domain);
+                }
+
+                @Override
+                public void save(Cached cached) {
+                  policyStore.save(cached);
+                }
+              },
+              clock));
+    this.requirements = new TlsRequirements(config.client(), sources);
+  }
+
+  /** Keeps fetched MTA-STS policies in {@code store} (the queue store) instead of memory only. */
+  public void keepPoliciesIn(MtaStsStore store) {
+    this.policyStore = store == null ? MtaStsStore.MEMORY : store;
   }
 
   /** A deliverer that routes through DNS as configured (system resolver or the given server). */
@@ -174,22 +214,61 @@ public final class Deliverer implements AutoCloseable {
 
   private TransferResult viaRoute(DeliveryJob job, String destination, Route route, Instant start) {
     String domain = job.domain();
-    TlsPolicy policy = config.client().tlsPolicyFor(domain);
+    TlsRequirements.PerHost perHost = requirements.forRoute(domain, route);
     List<Attempt> failovers = new ArrayList<>();
     Attempt last = null;
     int tried = 0;
     for (MxTarget target : route.targets()) {
+      TlsRequirement requirement = perHost.forHost(target);
+      if (requirement.refusal() != null) {
+        // RFC 8461 §4.1: an MX host the enforced policy does not list is not connected to.
+        // RFC 7672 §2.1: nor is one whose TLSA records cannot be known (dnssec-invalid).
+        boolean dane = requirement.source() == TlsRequirement.Source.DANE;
+        Answer why =
+            dane
+                ? daneReplies.lookupFailed(clock.instant(), target.host(), requirement.refusal())
+                : local.notInPolicy(clock.instant(), domain, requirement.refusal());
+        CertificateCheck.Problem problem = requirement.policyProblem();
+        last =
+            attempt(
+                why,
+                target.host(),
+                null,
+                null,
+                domain,
+                new TlsFacts(
+                    null,
+                    requirement.description(),
+                    problem != null ? problem.text() : requirement.refusal()));
+        failovers.add(last);
+        observer.serverFailed(destination, last);
+        if (dane) report(requirement, target, null, problem);
+        continue;
+      }
       for (InetAddress address : target.addresses()) {
         if (tried++ >= config.client().maxAddressesPerDelivery()) break;
         SmtpConnection conn =
             pool.take(
                 new ConnectionPool.Key(target.host(), address, target.port()),
-                policy == TlsPolicy.REQUIRED);
+                c ->
+                    c.requirement() != null
+                        && requirement.servedBy(c.requirement(), c.facts(), c.tls() != null));
+        if (conn != null && !requirement.equals(conn.requirement())) {
+          // Reused for another domain's requirement that it also serves: the policy shown is this
+          // one; what the certificate was verified against when the session began stays true.
+          TlsFacts before = conn.facts();
+          conn.settle(
+              requirement,
+              new TlsFacts(
+                  before == null ? null : before.verified(), requirement.description(), null));
+        }
         if (conn == null) {
           try {
-            conn = open(target, address, policy, domain, destination, failovers);
+            conn = open(target, address, requirement, domain, destination, failovers);
           } catch (SmtpConnection.Failure f) {
-            last = attempt(f.answer, target.host(), address.getHostAddress(), null, domain);
+            TlsFacts facts =
+                f.facts != null ? f.facts : new TlsFacts(null, requirement.description(), null);
+            last = attempt(f.answer, target.host(), address.getHostAddress(), null, domain, facts);
             failovers.add(last);
             observer.serverFailed(destination, last);
             continue;
@@ -197,7 +276,6 @@ public final class Deliverer implements AutoCloseable {
         }
         observer.connected(
             destination, target.host(), address.getHostAddress(), conn.tls(), conn.reused());
-        if (conn.tls() != null && !conn.reused()) noPolicyTls(domain, target, address, null, null);
         List<RecipientResult> results = runTransactions(conn, job, domain);
         pool.release(conn, config.throttle().limitsFor(destination).messagesPerConnection());
         return new TransferResult(
@@ -219,77 +297,145 @@ public final class Deliverer implements AutoCloseable {
   }
 
   /**
-   * Opens a connection under the TLS policy. An opportunistic handshake failure is recorded in
-   * {@code failovers} and the same address is tried again in plain text.
+   * Opens a connection under the host's TLS requirement and checks the certificate as it asks. An
+   * opportunistic handshake failure is recorded in {@code failovers} and the same address is tried
+   * again in plain text; under a requirement that is enforced nothing is ever sent in plain text: a
+   * missing STARTTLS, a failed handshake or a failed certificate check ends the attempt before any
+   * mail command. Each TLS session (or its failure) is told to the observer for TLS reports.
    */
   private SmtpConnection open(
       MxTarget target,
       InetAddress address,
-      TlsPolicy policy,
+      TlsRequirement req,
       String domain,
       String destination,
       List<Attempt> failovers)
       throws SmtpConnection.Failure {
-    SSLContext ctx = policy == TlsPolicy.NONE ? null : tlsContext;
+    String ip = address.getHostAddress();
+    SSLContext ctx = null;
+    TlsTrust.Capture capture = null;
+    if (req.encryption() != TlsPolicy.NONE) {
+      if (tlsContext != null) {
+        ctx = tlsContext;
+      } else {
+        capture = trust.capture();
+        ctx = capture.context();
+      }
+    }
     SmtpConnection.Opened opened;
     try {
-      opened = SmtpConnection.open(target, address, config.client(), ctx, engine, local, clock);
+      opened =
+          SmtpConnection.open(target, address, config.client(), ctx, capture, engine, local, clock);
     } catch (SmtpConnection.Failure f) {
-      if (f.tlsHandshake)
-        noPolicyTls(
-            domain, target, address, TlsSessionResult.Failure.VALIDATION_FAILURE, detail(f.answer));
-      if (!f.tlsHandshake || policy != TlsPolicy.OPPORTUNISTIC) throw f;
+      if (!f.tlsHandshake) {
+        f.facts = new TlsFacts(null, req.description(), null);
+        throw f;
+      }
+      CertificateCheck.Problem problem =
+          new CertificateCheck.Problem(
+              TlsSessionResult.Failure.VALIDATION_FAILURE,
+              "TLS handshake failed: " + f.answer.reply().text());
+      report(req, target, ip, problem);
+      if (req.encryption() != TlsPolicy.OPPORTUNISTIC) {
+        if (req.source() == TlsRequirement.Source.DANE) {
+          SmtpConnection.Failure d =
+              new SmtpConnection.Failure(
+                  daneReplies.handshakeFailed(f.answer, req.description()), false);
+          d.facts = new TlsFacts(null, req.description(), problem.text());
+          throw d;
+        }
+        f.facts = new TlsFacts(null, req.description(), problem.text());
+        throw f;
+      }
       // Opportunistic: a failed handshake leaves the session unusable; start over in plain text.
-      Attempt tlsFailure = attempt(f.answer, target.host(), address.getHostAddress(), null, domain);
+      TlsFacts facts =
+          new TlsFacts(null, req.description(), req.check() != null ? problem.text() : null);
+      Attempt tlsFailure = attempt(f.answer, target.host(), ip, null, domain, facts);
       failovers.add(tlsFailure);
       observer.serverFailed(destination, tlsFailure);
-      opened = SmtpConnection.open(target, address, config.client(), null, engine, local, clock);
+      opened =
+          SmtpConnection.open(target, address, config.client(), null, null, engine, local, clock);
+      SmtpConnection plain = opened.connection();
+      plain.settle(req, facts);
+      return plain;
     }
     SmtpConnection c = opened.connection();
-    if (policy == TlsPolicy.REQUIRED && c.tls() == null) {
-      Answer why =
-          opened.tlsRefusal() != null
-              ? local.tlsRefused(opened.tlsRefusal())
-              : local.tlsNotOffered(clock.instant(), domain, c.where());
-      noPolicyTls(
-          domain, target, address, TlsSessionResult.Failure.STARTTLS_NOT_SUPPORTED, detail(why));
-      c.quit();
-      throw new SmtpConnection.Failure(why, false);
+    CertificateCheck.Problem problem;
+    String verified = null;
+    if (c.tls() == null) {
+      problem =
+          req.encryption() == TlsPolicy.NONE || ctx == null
+              ? null
+              : new CertificateCheck.Problem(
+                  TlsSessionResult.Failure.STARTTLS_NOT_SUPPORTED,
+                  opened.tlsRefusal() != null
+                      ? c.where() + " refused STARTTLS: " + replyText(opened.tlsRefusal())
+                      : c.where() + " does not offer STARTTLS");
+      if (req.tlsRequired()) {
+        report(req, target, ip, problem);
+        Answer why =
+            opened.tlsRefusal() != null
+                ? local.tlsRefused(opened.tlsRefusal())
+                : switch (req.source()) {
+                  case DANE ->
+                      daneReplies.notOffered(clock.instant(), c.where(), req.description());
+                  case MTA_STS ->
+                      local.tlsNotOfferedUnderPolicy(
+                          clock.instant(), domain, c.where(), req.description());
+                  default -> local.tlsNotOffered(clock.instant(), domain, c.where());
+                };
+        c.quit();
+        SmtpConnection.Failure f = new SmtpConnection.Failure(why, false);
+        f.facts = new TlsFacts(null, req.description(), problem == null ? null : problem.text());
+        throw f;
+      }
+      // Without a check asked for, a plain session under no policy is nothing to report.
+      if (req.check() == null) problem = null;
+    } else {
+      problem = req.check() == null ? null : req.check().check(target.host(), c.peer());
+      if (problem != null && req.enforced()) {
+        report(req, target, ip, problem);
+        Answer why =
+            req.check() instanceof DaneCheck dane
+                ? daneReplies.mismatch(clock.instant(), c.where(), dane.owner(), problem.detail())
+                : local.certificateRefused(
+                    clock.instant(), domain, c.where(), req.description(), problem);
+        c.quit(); // over TLS: no mail command was sent
+        SmtpConnection.Failure f = new SmtpConnection.Failure(why, false);
+        f.facts = new TlsFacts("none", req.description(), problem.text());
+        throw f;
+      }
+      verified = req.check() != null && problem == null ? req.check().name() : "none";
     }
+    if (problem == null) problem = req.policyProblem();
+    if (c.tls() != null
+        || problem != null
+        || req.report().policyType() != TlsSessionResult.PolicyType.NO_POLICY_FOUND)
+      report(req, target, ip, problem);
+    c.settle(
+        req, new TlsFacts(verified, req.description(), problem == null ? null : problem.text()));
     return c;
   }
 
-  // --- TLS reporting (RFC 8460) of sessions under no MTA-STS or DANE policy ---
-
-  /**
-   * Reports a TLS session set up (failure null) or failed with a server of a domain that has no
-   * policy: a successful STARTTLS, a failed handshake, or STARTTLS missing where the operator's
-   * configuration requires it.
-   */
-  private void noPolicyTls(
-      String domain,
-      MxTarget target,
-      InetAddress address,
-      TlsSessionResult.Failure failure,
-      String detail) {
+  /** One TLS session's result, for TLS reports (RFC 8460). */
+  private void report(
+      TlsRequirement req, MxTarget target, String ip, CertificateCheck.Problem problem) {
+    TlsRequirement.Report r = req.report();
     observer.tlsSession(
         new TlsSessionResult(
             clock.instant(),
-            domain,
-            TlsSessionResult.PolicyType.NO_POLICY_FOUND,
-            List.of(),
+            r.policyDomain(),
+            r.policyType(),
+            r.policyStrings(),
             target.host(),
-            address.getHostAddress(),
-            failure,
-            detail));
+            ip,
+            problem == null ? null : problem.failure(),
+            problem == null ? null : problem.detail()));
   }
 
-  private static String detail(Answer a) {
-    String text = a.reply().text().replaceAll("[\\r\\n]+", " ").strip();
-    return text.isEmpty() ? null : text;
+  private static String replyText(Answer a) {
+    return (a.code() + " " + a.reply().text()).strip();
   }
-
-  // --- end of TLS reporting ---
 
   /**
    * Runs as many transactions as the recipients need on one connection. Recipients refused with 452
@@ -322,7 +468,7 @@ public final class Deliverer implements AutoCloseable {
                     conn.where(),
                     new java.io.EOFException("connection lost"),
                     "before these recipients were tried");
-        Attempt a = attempt(why, host, ip, conn.tls(), domain);
+        Attempt a = attempt(why, host, ip, conn.tls(), domain, conn.facts());
         for (int i : batch) results[i] = new RecipientResult(all.get(i), why.outcome(), a);
         continue;
       }
@@ -349,7 +495,9 @@ public final class Deliverer implements AutoCloseable {
         if (conn.broken() && it.answer().closing() && breakage == null) breakage = it.answer();
         results[index] =
             new RecipientResult(
-                it.recipient(), it.outcome(), attempt(it.answer(), host, ip, conn.tls(), domain));
+                it.recipient(),
+                it.outcome(),
+                attempt(it.answer(), host, ip, conn.tls(), domain, conn.facts()));
       }
       if (!again.isEmpty()) batches.addFirst(again);
     }
@@ -364,11 +512,16 @@ public final class Deliverer implements AutoCloseable {
   }
 
   private Attempt attempt(Answer a, String mxHost, String mxIp, String tls, String domain) {
+    return attempt(a, mxHost, mxIp, tls, domain, null);
+  }
+
+  private Attempt attempt(
+      Answer a, String mxHost, String mxIp, String tls, String domain, TlsFacts facts) {
     ReplyStatus status =
         a.forcedReason() != null
             ? engine.forReason(a.forcedReason(), a.reply())
             : engine.classify(a.reply(), new ReplyContext(a.phase(), mxHost, domain));
-    return new Attempt(a.at(), mxHost, mxIp, tls, a.phase(), a.reply(), status, a.remote());
+    return new Attempt(a.at(), mxHost, mxIp, tls, a.phase(), a.reply(), status, a.remote(), facts);
   }
 
   /** Closes idle pooled connections (with QUIT). Deliveries in progress finish on their own. */

@@ -22,6 +22,14 @@ public interface DeliveryObserver {
   /**
    * A TLS session with a receiving server was set up, or failed, under a policy or under none (the
    * input of SMTP TLS reports, RFC 8460).
+   *
+   * <p>Delivery calls it once per new connection whose TLS it tried or a policy cared about: a
+   * session set up (checked or not), a failed handshake, a missing STARTTLS under a policy, a
+   * certificate that failed the policy's check, or a policy that could not be fetched (MTA-STS
+   * {@code sts-policy-fetch-error}), or a DANE TLSA lookup that failed ({@code dnssec-invalid},
+   * with no receiving address: the host is not connected to). A connection reused from the pool is
+   * not a new session and is not reported again; an opportunistic connection to a server without
+   * STARTTLS under no policy is not a TLS session and is not reported.
    */
   default void tlsSession(TlsSessionResult result) {}
 

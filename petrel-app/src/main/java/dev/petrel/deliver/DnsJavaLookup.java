@@ -126,8 +126,9 @@ public final class DnsJavaLookup implements DnsLookup {
   /**
    * The TXT records of {@code name}, each one's strings joined into one text (RFC 6376 §3.6.2.2,
    * RFC 7208 §3.3), octets read as UTF-8. Used to check the SPF, DKIM and DMARC records of sender
-   * domains.
+   * domains, and for MTA-STS discovery.
    */
+  @Override
   public DnsAnswer<String> txt(String name) {
     Reply reply = ask(name, Type.TXT);
     if (reply.failure != null) return DnsAnswer.failed(reply.failure);

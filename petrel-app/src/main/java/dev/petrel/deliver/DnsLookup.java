@@ -31,4 +31,12 @@ public interface DnsLookup {
 
   /** The A and AAAA records of {@code host}, IPv4 first. */
   DnsAnswer<InetAddress> addresses(String host);
+
+  /**
+   * The TXT records of {@code name}, each one's strings joined into one text (MTA-STS discovery
+   * asks {@code _mta-sts.DOMAIN}, RFC 8461 §3.1). A lookup that has no TXT support answers no data.
+   */
+  default DnsAnswer<String> txt(String name) {
+    return DnsAnswer.noData(java.time.Duration.ZERO);
+  }
 }

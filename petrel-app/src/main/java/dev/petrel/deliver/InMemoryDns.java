@@ -22,6 +22,7 @@ public final class InMemoryDns implements DnsLookup {
 
   private final Map<String, List<Mx>> mx = new ConcurrentHashMap<>();
   private final Map<String, List<InetAddress>> addresses = new ConcurrentHashMap<>();
+  private final Map<String, List<String>> txt = new ConcurrentHashMap<>();
   private final Set<String> existing = ConcurrentHashMap.newKeySet();
   private final Set<String> failing = ConcurrentHashMap.newKeySet();
   private final AtomicInteger queries = new AtomicInteger();
@@ -55,6 +56,14 @@ public final class InMemoryDns implements DnsLookup {
     return this;
   }
 
+  /** Adds a TXT record (its strings already joined). */
+  public InMemoryDns txt(String name, String text) {
+    String n = key(name);
+    existing.add(n);
+    txt.computeIfAbsent(n, k -> new CopyOnWriteArrayList<>()).add(text);
+    return this;
+  }
+
   /** Makes the name exist without any record (NOERROR, no data). */
   public InMemoryDns exists(String name) {
     existing.add(key(name));
@@ -72,6 +81,7 @@ public final class InMemoryDns implements DnsLookup {
     String k = key(name);
     mx.remove(k);
     addresses.remove(k);
+    txt.remove(k);
     existing.remove(k);
     failing.remove(k);
     return this;
@@ -105,6 +115,16 @@ public final class InMemoryDns implements DnsLookup {
       return DnsAnswer.found(ordered, TTL);
     }
     return existing.contains(h) ? DnsAnswer.noData(TTL) : DnsAnswer.nxDomain(TTL);
+  }
+
+  @Override
+  public DnsAnswer<String> txt(String name) {
+    queries.incrementAndGet();
+    String n = key(name);
+    if (failing.contains(n)) return DnsAnswer.failed("TXT lookup: SERVFAIL (in-memory table)");
+    List<String> records = txt.get(n);
+    if (records != null && !records.isEmpty()) return DnsAnswer.found(records, TTL);
+    return existing.contains(n) ? DnsAnswer.noData(TTL) : DnsAnswer.nxDomain(TTL);
   }
 
   private static String key(String name) {

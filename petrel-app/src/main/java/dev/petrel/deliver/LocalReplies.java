@@ -122,6 +122,84 @@ final class LocalReplies {
         Reason.FAILEDSTARTTLS);
   }
 
+  /**
+   * A published policy (MTA-STS in enforce mode, DANE) requires TLS and the server does not offer
+   * STARTTLS: nothing is sent in plain text. X.7.4 "security features not supported" (RFC 3463
+   * §3.8); the receiving domain must act.
+   */
+  Answer tlsNotOfferedUnderPolicy(Instant at, String domain, String where, String policy) {
+    return local(
+        at,
+        Phase.EHLO,
+        "4.7.4 "
+            + where
+            + " does not offer STARTTLS, which "
+            + domain
+            + "'s policy ("
+            + policy
+            + ") requires; not sent, nothing went in plain text. "
+            + domain
+            + "'s mail administrator must enable STARTTLS on its MX hosts or change the policy",
+        Reason.FAILEDSTARTTLS);
+  }
+
+  /**
+   * The server's certificate fails the check a policy asks for (RFC 8461 §4.2, RFC 7672): the
+   * session is closed before any mail command. X.7.5 "cryptographic failure" (RFC 3463 §3.8); the
+   * reason securityerror tells the receiving domain's administrator to fix the certificate.
+   */
+  Answer certificateRefused(
+      Instant at, String domain, String where, String policy, CertificateCheck.Problem problem) {
+    return local(
+        at,
+        Phase.STARTTLS,
+        "4.7.5 the TLS certificate of "
+            + where
+            + " fails "
+            + domain
+            + "'s policy ("
+            + policy
+            + "): "
+            + problem.text()
+            + "; not sent. "
+            + domain
+            + "'s mail administrator must fix the certificate (or the policy); check its names,"
+            + " dates and chain",
+        Reason.SECURITYERROR);
+  }
+
+  /** The handshake failed while a policy requires TLS; no plain text fallback. */
+  Answer tlsFailedUnderPolicy(Instant at, String where, String policy, IOException e) {
+    return local(
+        at,
+        Phase.STARTTLS,
+        "4.7.5 TLS handshake with "
+            + where
+            + " failed under the policy "
+            + policy
+            + ": "
+            + message(e)
+            + "; not sent, nothing went in plain text",
+        Reason.FAILEDSTARTTLS);
+  }
+
+  /**
+   * An MX host the domain's MTA-STS policy (enforce) does not list: not connected to (RFC 8461
+   * §4.1). X.7.5 is close enough in spirit ("cryptographic failure": the host cannot be
+   * authenticated); the receiving domain must list the host or change its MX records.
+   */
+  Answer notInPolicy(Instant at, String domain, String detail) {
+    return local(
+        at,
+        Phase.CONNECT,
+        "4.7.5 not connected: "
+            + detail
+            + "; "
+            + domain
+            + "'s mail administrator must list it in the policy or change the MX records",
+        Reason.SECURITYERROR);
+  }
+
   Answer tlsFailed(Instant at, String where, IOException e) {
     return local(
         at,

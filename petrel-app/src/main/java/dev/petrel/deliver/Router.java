@@ -51,6 +51,11 @@ public final class Router {
     return config;
   }
 
+  /** The DNS routing asks (also used for the TLS policies of the recipient domain). */
+  public DnsLookup dns() {
+    return dns;
+  }
+
   /**
    * The key concurrency and rate limits are counted under for mail to {@code domain}, known without
    * DNS: the relay host when all mail goes there, else the domain.

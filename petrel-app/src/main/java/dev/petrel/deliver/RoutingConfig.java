@@ -20,6 +20,8 @@ import java.util.Map;
  * @param relayHost a server that takes all mail without a static route, or null
  * @param outbound which internal addresses mail found through DNS or an address literal may go to;
  *     static routes and the relay host are the operator's own choice and are not checked
+ * @param dnssecResolver the resolver trusted to validate DNSSEC, asked for the MX, address and TLSA
+ *     records of DANE (see {@link DaneLookup}); null: DANE off
  */
 public record RoutingConfig(
     HostPort dnsServer,
@@ -29,7 +31,8 @@ public record RoutingConfig(
     int maxMxHosts,
     Map<String, HostPort> routes,
     HostPort relayHost,
-    OutboundPolicy outbound) {
+    OutboundPolicy outbound,
+    HostPort dnssecResolver) {
 
   public static final Duration DEFAULT_DNS_TIMEOUT = Duration.ofSeconds(10);
   public static final int DEFAULT_MAX_MX_HOSTS = 5;
@@ -43,7 +46,8 @@ public record RoutingConfig(
           DEFAULT_MAX_MX_HOSTS,
           Map.of(),
           null,
-          OutboundPolicy.STRICT);
+          OutboundPolicy.STRICT,
+          null);
 
   public RoutingConfig {
     if (dnsTimeout == null || dnsTimeout.isNegative() || dnsTimeout.isZero())
@@ -82,27 +86,35 @@ public record RoutingConfig(
 
   public RoutingConfig withDnsServer(HostPort server) {
     return new RoutingConfig(
-        server, dnsTimeout, ipv6, mxPort, maxMxHosts, routes, relayHost, outbound);
+        server, dnsTimeout, ipv6, mxPort, maxMxHosts, routes, relayHost, outbound, dnssecResolver);
   }
 
   public RoutingConfig withDnsTimeout(Duration timeout) {
     return new RoutingConfig(
-        dnsServer, timeout, ipv6, mxPort, maxMxHosts, routes, relayHost, outbound);
+        dnsServer, timeout, ipv6, mxPort, maxMxHosts, routes, relayHost, outbound, dnssecResolver);
   }
 
   public RoutingConfig withIpv6(boolean on) {
     return new RoutingConfig(
-        dnsServer, dnsTimeout, on, mxPort, maxMxHosts, routes, relayHost, outbound);
+        dnsServer, dnsTimeout, on, mxPort, maxMxHosts, routes, relayHost, outbound, dnssecResolver);
   }
 
   public RoutingConfig withMxPort(int port) {
     return new RoutingConfig(
-        dnsServer, dnsTimeout, ipv6, port, maxMxHosts, routes, relayHost, outbound);
+        dnsServer, dnsTimeout, ipv6, port, maxMxHosts, routes, relayHost, outbound, dnssecResolver);
   }
 
   public RoutingConfig withRoutes(Map<String, HostPort> newRoutes) {
     return new RoutingConfig(
-        dnsServer, dnsTimeout, ipv6, mxPort, maxMxHosts, newRoutes, relayHost, outbound);
+        dnsServer,
+        dnsTimeout,
+        ipv6,
+        mxPort,
+        maxMxHosts,
+        newRoutes,
+        relayHost,
+        outbound,
+        dnssecResolver);
   }
 
   public RoutingConfig withRoute(String domain, HostPort target) {
@@ -113,11 +125,16 @@ public record RoutingConfig(
 
   public RoutingConfig withOutbound(OutboundPolicy policy) {
     return new RoutingConfig(
-        dnsServer, dnsTimeout, ipv6, mxPort, maxMxHosts, routes, relayHost, policy);
+        dnsServer, dnsTimeout, ipv6, mxPort, maxMxHosts, routes, relayHost, policy, dnssecResolver);
   }
 
   public RoutingConfig withRelayHost(HostPort relay) {
     return new RoutingConfig(
-        dnsServer, dnsTimeout, ipv6, mxPort, maxMxHosts, routes, relay, outbound);
+        dnsServer, dnsTimeout, ipv6, mxPort, maxMxHosts, routes, relay, outbound, dnssecResolver);
+  }
+
+  public RoutingConfig withDnssecResolver(HostPort resolver) {
+    return new RoutingConfig(
+        dnsServer, dnsTimeout, ipv6, mxPort, maxMxHosts, routes, relayHost, outbound, resolver);
   }
 }

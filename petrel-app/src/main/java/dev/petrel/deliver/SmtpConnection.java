@@ -38,6 +38,9 @@ final class SmtpConnection implements Closeable {
     /** True when a TLS handshake failed: the same server may still work without TLS. */
     final boolean tlsHandshake;
 
+    /** The TLS policy in force and what failed under it, when delivery knows (set by it). */
+    transient TlsFacts facts;
+
     Failure(Answer answer, boolean tlsHandshake) {
       super(answer.reply().text(), null, false, false);
       this.answer = answer;
@@ -62,6 +65,9 @@ final class SmtpConnection implements Closeable {
   private OutputStream out;
   private Capabilities capabilities = Capabilities.HELO;
   private String tls;
+  private TlsTrust.Capture capture;
+  private TlsRequirement requirement;
+  private TlsFacts facts;
   private int transactions;
   private Instant idleSince;
   private boolean broken;
@@ -86,7 +92,8 @@ final class SmtpConnection implements Closeable {
 
   /**
    * Connects, reads the greeting and says EHLO (or HELO), and with {@code tlsContext} given and
-   * offered by the server, STARTTLS and EHLO again.
+   * offered by the server, STARTTLS and EHLO again. With {@code capture}, the handshake writes down
+   * the server's certificate chain ({@link #peer()}) for the caller to check.
    *
    * @return the ready connection and, when the server refused STARTTLS with a reply, that reply
    * @throws Failure when the server cannot be used: connect failure, a greeting other than 220, a
@@ -97,11 +104,13 @@ final class SmtpConnection implements Closeable {
       InetAddress address,
       ClientConfig config,
       SSLContext tlsContext,
+      TlsTrust.Capture capture,
       StatusEngine engine,
       LocalReplies local,
       InstantSource clock)
       throws Failure {
     SmtpConnection c = new SmtpConnection(target, address, config, engine, local, clock);
+    c.capture = capture;
     try {
       c.connect();
       c.greeting();
@@ -377,6 +386,25 @@ final class SmtpConnection implements Closeable {
   /** Protocol and cipher, or null for plain text. */
   String tls() {
     return tls;
+  }
+
+  /** The server's certificate chain as the handshake found it, or null (no TLS, no capture). */
+  CertificateCheck.Peer peer() {
+    return capture == null || tls == null ? null : capture.peer();
+  }
+
+  /** The TLS requirement the connection was set up under, and what came of it. */
+  TlsRequirement requirement() {
+    return requirement;
+  }
+
+  TlsFacts facts() {
+    return facts;
+  }
+
+  void settle(TlsRequirement r, TlsFacts f) {
+    requirement = r;
+    facts = f;
   }
 
   boolean broken() {

@@ -2,7 +2,10 @@ package dev.petrel.deliver;
 
 import java.util.Locale;
 
-/** Whether to encrypt the connection to a destination with STARTTLS (RFC 3207). */
+/**
+ * Whether to encrypt the connection to a destination with STARTTLS (RFC 3207), as the operator
+ * configures it; MTA-STS and DANE may ask for more (see {@link TlsRequirement}).
+ */
 public enum TlsPolicy {
   /** Never use STARTTLS. */
   NONE,
@@ -16,7 +19,12 @@ public enum TlsPolicy {
    * Deliver only over TLS: a server without STARTTLS or with a failing handshake is skipped, and
    * when none is left the recipients are deferred with 4.7.x (reason failedstarttls).
    */
-  REQUIRED;
+  REQUIRED,
+  /**
+   * Deliver only over TLS with a certificate that leads to a trusted CA (the JDK's, plus {@code
+   * --tls-ca-file}) and is valid for the MX host name (RFC 6125); otherwise as {@link #REQUIRED}.
+   */
+  VERIFY;
 
   public static TlsPolicy of(String text) {
     return valueOf(text.trim().toUpperCase(Locale.ROOT));

@@ -17,6 +17,15 @@
  * fallback, STARTTLS by {@link dev.petrel.deliver.TlsPolicy}, PIPELINING, SIZE, 8BITMIME, SMTPUTF8,
  * optional CHUNKING, DSN parameters. Connections are pooled per server address.
  *
+ * <p>TLS ({@link dev.petrel.deliver.TlsRequirements}): before each MX host, a {@link
+ * dev.petrel.deliver.TlsRequirement} says whether STARTTLS is tried or a must and how the
+ * certificate is checked afterwards, from the operator's per-domain policy, DANE (with a
+ * DNSSEC-validating resolver configured: {@link dev.petrel.deliver.DaneLookup} finds secure TLSA
+ * records, {@code DaneCheck} matches the certificate against them), MTA-STS ({@link
+ * dev.petrel.deliver.MtaSts}) or the default; each attempt carries the resulting {@link
+ * dev.petrel.deliver.TlsFacts}, and each TLS session is told to {@link
+ * dev.petrel.deliver.DeliveryObserver#tlsSession} for TLS reports.
+ *
  * <p>The mailbox simulator lives in {@link dev.petrel.deliver.sim}.
  */
 package dev.petrel.deliver;

@@ -18,6 +18,12 @@ import java.time.Instant;
  * @param bounce the classification: {@code none}, {@code soft}, {@code hard}
  * @param reason the classification's reason, e.g. {@code userunknown}
  * @param action the classification's action, e.g. {@code retry}, {@code suppress}
+ * @param tlsVerified what the server's certificate was verified against ({@code mta-sts}, {@code
+ *     dane}, {@code pkix}, or {@code none}); null without TLS or when not recorded
+ * @param tlsPolicy the TLS policy in force and its source ({@code mta-sts enforce id=20240101},
+ *     {@code configured required}, {@code opportunistic}); null when no server was chosen
+ * @param tlsProblem what failed under that policy ({@code certificate-host-mismatch: ...}), null
+ *     when nothing did
  */
 public record AttemptRecord(
     Instant at,
@@ -30,11 +36,30 @@ public record AttemptRecord(
     String text,
     String bounce,
     String reason,
-    String action) {
+    String action,
+    String tlsVerified,
+    String tlsPolicy,
+    String tlsProblem) {
 
   public AttemptRecord {
     if (at == null) throw new IllegalArgumentException("an attempt needs a time");
     if (code != null && (code < 200 || code > 599))
       throw new IllegalArgumentException("not a reply code: " + code);
+  }
+
+  /** An attempt without TLS facts (no server chosen, or a report received later). */
+  public AttemptRecord(
+      Instant at,
+      String mx,
+      String ip,
+      String tls,
+      String phase,
+      Integer code,
+      String enhanced,
+      String text,
+      String bounce,
+      String reason,
+      String action) {
+    this(at, mx, ip, tls, phase, code, enhanced, text, bounce, reason, action, null, null, null);
   }
 }

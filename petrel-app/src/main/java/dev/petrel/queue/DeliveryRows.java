@@ -312,7 +312,8 @@ final class DeliveryRows {
     PreparedStatement ps =
         c.prepare(
             "INSERT INTO attempts (message_id, position, at, mx, ip, tls, phase, code, enhanced,"
-                + " text, bounce, reason, action) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                + " text, bounce, reason, action, tls_verified, tls_policy, tls_problem)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     ps.setString(1, messageId);
     ps.setInt(2, position);
     ps.setLong(3, a.at().toEpochMilli());
@@ -327,6 +328,9 @@ final class DeliveryRows {
     text(ps, 11, a.bounce());
     text(ps, 12, a.reason());
     text(ps, 13, a.action());
+    text(ps, 14, a.tlsVerified());
+    text(ps, 15, a.tlsPolicy());
+    text(ps, 16, a.tlsProblem());
     ps.executeUpdate();
   }
 
@@ -445,8 +449,8 @@ final class DeliveryRows {
     Map<Integer, List<AttemptRecord>> attempts = new HashMap<>();
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT position, at, mx, ip, tls, phase, code, enhanced, text, bounce, reason, action"
-                + " FROM attempts WHERE message_id = ? ORDER BY position, at, id")) {
+            "SELECT position, at, mx, ip, tls, phase, code, enhanced, text, bounce, reason, action,"
+                + " tls_verified, tls_policy, tls_problem FROM attempts WHERE message_id = ? ORDER BY position, at, id")) {
       ps.setString(1, id.value());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -466,7 +470,10 @@ final class DeliveryRows {
                       rs.getString("text"),
                       rs.getString("bounce"),
                       rs.getString("reason"),
-                      rs.getString("action")));
+                      rs.getString("action"),
+                      rs.getString("tls_verified"),
+                      rs.getString("tls_policy"),
+                      rs.getString("tls_problem")));
         }
       }
     }

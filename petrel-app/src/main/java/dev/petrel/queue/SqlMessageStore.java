@@ -411,6 +411,21 @@ abstract class SqlMessageStore implements Store {
     return tlsReports;
   }
 
+  @Override
+  public Optional<KeptPolicy> keptPolicy(String domain) throws StorageException {
+    return Optional.ofNullable(
+        read(c -> PolicyRows.find(c, domain), "reading the MTA-STS policy of " + domain));
+  }
+
+  @Override
+  public void keepPolicy(KeptPolicy policy) throws StorageException {
+    writer()
+        .call(
+            c -> PolicyRows.keep(c, policy),
+            false,
+            "keeping the MTA-STS policy of " + policy.domain());
+  }
+
   /** Counters of the writer: how many transactions, messages and writes so far. */
   @Override
   public StoreStats stats() {

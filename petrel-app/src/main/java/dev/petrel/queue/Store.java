@@ -31,6 +31,12 @@ public interface Store extends MessageStore {
   /** SMTP TLS Reporting (RFC 8460): session counts and the daily reports made of them. */
   TlsReportStore tlsReports();
 
+  /** The MTA-STS policy kept for a recipient domain, if any (expired ones included). */
+  java.util.Optional<KeptPolicy> keptPolicy(String domain) throws StorageException;
+
+  /** Keeps a fetched MTA-STS policy, replacing the domain's previous one. */
+  void keepPolicy(KeptPolicy policy) throws StorageException;
+
   /** Counters of the store's writes so far. */
   StoreStats stats();
 

@@ -51,8 +51,8 @@ public final class MessageJson {
   /**
    * The fields {@code queue show --json} and the API print: the summary, everything else known, and
    * each recipient with its delivery history: {@code attempts} (objects with at, mx, ip, tls,
-   * phase, code, enhanced, text, bounce, final, reason, action), {@code next_attempt} (null once
-   * final) and {@code possible_duplicate}.
+   * tls_verified, tls_policy, tls_problem, phase, code, enhanced, text, bounce, final, reason,
+   * action), {@code next_attempt} (null once final) and {@code possible_duplicate}.
    */
   public static Map<String, Object> detail(StoredMessage m, List<RecipientDelivery> deliveries) {
     Map<String, Object> o = new LinkedHashMap<>();
@@ -136,6 +136,9 @@ public final class MessageJson {
     o.put("mx", a.mx());
     o.put("ip", a.ip());
     o.put("tls", a.tls());
+    o.put("tls_verified", a.tlsVerified());
+    o.put("tls_policy", a.tlsPolicy());
+    o.put("tls_problem", a.tlsProblem());
     o.put("phase", a.phase());
     o.put("code", a.code());
     o.put("enhanced", a.enhanced());

@@ -1,5 +1,6 @@
 package dev.petrel.report;
 
+import dev.petrel.model.HttpWire;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,13 +33,6 @@ import javax.net.ssl.SSLSocketFactory;
  * https://www.rfc-editor.org/rfc/rfc6125 (names in certificates).
  */
 final class PinnedHttpPost {
-
-  /** The answer's status line or a header line was not HTTP/1.x. */
-  static final class MalformedAnswerException extends IOException {
-    MalformedAnswerException() {
-      super("not an HTTP/1.x answer");
-    }
-  }
 
   /** Longest status or header line read (a receiver could otherwise feed one endless line). */
   private static final int MAX_LINE = 8192;
@@ -153,48 +147,25 @@ final class PinnedHttpPost {
   /** Reads status lines until a final (non-1xx) one; skips the headers of interim answers. */
   private static int status(Socket socket, InputStream in, long deadline) throws IOException {
     for (int interim = 0; interim <= MAX_INTERIM; interim++) {
-      String line = line(socket, in, deadline);
-      // status-line = HTTP-version SP status-code SP [ reason-phrase ], RFC 9112 §4
-      if (line.length() < 12
-          || !line.startsWith("HTTP/1.")
-          || line.charAt(8) != ' '
-          || !Character.isDigit(line.charAt(9))
-          || !Character.isDigit(line.charAt(10))
-          || !Character.isDigit(line.charAt(11))
-          || (line.length() > 12 && line.charAt(12) != ' ')) throw new MalformedAnswerException();
-      int code = Integer.parseInt(line.substring(9, 12));
-      if (code < 100) throw new MalformedAnswerException();
+      int code = HttpWire.statusCode(line(socket, in, deadline));
       if (code >= 200 || code == 101) return code;
       while (!line(socket, in, deadline).isEmpty()) {
         // headers of an interim answer: nothing in them matters here
       }
     }
-    throw new MalformedAnswerException();
+    throw new HttpWire.MalformedAnswerException();
   }
 
   private static String line(Socket socket, InputStream in, long deadline) throws IOException {
-    StringBuilder b = new StringBuilder();
-    while (true) {
-      socket.setSoTimeout(remaining(deadline));
-      int c = in.read();
-      if (c < 0) throw new java.io.EOFException("the receiver closed the connection");
-      if (c == '\n') break;
-      if (b.length() >= MAX_LINE) throw new MalformedAnswerException();
-      b.append((char) c);
-    }
-    int end = b.length();
-    if (end > 0 && b.charAt(end - 1) == '\r') end--;
-    return b.substring(0, end);
+    return HttpWire.line(socket, in, deadline, MAX_LINE);
   }
 
   private static int remaining(long deadline) throws SocketTimeoutException {
-    long left = deadline - System.nanoTime();
-    if (left <= 0) throw new SocketTimeoutException("no answer in time");
-    return millis(left);
+    return HttpWire.remaining(deadline);
   }
 
   private static int millis(long nanos) {
-    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, nanos / 1_000_000));
+    return HttpWire.millis(nanos);
   }
 
   private static boolean isLiteral(String host) {

@@ -354,7 +354,7 @@ public final class WebhookDispatcher implements AutoCloseable {
       case ConnectException c -> "connect: refused";
       case NoRouteToHostException n -> "connect: no route to host";
       case SSLException t -> "tls: handshake or certificate failed";
-      case PinnedHttpPost.MalformedAnswerException m -> "bad answer: not HTTP/1.x";
+      case dev.petrel.model.HttpWire.MalformedAnswerException m -> "bad answer: not HTTP/1.x";
       case EOFException eof -> "closed: no answer";
       default -> "network: " + e.getClass().getSimpleName();
     };

@@ -184,7 +184,10 @@ final class AttemptRecorder {
         a.reply().text(),
         s.bounce() == null ? null : s.bounce().id(),
         reason,
-        action);
+        action,
+        a.tlsFacts() == null ? null : a.tlsFacts().verified(),
+        a.tlsFacts() == null ? null : a.tlsFacts().policy(),
+        a.tlsFacts() == null ? null : a.tlsFacts().problem());
   }
 
   /**

@@ -59,6 +59,31 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void tlsSettingsReachDeliveryAndBadValuesAreNamed() throws Exception {
+    PetrelConfig d = load(Map.of(), Map.of());
+    assertThat(d.tlsChecks().mtaSts()).isTrue();
+    assertThat(d.tlsChecks().trust().caFile()).isNull();
+    assertThat(d.tlsPolicies()).isEmpty();
+    assertThat(load(Map.of(ConfigKey.MTA_STS, "off"), Map.of()).tlsChecks().mtaSts()).isFalse();
+    assertThat(
+            load(Map.of(), Map.of("PETREL_TLS_POLICY", "a.test=verify, B.test=none")).tlsPolicies())
+        .containsEntry("a.test", dev.petrel.deliver.TlsPolicy.VERIFY)
+        .containsEntry("b.test", dev.petrel.deliver.TlsPolicy.NONE);
+    assertThatThrownBy(() -> load(Map.of(ConfigKey.TLS_POLICY, "a.test=strict"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--tls-policy")
+        .hasMessageContaining("'strict' for a.test is not none, opportunistic, required or verify");
+    assertThatThrownBy(() -> load(Map.of(ConfigKey.MTA_STS, "sometimes"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--mta-sts");
+    Path notPem = Files.writeString(tmp.resolve("ca.pem"), "not a certificate\n");
+    assertThatThrownBy(() -> load(Map.of(ConfigKey.TLS_CA_FILE, notPem.toString()), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--tls-ca-file")
+        .hasMessageContaining("ca.pem");
+  }
+
+  @Test
   void retentionIsThirtyDaysByDefaultTakesDaysAndZeroOrForeverKeepsEverything() throws Exception {
     assertThat(load(Map.of(), Map.of()).retention()).isEqualTo(java.time.Duration.ofDays(30));
     assertThat(load(Map.of(), Map.of()).prunes()).isTrue();

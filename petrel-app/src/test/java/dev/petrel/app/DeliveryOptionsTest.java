@@ -72,6 +72,23 @@ class DeliveryOptionsTest {
   }
 
   @Test
+  void dnssecResolverTurnsDaneOnFromEachSource() throws Exception {
+    assertThat(serve(Map.of()).routing().dnssecResolver()).isNull();
+    assertThat(serve(Map.of(), "--dnssec-resolver", "127.0.0.1:5354").routing().dnssecResolver())
+        .isEqualTo(new HostPort("127.0.0.1", 5354));
+    assertThat(serve(Map.of("PETREL_DNSSEC_RESOLVER", "[::1]")).routing().dnssecResolver())
+        .isEqualTo(new HostPort("::1", 53));
+    Path file = tmp.resolve("dane.conf");
+    Files.writeString(file, "dnssec-resolver = 127.0.0.53\n");
+    assertThat(serve(Map.of(), "--config", file.toString()).routing().dnssecResolver())
+        .isEqualTo(new HostPort("127.0.0.53", 53));
+    assertThatThrownBy(() -> serve(Map.of("PETREL_DNSSEC_RESOLVER", "127.0.0.1:0")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--dnssec-resolver")
+        .hasMessageContaining("environment variable PETREL_DNSSEC_RESOLVER");
+  }
+
+  @Test
   void badValuesSayWhichOptionAndWhy() {
     assertThatThrownBy(() -> serve(Map.of(), "--route", "a.test"))
         .isInstanceOf(ConfigException.class)

@@ -78,7 +78,7 @@ public final class Dnsmasq implements AutoCloseable {
     throw new IllegalStateException("dnsmasq did not answer on port " + port);
   }
 
-  String log() throws IOException {
+  public String log() throws IOException {
     return Files.exists(log) ? Files.readString(log) : "";
   }
 

@@ -39,13 +39,15 @@ public final class PostfixInstance implements AutoCloseable {
   private final Path home;
   private final Path conf;
   private final Path queue;
+  private final String address;
   private final int port;
   private final Map<String, String> settings = new LinkedHashMap<>();
   private final List<ProcessHandle> started = new ArrayList<>();
   private boolean running;
 
-  private PostfixInstance(Path home, int port) {
+  private PostfixInstance(Path home, String address, int port) {
     this.home = home;
+    this.address = address;
     this.conf = home.resolve("conf");
     this.queue = home.resolve("queue");
     this.port = port;
@@ -58,6 +60,15 @@ public final class PostfixInstance implements AutoCloseable {
    */
   public static PostfixInstance configure(Path parent, String name, String hostname)
       throws IOException {
+    return configure(parent, name, hostname, "127.0.0.1", freePort());
+  }
+
+  /**
+   * As {@link #configure(Path, String, String)}, with smtpd on {@code address:port} (a loopback
+   * address; port 25 for tests that route through MX records, which always use port 25).
+   */
+  public static PostfixInstance configure(
+      Path parent, String name, String hostname, String address, int port) throws IOException {
     Peers.require("postfix");
     Peers.require("postqueue");
     if (!"root".equals(System.getProperty("user.name"))) {
@@ -69,7 +80,7 @@ public final class PostfixInstance implements AutoCloseable {
     // temporary folder is private to root by default.
     Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("rwxr-xr-x"));
     Path home = Files.createDirectories(parent.resolve(name));
-    PostfixInstance p = new PostfixInstance(home, freePort());
+    PostfixInstance p = new PostfixInstance(home, address, port);
     Files.createDirectories(p.conf);
     Files.createDirectories(p.queue);
     Path data = Files.createDirectories(home.resolve("data"));
@@ -83,6 +94,7 @@ public final class PostfixInstance implements AutoCloseable {
     p.set("setgid_group", "postdrop");
     p.set("myhostname", hostname);
     p.set("mydestination", "");
+    // Postfix takes only addresses an interface carries; the smtpd address is set in master.cf.
     p.set("inet_interfaces", "127.0.0.1");
     p.set("inet_protocols", "ipv4");
     p.set("mynetworks", "127.0.0.0/8");
@@ -137,7 +149,7 @@ public final class PostfixInstance implements AutoCloseable {
       String[] f = line.split("\\s+");
       boolean service = !line.startsWith("#") && !line.startsWith(" ") && f.length >= 8;
       if (service) {
-        if (f[0].equals("smtp") && f[1].equals("inet")) f[0] = "127.0.0.1:" + port;
+        if (f[0].equals("smtp") && f[1].equals("inet")) f[0] = address + ":" + port;
         f[4] = "n";
         out.append(String.join(" ", f)).append('\n');
       } else {
@@ -148,7 +160,7 @@ public final class PostfixInstance implements AutoCloseable {
   }
 
   private boolean answers() {
-    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+    try (Socket s = new Socket(InetAddress.getByName(address), port)) {
       return true;
     } catch (IOException e) {
       return false;

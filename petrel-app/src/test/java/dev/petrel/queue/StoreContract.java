@@ -123,6 +123,53 @@ public abstract class StoreContract {
   // ---- intake ----
 
   @Test
+  void keptMtaStsPoliciesAreReplacedPerDomain() throws Exception {
+    Store st = store();
+    Instant t = Instant.parse("2026-01-01T00:00:00Z");
+    assertThat(st.keptPolicy("a.example")).isEmpty();
+    st.keepPolicy(new KeptPolicy("a.example", "one", "version: STSv1\r\n", t, t.plusSeconds(60)));
+    st.keepPolicy(
+        new KeptPolicy(
+            "a.example", "two", "version: STSv1\r\nmode: none\r\n", t, t.plusSeconds(90)));
+    st.keepPolicy(new KeptPolicy("b.example", "b", "x", t, t));
+    KeptPolicy a = st.keptPolicy("a.example").orElseThrow();
+    assertThat(a.id()).isEqualTo("two");
+    assertThat(a.policy()).endsWith("mode: none\r\n");
+    assertThat(a.expires()).isEqualTo(t.plusSeconds(90));
+    assertThat(st.keptPolicy("b.example").orElseThrow().id()).isEqualTo("b");
+  }
+
+  @Test
+  void anAttemptKeepsItsTlsFacts() throws Exception {
+    Store st = store();
+    QueueId id = commit(st, envelope("acme", "a@one.example"), "x\r\n");
+    Instant t = Instant.parse("2026-01-01T00:00:00Z");
+    st.recordReport(
+        id,
+        0,
+        new AttemptRecord(
+            t,
+            "mx.one.example",
+            "192.0.2.1",
+            "TLSv1.3 TLS_AES_128_GCM_SHA256",
+            "starttls",
+            null,
+            "4.7.5",
+            "4.7.5 the TLS certificate fails",
+            "soft",
+            "securityerror",
+            "next-server",
+            "none",
+            "mta-sts enforce id=1",
+            "certificate-host-mismatch: the certificate is for mx.other.example"),
+        false);
+    AttemptRecord a = st.deliveries(id).getFirst().attempts().getFirst();
+    assertThat(a.tlsVerified()).isEqualTo("none");
+    assertThat(a.tlsPolicy()).isEqualTo("mta-sts enforce id=1");
+    assertThat(a.tlsProblem()).startsWith("certificate-host-mismatch");
+  }
+
+  @Test
   void aCommittedMessageIsThereWithItsBodyAndRecipientsAfterReopening() throws Exception {
     Store first = openStore("node-1");
     String body = "Subject: kept\r\n\r\n" + "line of the body\r\n".repeat(10_000);
