@@ -244,7 +244,9 @@ public final class ConfigLoader {
         get(ConfigKey.DESTINATION_MESSAGES_PER_CONNECTION, ConfigValues::positive),
         store(),
         get(ConfigKey.NODE_NAME, ConfigLoader::nodeName),
-        positiveDuration(ConfigKey.LEASE));
+        positiveDuration(ConfigKey.LEASE),
+        get(ConfigKey.DELIVER, ConfigValues::bool),
+        positiveDuration(ConfigKey.POLL_INTERVAL));
   }
 
   /** {@code --retention}: how long finished messages are kept; zero for ever. */

@@ -36,6 +36,9 @@ import java.util.List;
  *     {@link #DEFAULT_LEASE}
  * @param store the URL of the store (see {@link dev.petrel.queue.Stores}); null or empty: the
  *     embedded store in the data folder
+ * @param deliver whether this node runs delivery (false: it only accepts mail)
+ * @param pollInterval the longest wait of the delivery loop between two looks for due work; null:
+ *     {@link #DEFAULT_POLL_INTERVAL}
  */
 public record PetrelConfig(
     Path dataDir,
@@ -73,7 +76,12 @@ public record PetrelConfig(
     int messagesPerConnection,
     String store,
     String nodeName,
-    Duration lease) {
+    Duration lease,
+    boolean deliver,
+    Duration pollInterval) {
+
+  /** The delivery loop looks for due work at least this often unless configured otherwise. */
+  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(500);
 
   /** Finished messages are kept this long unless configured otherwise. */
   public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
@@ -96,6 +104,9 @@ public record PetrelConfig(
     if (authLockout == null) authLockout = dev.petrel.accept.AuthLockout.Settings.DEFAULTS;
     if (retention == null) retention = DEFAULT_RETENTION;
     if (lease == null) lease = DEFAULT_LEASE;
+    if (pollInterval == null) pollInterval = DEFAULT_POLL_INTERVAL;
+    if (pollInterval.isZero() || pollInterval.isNegative())
+      throw new IllegalArgumentException("--poll-interval must be longer than zero");
     if (lease.isZero() || lease.isNegative())
       throw new IllegalArgumentException("--lease must be longer than zero");
     if (retention.isNegative())

@@ -117,6 +117,9 @@ final class MessageRows {
       bs.setBytes(2, m.inlineBody());
       bs.executeUpdate();
     }
+    // Other nodes on the database hear of it as this commits (PostgresNewMail); several messages
+    // in one transaction send one notification (PostgreSQL folds identical ones).
+    if (c.dialect() == SqlDialect.POSTGRESQL) c.prepare(PostgresNewMail.NOTIFY).execute();
     return null;
   }
 

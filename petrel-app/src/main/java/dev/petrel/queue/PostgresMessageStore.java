@@ -53,18 +53,51 @@ public final class PostgresMessageStore extends SqlMessageStore {
 
   private static final int DEFAULT_POOL = 10;
 
+  private final Target target;
   private final String where;
   private final String node;
   private final HikariDataSource pool;
   private final PostgresWriter writer;
+  private final Reachability reach;
+  private final SqlWriter watched;
 
   private PostgresMessageStore(
-      String where, String node, InstantSource clock, HikariDataSource pool) {
+      Target target, String node, InstantSource clock, HikariDataSource pool) {
     super(SqlDialect.POSTGRESQL, clock);
-    this.where = where;
+    this.target = target;
+    this.where = target.where();
     this.node = node;
     this.pool = pool;
     this.writer = new PostgresWriter(pool);
+    this.reach = new Reachability("PostgreSQL at " + where, clock);
+    this.watched = new Watched(writer, reach);
+  }
+
+  /** The application name this node's connections carry (pg_stat_activity, notifications). */
+  static String applicationName(String node) {
+    return "petrel:" + node;
+  }
+
+  /** Each write tells {@link Reachability} whether the database answered. */
+  private record Watched(SqlWriter writer, Reachability reach) implements SqlWriter {
+    @Override
+    public <T> T call(GroupCommitWriter.Task<T> task, boolean message, String doing)
+        throws StorageException {
+      long began = reach.begin();
+      try {
+        T result = writer.call(task, message, doing);
+        reach.answered(began);
+        return result;
+      } catch (StorageException e) {
+        reach.failed(began, e);
+        throw e;
+      }
+    }
+
+    @Override
+    public StoreStats stats() {
+      return writer.stats();
+    }
   }
 
   /**
@@ -89,6 +122,7 @@ public final class PostgresMessageStore extends SqlMessageStore {
     config.setMaximumPoolSize(target.poolSize());
     config.setMinimumIdle(1);
     config.setPoolName("petrel-store-" + node);
+    config.addDataSourceProperty("ApplicationName", applicationName(node));
     config.setConnectionTimeout(10_000);
     // Fails fast when the database is unreachable at start, with the driver's reason.
     config.setInitializationFailTimeout(10_000);
@@ -101,7 +135,7 @@ public final class PostgresMessageStore extends SqlMessageStore {
     }
     try {
       migrate(pool, target.where());
-      PostgresMessageStore store = new PostgresMessageStore(target.where(), node, clock, pool);
+      PostgresMessageStore store = new PostgresMessageStore(target, node, clock, pool);
       store.removeOrphanChunks();
       return store;
     } catch (StorageException | RuntimeException e) {
@@ -161,6 +195,7 @@ public final class PostgresMessageStore extends SqlMessageStore {
 
   /** Writes one chunk of a body being received, committed at once (autocommit). */
   void writeChunk(QueueId id, int seq, byte[] data, int length) throws StorageException {
+    long began = reach.begin();
     try (Connection c = pool.getConnection()) {
       c.setAutoCommit(true);
       try (PreparedStatement ps =
@@ -172,8 +207,11 @@ public final class PostgresMessageStore extends SqlMessageStore {
         ps.setLong(4, clock().millis());
         ps.executeUpdate();
       }
+      reach.answered(began);
     } catch (SQLException e) {
-      throw StorageFailures.of(e, "writing the body of message " + id);
+      StorageException failure = StorageFailures.of(e, "writing the body of message " + id);
+      reach.failed(began, failure);
+      throw failure;
     }
   }
 
@@ -298,24 +336,44 @@ public final class PostgresMessageStore extends SqlMessageStore {
 
   @Override
   SqlWriter writer() {
-    return writer;
+    return watched;
   }
 
   /** A read in one snapshot (a repeatable-read transaction on a pooled connection). */
   @Override
   <T> T read(Read<T> read, String doing) throws StorageException {
+    long began = reach.begin();
     try (Connection c = pool.getConnection()) {
       c.setAutoCommit(false);
       c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       c.setReadOnly(true);
+      T result;
       try {
-        return read.run(c);
+        result = read.run(c);
       } finally {
         c.rollback();
       }
+      reach.answered(began);
+      return result;
     } catch (SQLException e) {
-      throw StorageFailures.of(e, doing);
+      StorageException failure = StorageFailures.of(e, doing);
+      reach.failed(began, failure);
+      throw failure;
     }
+  }
+
+  @Override
+  public java.util.Optional<java.time.Instant> unreachableSince() {
+    return reach.downSince();
+  }
+
+  @Override
+  public AutoCloseable listenForNewMail(java.util.function.Consumer<String> wake) {
+    java.util.Properties login = new java.util.Properties();
+    if (target.user() != null) login.setProperty("user", target.user());
+    if (target.password() != null) login.setProperty("password", target.password());
+    login.setProperty("ApplicationName", applicationName(node) + " (listening)");
+    return new PostgresNewMail(target.jdbcUrl(), login, applicationName(node), where, wake);
   }
 
   @Override

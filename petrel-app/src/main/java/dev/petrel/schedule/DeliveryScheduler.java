@@ -180,6 +180,28 @@ public final class DeliveryScheduler implements AutoCloseable, DeliveryWaits {
     if (wakeUp.availablePermits() == 0) wakeUp.release();
   }
 
+  private final java.util.concurrent.atomic.AtomicLong notified =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /**
+   * Another node on the same database queued mail ({@code node}; null when the notifications were
+   * lost for a while and some may have been missed): looks for due work now, as {@link #wake()}.
+   */
+  public void notified(String node) {
+    if (notified.getAndIncrement() == 0)
+      LOG.info(
+          "delivery: woken by a notification of new mail from {}; mail queued by other nodes is"
+              + " claimed as it is committed",
+          node == null ? "the database" : "node " + node);
+    else LOG.debug("delivery: woken by a notification of new mail from node {}", node);
+    wake();
+  }
+
+  /** How many times other nodes' notifications woke the loop. */
+  public long notifiedWakeUps() {
+    return notified.get();
+  }
+
   private void run() {
     while (running) {
       int claimed = 0;
@@ -187,6 +209,8 @@ public final class DeliveryScheduler implements AutoCloseable, DeliveryWaits {
         claimed = claimOnce();
       } catch (InterruptedException e) {
         break;
+      } catch (dev.petrel.queue.StoreUnavailableException e) {
+        // the store logs the outage once, and its end; the next poll tries again
       } catch (StorageException | RuntimeException e) {
         LOG.warn("delivery: cannot claim due work: {}", e.toString());
       }
@@ -440,8 +464,7 @@ public final class DeliveryScheduler implements AutoCloseable, DeliveryWaits {
               d.reason() != null ? d.reason() : s.reason() == null ? null : s.reason().id(),
               s.action() == null ? null : s.action().id());
       try {
-        if (!store.recordAttempt(
-            job, jr.position(), record, dueAtOnceIfCut(d.update(), stopping))) {
+        if (!recordAttempt(job, jr.position(), record, dueAtOnceIfCut(d.update(), stopping))) {
           LOG.info("{} <{}>: lease lost, attempt not recorded", m.id(), jr.recipient().address());
           continue;
         }
@@ -625,6 +648,32 @@ public final class DeliveryScheduler implements AutoCloseable, DeliveryWaits {
     if (!stopping || update.state() != dev.petrel.model.RecipientState.DEFERRED) return update;
     return new dev.petrel.queue.RecipientUpdate(
         update.state(), clock.instant(), update.possibleDuplicate());
+  }
+
+  /** How long a write that found the store unreachable waits before it is tried again. */
+  private static final Duration UNREACHABLE_RETRY = Duration.ofSeconds(1);
+
+  /**
+   * Records an attempt; while the store cannot be reached, tries again until it answers, the lease
+   * runs out or the node stops, so an outage does not turn a finished delivery into a second one.
+   */
+  private boolean recordAttempt(
+      DeliveryJob job, int position, AttemptRecord record, dev.petrel.queue.RecipientUpdate update)
+      throws StorageException {
+    while (true) {
+      try {
+        return store.recordAttempt(job, position, record, update);
+      } catch (dev.petrel.queue.StoreUnavailableException e) {
+        if (!running || !clock.instant().plus(UNREACHABLE_RETRY).isBefore(job.leaseUntil()))
+          throw e;
+        try {
+          Thread.sleep(UNREACHABLE_RETRY);
+        } catch (InterruptedException stop) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   private void giveBack(DeliveryJob job, Instant next) {
