@@ -27,14 +27,17 @@ final class MixedLoad implements AutoCloseable {
           || (channel.equals("api") && code.equals("202"));
     }
 
-    /** A reply code of the 5xx class (never acceptable for a temporary trouble). */
+    /**
+     * A refusal that tells the client not to try again, or a server failure: 5xx over SMTP, and
+     * over HTTP any 5xx but 503 (the API's "try again shortly", with Retry-After).
+     */
     boolean permanent() {
-      return code.startsWith("5");
+      return code.startsWith("5") && !(channel.equals("api") && code.equals("503"));
     }
 
-    /** A temporary refusal: 4xx over SMTP or HTTP. */
+    /** A temporary refusal: 4xx over SMTP; 4xx or 503 over HTTP. */
     boolean temporary() {
-      return code.startsWith("4");
+      return code.startsWith("4") || (channel.equals("api") && code.equals("503"));
     }
   }
 
