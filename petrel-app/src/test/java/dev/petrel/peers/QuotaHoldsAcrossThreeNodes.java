@@ -103,6 +103,11 @@ class QuotaHoldsAcrossThreeNodes {
                 password,
                 Integer.toString(EACH));
         assertThat(r.exit()).as(r.all()).isZero();
+        for (PetrelProcess n : nodes)
+          n.log()
+              .lines()
+              .filter(l -> l.contains("queue=") || l.contains("refused") || l.contains("quota"))
+              .forEach(l -> System.out.println("QuotaHoldsAcrossThreeNodes log: " + l));
         List<String> codes = Arrays.asList(r.out().strip().split(" "));
         System.out.println("QuotaHoldsAcrossThreeNodes: " + codes);
         assertThat(codes).as(r.out()).hasSize(2 * EACH);
@@ -122,8 +127,15 @@ class QuotaHoldsAcrossThreeNodes {
       try (Store check =
           Stores.open(
               url, SqliteStoreOptions.defaults().withNode("check"), InstantSource.system())) {
-        assertThat(check.accounts().usage("small", YearMonth.now(ZoneOffset.UTC))).isEqualTo(LIMIT);
-        assertThat(check.list(1000)).hasSize(LIMIT);
+        var queued = check.list(1000);
+        long usage = check.accounts().usage("small", YearMonth.now(ZoneOffset.UTC));
+        System.out.printf(
+            "QuotaHoldsAcrossThreeNodes: %d messages queued (%s), month's count %d%n",
+            queued.size(),
+            queued.stream().map(m -> m.account() + ":" + m.recipients().size()).toList(),
+            usage);
+        assertThat(queued).hasSize(LIMIT);
+        assertThat(usage).isEqualTo(LIMIT);
       }
     }
   }
