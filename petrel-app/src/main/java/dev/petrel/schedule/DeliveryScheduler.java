@@ -441,6 +441,9 @@ public final class DeliveryScheduler implements AutoCloseable, DeliveryWaits {
     // A stop interrupts deliveries in flight: their results (deferred, reply lost) are still
     // recorded, so the interrupt must not also abort the store's writes.
     boolean stopping = Thread.interrupted();
+    // A local failure while the store cannot be reached (the body could not be read) says nothing
+    // about the destination: the recipient is due again as soon as the store answers.
+    boolean storeLost = store.unreachableSince().isPresent();
     for (Attempt f : result.failovers())
       LOG.info(
           "{} {}: server {} [{}] not used: {}",
@@ -464,7 +467,11 @@ public final class DeliveryScheduler implements AutoCloseable, DeliveryWaits {
               d.reason() != null ? d.reason() : s.reason() == null ? null : s.reason().id(),
               s.action() == null ? null : s.action().id());
       try {
-        if (!recordAttempt(job, jr.position(), record, dueAtOnceIfCut(d.update(), stopping))) {
+        if (!recordAttempt(
+            job,
+            jr.position(),
+            record,
+            dueAtOnceIfCut(d.update(), stopping || (storeLost && !a.remote())))) {
           LOG.info("{} <{}>: lease lost, attempt not recorded", m.id(), jr.recipient().address());
           continue;
         }
