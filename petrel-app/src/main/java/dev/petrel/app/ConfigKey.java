@@ -24,6 +24,16 @@ public enum ConfigKey {
       "lease",
       "5m",
       "How long a node holds a claimed delivery before another node may take it over."),
+  DELIVER(
+      "deliver",
+      "true",
+      "Whether this node delivers mail; false: it only accepts, and other nodes on the same"
+          + " store deliver."),
+  POLL_INTERVAL(
+      "poll-interval",
+      "500ms",
+      "Longest wait of the delivery loop between looks for due work (retries, expired leases);"
+          + " new mail wakes it at once, from other nodes too."),
   SMTP_PORT("smtp-port", "2525", "SMTP port (STARTTLS offered); 0 picks a free port."),
   SMTPS_PORT("smtps-port", "off", "Implicit-TLS SMTP port (like 465), or off."),
   HTTP_PORT("http-port", "8080", "HTTP port of the API, health and metrics; 0 picks one; off."),

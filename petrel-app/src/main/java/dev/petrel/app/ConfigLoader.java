@@ -247,7 +247,9 @@ public final class ConfigLoader {
         positiveDuration(ConfigKey.LEASE),
         tlsChecks(),
         get(ConfigKey.TLS_POLICY, ConfigLoader::tlsPolicies),
-        tlsReports(host));
+        tlsReports(host),
+        get(ConfigKey.DELIVER, ConfigValues::bool),
+        positiveDuration(ConfigKey.POLL_INTERVAL));
   }
 
   /** {@code --tls-reports}, {@code --tls-report-organization}, {@code --tls-report-contact}. */

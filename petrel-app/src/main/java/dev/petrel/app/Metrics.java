@@ -97,8 +97,17 @@ public final class Metrics implements AttemptObserver, Telemetry, WebhookObserve
   private volatile Instant depthRead = Instant.MIN;
 
   public Metrics(MessageStore store, InstantSource clock) {
+    this(store, clock, null);
+  }
+
+  /**
+   * @param node this node's name, carried by every meter as the label {@code node} (several nodes
+   *     on one database are then told apart on one dashboard); null for none
+   */
+  public Metrics(MessageStore store, InstantSource clock, String node) {
     this.store = store;
     this.clock = clock;
+    if (node != null && !node.isEmpty()) registry.config().commonTags("node", node);
     // Two of the binders' meters break Prometheus's naming rules (promtool's lint names them): a
     // counter in "ns" and a gauge ending in "_count". The rest tell the same (process_cpu_usage).
     registry
@@ -124,6 +133,11 @@ public final class Metrics implements AttemptObserver, Telemetry, WebhookObserve
         .description(
             "Age of the oldest message with a recipient due for delivery now (0 when none is due)")
         .baseUnit("seconds")
+        .register(registry);
+    Gauge.builder("petrel.store.reachable", () -> store.unreachableSince().isPresent() ? 0 : 1)
+        .description(
+            "1 while the store's database answers, 0 while it cannot be reached (mail is then"
+                + " refused with 4xx answers and delivery waits)")
         .register(registry);
     Gauge.builder("petrel.build.info", () -> 1)
         .description("The running build: Petrel's version and the Java runtime")
@@ -238,6 +252,19 @@ public final class Metrics implements AttemptObserver, Telemetry, WebhookObserve
   }
 
   /** What one run of the retention job deleted. */
+  /** Counts the delivery loop's wake-ups by other nodes' notifications of new mail. */
+  public void wakeUps(dev.petrel.schedule.DeliveryScheduler delivery) {
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "petrel.delivery.wakeups",
+            delivery,
+            dev.petrel.schedule.DeliveryScheduler::notifiedWakeUps)
+        .description(
+            "Times the delivery loop was woken by another node's notification of new mail (a"
+                + " shared PostgreSQL store), rather than by its own poll")
+        .tag("cause", "notification")
+        .register(registry);
+  }
+
   public void pruned(dev.petrel.queue.Pruned p) {
     prunedMessages.increment(p.messages());
   }
@@ -301,6 +328,8 @@ public final class Metrics implements AttemptObserver, Telemetry, WebhookObserve
                     .oldestDue(now)
                     .map(t -> Math.max(0, Duration.between(t, now).toMillis()) / 1000.0)
                     .orElse(0.0);
+          } catch (dev.petrel.queue.StoreUnavailableException e) {
+            // logged by the store; the gauges keep their last values
           } catch (Exception e) {
             LOG.warn("cannot count the queue for metrics: {}", e.toString());
           }

@@ -37,6 +37,9 @@ import java.util.List;
  * @param tlsReports SMTP TLS reporting (RFC 8460): on or off, who reports
  * @param store the URL of the store (see {@link dev.petrel.queue.Stores}); null or empty: the
  *     embedded store in the data folder
+ * @param deliver whether this node runs delivery (false: it only accepts mail)
+ * @param pollInterval the longest wait of the delivery loop between two looks for due work; null:
+ *     {@link #DEFAULT_POLL_INTERVAL}
  */
 public record PetrelConfig(
     Path dataDir,
@@ -77,7 +80,12 @@ public record PetrelConfig(
     Duration lease,
     dev.petrel.deliver.TlsChecks tlsChecks,
     java.util.Map<String, dev.petrel.deliver.TlsPolicy> tlsPolicies,
-    TlsReportSettings tlsReports) {
+    TlsReportSettings tlsReports,
+    boolean deliver,
+    Duration pollInterval) {
+
+  /** The delivery loop looks for due work at least this often unless configured otherwise. */
+  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(500);
 
   /** Finished messages are kept this long unless configured otherwise. */
   public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
@@ -104,6 +112,9 @@ public record PetrelConfig(
     tlsPolicies = tlsPolicies == null ? java.util.Map.of() : java.util.Map.copyOf(tlsPolicies);
     if (tlsReports == null) tlsReports = new TlsReportSettings(true, "", "");
     tlsReports = tlsReports.forHost(hostname);
+    if (pollInterval == null) pollInterval = DEFAULT_POLL_INTERVAL;
+    if (pollInterval.isZero() || pollInterval.isNegative())
+      throw new IllegalArgumentException("--poll-interval must be longer than zero");
     if (lease.isZero() || lease.isNegative())
       throw new IllegalArgumentException("--lease must be longer than zero");
     if (retention.isNegative())

@@ -74,6 +74,7 @@ public final class PetrelServer implements AutoCloseable {
   private WaitsFile waitsFile;
   private dev.petrel.report.TlsSessionRecorder tlsSessions;
   private dev.petrel.report.TlsReporter tlsReports;
+  private AutoCloseable newMail;
   private InstantSource clock;
   private boolean stopped;
 
@@ -253,7 +254,7 @@ public final class PetrelServer implements AutoCloseable {
                   DeliveryScheduler.Settings.DEFAULTS.batch(),
                   DeliveryScheduler.Settings.DEFAULTS.concurrency(),
                   config.lease(),
-                  DeliveryScheduler.Settings.DEFAULTS.poll()));
+                  config.pollInterval()));
       BounceMailbox bounces =
           new BounceDomainMailbox(
               new AsyncBounces(verp, store, new BounceParser(engine), dsn, clock), delivery::wake);
@@ -261,8 +262,9 @@ public final class PetrelServer implements AutoCloseable {
       // Why recipients wait for their destination, for `petrel queue show` in another process.
       waitsFile = WaitsFile.start(config.dataDir(), delivery::waits);
       delivery.onWaitsChanged(waitsFile::changed);
-      metrics = new Metrics(store, clock);
+      metrics = new Metrics(store, clock, config.node());
       delivery.observeWith(metrics);
+      metrics.wakeUps(delivery);
       // Mail from a verified sender domain of its account is DKIM-signed as it leaves.
       var signing = new dev.petrel.report.DkimSigning(store.senderDomains(), clock);
       delivery.signWith((m, job) -> signing.sign(m.account(), job));
@@ -349,7 +351,12 @@ public final class PetrelServer implements AutoCloseable {
           config.bounceDomain(),
           config.tlsCert() != null ? config.tlsCert() : "self-signed (in the data folder)",
           http == null ? "off" : http.port());
-      delivery.start();
+      AutoCloseable newMail = null;
+      if (config.deliver()) {
+        delivery.start();
+        // Mail other nodes queue on a shared database wakes this node's delivery at once.
+        newMail = store.listenForNewMail(delivery::notified);
+      }
       webhooks =
           new WebhookDispatcher(
               store.webhooks(),
@@ -362,7 +369,9 @@ public final class PetrelServer implements AutoCloseable {
       webhooks.start();
       LOG.info(
           "petrel serve: delivery {}{}",
-          config.paused() ? "paused (queue resume starts it)" : "running",
+          !config.deliver()
+              ? "off on this node (--deliver=false: it only accepts mail)"
+              : config.paused() ? "paused (queue resume starts it)" : "running",
           describe(config.routing()));
       LOG.info(
           "petrel serve: outbound TLS: MTA-STS {}, certificates checked against {}{}",
@@ -372,6 +381,7 @@ public final class PetrelServer implements AutoCloseable {
       PetrelServer server =
           new PetrelServer(config, lock, store, smtp, deliverer, delivery, http, webhooks, metrics);
       server.simulator = simulator;
+      server.newMail = newMail;
       server.clock = clock;
       if (config.prunes()) {
         server.retention =
@@ -576,6 +586,7 @@ public final class PetrelServer implements AutoCloseable {
     LOG.info("petrel serve: stopping");
     smtp.stop(config.shutdownTimeout());
     if (http != null) http.stop();
+    if (newMail != null) closeQuietly(newMail);
     scheduler.stop(config.shutdownTimeout());
     releaseLeases();
     if (waitsFile != null) waitsFile.close();

@@ -88,6 +88,7 @@ final class ServeCommand implements Callable<Integer> {
           AUTH_LOCK_DURATION,
           SHUTDOWN_TIMEOUT,
           LEASE,
+          POLL_INTERVAL,
           RETENTION,
           SLOW_DOWN_STEP,
           SLOW_DOWN_MAX ->
@@ -128,6 +129,7 @@ final class ServeCommand implements Callable<Integer> {
     }
     // The hook exists before start-up begins: a SIGTERM that arrives while the server is still
     // starting (its SMTP port may already answer) waits for start-up, then stops it cleanly.
+    nameTheNodeInLogs(c.node());
     AtomicReference<PetrelServer> running = new AtomicReference<>();
     CountDownLatch startupDone = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -162,6 +164,16 @@ final class ServeCommand implements Callable<Integer> {
       Thread.currentThread().interrupt();
     }
     return 0;
+  }
+
+  /**
+   * Gives the log the node's name: a property of the logging context, which JSON lines carry
+   * ({@code "context":{"properties":{"node":...}}}), so lines of several nodes shipped to one place
+   * stay apart.
+   */
+  private static void nameTheNodeInLogs(String node) {
+    if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext ctx)
+      ctx.putProperty("node", node);
   }
 
   /** Empties the asynchronous log queue; the JVM is about to end. */

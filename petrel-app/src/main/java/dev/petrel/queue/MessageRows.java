@@ -117,30 +117,54 @@ final class MessageRows {
       bs.setBytes(2, m.inlineBody());
       bs.executeUpdate();
     }
+    // Other nodes on the database hear of it as this commits (PostgresNewMail); several messages
+    // in one transaction send one notification (PostgreSQL folds identical ones).
+    if (c.dialect() == SqlDialect.POSTGRESQL) c.prepare(PostgresNewMail.NOTIFY).execute();
     return null;
   }
 
   /**
    * Inserts the message, only if its account's count of recipients this month, with the message's,
-   * stays within {@code monthlyLimit} (negative: no limit). The insert adds the recipients to the
-   * month's count under that row's lock, so concurrent messages (from any node) are counted one
-   * after the other; over the limit the task refuses, and its savepoint or transaction takes the
-   * message back out.
+   * stays within {@code monthlyLimit} (negative: no limit). The count is read and checked before
+   * anything is written: on PostgreSQL under the lock of the month's count row ({@code SELECT ...
+   * FOR UPDATE}, the row made first if the month has none), held until the transaction ends, so
+   * concurrent messages of one account from any number of nodes are checked and counted one after
+   * the other; on the embedded store its single writer does the same. Over the limit the task
+   * refuses before it wrote the message.
    */
   static Void insertWithin(GroupCommitWriter.Context c, NewMessage m, long monthlyLimit)
       throws SQLException {
-    insert(c, m);
     if (monthlyLimit >= 0) {
       String account = m.envelope().account();
-      long counted =
-          AccountRows.usage(
-              c.connection(), account, java.time.YearMonth.parse(AccountRows.month(m.created())));
-      if (counted > monthlyLimit)
+      long used = lockedUsage(c, account, AccountRows.month(m.created()));
+      if (used + m.envelope().recipients().size() > monthlyLimit)
         throw new GroupCommitWriter.Refused(
-            new QuotaExceededException(
-                account, counted - m.envelope().recipients().size(), monthlyLimit));
+            new QuotaExceededException(account, used, monthlyLimit));
     }
+    insert(c, m);
     return null;
+  }
+
+  /** The month's count of the account, its row locked until the transaction ends (PostgreSQL). */
+  private static long lockedUsage(GroupCommitWriter.Context c, String account, String month)
+      throws SQLException {
+    String select = "SELECT recipients FROM usage WHERE account = ? AND month = ?";
+    if (c.dialect() == SqlDialect.POSTGRESQL) {
+      PreparedStatement make =
+          c.prepare(
+              "INSERT INTO usage (account, month, recipients) VALUES (?, ?, 0)"
+                  + " ON CONFLICT (account, month) DO NOTHING");
+      make.setString(1, account);
+      make.setString(2, month);
+      make.executeUpdate();
+      select += " FOR UPDATE";
+    }
+    PreparedStatement ps = c.prepare(select);
+    ps.setString(1, account);
+    ps.setString(2, month);
+    try (ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? rs.getLong(1) : 0;
+    }
   }
 
   /** Where a message's body is. */

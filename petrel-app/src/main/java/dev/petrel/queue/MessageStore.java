@@ -52,6 +52,27 @@ public interface MessageStore
     throw new UnsupportedOperationException("this store has no webhooks");
   }
 
+  // ---- a shared database ----
+
+  /**
+   * Since when the store's database has not answered (a shared database that is down or cut off);
+   * empty while it answers, and always for the embedded store.
+   */
+  default java.util.Optional<java.time.Instant> unreachableSince() {
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * Calls {@code wake} with the name of the node that queued it each time another node on the same
+   * database queues a message (PostgreSQL's LISTEN/NOTIFY), so this node's delivery need not wait
+   * for its next poll; and once after the listening connection was lost and made again, since mail
+   * may have been queued meanwhile. Does nothing for the embedded store, which has no other node.
+   * Closing the answer stops listening.
+   */
+  default AutoCloseable listenForNewMail(java.util.function.Consumer<String> wake) {
+    return () -> {};
+  }
+
   /** Closes the store cleanly (pending commits finish first). */
   @Override
   void close() throws StorageException;

@@ -62,20 +62,56 @@ public final class PostgresMessageStore extends SqlMessageStore {
   /** The most writes one group (one transaction, one WAL flush) takes. */
   static final int MAX_GROUP = 256;
 
+  private final Target target;
   private final String where;
   private final String node;
   private final HikariDataSource pool;
   private final GroupCommitWriter writer;
+  private final Reachability reach;
+  private final SqlWriter watched;
 
   private PostgresMessageStore(
-      String where, String node, InstantSource clock, HikariDataSource pool, int writers) {
+      Target target, String node, InstantSource clock, HikariDataSource pool) {
     super(SqlDialect.POSTGRESQL, clock);
-    this.where = where;
+    this.target = target;
+    this.where = target.where();
     this.node = node;
     this.pool = pool;
     this.writer =
         new GroupCommitWriter(
-            GroupCommitWriter.postgresql(new PostgresWriter(pool)), writers, MAX_GROUP, false);
+            GroupCommitWriter.postgresql(new PostgresWriter(pool)),
+            target.writers(),
+            MAX_GROUP,
+            false);
+    this.reach = new Reachability("PostgreSQL at " + where, clock);
+    this.watched = new Watched(writer, reach);
+  }
+
+  /** The application name this node's connections carry (pg_stat_activity, notifications). */
+  static String applicationName(String node) {
+    return "petrel:" + node;
+  }
+
+  /** Each write tells {@link Reachability} whether the database answered. */
+  private record Watched(SqlWriter writer, Reachability reach) implements SqlWriter {
+    @Override
+    public <T> T call(GroupCommitWriter.Task<T> task, boolean message, String doing)
+        throws StorageException {
+      long began = reach.begin();
+      try {
+        T result = writer.call(task, message, doing);
+        reach.answered(began);
+        return result;
+      } catch (StorageException e) {
+        reach.failed(began, e);
+        throw e;
+      }
+    }
+
+    @Override
+    public StoreStats stats() {
+      return writer.stats();
+    }
   }
 
   /**
@@ -100,6 +136,7 @@ public final class PostgresMessageStore extends SqlMessageStore {
     config.setMaximumPoolSize(target.poolSize());
     config.setMinimumIdle(1);
     config.setPoolName("petrel-store-" + node);
+    config.addDataSourceProperty("ApplicationName", applicationName(node));
     config.setConnectionTimeout(10_000);
     // Fails fast when the database is unreachable at start, with the driver's reason.
     config.setInitializationFailTimeout(10_000);
@@ -112,8 +149,7 @@ public final class PostgresMessageStore extends SqlMessageStore {
     }
     try {
       migrate(pool, target.where());
-      PostgresMessageStore store =
-          new PostgresMessageStore(target.where(), node, clock, pool, target.writers());
+      PostgresMessageStore store = new PostgresMessageStore(target, node, clock, pool);
       store.removeOrphanChunks();
       return store;
     } catch (StorageException | RuntimeException e) {
@@ -173,6 +209,7 @@ public final class PostgresMessageStore extends SqlMessageStore {
 
   /** Writes one chunk of a body being received, committed at once (autocommit). */
   void writeChunk(QueueId id, int seq, byte[] data, int length) throws StorageException {
+    long began = reach.begin();
     try (Connection c = pool.getConnection()) {
       c.setAutoCommit(true);
       try (PreparedStatement ps =
@@ -184,8 +221,11 @@ public final class PostgresMessageStore extends SqlMessageStore {
         ps.setLong(4, clock().millis());
         ps.executeUpdate();
       }
+      reach.answered(began);
     } catch (SQLException e) {
-      throw StorageFailures.of(e, "writing the body of message " + id);
+      StorageException failure = StorageFailures.of(e, "writing the body of message " + id);
+      reach.failed(began, failure);
+      throw failure;
     }
   }
 
@@ -309,25 +349,50 @@ public final class PostgresMessageStore extends SqlMessageStore {
   }
 
   @Override
-  GroupCommitWriter writer() {
+  SqlWriter writer() {
+    return watched;
+  }
+
+  /** The group-commit writer itself, unwatched (tests pause it to see groups form). */
+  GroupCommitWriter groupWriter() {
     return writer;
   }
 
   /** A read in one snapshot (a repeatable-read transaction on a pooled connection). */
   @Override
   <T> T read(Read<T> read, String doing) throws StorageException {
+    long began = reach.begin();
     try (Connection c = pool.getConnection()) {
       c.setAutoCommit(false);
       c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       c.setReadOnly(true);
+      T result;
       try {
-        return read.run(c);
+        result = read.run(c);
       } finally {
         c.rollback();
       }
+      reach.answered(began);
+      return result;
     } catch (SQLException e) {
-      throw StorageFailures.of(e, doing);
+      StorageException failure = StorageFailures.of(e, doing);
+      reach.failed(began, failure);
+      throw failure;
     }
+  }
+
+  @Override
+  public java.util.Optional<java.time.Instant> unreachableSince() {
+    return reach.downSince();
+  }
+
+  @Override
+  public AutoCloseable listenForNewMail(java.util.function.Consumer<String> wake) {
+    java.util.Properties login = new java.util.Properties();
+    if (target.user() != null) login.setProperty("user", target.user());
+    if (target.password() != null) login.setProperty("password", target.password());
+    login.setProperty("ApplicationName", applicationName(node) + " (listening)");
+    return new PostgresNewMail(target.jdbcUrl(), login, applicationName(node), where, wake);
   }
 
   @Override

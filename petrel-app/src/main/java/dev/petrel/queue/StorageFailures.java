@@ -24,7 +24,33 @@ final class StorageFailures {
     if ((e.getErrorCode() & 0xff) == SQLITE_FULL
         || POSTGRESQL_DISK_FULL.equals(e.getSQLState())
         || isDiskFull(e)) return full("disk full while " + doing, e);
+    if (isUnreachable(e))
+      return new StoreUnavailableException(
+          doing + " failed: the database cannot be reached: " + e.getMessage(), e);
     return new StorageException(doing + " failed: " + e.getMessage(), e);
+  }
+
+  /**
+   * PostgreSQL's SQLSTATEs of a server that is not there for us: class 08 (connection exception:
+   * refused, broken, lost; https://www.postgresql.org/docs/current/errcodes-appendix.html), and
+   * 57P01 to 57P03 (the server is shutting down, crashed, or is starting up). A pool that timed out
+   * waiting for a connection says so with {@link java.sql.SQLTransientConnectionException}.
+   */
+  static boolean isUnreachable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLTransientConnectionException
+          || t instanceof java.sql.SQLNonTransientConnectionException
+          || t instanceof java.net.ConnectException) return true;
+      if (t instanceof SQLException s && s.getSQLState() != null) {
+        String state = s.getSQLState();
+        if (state.startsWith("08")
+            || state.equals("57P01")
+            || state.equals("57P02")
+            || state.equals("57P03")) return true;
+      }
+      if (t.getCause() == t) break;
+    }
+    return false;
   }
 
   static StorageFullException full(String message, Throwable cause) {

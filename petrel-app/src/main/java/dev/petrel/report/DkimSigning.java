@@ -70,6 +70,24 @@ public final class DkimSigning {
     try {
       fields = signature(account, job);
     } catch (IOException | StorageException | RuntimeException e) {
+      if (unreachableStore(e)) {
+        // Whether to sign is not known: the attempt fails temporarily (4.3.0) instead of sending
+        // mail unsigned that would have been signed.
+        BodySource unknown =
+            () -> {
+              throw new IOException("cannot decide on the DKIM signature: " + e.getMessage(), e);
+            };
+        return new DeliveryJob(
+            job.id(),
+            job.sender(),
+            job.recipients(),
+            job.size(),
+            unknown,
+            job.smtputf8(),
+            job.eightBit(),
+            job.dsnRet(),
+            job.dsnEnvid());
+      }
       LOG.warn("{}: sending without a DKIM signature: {}", job.id(), e.getMessage());
       return job;
     }
@@ -87,6 +105,12 @@ public final class DkimSigning {
         job.eightBit(),
         job.dsnRet(),
         job.dsnEnvid());
+  }
+
+  private static boolean unreachableStore(Throwable e) {
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause())
+      if (t instanceof dev.petrel.queue.StoreUnavailableException) return true;
+    return false;
   }
 
   /** The signature fields, or null when the message is not signed. */

@@ -180,6 +180,8 @@ public final class WebhookDispatcher implements AutoCloseable {
           workers.add(t);
           t.start();
         }
+      } catch (dev.petrel.queue.StoreUnavailableException e) {
+        // the store logs the outage once, and its end; the next poll tries again
       } catch (StorageException | RuntimeException e) {
         LOG.warn("webhooks: cannot read the webhooks: {}", e.getMessage());
       }
@@ -201,6 +203,8 @@ public final class WebhookDispatcher implements AutoCloseable {
     List<WebhookStore.Pending> claimed;
     try {
       claimed = hooks.claim(w.id(), clock.instant(), settings.batch(), lease());
+    } catch (dev.petrel.queue.StoreUnavailableException e) {
+      return; // logged by the store
     } catch (StorageException | RuntimeException e) {
       LOG.warn("webhooks: {}: {}", w.id(), e.getMessage());
       return;

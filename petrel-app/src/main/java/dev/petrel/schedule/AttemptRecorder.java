@@ -16,6 +16,7 @@ import dev.petrel.report.DsnWriter;
 import dev.petrel.report.Suppressions;
 import dev.petrel.status.ReplyStatus;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -47,16 +48,25 @@ final class AttemptRecorder {
   /** Called when there is new work due: a retry recorded, or a notice queued. */
   private final Runnable due;
 
+  /** Whether the scheduler still runs (a node that stops gives up waiting for the store). */
+  private final java.util.function.BooleanSupplier running;
+
   private volatile AttemptObserver observer = AttemptObserver.NONE;
 
   AttemptRecorder(
-      MessageStore store, RetrySchedule retry, DsnWriter dsn, InstantSource clock, Runnable due) {
+      MessageStore store,
+      RetrySchedule retry,
+      DsnWriter dsn,
+      InstantSource clock,
+      Runnable due,
+      java.util.function.BooleanSupplier running) {
     this.store = store;
     this.retry = retry;
     this.suppressions = new Suppressions(store);
     this.dsn = dsn;
     this.clock = clock;
     this.due = due;
+    this.running = running;
   }
 
   void observeWith(AttemptObserver observer) {
@@ -70,6 +80,9 @@ final class AttemptRecorder {
    */
   void record(DeliveryJob job, TransferResult result, boolean stopping) {
     StoredMessage m = job.message();
+    // A local failure while the store cannot be reached (the body could not be read) says nothing
+    // about the destination: the recipient is due again as soon as the store answers.
+    boolean storeLost = store.unreachableSince().isPresent();
     for (Attempt f : result.failovers())
       LOG.info(
           "{} {}: server {} [{}] not used: {}",
@@ -93,8 +106,11 @@ final class AttemptRecorder {
               d.reason() != null ? d.reason() : s.reason() == null ? null : s.reason().id(),
               s.action() == null ? null : s.action().id());
       try {
-        if (!store.recordAttempt(
-            job, jr.position(), record, dueAtOnceIfCut(d.update(), stopping))) {
+        if (!recordAttempt(
+            job,
+            jr.position(),
+            record,
+            dueAtOnceIfCut(d.update(), stopping || (storeLost && !a.remote())))) {
           LOG.info("{} <{}>: lease lost, attempt not recorded", m.id(), jr.recipient().address());
           continue;
         }
@@ -126,6 +142,32 @@ final class AttemptRecorder {
     }
     if (!failures.isEmpty()) notifySender(m, failures);
     if (retrying && !stopping) due.run();
+  }
+
+  /** How long a write that found the store unreachable waits before it is tried again. */
+  private static final Duration UNREACHABLE_RETRY = Duration.ofSeconds(1);
+
+  /**
+   * Records an attempt; while the store cannot be reached, tries again until it answers, the lease
+   * runs out or the node stops, so an outage does not turn a finished delivery into a second one.
+   */
+  private boolean recordAttempt(
+      DeliveryJob job, int position, AttemptRecord record, dev.petrel.queue.RecipientUpdate update)
+      throws StorageException {
+    while (true) {
+      try {
+        return store.recordAttempt(job, position, record, update);
+      } catch (dev.petrel.queue.StoreUnavailableException e) {
+        if (!running.getAsBoolean()
+            || !clock.instant().plus(UNREACHABLE_RETRY).isBefore(job.leaseUntil())) throw e;
+        try {
+          Thread.sleep(UNREACHABLE_RETRY);
+        } catch (InterruptedException stop) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   private RetrySchedule.Decision decide(

@@ -116,7 +116,7 @@ public final class DeliveryScheduler implements AutoCloseable, DeliveryWaits {
     this.slots = new Semaphore(settings.concurrency());
     this.jobs = new JobBuilder(store, deliverer, verp);
     this.destinations = new DestinationSlots(deliverer, this::wake);
-    this.recorder = new AttemptRecorder(store, retry, dsn, clock, this::wake);
+    this.recorder = new AttemptRecorder(store, retry, dsn, clock, this::wake, () -> running);
   }
 
   /** Sets how a job is prepared just before delivery (DKIM signing); by default it is not. */
@@ -158,6 +158,28 @@ public final class DeliveryScheduler implements AutoCloseable, DeliveryWaits {
     return destinations.waits();
   }
 
+  private final java.util.concurrent.atomic.AtomicLong notified =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /**
+   * Another node on the same database queued mail ({@code node}; null when the notifications were
+   * lost for a while and some may have been missed): looks for due work now, as {@link #wake()}.
+   */
+  public void notified(String node) {
+    if (notified.getAndIncrement() == 0)
+      LOG.info(
+          "delivery: woken by a notification of new mail from {}; mail queued by other nodes is"
+              + " claimed as it is committed",
+          node == null ? "the database" : "node " + node);
+    else LOG.debug("delivery: woken by a notification of new mail from node {}", node);
+    wake();
+  }
+
+  /** How many times other nodes' notifications woke the loop. */
+  public long notifiedWakeUps() {
+    return notified.get();
+  }
+
   private void run() {
     while (running) {
       int claimed = 0;
@@ -165,6 +187,8 @@ public final class DeliveryScheduler implements AutoCloseable, DeliveryWaits {
         claimed = claimOnce();
       } catch (InterruptedException e) {
         break;
+      } catch (dev.petrel.queue.StoreUnavailableException e) {
+        // the store logs the outage once, and its end; the next poll tries again
       } catch (StorageException | RuntimeException e) {
         LOG.warn("delivery: cannot claim due work: {}", e.toString());
       }

@@ -111,7 +111,7 @@ public final class RetentionJob implements AutoCloseable {
       synchronized (gate) {
         stopping = thread != null && !running;
       }
-      if (!stopping)
+      if (!stopping && !(e instanceof dev.petrel.queue.StoreUnavailableException))
         LOG.warn("retention: pruning failed, tried again in {}: {}", interval, e.getMessage());
       return Pruned.NONE;
     }

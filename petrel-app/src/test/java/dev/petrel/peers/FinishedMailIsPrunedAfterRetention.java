@@ -205,7 +205,8 @@ class FinishedMailIsPrunedAfterRetention {
       assertThat(daily.get(f)).as(f).isEqualTo(acmeDaily.get(f));
 
     String metrics = http.curl("GET", "/metrics", null, null).body();
-    assertThat(metrics).containsPattern("(?m)^petrel_retention_pruned_messages_total 3\\.0$");
+    assertThat(metrics)
+        .containsPattern("(?m)^petrel_retention_pruned_messages_total\\{node=\"local\"} 3\\.0$");
   }
 
   @Test

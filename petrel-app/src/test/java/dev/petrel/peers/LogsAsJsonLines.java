@@ -49,6 +49,7 @@ class LogsAsJsonLines {
               + "  o=json.loads(line)\n"
               + "  assert isinstance(o,dict), line\n"
               + "  assert o['level'] and o['loggerName'] and 'formattedMessage' in o, line\n"
+              + "  assert o['context']['properties']['node'] == 'local', line\n"
               + "  n+=1\n"
               + "queued=[1 for l in open(sys.argv[1]) if 'queued size=' in json.loads(l)['formattedMessage']]\n"
               + "print(n, len(queued))\n";

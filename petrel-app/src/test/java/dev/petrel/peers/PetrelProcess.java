@@ -157,6 +157,22 @@ public final class PetrelProcess implements AutoCloseable {
     }
   }
 
+  private static final Pattern HTTP = Pattern.compile("HTTP API listening on port (\\d+)");
+  private static final Pattern KEY =
+      Pattern.compile("its API key \\(shown only this once\\): (\\S+)");
+
+  /** The HTTP API's port as the log reported it, or -1 before it did. */
+  public int httpPort() {
+    Matcher m = HTTP.matcher(log());
+    return m.find() ? Integer.parseInt(m.group(1)) : -1;
+  }
+
+  /** The API key a first start printed (standard output goes to the log file), or null. */
+  public String firstKey() {
+    Matcher m = KEY.matcher(log());
+    return m.find() ? m.group(1) : null;
+  }
+
   /** The port a listener reported in the log, or -1 before it did. */
   public int port(String listener) {
     Matcher m = LISTENING.matcher(log());

@@ -178,6 +178,30 @@ public final class PostgresCluster implements AutoCloseable {
         "jdbc:postgresql://127.0.0.1:" + port + "/" + database, "postgres", PASSWORD);
   }
 
+  /**
+   * Stops the server as an operator's {@code pg_ctl stop -m fast} does: open sessions are ended at
+   * once (their transactions rolled back), the data stays. {@link #startAgain()} brings it back.
+   */
+  public void stopFast() throws IOException, InterruptedException {
+    run(
+        List.of(
+            bin.resolve("pg_ctl").toString(),
+            "stop",
+            "-w",
+            "-t",
+            "120",
+            "-m",
+            "fast",
+            "-D",
+            data().toString()),
+        180);
+  }
+
+  /** Starts the server again after {@link #stopFast()}, on the same port and data. */
+  public void startAgain() throws IOException, InterruptedException {
+    startServer();
+  }
+
   /** The server's log so far (for a failing test's message). */
   public String log() {
     try {

@@ -95,9 +95,10 @@ class PythonGuessersAreLockedOut {
 
       String metrics = scrape(petrel);
       assertThat(metrics)
-          .contains("petrel_smtp_auth_lockouts_total{scope=\"address\"} 1.0")
-          .contains("petrel_smtp_auth_lockouts_total{scope=\"login\"} 1.0")
-          .containsPattern("petrel_smtp_auth_locked_refusals_total\\{scope=\"address\"} [1-9]");
+          .contains("petrel_smtp_auth_lockouts_total{node=\"local\",scope=\"address\"} 1.0")
+          .contains("petrel_smtp_auth_lockouts_total{node=\"local\",scope=\"login\"} 1.0")
+          .containsPattern(
+              "petrel_smtp_auth_locked_refusals_total\\{node=\"local\",scope=\"address\"} [1-9]");
 
       // Once the lock ends the right password works again.
       await()

@@ -294,7 +294,7 @@ class PostgresStoreTest {
     List<java.util.concurrent.Future<QueueId>> good = new ArrayList<>();
     java.util.concurrent.Future<Object> bad;
     try (var pool = java.util.concurrent.Executors.newFixedThreadPool(sessions + 1)) {
-      try (AutoCloseable paused = a.writer().pause()) {
+      try (AutoCloseable paused = a.groupWriter().pause()) {
         for (int s = 0; s < sessions; s++) {
           int n = s;
           good.add(
@@ -320,7 +320,9 @@ class PostgresStoreTest {
                             },
                             false,
                             "inserting a duplicate"));
-        await().atMost(Duration.ofMinutes(2)).until(() -> a.writer().backlog() == sessions + 1);
+        await()
+            .atMost(Duration.ofMinutes(2))
+            .until(() -> a.groupWriter().backlog() == sessions + 1);
       }
       for (var f : good) {
         QueueId id = f.get(2, java.util.concurrent.TimeUnit.MINUTES);
