@@ -255,6 +255,8 @@ final class GroupCommitWriter implements SqlWriter, AutoCloseable {
           if (cause instanceof SQLException sql) throw StorageFailures.of(sql, doing);
           if (cause instanceof StorageFullException full)
             throw StorageFailures.full(doing + " failed: " + full.getMessage(), full);
+          if (cause instanceof StoreUnavailableException away)
+            throw new StoreUnavailableException(doing + " failed: " + away.getMessage(), away);
           if (cause instanceof StorageException group)
             throw new StorageException(doing + " failed: " + group.getMessage(), group);
           throw new StorageException(doing + " failed: " + cause, cause);

@@ -13,6 +13,9 @@ final class StorageFailures {
   /** PostgreSQL's SQLSTATE for a full disk (class 53, insufficient resources). */
   private static final String POSTGRESQL_DISK_FULL = "53100";
 
+  /** What HikariCP says of a borrowed connection it closed because the server went away. */
+  private static final String HIKARI_EVICTED = "Connection is closed";
+
   private StorageFailures() {}
 
   static StorageException of(IOException e, String doing) {
@@ -34,13 +37,18 @@ final class StorageFailures {
    * PostgreSQL's SQLSTATEs of a server that is not there for us: class 08 (connection exception:
    * refused, broken, lost; https://www.postgresql.org/docs/current/errcodes-appendix.html), and
    * 57P01 to 57P03 (the server is shutting down, crashed, or is starting up). A pool that timed out
-   * waiting for a connection says so with {@link java.sql.SQLTransientConnectionException}.
+   * waiting for a connection says so with {@link java.sql.SQLTransientConnectionException}. When a
+   * connection broke under one statement, HikariCP evicts it and answers every later call on the
+   * same borrowed connection with a plain "Connection is closed" (no SQLSTATE): the same outage.
    */
   static boolean isUnreachable(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof java.sql.SQLTransientConnectionException
           || t instanceof java.sql.SQLNonTransientConnectionException
           || t instanceof java.net.ConnectException) return true;
+      if (t instanceof SQLException s
+          && s.getSQLState() == null
+          && HIKARI_EVICTED.equals(s.getMessage())) return true;
       if (t instanceof SQLException s && s.getSQLState() != null) {
         String state = s.getSQLState();
         if (state.startsWith("08")
