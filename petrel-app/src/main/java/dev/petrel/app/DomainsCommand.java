@@ -1,13 +1,10 @@
 package dev.petrel.app;
 
-import dev.petrel.app.ConfigLoader.ConfigException;
 import dev.petrel.deliver.DnsJavaLookup;
 import dev.petrel.domains.SenderDomain;
 import dev.petrel.domains.SenderPolicy;
-import dev.petrel.queue.SqliteStoreOptions;
 import dev.petrel.queue.StorageException;
 import dev.petrel.queue.Store;
-import dev.petrel.queue.Stores;
 import dev.petrel.report.DomainCheck;
 import dev.petrel.report.DomainChecker;
 import dev.petrel.report.DomainRecords;
@@ -16,7 +13,6 @@ import dev.petrel.report.StatusJson;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -97,35 +93,15 @@ final class DomainsCommand implements Runnable {
 
     @Override
     public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      PrintWriter err = spec.commandLine().getErr();
-      try {
-        PetrelConfig config = config();
-        try (Store store =
-            Stores.open(
-                config.storeUrl(), SqliteStoreOptions.existingFolder(), InstantSource.system())) {
-          return run(senderDomains(store, config, InstantSource.system()), out, err);
-        }
-      } catch (ConfigException | IllegalArgumentException e) {
-        err.println(name() + ": " + e.getMessage());
-        return Main.EXIT_USAGE;
-      } catch (StorageException e) {
-        err.println(name() + ": " + e.getMessage());
-        return 1;
-      } finally {
-        out.flush();
-        err.flush();
-      }
-    }
-
-    /** The same configuration serve would use, with this command's flags on top. */
-    private PetrelConfig config() throws ConfigException {
-      Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
-      if (data.dataDir != null) flags.put(ConfigKey.DATA_DIR, data.dataDir);
-      if (data.store != null) flags.put(ConfigKey.STORE, data.store);
+      Map<ConfigKey, String> flags = data.flags();
       if (hostname != null) flags.put(ConfigKey.HOSTNAME, hostname);
       if (dnsServer != null) flags.put(ConfigKey.DNS_SERVER, dnsServer);
-      return ConfigLoader.resolve(flags, data.config, System.getenv()).config();
+      return data.withStore(
+          spec,
+          name(),
+          flags,
+          (config, store, out, err) ->
+              run(senderDomains(store, config, InstantSource.system()), out, err));
     }
 
     /** The domain the person typed, normalized; null after saying why when it is not one. */

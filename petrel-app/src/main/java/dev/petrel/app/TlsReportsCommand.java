@@ -1,10 +1,7 @@
 package dev.petrel.app;
 
-import dev.petrel.app.ConfigLoader.ConfigException;
-import dev.petrel.queue.SqliteStoreOptions;
 import dev.petrel.queue.StorageException;
 import dev.petrel.queue.Store;
-import dev.petrel.queue.Stores;
 import dev.petrel.queue.TlsReportStore;
 import dev.petrel.report.StatusJson;
 import dev.petrel.report.TlsReporter;
@@ -13,7 +10,6 @@ import java.time.InstantSource;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,29 +66,9 @@ final class TlsReportsCommand implements Runnable {
 
     @Override
     public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      PrintWriter err = spec.commandLine().getErr();
-      try {
-        Map<ConfigKey, String> flags = new EnumMap<>(ConfigKey.class);
-        if (data.dataDir != null) flags.put(ConfigKey.DATA_DIR, data.dataDir);
-        if (data.store != null) flags.put(ConfigKey.STORE, data.store);
-        flags(flags);
-        PetrelConfig config = ConfigLoader.resolve(flags, data.config, System.getenv()).config();
-        try (Store store =
-            Stores.open(
-                config.storeUrl(), SqliteStoreOptions.existingFolder(), InstantSource.system())) {
-          return run(config, store, out, err);
-        }
-      } catch (ConfigException | IllegalArgumentException e) {
-        err.println(name() + ": " + e.getMessage());
-        return Main.EXIT_USAGE;
-      } catch (StorageException e) {
-        err.println(name() + ": " + e.getMessage());
-        return 1;
-      } finally {
-        out.flush();
-        err.flush();
-      }
+      Map<ConfigKey, String> flags = data.flags();
+      flags(flags);
+      return data.withStore(spec, name(), flags, this::run);
     }
 
     static LocalDate day(String text, String what) {

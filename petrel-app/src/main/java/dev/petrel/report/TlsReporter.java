@@ -3,6 +3,7 @@ package dev.petrel.report;
 import dev.petrel.deliver.DnsAnswer;
 import dev.petrel.model.EmailAddress;
 import dev.petrel.model.Envelope;
+import dev.petrel.model.PeriodicThread;
 import dev.petrel.model.QueueId;
 import dev.petrel.model.Recipient;
 import dev.petrel.queue.MessageStore;
@@ -66,9 +67,8 @@ public final class TlsReporter implements AutoCloseable {
   private final InstantSource clock;
   private final Duration retention;
   private final Runnable queued;
-  private final Object gate = new Object();
-  private boolean running;
-  private Thread thread;
+  private final PeriodicThread thread =
+      new PeriodicThread("petrel-tls-reports", FIRST_RUN, INTERVAL, this::runOnce);
 
   /**
    * @param queue where report mail is queued
@@ -104,29 +104,7 @@ public final class TlsReporter implements AutoCloseable {
   }
 
   public void start() {
-    synchronized (gate) {
-      if (thread != null) return;
-      running = true;
-      thread = Thread.ofPlatform().name("petrel-tls-reports").daemon(true).start(this::loop);
-    }
-  }
-
-  private void loop() {
-    Duration wait = FIRST_RUN;
-    while (true) {
-      synchronized (gate) {
-        long until = System.nanoTime() + wait.toNanos();
-        try {
-          for (long left = wait.toNanos(); running && left > 0; left = until - System.nanoTime())
-            gate.wait(Math.max(1, left / 1_000_000));
-        } catch (InterruptedException e) {
-          return;
-        }
-        if (!running) return;
-      }
-      runOnce();
-      wait = INTERVAL;
-    }
+    thread.start();
   }
 
   /** Sends the reports of every finished day not reported yet, then prunes; never throws. */
@@ -282,18 +260,6 @@ public final class TlsReporter implements AutoCloseable {
 
   @Override
   public void close() {
-    Thread t;
-    synchronized (gate) {
-      running = false;
-      gate.notifyAll();
-      t = thread;
-      thread = null;
-    }
-    if (t == null) return;
-    try {
-      t.join(10_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    thread.close(false, 10_000);
   }
 }

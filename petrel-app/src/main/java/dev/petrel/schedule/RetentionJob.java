@@ -1,5 +1,6 @@
 package dev.petrel.schedule;
 
+import dev.petrel.model.PeriodicThread;
 import dev.petrel.queue.MessageStore;
 import dev.petrel.queue.Pruned;
 import dev.petrel.queue.StorageException;
@@ -38,9 +39,7 @@ public final class RetentionJob implements AutoCloseable {
   private final InstantSource clock;
   private final Duration interval;
   private final Consumer<Pruned> observer;
-  private final Object gate = new Object();
-  private boolean running;
-  private Thread thread;
+  private final PeriodicThread thread;
 
   /**
    * @param retention how long finished messages are kept; must be positive
@@ -56,6 +55,14 @@ public final class RetentionJob implements AutoCloseable {
     this.retention = retention;
     Duration i = retention.compareTo(MAX_INTERVAL) < 0 ? retention : MAX_INTERVAL;
     this.interval = i.compareTo(MIN_INTERVAL) < 0 ? MIN_INTERVAL : i;
+    // The first run comes soon after start, so a server restarted more often than hourly still
+    // prunes; later runs keep the interval.
+    this.thread =
+        new PeriodicThread(
+            "petrel-retention",
+            interval.compareTo(FIRST_RUN) < 0 ? interval : FIRST_RUN,
+            interval,
+            this::runOnce);
   }
 
   /** How long the job waits between runs. */
@@ -64,31 +71,7 @@ public final class RetentionJob implements AutoCloseable {
   }
 
   public void start() {
-    synchronized (gate) {
-      if (thread != null) return;
-      running = true;
-      thread = Thread.ofPlatform().name("petrel-retention").daemon(true).start(this::loop);
-    }
-  }
-
-  private void loop() {
-    // The first run comes soon after start, so a server restarted more often than hourly still
-    // prunes; later runs keep the interval.
-    Duration wait = interval.compareTo(FIRST_RUN) < 0 ? interval : FIRST_RUN;
-    while (true) {
-      synchronized (gate) {
-        long until = System.nanoTime() + wait.toNanos();
-        try {
-          for (long left = wait.toNanos(); running && left > 0; left = until - System.nanoTime())
-            gate.wait(Math.max(1, left / 1_000_000));
-        } catch (InterruptedException e) {
-          return;
-        }
-        if (!running) return;
-      }
-      runOnce();
-      wait = interval;
-    }
+    thread.start();
   }
 
   /** One run now: deletes what is older than the retention period; never throws. */
@@ -107,11 +90,7 @@ public final class RetentionJob implements AutoCloseable {
       observer.accept(p);
       return p;
     } catch (StorageException | RuntimeException e) {
-      boolean stopping;
-      synchronized (gate) {
-        stopping = thread != null && !running;
-      }
-      if (!stopping && !(e instanceof dev.petrel.queue.StoreUnavailableException))
+      if (!thread.stopping() && !(e instanceof dev.petrel.queue.StoreUnavailableException))
         LOG.warn("retention: pruning failed, tried again in {}: {}", interval, e.getMessage());
       return Pruned.NONE;
     }
@@ -120,19 +99,6 @@ public final class RetentionJob implements AutoCloseable {
   /** Stops the job; a run in progress ends after its current batch. */
   @Override
   public void close() {
-    Thread t;
-    synchronized (gate) {
-      running = false;
-      gate.notifyAll();
-      t = thread;
-      thread = null;
-    }
-    if (t == null) return;
-    t.interrupt();
-    try {
-      t.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    thread.close(true, 0);
   }
 }
