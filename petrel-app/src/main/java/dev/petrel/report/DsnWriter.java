@@ -157,15 +157,7 @@ public final class DsnWriter {
     line(h, "Date: " + DATE.format(now));
     line(h, "Message-ID: <" + UUID.randomUUID() + "@" + reportingMta + ">");
     line(h, "Auto-Submitted: auto-replied");
-    line(h, "MIME-Version: 1.0");
-    line(
-        h,
-        "Content-Type: multipart/report; report-type=delivery-status;\r\n\tboundary=\""
-            + boundary
-            + "\"");
-    line(h, "");
-    line(h, "This is a MIME-encapsulated message.");
-    line(h, "");
+    multipartReport(h, "delivery-status", boundary);
 
     line(h, "--" + boundary);
     line(h, "Content-Description: Notification");
@@ -251,6 +243,24 @@ public final class DsnWriter {
   /** Multi-line replies and header values become one line: the fields allow no bare line ends. */
   private static String oneLine(String s) {
     return s.replaceAll("[\\r\\n\\t]+", " ").strip();
+  }
+
+  /**
+   * The MIME header fields of a multipart/report (RFC 6522) of the given report type (as its
+   * parameter value is written), the blank line that ends the header and the preamble.
+   */
+  static void multipartReport(StringBuilder h, String reportType, String boundary) {
+    line(h, "MIME-Version: 1.0");
+    line(
+        h,
+        "Content-Type: multipart/report; report-type="
+            + reportType
+            + ";\r\n\tboundary=\""
+            + boundary
+            + "\"");
+    line(h, "");
+    line(h, "This is a MIME-encapsulated message.");
+    line(h, "");
   }
 
   private static void line(StringBuilder b, String s) {

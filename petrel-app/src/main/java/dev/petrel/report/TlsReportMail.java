@@ -77,15 +77,7 @@ public final class TlsReportMail {
     line(h, "TLS-Report-Domain: " + policyDomain);
     line(h, "TLS-Report-Submitter: " + submitter);
     line(h, "Auto-Submitted: auto-generated");
-    line(h, "MIME-Version: 1.0");
-    line(
-        h,
-        "Content-Type: multipart/report; report-type=\"tlsrpt\";\r\n\tboundary=\""
-            + boundary
-            + "\"");
-    line(h, "");
-    line(h, "This is a MIME-encapsulated message.");
-    line(h, "");
+    DsnWriter.multipartReport(h, "\"tlsrpt\"", boundary);
     line(h, "--" + boundary);
     line(h, "Content-Type: text/plain; charset=us-ascii");
     line(h, "Content-Transfer-Encoding: 7bit");

@@ -1,10 +1,8 @@
 package dev.petrel.peers;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.petrel.app.ConfigKey;
-import dev.petrel.model.EmailAddress;
 import dev.petrel.model.RecipientState;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +14,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
 
 /**
  * A real {@code serve} with {@code --dnssec-resolver}, routing through MX records: zones signed at
@@ -29,7 +26,6 @@ import tools.jackson.databind.ObjectMapper;
 class DaneDecidesTlsToAPostfixMx {
 
   private static final Duration GUARD = Duration.ofSeconds(90);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir static Path dir;
   static SignedDns dns;
@@ -120,8 +116,8 @@ class DaneDecidesTlsToAPostfixMx {
   @Test
   void mismatchIsDeferredExplainedAndNeverSentInClear() throws Exception {
     String id = submit("ok@bad.dane.test");
-    awaitState(id, "ok@bad.dane.test", RecipientState.DEFERRED);
-    JsonNode a = recipient(show(id), "ok@bad.dane.test").get("attempts").get(0);
+    petrel.awaitState(id, "ok@bad.dane.test", RecipientState.DEFERRED, GUARD);
+    JsonNode a = RunningPetrel.recipient(petrel.show(id), "ok@bad.dane.test").get("attempts").get(0);
     assertThat(a.get("enhanced").asString()).isEqualTo("4.7.5");
     assertThat(a.get("phase").asString()).isEqualTo("starttls");
     assertThat(a.get("reason").asString()).isEqualTo("failedstarttls");
@@ -147,11 +143,11 @@ class DaneDecidesTlsToAPostfixMx {
 
   private JsonNode deliveredAttempt(String address) throws Exception {
     String id = submit(address);
-    awaitState(id, address, RecipientState.DELIVERED);
+    petrel.awaitState(id, address, RecipientState.DELIVERED, GUARD);
     assertThat(postfix.queue())
         .as(postfix.log())
         .anySatisfy(q -> assertThat(q.recipients()).contains(address));
-    JsonNode attempts = recipient(show(id), address).get("attempts");
+    JsonNode attempts = RunningPetrel.recipient(petrel.show(id), address).get("attempts");
     return attempts.get(attempts.size() - 1);
   }
 
@@ -170,31 +166,4 @@ class DaneDecidesTlsToAPostfixMx {
     return id;
   }
 
-  private void awaitState(String id, String address, RecipientState state) {
-    EmailAddress a = EmailAddress.parse(address);
-    await()
-        .atMost(GUARD)
-        .pollInterval(Duration.ofMillis(100))
-        .until(
-            () ->
-                petrel.find(id).orElseThrow().recipients().stream()
-                        .filter(r -> r.address().equals(a))
-                        .findFirst()
-                        .orElseThrow()
-                        .state()
-                    == state);
-  }
-
-  private JsonNode show(String id) {
-    Exec.Result r =
-        PetrelCli.run("queue", "show", id, "--json", "--data-dir", petrel.dataDir().toString());
-    assertThat(r.exit()).as(r.all()).isZero();
-    return JSON.readTree(r.out());
-  }
-
-  private static JsonNode recipient(JsonNode shown, String address) {
-    for (JsonNode r : shown.get("recipients"))
-      if (r.get("address").asString().equals(address)) return r;
-    throw new AssertionError(address + " not in " + shown);
-  }
 }

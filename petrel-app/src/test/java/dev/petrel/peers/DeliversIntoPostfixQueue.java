@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.petrel.app.ConfigKey;
-import dev.petrel.model.EmailAddress;
 import dev.petrel.model.RecipientState;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +18,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
 
 /**
  * Postfix as the receiving MTA: a real {@code serve} routes {@code dest.test} to a private Postfix
@@ -32,7 +30,6 @@ class DeliversIntoPostfixQueue {
 
   private static final Duration GUARD = Duration.ofSeconds(90);
   private static final Pattern POSTFIX_QUEUED = Pattern.compile("Ok: queued as ([0-9A-Za-z]+)$");
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
   PostfixInstance postfix;
@@ -78,9 +75,9 @@ class DeliversIntoPostfixQueue {
   void deliveredMessageIsInPostfixQueueUnderTheIdOfItsReply() throws Exception {
     String messageId = "<" + UUID.randomUUID() + "@src.test>";
     String id = submit("app@dest.test", List.of("ok@dest.test"), messageId);
-    awaitState(id, "ok@dest.test", RecipientState.DELIVERED);
+    petrel.awaitState(id, "ok@dest.test", RecipientState.DELIVERED, GUARD);
 
-    JsonNode ok = recipient(show(id), "ok@dest.test");
+    JsonNode ok = RunningPetrel.recipient(petrel.show(id), "ok@dest.test");
     assertThat(ok.get("state").asString()).isEqualTo("delivered");
     assertThat(ok.get("attempts")).hasSize(1);
     JsonNode a = ok.get("attempts").get(0);
@@ -109,11 +106,11 @@ class DeliversIntoPostfixQueue {
   void unknownRecipientBouncesWithPostfixReplyAndTheOtherIsDelivered() throws Exception {
     String messageId = "<" + UUID.randomUUID() + "@src.test>";
     String id = submit("app@dest.test", List.of("nobody@dest.test", "ok@dest.test"), messageId);
-    awaitState(id, "nobody@dest.test", RecipientState.BOUNCED);
-    awaitState(id, "ok@dest.test", RecipientState.DELIVERED);
+    petrel.awaitState(id, "nobody@dest.test", RecipientState.BOUNCED, GUARD);
+    petrel.awaitState(id, "ok@dest.test", RecipientState.DELIVERED, GUARD);
 
-    JsonNode shown = show(id);
-    JsonNode nobody = recipient(shown, "nobody@dest.test");
+    JsonNode shown = petrel.show(id);
+    JsonNode nobody = RunningPetrel.recipient(shown, "nobody@dest.test");
     assertThat(nobody.get("attempts")).hasSize(1);
     JsonNode b = nobody.get("attempts").get(0);
     assertThat(b.get("phase").asString()).isEqualTo("rcpt");
@@ -126,7 +123,7 @@ class DeliversIntoPostfixQueue {
     assertThat(nobody.get("next_attempt").isNull()).isTrue();
 
     // One transaction carried the message for the address Postfix took.
-    String postfixId = postfixQueueId(recipient(shown, "ok@dest.test").get("attempts").get(0));
+    String postfixId = postfixQueueId(RunningPetrel.recipient(shown, "ok@dest.test").get("attempts").get(0));
     assertThat(postfix.queue())
         .filteredOn(q -> q.queueId().equals(postfixId))
         .singleElement()
@@ -148,9 +145,9 @@ class DeliversIntoPostfixQueue {
   @Test
   void temporaryRefusalIsDeferredWithANextAttempt() throws Exception {
     String id = submit("app@dest.test", List.of("grey@dest.test"), "<" + UUID.randomUUID() + ">");
-    awaitState(id, "grey@dest.test", RecipientState.DEFERRED);
+    petrel.awaitState(id, "grey@dest.test", RecipientState.DEFERRED, GUARD);
 
-    JsonNode grey = recipient(show(id), "grey@dest.test");
+    JsonNode grey = RunningPetrel.recipient(petrel.show(id), "grey@dest.test");
     assertThat(grey.get("state").asString()).isEqualTo("deferred");
     assertThat(grey.get("attempts")).hasSize(1);
     JsonNode a = grey.get("attempts").get(0);
@@ -181,35 +178,6 @@ class DeliversIntoPostfixQueue {
     String id = run.queuedId();
     assertThat(id).as(run.transcript()).isNotNull();
     return id;
-  }
-
-  private void awaitState(String id, String address, RecipientState state) {
-    EmailAddress a = EmailAddress.parse(address);
-    await()
-        .atMost(GUARD)
-        .pollInterval(Duration.ofMillis(100))
-        .until(
-            () ->
-                petrel.find(id).orElseThrow().recipients().stream()
-                        .filter(r -> r.address().equals(a))
-                        .findFirst()
-                        .orElseThrow()
-                        .state()
-                    == state);
-  }
-
-  /** {@code petrel queue show ID --json}, run as its own process beside the server. */
-  private JsonNode show(String id) {
-    Exec.Result r =
-        PetrelCli.run("queue", "show", id, "--json", "--data-dir", petrel.dataDir().toString());
-    assertThat(r.exit()).as(r.all()).isZero();
-    return JSON.readTree(r.out());
-  }
-
-  private static JsonNode recipient(JsonNode shown, String address) {
-    for (JsonNode r : shown.get("recipients"))
-      if (r.get("address").asString().equals(address)) return r;
-    throw new AssertionError(address + " not in " + shown);
   }
 
   /** Postfix names its queue file in its 250 after the data; Petrel keeps that reply verbatim. */

@@ -231,12 +231,7 @@ class MtaStsPoliciesAreFollowed {
     assertThat(a.tlsProblem()).startsWith("certificate-host-mismatch: the certificate is for");
     assertThat(queuedFor("ok@wrongname.test")).isFalse();
     assertThat(postfix.log()).doesNotContain("to=<ok@wrongname.test>");
-    assertThat(sessions)
-        .anySatisfy(
-            s -> {
-              assertThat(s.policyDomain()).isEqualTo("wrongname.test");
-              assertThat(s.failure()).isEqualTo(TlsSessionResult.Failure.CERTIFICATE_HOST_MISMATCH);
-            });
+    assertSessionFailed("wrongname.test", TlsSessionResult.Failure.CERTIFICATE_HOST_MISMATCH);
   }
 
   @Test
@@ -248,12 +243,7 @@ class MtaStsPoliciesAreFollowed {
     assertThat(a.tlsProblem()).startsWith("starttls-not-supported");
     assertThat(plainMx.received()).isEmpty();
     assertThat(plainMx.commands()).noneMatch(c -> c.startsWith("MAIL"));
-    assertThat(sessions)
-        .anySatisfy(
-            s -> {
-              assertThat(s.policyDomain()).isEqualTo("plain.test");
-              assertThat(s.failure()).isEqualTo(TlsSessionResult.Failure.STARTTLS_NOT_SUPPORTED);
-            });
+    assertSessionFailed("plain.test", TlsSessionResult.Failure.STARTTLS_NOT_SUPPORTED);
   }
 
   @Test
@@ -265,12 +255,7 @@ class MtaStsPoliciesAreFollowed {
     assertThat(a.tlsPolicy()).isEqualTo("mta-sts testing id=testing1");
     assertThat(a.tlsProblem()).startsWith("certificate-host-mismatch");
     assertThat(queuedFor("ok@testing.test")).isTrue();
-    assertThat(sessions)
-        .anySatisfy(
-            s -> {
-              assertThat(s.policyDomain()).isEqualTo("testing.test");
-              assertThat(s.failure()).isEqualTo(TlsSessionResult.Failure.CERTIFICATE_HOST_MISMATCH);
-            });
+    assertSessionFailed("testing.test", TlsSessionResult.Failure.CERTIFICATE_HOST_MISMATCH);
   }
 
   @Test
@@ -416,5 +401,15 @@ class MtaStsPoliciesAreFollowed {
   private static void run(String... command) {
     Exec.Result r = Exec.run(Duration.ofSeconds(60), List.of(command));
     assertThat(r.exit()).as(r.all()).isZero();
+  }
+
+  /** A session with {@code domain}'s policy was counted as failed with {@code failure}. */
+  private void assertSessionFailed(String domain, TlsSessionResult.Failure failure) {
+    assertThat(sessions)
+        .anySatisfy(
+            s -> {
+              assertThat(s.policyDomain()).isEqualTo(domain);
+              assertThat(s.failure()).isEqualTo(failure);
+            });
   }
 }

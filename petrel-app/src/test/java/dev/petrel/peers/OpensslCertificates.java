@@ -34,11 +34,7 @@ public final class OpensslCertificates {
   }
 
   private void openssl(String... args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Peers.require("openssl"));
-    cmd.addAll(List.of(args));
-    Exec.Result r = Exec.run(GUARD, cmd);
-    if (r.exit() != 0) throw new AssertionError("openssl failed\n" + r.all());
+    opensslOut(args);
   }
 
   private String opensslOut(String... args) {
@@ -56,53 +52,42 @@ public final class OpensslCertificates {
 
   /** A CA certificate (basicConstraints CA:TRUE, keyCertSign) named {@code CN=name}. */
   public Pem ca(String name) {
-    Path key = next("ca.key");
-    Path cert = next("ca.pem");
-    openssl(
-        "req",
-        "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-        "-keyout",
-        key.toString(),
-        "-out",
-        cert.toString(),
-        "-days",
-        "30",
-        "-subj",
-        "/CN=" + name,
-        "-addext",
-        "basicConstraints=critical,CA:TRUE",
-        "-addext",
-        "keyUsage=critical,keyCertSign,cRLSign");
-    return new Pem(key, cert);
+    return selfSignedPem(
+        "ca", name, "basicConstraints=critical,CA:TRUE", "keyUsage=critical,keyCertSign,cRLSign");
   }
 
   /** A self-signed server certificate for {@code host}. */
   public Pem selfSigned(String host) {
-    Path key = next("self.key");
-    Path cert = next("self.pem");
-    openssl(
-        "req",
-        "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-        "-keyout",
-        key.toString(),
-        "-out",
-        cert.toString(),
-        "-days",
-        "30",
-        "-subj",
-        "/CN=" + host,
-        "-addext",
-        "subjectAltName=DNS:" + host);
+    return selfSignedPem("self", host, "subjectAltName=DNS:" + host);
+  }
+
+  /** A new key and a certificate it signs itself, named {@code CN=cn}, with {@code extensions}. */
+  private Pem selfSignedPem(String what, String cn, String... extensions) {
+    Path key = next(what + ".key");
+    Path cert = next(what + ".pem");
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-keyout",
+                key.toString(),
+                "-out",
+                cert.toString(),
+                "-days",
+                "30",
+                "-subj",
+                "/CN=" + cn));
+    for (String e : extensions) {
+      args.add("-addext");
+      args.add(e);
+    }
+    openssl(args.toArray(String[]::new));
     return new Pem(key, cert);
   }
 

@@ -1,17 +1,25 @@
 package dev.petrel.peers;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.petrel.app.ConfigKey;
 import dev.petrel.app.ConfigLoader;
 import dev.petrel.app.PetrelServer;
+import dev.petrel.model.EmailAddress;
 import dev.petrel.model.QueueId;
+import dev.petrel.model.RecipientState;
 import dev.petrel.queue.StoredMessage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * A real Petrel started in this JVM the way {@code petrel serve} starts it (configuration, lock,
@@ -108,6 +116,37 @@ public final class RunningPetrel implements AutoCloseable {
     try (InputStream in = store().openBody(QueueId.parse(queueId))) {
       return in.readAllBytes();
     }
+  }
+
+  /** Waits (at most {@code guard}) until the recipient of the message is in {@code state}. */
+  public void awaitState(String id, String address, RecipientState state, Duration guard) {
+    EmailAddress a = EmailAddress.parse(address);
+    await()
+        .atMost(guard)
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () ->
+                find(id).orElseThrow().recipients().stream()
+                        .filter(r -> r.address().equals(a))
+                        .findFirst()
+                        .orElseThrow()
+                        .state()
+                    == state);
+  }
+
+  /** {@code petrel queue show ID --json}, run as its own process beside the server. */
+  public JsonNode show(String id) {
+    Exec.Result r =
+        PetrelCli.run("queue", "show", id, "--json", "--data-dir", dataDir().toString());
+    assertThat(r.exit()).as(r.all()).isZero();
+    return new ObjectMapper().readTree(r.out());
+  }
+
+  /** The recipient {@code address} of what {@link #show} printed. */
+  public static JsonNode recipient(JsonNode shown, String address) {
+    for (JsonNode r : shown.get("recipients"))
+      if (r.get("address").asString().equals(address)) return r;
+    throw new AssertionError(address + " not in " + shown);
   }
 
   @Override
