@@ -117,7 +117,8 @@ class DaneDecidesTlsToAPostfixMx {
   void mismatchIsDeferredExplainedAndNeverSentInClear() throws Exception {
     String id = submit("ok@bad.dane.test");
     petrel.awaitState(id, "ok@bad.dane.test", RecipientState.DEFERRED, GUARD);
-    JsonNode a = RunningPetrel.recipient(petrel.show(id), "ok@bad.dane.test").get("attempts").get(0);
+    JsonNode a =
+        RunningPetrel.recipient(petrel.show(id), "ok@bad.dane.test").get("attempts").get(0);
     assertThat(a.get("enhanced").asString()).isEqualTo("4.7.5");
     assertThat(a.get("phase").asString()).isEqualTo("starttls");
     assertThat(a.get("reason").asString()).isEqualTo("failedstarttls");
@@ -165,5 +166,4 @@ class DaneDecidesTlsToAPostfixMx {
     assertThat(id).as(run.transcript()).isNotNull();
     return id;
   }
-
 }

@@ -123,7 +123,8 @@ class DeliversIntoPostfixQueue {
     assertThat(nobody.get("next_attempt").isNull()).isTrue();
 
     // One transaction carried the message for the address Postfix took.
-    String postfixId = postfixQueueId(RunningPetrel.recipient(shown, "ok@dest.test").get("attempts").get(0));
+    String postfixId =
+        postfixQueueId(RunningPetrel.recipient(shown, "ok@dest.test").get("attempts").get(0));
     assertThat(postfix.queue())
         .filteredOn(q -> q.queueId().equals(postfixId))
         .singleElement()
