@@ -2,7 +2,8 @@
 # /.well-known/mta-sts.txt from POLICY_DIR/<host>.txt, the host taken from the Host header
 # (port dropped), as text/plain; anything else is 404. Each request is logged to stdout.
 #
-# usage: mta_sts_server.py PORT_FILE CERT_PEM KEY_PEM POLICY_DIR [BIND_ADDRESS]
+# usage: mta_sts_server.py PORT_FILE CERT_PEM KEY_PEM POLICY_DIR [BIND_ADDRESS [PORT]]
+# (PORT 0, the default, picks a free one; 443 is where a real sender fetches policies.)
 import http.server
 import os
 import ssl
@@ -10,6 +11,7 @@ import sys
 
 port_file, cert, key, policies = sys.argv[1:5]
 bind = sys.argv[5] if len(sys.argv) > 5 else "127.0.0.1"
+port = int(sys.argv[6]) if len(sys.argv) > 6 else 0
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -36,7 +38,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         print(self.headers.get("Host"), fmt % args, flush=True)
 
 
-server = http.server.ThreadingHTTPServer((bind, 0), Handler)
+server = http.server.ThreadingHTTPServer((bind, port), Handler)
 context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 context.load_cert_chain(cert, key)
 server.socket = context.wrap_socket(server.socket, server_side=True)

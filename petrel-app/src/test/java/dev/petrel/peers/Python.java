@@ -16,8 +16,16 @@ final class Python {
 
   private Python() {}
 
-  /** A server script running in the background on the port it chose. */
-  record Server(Process process, int port) implements AutoCloseable {
+  /**
+   * A server script running in the background on the port it chose; {@code output} is the file its
+   * standard output and error go to.
+   */
+  record Server(Process process, int port, Path output) implements AutoCloseable {
+    /** What the script printed so far (a request log, say). */
+    String printed() throws IOException {
+      return Files.exists(output) ? Files.readString(output) : "";
+    }
+
     @Override
     public void close() {
       process.destroy();
@@ -46,7 +54,7 @@ final class Python {
             () ->
                 (Files.exists(portFile) && !Files.readString(portFile).isBlank()) || !p.isAlive());
     assertThat(p.isAlive()).as(Files.readString(out)).isTrue();
-    return new Server(p, Integer.parseInt(Files.readString(portFile).trim()));
+    return new Server(p, Integer.parseInt(Files.readString(portFile).trim()), out);
   }
 
   static Exec.Result run(String script, String... args) {
