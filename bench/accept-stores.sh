@@ -14,6 +14,11 @@
 #   bench/accept-stores.sh                                   # MESSAGES=2000 REPEAT=3
 #   BEFORE_TREE=/var/tmp/petrel-before bench/accept-stores.sh  # also that tree's build on PostgreSQL
 #   PG_PARAMS='&writers=4' bench/accept-stores.sh              # store URL options of this tree
+#   PG_STATEMENTS=1 NODES=1 bench/accept-stores.sh             # where PostgreSQL's time goes
+#
+# PG_STATEMENTS=1 loads pg_stat_statements and, after each PostgreSQL configuration, prints the
+# statements that took the server's time, with calls per accepted message. NODES lists the node
+# counts to measure on PostgreSQL (default "1 2 3").
 #
 # Needs root (Postfix's daemons and PostgreSQL's server switch users), postfix (smtp-source),
 # postgresql (Debian's server binaries under /usr/lib/postgresql/N/bin), a JDK 25.
@@ -27,6 +32,8 @@ POSTFIX_PORT="${POSTFIX_PORT:-25252}"
 PG_PORT="${PG_PORT:-25260}"
 BASE_PORT="${BASE_PORT:-25270}" # Petrel node i: SMTP BASE_PORT+2i, HTTP BASE_PORT+2i+1
 BEFORE_TREE="${BEFORE_TREE:-}"
+PG_STATEMENTS="${PG_STATEMENTS:-}"
+NODES="${NODES:-1 2 3}"
 PG_PARAMS="${PG_PARAMS:-}" # appended to this tree's store URLs, e.g. "&writers=4&pool=12"
 work="${BENCH_DIR:-/var/tmp/petrel-bench-stores}"
 
@@ -78,13 +85,17 @@ setup_pg() {
   runuser -u postgres -- "$pg_bin/initdb" -D "$work/pg/data" -U postgres --auth=trust -E UTF8 \
     --locale=C.UTF-8 >"$work/pg/initdb.log" 2>&1 || die "initdb failed: $(cat "$work/pg/initdb.log")"
   runuser -u postgres -- "$pg_bin/pg_ctl" start -w -t 120 -D "$work/pg/data" -l "$work/pg/server.log" \
-    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $work/pg -c max_connections=200 -c fsync=on -c synchronous_commit=on" \
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $work/pg -c max_connections=200 -c fsync=on -c synchronous_commit=on${PG_STATEMENTS:+ -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all}" \
     >/dev/null || die "PostgreSQL did not start: $(cat "$work/pg/server.log")"
 }
 pg_pid() { head -n1 "$work/pg/data/postmaster.pid"; }
 psql_q() { runuser -u postgres -- psql -h "$work/pg" -p "$PG_PORT" -U postgres -At "$@"; }
 new_database() { # prints the store URL of a new empty database
   psql_q -c "CREATE DATABASE $1" >/dev/null
+  if [ -n "$PG_STATEMENTS" ]; then
+    psql_q -d "$1" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
+    psql_q -d "$1" -c "SELECT pg_stat_statements_reset()" >/dev/null
+  fi
   echo "postgresql://127.0.0.1:$PG_PORT/$1?user=postgres"
 }
 
@@ -186,7 +197,7 @@ if [ -n "$BEFORE_TREE" ]; then
   measure "petrel before, postgresql, 1 node" "${pids[*]}" "$(pg_pid)" "$BASE_PORT"
   stop_nodes
 fi
-for nodes in 1 2 3; do
+for nodes in $NODES; do
   echo "Petrel on PostgreSQL, $nodes node(s) ..." >&2
   url=$(new_database "after$nodes")$PG_PARAMS
   ports=()
@@ -198,6 +209,16 @@ for nodes in 1 2 3; do
   stop_nodes
   echo "  messages in the database: $(psql_q -d "after$nodes" -c 'SELECT count(*) FROM messages')" \
     "(expected $(((MESSAGES * REPEAT + 500) * nodes)))" >&2
+  if [ -n "$PG_STATEMENTS" ]; then
+    echo "  PostgreSQL's time by statement (this database; calls and ms per accepted message):" >&2
+    psql_q -d "after$nodes" -F ' | ' -c "
+      WITH n AS (SELECT count(*)::numeric AS m FROM messages)
+      SELECT round(s.calls / n.m, 2), round((s.total_exec_time / n.m)::numeric, 3),
+             left(regexp_replace(s.query, '\s+', ' ', 'g'), 110)
+      FROM pg_stat_statements s, n, pg_database d
+      WHERE s.dbid = d.oid AND d.datname = 'after$nodes'
+      ORDER BY s.total_exec_time DESC LIMIT 20" | sed 's/^/    /' >&2
+  fi
 done
 
 echo

@@ -29,14 +29,21 @@ final class DeliveryRows {
 
   private DeliveryRows() {}
 
-  /** Candidates for a claim. Held messages and paused destinations never show up here. */
+  /**
+   * Candidates for a claim. Held messages and paused destinations never show up here. The pause of
+   * all delivery (domain '') is its own condition, not part of the per-row one: it does not depend
+   * on the row, so the database decides it once per query and, while everything is paused, reads no
+   * recipients at all (folded into the per-row test it made every wake-up scan the whole due
+   * backlog to return nothing).
+   */
   private static final String DUE =
       "SELECT r.message_id, r.position, r.address, r.domain, r.attempts, r.possible_duplicate,"
           + " r.dsn_notify, r.dsn_orcpt, m.account, s.reason AS s_reason, s.created AS s_created"
           + " FROM recipients r JOIN messages m ON m.id = r.message_id"
           + " LEFT JOIN suppressions s ON s.account = m.account AND s.address = lower(r.address)"
-          + " WHERE r.state = ? AND r.next_attempt <= ? AND m.held = 0"
-          + " AND NOT EXISTS (SELECT 1 FROM paused p WHERE p.domain = r.domain OR p.domain = '')"
+          + " WHERE NOT EXISTS (SELECT 1 FROM paused a WHERE a.domain = '')"
+          + " AND r.state = ? AND r.next_attempt <= ? AND m.held = 0"
+          + " AND NOT EXISTS (SELECT 1 FROM paused p WHERE p.domain = r.domain)"
           + "%s ORDER BY r.next_attempt, r.message_id, r.position LIMIT ?";
 
   private record Due(
