@@ -22,17 +22,26 @@ final class AccountRows {
     return YearMonth.from(at.atOffset(ZoneOffset.UTC)).toString();
   }
 
-  /** Adds accepted recipients to the month's count; runs inside the message's own insert. */
+  /**
+   * Adds accepted recipients to the month's count; runs inside the message's own insert. Inside a
+   * group the addition is written once for the whole group, just before it commits.
+   */
   static void countUsage(GroupCommitWriter.Context c, String account, Instant at, int recipients)
+      throws SQLException {
+    c.countUsage(account, month(at), recipients, AccountRows::addUsage);
+  }
+
+  /** Writes an addition to the month's count (making its row if the month has none). */
+  static void addUsage(GroupCommitWriter.Context c, String account, String month, long recipients)
       throws SQLException {
     PreparedStatement ps =
         c.prepare(
             "INSERT INTO usage (account, month, recipients) VALUES (?, ?, ?)"
                 + " ON CONFLICT (account, month) DO UPDATE SET recipients = usage.recipients + ?");
     ps.setString(1, account);
-    ps.setString(2, month(at));
-    ps.setInt(3, recipients);
-    ps.setInt(4, recipients);
+    ps.setString(2, month);
+    ps.setLong(3, recipients);
+    ps.setLong(4, recipients);
     ps.executeUpdate();
   }
 

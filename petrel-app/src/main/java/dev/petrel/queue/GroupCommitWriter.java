@@ -84,6 +84,73 @@ final class GroupCommitWriter implements SqlWriter, AutoCloseable {
       return ps;
     }
 
+    /**
+     * The month's counts of accepted recipients this group adds, written once at its end ({@link
+     * #flushUsage}); null outside a group, where each count is written at once. Every message of an
+     * account adds to the same row, so writing it per message would make that row's lock the
+     * group's first statement and hold it through all the others until the commit: a second group
+     * (another writer thread, another node) could not even begin its inserts meanwhile. Written
+     * last, the lock is held only for the commit. Sorted, so that groups lock rows in one order.
+     */
+    private java.util.TreeMap<UsageKey, Long> groupUsage;
+
+    /** What the write now running added; kept into the group only if the write succeeds. */
+    private final Map<UsageKey, Long> writeUsage = new HashMap<>();
+
+    record UsageKey(String account, String month) implements Comparable<UsageKey> {
+      @Override
+      public int compareTo(UsageKey o) {
+        int c = account.compareTo(o.account);
+        return c != 0 ? c : month.compareTo(o.month);
+      }
+    }
+
+    /** Begins a group: counts wait for {@link #flushUsage}. */
+    void deferUsage() {
+      groupUsage = new java.util.TreeMap<>();
+      writeUsage.clear();
+    }
+
+    /**
+     * Adds {@code recipients} to the account's count of {@code month}: at the group's end inside a
+     * group, else now through {@code write}.
+     */
+    void countUsage(String account, String month, long recipients, UsageWrite write)
+        throws SQLException {
+      if (groupUsage == null) write.add(this, account, month, recipients);
+      else writeUsage.merge(new UsageKey(account, month), recipients, Long::sum);
+    }
+
+    /** What this group has counted for the account's month and not yet written. */
+    long pendingUsage(String account, String month) {
+      if (groupUsage == null) return 0;
+      UsageKey k = new UsageKey(account, month);
+      return groupUsage.getOrDefault(k, 0L) + writeUsage.getOrDefault(k, 0L);
+    }
+
+    /** The write now running ended: its counts join the group's if it succeeded. */
+    void writeEnded(boolean kept) {
+      if (groupUsage != null && kept)
+        writeUsage.forEach((k, v) -> groupUsage.merge(k, v, Long::sum));
+      writeUsage.clear();
+    }
+
+    /** Writes the group's counts (in key order), before its commit; ends the deferral. */
+    void flushUsage(UsageWrite write) throws SQLException {
+      java.util.TreeMap<UsageKey, Long> counts = groupUsage;
+      groupUsage = null;
+      writeUsage.clear();
+      if (counts == null) return;
+      for (Map.Entry<UsageKey, Long> e : counts.entrySet())
+        write.add(this, e.getKey().account(), e.getKey().month(), e.getValue());
+    }
+
+    /** Writes one addition to a month's count. */
+    @FunctionalInterface
+    interface UsageWrite {
+      void add(Context c, String account, String month, long recipients) throws SQLException;
+    }
+
     /** Runs a statement that returns nothing useful (transaction control, pragmas). */
     void execute(String sql) throws SQLException {
       prepare(sql).execute();
@@ -331,12 +398,15 @@ final class GroupCommitWriter implements SqlWriter, AutoCloseable {
             // a rerun of the group (after a deadlock) starts over
             java.util.Arrays.fill(results, null);
             java.util.Arrays.fill(errors, null);
+            context.deferUsage();
             for (int i = 0; i < group.size(); i++) {
               try {
                 context.execute("SAVEPOINT w");
                 results[i] = group.get(i).task().run(context);
                 context.execute("RELEASE w");
+                context.writeEnded(true);
               } catch (SQLException | RuntimeException e) {
+                context.writeEnded(false);
                 if (e instanceof SQLException sql
                     && sql.getSQLState() != null
                     && RERUN.contains(sql.getSQLState())) throw sql;
@@ -352,6 +422,7 @@ final class GroupCommitWriter implements SqlWriter, AutoCloseable {
                 }
               }
             }
+            context.flushUsage(AccountRows::addUsage);
           });
     } catch (GroupLost lost) {
       fail(group, lost.getCause());

@@ -163,7 +163,8 @@ final class MessageRows {
     ps.setString(1, account);
     ps.setString(2, month);
     try (ResultSet rs = ps.executeQuery()) {
-      return rs.next() ? rs.getLong(1) : 0;
+      // with what this group counted so far and writes at its end
+      return (rs.next() ? rs.getLong(1) : 0) + c.pendingUsage(account, month);
     }
   }
 

@@ -138,4 +138,60 @@ class GroupCommitTest {
       assertThat(store.find(existing).orElseThrow().account()).isEqualTo("default");
     }
   }
+
+  @Test
+  void aGroupCountsUsageOnceAtItsEndAndOnlyForTheWritesThatSucceed() throws Exception {
+    java.time.Instant at = java.time.Instant.parse("2026-12-07T10:00:00Z");
+    java.time.YearMonth month = java.time.YearMonth.of(2026, 12);
+    try (SqliteMessageStore store = open(dir);
+        ExecutorService pool = Executors.newFixedThreadPool(3)) {
+      long before = store.stats().transactions();
+      long[] seenByThird = new long[1];
+      List<Future<Object>> writes = new ArrayList<>();
+      try (AutoCloseable paused = store.writer().pause()) {
+        writes.add(pool.submit(() -> count(store, at, 2, false, null)));
+        await().atMost(HANG_GUARD).until(() -> store.writer().backlog() == 1);
+        writes.add(pool.submit(() -> count(store, at, 5, true, null)));
+        await().atMost(HANG_GUARD).until(() -> store.writer().backlog() == 2);
+        writes.add(pool.submit(() -> count(store, at, 1, false, seenByThird)));
+        await().atMost(HANG_GUARD).until(() -> store.writer().backlog() == 3);
+      }
+      writes.get(0).get(HANG_GUARD.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+      assertThatThrownBy(
+              () ->
+                  writes.get(1).get(HANG_GUARD.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
+          .hasMessageContaining("refused after counting");
+      writes.get(2).get(HANG_GUARD.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(store.stats().transactions() - before).as("one group").isEqualTo(1);
+      assertThat(seenByThird[0])
+          .as("a later write of the group sees what the earlier successful ones counted")
+          .isEqualTo(2);
+      assertThat((long) store.<Long>read(c -> AccountRows.usage(c, "acme", month), "reading usage"))
+          .as("the failed write's 5 were dropped with its savepoint")
+          .isEqualTo(3);
+      assertThat(
+              (long)
+                  store.<Long>read(
+                      c -> AccountRows.usage(c, "acme", month.minusMonths(1)), "reading"))
+          .isZero();
+    }
+  }
+
+  /** One write that counts {@code n} recipients for acme, then fails if {@code fail}. */
+  private static Object count(
+      SqliteMessageStore store, java.time.Instant at, int n, boolean fail, long[] pendingBefore)
+      throws StorageException {
+    return store
+        .writer()
+        .call(
+            c -> {
+              if (pendingBefore != null)
+                pendingBefore[0] = c.pendingUsage("acme", AccountRows.month(at));
+              AccountRows.countUsage(c, "acme", at, n);
+              if (fail) throw new IllegalStateException("refused after counting");
+              return null;
+            },
+            false,
+            "counting " + n);
+  }
 }
