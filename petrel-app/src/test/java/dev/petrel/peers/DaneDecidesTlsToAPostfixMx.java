@@ -86,15 +86,7 @@ class DaneDecidesTlsToAPostfixMx {
 
   @AfterAll
   static void stop() throws Exception {
-    try {
-      if (petrel != null) petrel.close();
-    } finally {
-      try {
-        if (dns != null) dns.close();
-      } finally {
-        if (postfix != null) postfix.close();
-      }
-    }
+    Peers.closeAll(petrel, dns, postfix);
   }
 
   @Test

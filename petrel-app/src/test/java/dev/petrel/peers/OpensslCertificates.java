@@ -62,27 +62,30 @@ public final class OpensslCertificates {
   }
 
   /** A new key and a certificate it signs itself, named {@code CN=cn}, with {@code extensions}. */
+  /**
+   * The start of an {@code openssl req} that makes a new P-256 key, unencrypted, into {@code key}
+   * for the subject {@code CN=cn}; the caller adds what the request makes of it.
+   */
+  private static List<String> newKeyRequest(Path key, String cn) {
+    return new ArrayList<>(
+        List.of(
+            "req",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-keyout",
+            key.toString(),
+            "-subj",
+            "/CN=" + cn));
+  }
+
   private Pem selfSignedPem(String what, String cn, String... extensions) {
     Path key = next(what + ".key");
     Path cert = next(what + ".pem");
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "req",
-                "-x509",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:prime256v1",
-                "-nodes",
-                "-keyout",
-                key.toString(),
-                "-out",
-                cert.toString(),
-                "-days",
-                "30",
-                "-subj",
-                "/CN=" + cn));
+    List<String> args = newKeyRequest(key, cn);
+    args.addAll(List.of("-x509", "-out", cert.toString(), "-days", "30"));
     for (String e : extensions) {
       args.add("-addext");
       args.add(e);
@@ -104,20 +107,9 @@ public final class OpensslCertificates {
         "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName="
             + String.join(",", alt)
             + "\n");
-    openssl(
-        "req",
-        "-new",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-        "-keyout",
-        key.toString(),
-        "-out",
-        csr.toString(),
-        "-subj",
-        "/CN=" + hosts[0]);
+    List<String> request = newKeyRequest(key, hosts[0]);
+    request.addAll(List.of("-new", "-out", csr.toString()));
+    openssl(request.toArray(String[]::new));
     openssl(
         "x509",
         "-req",

@@ -46,6 +46,24 @@ public final class Peers {
     return "root".equals(System.getProperty("user.name"));
   }
 
+  /**
+   * Closes each of {@code peers} in order, skipping nulls (what never started); every one is closed
+   * even when an earlier one fails, and the first failure is thrown with the later ones suppressed.
+   */
+  static void closeAll(AutoCloseable... peers) throws Exception {
+    Exception first = null;
+    for (AutoCloseable p : peers) {
+      if (p == null) continue;
+      try {
+        p.close();
+      } catch (Exception e) {
+        if (first == null) first = e;
+        else first.addSuppressed(e);
+      }
+    }
+    if (first != null) throw first;
+  }
+
   static Path find(String program) {
     List<String> dirs = new ArrayList<>();
     String path = System.getenv("PATH");

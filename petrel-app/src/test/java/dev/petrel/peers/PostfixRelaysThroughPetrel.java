@@ -42,15 +42,7 @@ class PostfixRelaysThroughPetrel {
 
   @AfterEach
   void stop() throws Exception {
-    try {
-      if (postfix != null) postfix.close();
-    } finally {
-      try {
-        if (petrel != null) petrel.close();
-      } finally {
-        if (sink != null) sink.close();
-      }
-    }
+    Peers.closeAll(postfix, petrel, sink);
   }
 
   @Test

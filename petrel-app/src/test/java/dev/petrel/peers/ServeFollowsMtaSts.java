@@ -110,19 +110,7 @@ class ServeFollowsMtaSts {
 
   @AfterAll
   static void stop() throws Exception {
-    try {
-      if (petrel != null) petrel.close();
-    } finally {
-      try {
-        if (dns != null) dns.close();
-      } finally {
-        try {
-          if (https != null) https.close();
-        } finally {
-          if (postfix != null) postfix.close();
-        }
-      }
-    }
+    Peers.closeAll(petrel, dns, https, postfix);
   }
 
   @Test
