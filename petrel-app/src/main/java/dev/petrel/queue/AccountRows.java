@@ -28,7 +28,7 @@ final class AccountRows {
    */
   static void countUsage(GroupCommitWriter.Context c, String account, Instant at, int recipients)
       throws SQLException {
-    c.countUsage(account, month(at), recipients, AccountRows::addUsage);
+    c.countUsage(account, month(at), recipients);
   }
 
   /** Writes an addition to the month's count (making its row if the month has none). */

@@ -113,11 +113,10 @@ final class GroupCommitWriter implements SqlWriter, AutoCloseable {
 
     /**
      * Adds {@code recipients} to the account's count of {@code month}: at the group's end inside a
-     * group, else now through {@code write}.
+     * group, else now.
      */
-    void countUsage(String account, String month, long recipients, UsageWrite write)
-        throws SQLException {
-      if (groupUsage == null) write.add(this, account, month, recipients);
+    void countUsage(String account, String month, long recipients) throws SQLException {
+      if (groupUsage == null) AccountRows.addUsage(this, account, month, recipients);
       else writeUsage.merge(new UsageKey(account, month), recipients, Long::sum);
     }
 
@@ -136,19 +135,13 @@ final class GroupCommitWriter implements SqlWriter, AutoCloseable {
     }
 
     /** Writes the group's counts (in key order), before its commit; ends the deferral. */
-    void flushUsage(UsageWrite write) throws SQLException {
+    void flushUsage() throws SQLException {
       java.util.TreeMap<UsageKey, Long> counts = groupUsage;
       groupUsage = null;
       writeUsage.clear();
       if (counts == null) return;
       for (Map.Entry<UsageKey, Long> e : counts.entrySet())
-        write.add(this, e.getKey().account(), e.getKey().month(), e.getValue());
-    }
-
-    /** Writes one addition to a month's count. */
-    @FunctionalInterface
-    interface UsageWrite {
-      void add(Context c, String account, String month, long recipients) throws SQLException;
+        AccountRows.addUsage(this, e.getKey().account(), e.getKey().month(), e.getValue());
     }
 
     /** Runs a statement that returns nothing useful (transaction control, pragmas). */
@@ -422,7 +415,7 @@ final class GroupCommitWriter implements SqlWriter, AutoCloseable {
                 }
               }
             }
-            context.flushUsage(AccountRows::addUsage);
+            context.flushUsage();
           });
     } catch (GroupLost lost) {
       fail(group, lost.getCause());
