@@ -194,6 +194,14 @@ public final class StatusEngine {
     if (rule != null
         && isLoginReply(reply, ctx)
         && book.reason(rule.reason()).bounce() == Bounce.HARD) rule = null;
+    // A reply whose code speaks of the sender's address (X.1.7 bad sender's mailbox syntax, X.1.8
+    // bad sender's system address, RFC 3463 §3.2) or of a command's syntax (501, RFC 5321 §4.2.3)
+    // is no refusal of a recipient mailbox: dead-address words under it ("501 Invalid address",
+    // "553 5.1.8 ... domain does not exist") are about what the command carried, so the code
+    // decides.
+    if (rule != null
+        && book.reason(rule.reason()).bounce() == Bounce.HARD
+        && aboutSenderOrSyntax(reply)) rule = null;
     int klass = reply.klass();
     EnhancedEntry entry = book.enhanced(reply.enhanced());
     BasicCode basic = book.basic(reply.code());
@@ -413,6 +421,13 @@ public final class StatusEngine {
     return subject == 1
             && (detail == 1 || detail == 2 || detail == 3 || detail == 6 || detail == 10)
         || subject == 2 && detail == 1;
+  }
+
+  /** A reply whose code names the sender's address (X.1.7, X.1.8) or a syntax error (501). */
+  private static boolean aboutSenderOrSyntax(SmtpReply reply) {
+    EnhancedCode e = reply.enhanced();
+    if (e != null && e.subject() == 1 && (e.detail() == 7 || e.detail() == 8)) return true;
+    return reply.code() == 501 && (e == null || !deadAddressCode(e.subject(), e.detail()));
   }
 
   /** A reply to AUTH: its phase, or one of RFC 4954 §6's authentication reply codes. */

@@ -235,6 +235,43 @@ class ReplyKindsTest {
         "554 5.7.1 Message rejected due to content restrictions | policyviolation | soft | fix-message",
       })
   void readsTheKind(String reply, String reason, String bounce, String action) {
+    check(reply, reason, bounce, action);
+  }
+
+  /**
+   * Words that name the cause beyond doubt decide over a code from another subject, and words of a
+   * dead mailbox in other orders are read; each group cites the document its wordings come from.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '"',
+      value = {
+        // Relay refusals whatever the code: Microsoft KB Q304897 (Microsoft SMTP's "Relaying
+        // prohibited" and "Unable to relay for"), Sisimai's norelaying list
+        // (https://github.com/sisimai/go-sisimai/blob/60ca1abbb0bbac093ce3aa45f2f6d4089d8003d9/reason/why-norelaying.go).
+        "550 5.7.1 Relaying prohibited | norelaying | soft | fix-sender",
+        "550 5.1.1 Bad destination mailbox address; unable to relay for bob@example.org | norelaying | soft | fix-sender",
+        "550 5.7.1 This system is not configured to relay mail for example.org | norelaying | soft | fix-sender",
+        // A full mailbox answered with an address code (Cyrus lmtpd,
+        // https://github.com/cyrusimap/cyrus-imapd/issues/2191): soft.
+        "550 5.1.1 <bob@example.org>... Mailbox unknown: over quota | mailboxfull | soft | contact-recipient",
+        "550 5.1.1 bob@example.org: Quota has been exceeded for this mailbox | mailboxfull | soft | contact-recipient",
+        // Dead-address words in other orders (Sisimai's userunknown pairs,
+        // https://github.com/sisimai/go-sisimai/blob/a0630263bf5baae6063dc96154cf0e6b6aab9b47/reason/why-userunknown.go).
+        "550 User bob@example.org was not found | userunknown | hard | suppress",
+        "550 Mailbox bob@example.org does not exist here | userunknown | hard | suppress",
+        "550 Invalid address: <bob@example.org> | userunknown | hard | suppress",
+        // ... but never about the sender or a command's syntax (RFC 3463 X.1.7, RFC 5321 501).
+        "553 5.1.7 Invalid address | rejected | soft | fix-sender",
+        "550 Mailbox unavailable for an unknown reason | userunknown | soft | none",
+        "550 5.7.1 User bob@example.org not found in the allowed senders list | blocked | soft | fix-sender",
+      })
+  void wordsOverTheCode(String reply, String reason, String bounce, String action) {
+    check(reply, reason, bounce, action);
+  }
+
+  private static void check(String reply, String reason, String bounce, String action) {
     ReplyStatus s = ENGINE.classify(reply.replace("\\n", "\n"));
     String why = reply + " (matched " + s.matched() + ")";
     assertThat(s.reason().id()).as(why).isEqualTo(reason);
