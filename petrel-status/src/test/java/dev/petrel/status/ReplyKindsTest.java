@@ -257,6 +257,23 @@ class ReplyKindsTest {
         // https://github.com/cyrusimap/cyrus-imapd/issues/2191): soft.
         "550 5.1.1 <bob@example.org>... Mailbox unknown: over quota | mailboxfull | soft | contact-recipient",
         "550 5.1.1 bob@example.org: Quota has been exceeded for this mailbox | mailboxfull | soft | contact-recipient",
+        // SPF, DKIM, DMARC named beside a failure, under any code (RFC 7208 §8.4, RFC 7489
+        // §6.6.2; https://github.com/sisimai/p5-sisimai/issues/467).
+        "550 5.7.23 The message was rejected because of Sender Policy Framework violation | authfailure | soft | fix-sender",
+        "550 5.5.0 DKIM signature of example.com did not pass | authfailure | soft | fix-sender",
+        "550 5.2.0 Message refused: example.com DMARC alignment failed | authfailure | soft | fix-sender",
+        "550 5.1.0 Sender 192.0.2.1 not permitted by domain example.com | authfailure | soft | fix-sender",
+        // Rate words under a mailbox or address code (Postfix anvil, Exim ratelimit; Sisimai's
+        // ratelimited list,
+        // https://github.com/sisimai/go-sisimai/blob/e3c18521a6aadc14f50113014cb88a8aa811eb77/reason/why-ratelimited.go).
+        "450 4.2.1 Rate limit reached for this mailbox, please try again later | ratelimited | soft | slow-down",
+        "451 4.1.1 <bob@example.org>: too much mail from 192.0.2.1 | ratelimited | soft | slow-down",
+        // A receiving service down for now (RFC 5321 §4.2.3 421; Sisimai's systemerror list has
+        // "service currently unavailable"): soft, whatever the enhanced code.
+        "421 4.7.1 Service is currently unavailable, please try again later | systemerror | soft | retry",
+        "451 4.3.0 Temporary server error. Please try again later | systemerror | soft | retry",
+        // A block list still decides when the words name it.
+        "450 4.7.1 Service unavailable; Client host [192.0.2.1] blocked using bl.example.net | blocked | soft | slow-down",
         // Dead-address words in other orders (Sisimai's userunknown pairs,
         // https://github.com/sisimai/go-sisimai/blob/a0630263bf5baae6063dc96154cf0e6b6aab9b47/reason/why-userunknown.go).
         "550 User bob@example.org was not found | userunknown | hard | suppress",
