@@ -257,6 +257,8 @@ class ReplyKindsTest {
         // https://github.com/cyrusimap/cyrus-imapd/issues/2191): soft.
         "550 5.1.1 <bob@example.org>... Mailbox unknown: over quota | mailboxfull | soft | contact-recipient",
         "550 5.1.1 bob@example.org: Quota has been exceeded for this mailbox | mailboxfull | soft | contact-recipient",
+        // A whole domain's storage (RFC 3463 §3.4 X.3.1).
+        "452 4.3.1 Domain quota exceeded for example.org, try again later | systemfull | soft | retry",
         // SPF, DKIM, DMARC named beside a failure, under any code (RFC 7208 §8.4, RFC 7489
         // §6.6.2; https://github.com/sisimai/p5-sisimai/issues/467).
         "550 5.7.23 The message was rejected because of Sender Policy Framework violation | authfailure | soft | fix-sender",
@@ -280,9 +282,26 @@ class ReplyKindsTest {
         "550 Mailbox bob@example.org does not exist here | userunknown | hard | suppress",
         "550 Invalid address: <bob@example.org> | userunknown | hard | suppress",
         // ... but never about the sender or a command's syntax (RFC 3463 X.1.7, RFC 5321 501).
+        "550 Sender address invalid | rejected | soft | fix-sender",
         "553 5.1.7 Invalid address | rejected | soft | fix-sender",
         "550 Mailbox unavailable for an unknown reason | userunknown | soft | none",
         "550 5.7.1 User bob@example.org not found in the allowed senders list | blocked | soft | fix-sender",
+        // Size, format, loops (RFC 1870; RFC 5322 §2.1.1 998-octet lines; RFC 5321 §6.3 loops).
+        "552 Email is too large for this server | emailtoolarge | soft | fix-message",
+        "554 5.6.0 Lines too long: RFC 5322 limits a line to 998 characters | notcompliantrfc | soft | fix-message",
+        "554 5.4.6 Too many Received headers, possible mail loop | networkerror | soft | retry",
+        "550 5.7.1 From header is missing or malformed | notcompliantrfc | soft | fix-message",
+        // Attachments refused as dangerous (reasons.txt virusdetected; Exchange's common
+        // attachments filter,
+        // https://learn.microsoft.com/en-us/exchange/antispam-and-antimalware/antimalware-protection/antimalware-protection).
+        "550 5.7.1 Banned file type: executable attachments are refused | virusdetected | soft | fix-message",
+        // The recipient's own filters (Sisimai's filtered list,
+        // https://github.com/sisimai/go-sisimai/blob/a0630263bf5baae6063dc96154cf0e6b6aab9b47/reason/why-filtered.go).
+        "550 5.7.1 Message filtered by the recipient's rules | filtered | soft | contact-recipient",
+        "550 5.7.1 You are on the recipient's blocked senders list | filtered | soft | contact-recipient",
+        // A bare "Blocked" (RFC 3463 §3.8 X.7.1; Postfix access(5),
+        // https://www.postfix.org/access.5.html).
+        "554 5.7.1 Blocked | blocked | soft | fix-sender",
       })
   void wordsOverTheCode(String reply, String reason, String bounce, String action) {
     check(reply, reason, bounce, action);
