@@ -281,6 +281,14 @@ class ReplyKindsTest {
         "550 User bob@example.org was not found | userunknown | hard | suppress",
         "550 Mailbox bob@example.org does not exist here | userunknown | hard | suppress",
         "550 Invalid address: <bob@example.org> | userunknown | hard | suppress",
+        // Words of a missing mailbox under X.2.1 (RFC 3463 §3.3), and a mailbox said to be
+        // inactive or deactivated in other orders (Sisimai's suspend list,
+        // https://github.com/sisimai/go-sisimai/blob/194cc336e2c7c4924fac136d379604317ef24934/reason/why-suspend.go).
+        "550 5.2.1 The address bob@example.org was not found | userunknown | hard | suppress",
+        "550 5.7.1 Recipient bob@example.org is inactive | suspend | hard | suppress",
+        "550 Mailbox of bob@example.org has been deactivated by its owner | suspend | hard | suppress",
+        "550 5.7.1 SMTP service disabled for user bob@example.org | blocked | soft | fix-sender",
+        "421 4.2.1 Mailbox bob@example.org temporarily disabled, try again later | suspend | soft | retry",
         // ... but never about the sender or a command's syntax (RFC 3463 X.1.7, RFC 5321 501).
         "550 Sender address invalid | rejected | soft | fix-sender",
         "553 5.1.7 Invalid address | rejected | soft | fix-sender",
