@@ -274,6 +274,10 @@ class ReplyKindsTest {
         // "service currently unavailable"): soft, whatever the enhanced code.
         "421 4.7.1 Service is currently unavailable, please try again later | systemerror | soft | retry",
         "451 4.3.0 Temporary server error. Please try again later | systemerror | soft | retry",
+        // 452 without words says only that the system could not take the message now; storage
+        // words make it systemfull (RFC 5321 §4.2.3, §4.5.3.1.10).
+        "452 Requested action not taken, come back later | systemerror | soft | retry",
+        "452 4.3.1 Requested action not taken: insufficient system storage on this host | systemfull | soft | retry",
         // A block list still decides when the words name it.
         "450 4.7.1 Service unavailable; Client host [192.0.2.1] blocked using bl.example.net | blocked | soft | slow-down",
         // Dead-address words in other orders (Sisimai's userunknown pairs,
