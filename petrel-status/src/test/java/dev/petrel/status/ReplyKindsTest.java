@@ -274,6 +274,9 @@ class ReplyKindsTest {
         // "service currently unavailable"): soft, whatever the enhanced code.
         "421 4.7.1 Service is currently unavailable, please try again later | systemerror | soft | retry",
         "451 4.3.0 Temporary server error. Please try again later | systemerror | soft | retry",
+        // Postfix's address verification quotes the probe's failure under 450 4.1.1
+        // (https://www.postfix.org/ADDRESS_VERIFICATION_README.html): a network failure.
+        "450 4.1.1 <bob@example.org>: Recipient address rejected: unverified address: connect to mx.example.org[192.0.2.7]:25: Connection timed out | networkerror | soft | retry",
         // 452 without words says only that the system could not take the message now; storage
         // words make it systemfull (RFC 5321 §4.2.3, §4.5.3.1.10).
         "452 Requested action not taken, come back later | systemerror | soft | retry",
