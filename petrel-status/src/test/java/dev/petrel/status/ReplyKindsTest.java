@@ -300,7 +300,7 @@ class ReplyKindsTest {
         "421 4.2.1 Mailbox bob@example.org temporarily disabled, try again later | suspend | soft | retry",
         // Coremail's own wordings of an unknown recipient
         // (https://www.icoremail.vip/support/index.php?cate_id=84&page=8&start=225).
-        "550 Requested action not taken: unavailable mail user bob@example.org | userunknown | hard | suppress",
+        "550 bob@example.org: not user of this server | userunknown | hard | suppress",
         "550 bob@example.org: local server don't exists that user | userunknown | hard | suppress",
         "550 Invalid user name or password | onhold | soft | retry",
         // ... but never about the sender or a command's syntax (RFC 3463 X.1.7, RFC 5321 501).
