@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -116,7 +118,8 @@ final class EvalData {
 
   /**
    * Every field of every rule-test table: the {@code *.tsv} files under the engine's test resources
-   * outside the eval folder, whatever their layout, each normalised with {@link #normalise}.
+   * outside the eval folder, whatever their layout, and the reply texts of the Java tests ({@link
+   * #javaTestTexts}), each normalised with {@link #normalise}.
    */
   static Set<String> ruleTableTexts() {
     Path root = resourceDir(ROOT);
@@ -126,6 +129,36 @@ final class EvalData {
       for (Path p : s.filter(p -> p.toString().endsWith(".tsv")).toList()) {
         if (p.startsWith(eval)) continue;
         for (Row r : rows(p)) for (String field : r.fields()) out.add(normalise(field));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    out.addAll(javaTestTexts());
+    return out;
+  }
+
+  /** A string literal in Java source: the text between two unescaped double quotes on one line. */
+  private static final Pattern STRING_LITERAL = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+  /**
+   * The reply texts written into the engine's Java tests: every string literal of the test sources
+   * outside this package, and each {@code |}-separated field of one (the tables written inline as
+   * {@code "reply | reason | bounce"}), normalised with {@link #normalise}. A text that a rule test
+   * uses is no longer unseen, whichever file holds it.
+   */
+  static Set<String> javaTestTexts() {
+    Path sources = Path.of("src/test/java");
+    Path own = sources.resolve(EvalData.class.getPackageName().replace('.', '/'));
+    Set<String> out = new TreeSet<>();
+    try (Stream<Path> s = Files.walk(sources)) {
+      for (Path p : s.filter(p -> p.toString().endsWith(".java")).toList()) {
+        if (p.startsWith(own)) continue;
+        Matcher m = STRING_LITERAL.matcher(Files.readString(p, StandardCharsets.UTF_8));
+        while (m.find()) {
+          String literal = m.group(1).replace("\\\"", "\"");
+          out.add(normalise(literal));
+          for (String field : literal.split(" \\| ")) out.add(normalise(field));
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
