@@ -357,6 +357,53 @@ class BounceReasonTest {
     assertThat(b.classification().reason()).isEqualTo(Reason.NORELAYING);
   }
 
+  /**
+   * sendmail logs one host's error after another without a blank line; a recipient's description
+   * ends where a line about another target begins. Layout of the V5 sendmail transcript in the
+   * Sisimai corpus (lhost-v5sendmail-05.eml): the first recipient's session broke after DATA, and
+   * the next line, another domain's "Host unknown", is not its cause.
+   */
+  @Test
+  void aRecipientsTranscriptEndsAtSendmailsLineAboutAnotherTarget() {
+    String mail =
+        """
+        From: Mail Delivery Subsystem <MAILER-DAEMON@mx.sender.test>
+        To: alice@sender.test
+        Subject: Returned mail: User unknown
+
+           ----- Transcript of session follows -----
+        While talking to receiver.test:
+        >>> DATA
+        <<< 550 Message refused
+        421 receiver.test (smtp)... Deferred: Connection reset by peer during result wait
+        554 <bob@receiver.test>... Remote protocol error: Connection reset by peer
+        550 other.test (smtp)... 550 Host unknown
+        554 <carol@other.test>... 550 Host unknown (Authoritative answer from name server)
+        554 <dave@third.test>... 554 Service unavailable
+        550 fourth.test (smtp)... 550 Host unknown
+        554 <erin@fourth.test>... 550 Host unknown (Authoritative answer from name server)
+
+           ----- Unsent message follows -----
+        From: alice@sender.test
+        To: bob@receiver.test, carol@other.test, dave@third.test, erin@fourth.test
+        Subject: hello
+        """;
+    BounceReport r = PARSER.parse(mail.getBytes(StandardCharsets.UTF_8));
+    assertThat(r.recipients())
+        .extracting(BouncedRecipient::recipient)
+        .containsExactly(
+            "bob@receiver.test", "carol@other.test", "dave@third.test", "erin@fourth.test");
+    assertThat(r.recipients())
+        .extracting(b -> b.classification().bounce())
+        .containsExactly(Bounce.SOFT, Bounce.HARD, Bounce.SOFT, Bounce.HARD);
+    assertThat(r.recipients().get(1).classification().reason()).isEqualTo(Reason.HOSTUNKNOWN);
+    assertThat(TextNotice.sendmailTarget("550 other.test (smtp)... 550 Host unknown"))
+        .isEqualTo("other.test");
+    assertThat(TextNotice.sendmailTarget("550 5.1.1 <Bob@receiver.test>... User unknown"))
+        .isEqualTo("bob@receiver.test");
+    assertThat(TextNotice.sendmailTarget("<<< 550 Message refused")).isNull();
+  }
+
   private static Reason reason(String reply, Phase phase) {
     return ENGINE.classify(reply, new ReplyContext(phase, null, null)).reason();
   }

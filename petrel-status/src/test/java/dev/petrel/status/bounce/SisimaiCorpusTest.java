@@ -128,8 +128,9 @@ class SisimaiCorpusTest {
           known(
               "lhost-v5sendmail-05.eml#1",
               "blocked",
-              "hostunknown",
-              "'550 Host unknown' names no block"),
+              "filtered",
+              "the remote refused the message after DATA ('You cannot send E-Mail to yourself');"
+                  + " the 'Host unknown' below it is another recipient's"),
           known(
               "lhost-postfix-74.eml#1",
               "rejected",
