@@ -1,5 +1,6 @@
 package dev.petrel.status.bounce;
 
+import dev.petrel.status.Bounce;
 import dev.petrel.status.EnhancedCode;
 import dev.petrel.status.Phase;
 import dev.petrel.status.Reason;
@@ -496,6 +497,7 @@ public final class BounceParser {
         }
       }
       if (classifyText == null) classifyText = oneLine(context == null ? "" : context);
+      if (addressRefusedOnly(parsed.text(), address)) classifyText = "Recipient address rejected";
       int code = parsed.code();
       EnhancedCode enh = parsed.enhanced();
       boolean inferred = parsed.enhancedInferred();
@@ -544,6 +546,34 @@ public final class BounceParser {
         shownDiagnostic,
         remoteMta,
         rs);
+  }
+
+  /** Words that refuse an address without saying why, when the reply names the address itself. */
+  private static final Set<String> BARE_REFUSALS = Set.of("rejected", "refused");
+
+  /**
+   * The reply says no more than the recipient's own address and that it was refused ("{@code 542
+   * bob@example.org Rejected}"): the words of a refused recipient address without a cause, read as
+   * "Recipient address rejected" is (the address is the likeliest subject; nothing proves it dead).
+   */
+  static boolean addressRefusedOnly(String replyText, String address) {
+    if (address == null || replyText == null || replyText.length() > address.length() + 40)
+      return false;
+    String t = replyText.toLowerCase(Locale.ROOT);
+    int at = t.indexOf(address);
+    if (at < 0) return false;
+    String rest = (t.substring(0, at) + " " + t.substring(at + address.length()));
+    StringBuilder words = new StringBuilder();
+    for (int i = 0; i < rest.length(); i++) {
+      char ch = rest.charAt(i);
+      if (Character.isLetter(ch)) words.append(ch);
+      else if (Character.isDigit(ch)) return false;
+      else if (Character.isWhitespace(ch)
+          && !words.isEmpty()
+          && words.charAt(words.length() - 1) != ' ') words.append(' ');
+      else if ("<>:.,;()[]-".indexOf(ch) < 0 && !Character.isWhitespace(ch)) return false;
+    }
+    return BARE_REFUSALS.contains(words.toString().strip());
   }
 
   /**
@@ -655,6 +685,9 @@ public final class BounceParser {
    */
   private boolean userUnknownAfterData(ReplyStatus rs, SmtpReply reply, Phase phase) {
     if (beforeData(phase) || localDelivery(reply.text())) return false;
+    // words that name the address as refused without saying why are soft already: with no phase
+    // to say the message was refused, the address stays their likeliest subject
+    if (phase == Phase.UNKNOWN && rs.bounce() == Bounce.SOFT) return false;
     boolean afterData = phase == Phase.DATA || phase == Phase.END_OF_DATA;
     if (afterData ? rs.matched().kind().equals("provider-rule") : !genericWording(rs)) return false;
     EnhancedCode e = reply.enhanced();

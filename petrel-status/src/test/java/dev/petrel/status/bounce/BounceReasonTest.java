@@ -87,6 +87,51 @@ class BounceReasonTest {
     assertThat(b.classification().reason()).isEqualTo(Reason.FILTERED);
   }
 
+  /**
+   * Words that name the address as refused without saying why are soft already; with no phase that
+   * places the refusal after DATA, the address stays their likeliest subject (userunknown, soft),
+   * as in InterScan's notice (Sisimai corpus, lhost-trendmicro-02.eml).
+   */
+  @Test
+  void anAddressRefusedWithoutCauseAndWithoutPhaseStaysUserUnknownButSoft() {
+    BouncedRecipient b =
+        notice(
+            "Mail could not be delivered",
+            """
+            Message from InterScan Messaging Security Suite
+
+            Unable to deliver message to <bob@receiver.test> (and other recipients in the same \
+            domain). Please check if address is correct.
+            """);
+    assertThat(b.classification().reason()).isEqualTo(Reason.USERUNKNOWN);
+    assertThat(b.classification().bounce()).isEqualTo(Bounce.SOFT);
+  }
+
+  /**
+   * A reply that says no more than the recipient's address and "Rejected" refuses the address
+   * without a cause, as "Recipient address rejected" does (Symantec Email Security.cloud's notice,
+   * Sisimai corpus rhost-messagelabs-03.eml).
+   */
+  @Test
+  void aReplyOfTheAddressAndRejectedIsARefusedAddressWithoutCause() {
+    BouncedRecipient b =
+        dsn(
+            "I was unable to deliver your message to the following addresses:\n\n"
+                + "bob@receiver.test\n\nReason: 542 bob@receiver.test Rejected",
+            "Action: failed");
+    assertThat(b.classification().reason()).isEqualTo(Reason.USERUNKNOWN);
+    assertThat(b.classification().bounce()).isEqualTo(Bounce.SOFT);
+    assertThat(
+            BounceParser.addressRefusedOnly("<bob@receiver.test>: Rejected", "bob@receiver.test"))
+        .isTrue();
+    assertThat(
+            BounceParser.addressRefusedOnly(
+                "bob@receiver.test rejected: spam", "bob@receiver.test"))
+        .isFalse();
+    assertThat(BounceParser.addressRefusedOnly("alice@sender.test rejected", "bob@receiver.test"))
+        .isFalse();
+  }
+
   @Test
   void userUnknownInReplyToRcptIsUserUnknown() {
     BouncedRecipient b =
