@@ -164,25 +164,25 @@ class SisimaiCorpusTest {
               "securityerror",
               "rejected",
               "'<bounce address>... Access denied' refuses the envelope sender (sendmail's access"
-                  + " map); no login or encryption is named"),
+                  + " map), no login; Sisimai itself reads it rejected in lhost-qmail-03"),
           known(
               "lhost-gmail-05.eml#1",
               "securityerror",
               "rejected",
-              "'<sender>... Access denied' refuses the envelope sender (sendmail's access map); no"
-                  + " login or encryption is named"),
+              "'<sender>... Access denied' refuses the envelope sender (sendmail's access map), no"
+                  + " login; Sisimai itself reads it rejected in lhost-qmail-03"),
           known(
               "lhost-gmail-03.eml#1",
               "filtered",
               "policyviolation",
-              "'554 5.7.0 Header error' refuses the message's header, a policy on the message,"
-                  + " not a setting of the recipient"),
+              "'554 5.7.0 Header error' is Sisimai's policyviolation in lhost-exim-03 and"
+                  + " lhost-sendmail-09; Gmail's '(state 18)' alone makes it filtered"),
           known(
               "rhost-aol-06.eml#1",
               "notaccept",
               "networkerror",
-              "Postfix's 'Malformed or unexpected name server reply' says the DNS answer was"
-                  + " unusable, not that the domain publishes a null MX"),
+              "Postfix's 'Malformed or unexpected name server reply' (any unusable DNS answer) is"
+                  + " Sisimai's networkerror in lhost-postfix-17; only its AOL table says notaccept"),
           known(
               "rhost-zoho-04.eml#1",
               "rejected",
