@@ -199,6 +199,55 @@ class BounceParserTest {
         .containsExactly("bob@receiver..test");
   }
 
+  /**
+   * A recipient group whose address cannot be read is never given the sender's address, even when a
+   * Received field of the returned message names the sender in its "for" clause (a hop that carried
+   * the message for the sender, as a copy to self or a list does).
+   */
+  @Test
+  void anUnreadableFinalRecipientIsNeverTheSender() {
+    String mail =
+        """
+        From: Mail Delivery Subsystem <MAILER-DAEMON@mx.sender.test>
+        To: alice@sender.test
+        Subject: Returned mail: see transcript for details
+        MIME-Version: 1.0
+        Content-Type: multipart/report; report-type=delivery-status; boundary="b1"
+
+        --b1
+        Content-Type: text/plain
+
+           ----- The following addresses had permanent fatal errors -----
+        bob at receiver
+
+        --b1
+        Content-Type: message/delivery-status
+
+        Reporting-MTA: dns; mx.sender.test
+
+        Final-Recipient: RFC822; bob at receiver
+        Action: failed
+        Status: 5.1.3
+
+        --b1
+        Content-Type: message/rfc822
+
+        Received: from client.sender.test (client.sender.test [192.0.2.9])
+        	by mx.sender.test with ESMTP id 12345
+        	for <alice@sender.test>; Mon, 1 Jan 2024 10:00:00 +0000
+        From: Alice <alice@sender.test>
+        To: bob at receiver
+        Subject: hello
+
+        hi
+        --b1--
+        """;
+    BounceReport r = PARSER.parse(mail.getBytes(StandardCharsets.UTF_8));
+    assertThat(r.recipients())
+        .extracting(BouncedRecipient::recipient)
+        .doesNotContain("alice@sender.test");
+  }
+
   @Test
   void ordinaryMailIsNotABounce() {
     String mail = "From: a@x.test\nTo: b@y.test\nSubject: hi\n\nSee you at 5.\n";
