@@ -365,11 +365,6 @@ public final class BounceParser {
     Set<String> senders = c.senders();
     List<TextNotice.Hit> hits = c.text().recipients(c.notRecipients(senders), known, c::byMailbox);
     if (hits.isEmpty()) {
-      Set<String> onlyBouncer = new HashSet<>();
-      if (c.fromAddress() != null) onlyBouncer.add(c.fromAddress());
-      hits = c.text().recipients(c.notRecipients(onlyBouncer), known);
-    }
-    if (hits.isEmpty()) {
       // the notice names nobody: the original's recipients are the ones that failed
       List<String> to = new ArrayList<>(new LinkedHashSet<>(c.original().recipients()));
       // of several recipients, the one a Received field of the returned message names ("for

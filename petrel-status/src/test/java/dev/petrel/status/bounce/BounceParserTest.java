@@ -248,6 +248,32 @@ class BounceParserTest {
         .doesNotContain("alice@sender.test");
   }
 
+  /**
+   * A notice that names no address but the sender's (the bounce's own recipient) reports no
+   * recipient address rather than the sender as failed: the sender is never a failed recipient.
+   */
+  @Test
+  void aNoticeNamingOnlyTheSenderDoesNotReportTheSender() {
+    String mail =
+        """
+        From: MAILER-DAEMON@mx.sender.test
+        To: alice@sender.test
+        Subject: failure notice
+
+        Hi. This is the mail system at mx.sender.test.
+        I'm afraid I wasn't able to deliver the message you sent as
+
+          <alice@sender.test>
+
+        to one of its recipients: 550 5.1.1 mailbox unavailable, user unknown
+        """;
+    BounceReport r = PARSER.parse(mail.getBytes(StandardCharsets.UTF_8));
+    assertThat(r.kind()).isEqualTo(BounceReport.Kind.NON_STANDARD);
+    assertThat(r.recipients())
+        .extracting(BouncedRecipient::recipient)
+        .doesNotContain("alice@sender.test");
+  }
+
   @Test
   void ordinaryMailIsNotABounce() {
     String mail = "From: a@x.test\nTo: b@y.test\nSubject: hi\n\nSee you at 5.\n";
