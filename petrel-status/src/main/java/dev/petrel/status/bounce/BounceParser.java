@@ -504,6 +504,13 @@ public final class BounceParser {
         // a reply whose two codes disagree on the class: trust the basic code's class
         enh = enh.withClass(code / 100 == 2 ? 2 : code / 100 == 4 ? 4 : 5);
       }
+      if ("delayed".equals(normalisedAction)) {
+        // RFC 3464 §2.3.3: "delayed" says the reporting MTA goes on trying, so the reply it
+        // quotes was not final for it, whatever its class: it is read as the transient reply it
+        // was taken for (a delay notice never proves an address dead)
+        if (code / 100 == 5) code -= 100;
+        if (enh != null && enh.klass() == 5) enh = enh.withClass(4);
+      }
       SmtpReply reply =
           new SmtpReply(
               code,

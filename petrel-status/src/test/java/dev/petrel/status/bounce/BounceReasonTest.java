@@ -132,6 +132,22 @@ class BounceReasonTest {
         .isFalse();
   }
 
+  /**
+   * RFC 3464 §2.3.3: "delayed" says the reporting MTA goes on trying. The reply it quotes was not
+   * final for it, whatever its class, so a delay notice is never a hard bounce (sendmail's
+   * "Warning: could not send message for past 4 hours" layout).
+   */
+  @Test
+  void aDelayNoticeNeverMakesAnAddressHard() {
+    BouncedRecipient b =
+        dsn(
+            "THIS IS A WARNING MESSAGE ONLY. YOU DO NOT NEED TO RESEND YOUR MESSAGE.",
+            "Action: delayed\nStatus: 4.2.0\nDiagnostic-Code: SMTP; 550 5.1.1 <bob@receiver.test>..."
+                + " User unknown");
+    assertThat(b.classification().reason()).isEqualTo(Reason.USERUNKNOWN);
+    assertThat(b.classification().bounce()).isEqualTo(Bounce.SOFT);
+  }
+
   @Test
   void userUnknownInReplyToRcptIsUserUnknown() {
     BouncedRecipient b =
