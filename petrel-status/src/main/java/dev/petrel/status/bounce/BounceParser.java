@@ -389,13 +389,16 @@ public final class BounceParser {
       if (!p.insideEnclosedMessage() && p.mimeType.startsWith("message/delivery-status"))
         hasReportPart = true;
     }
+    // a delay notice (sendmail's, Postfix's and Exim's warnings) reports recipients the sender
+    // still retries, as a DSN's "Action: delayed" does
+    String action = Cues.delayNotice(c) ? "delayed" : null;
     List<BouncedRecipient> out = new ArrayList<>();
     for (TextNotice.Hit h : hits) {
       String context = withSubject(h.block(), c);
       long[] cues = h.cues();
       if (cues != null && context != h.block()) cues = Replies.cues(c.subject(), cues);
       BouncedRecipient b =
-          recipient(h.address(), null, null, null, null, context, cues, null, c.text());
+          recipient(h.address(), action, null, null, null, context, cues, null, c.text());
       if (b.classification().reason() == Reason.UNDEFINED && !hasReportPart) {
         // A notice for people that names the recipient and says delivery failed, but gives no
         // cause that can be read: the cause is held back (Sisimai's "onhold"). A delivery report
@@ -510,6 +513,11 @@ public final class BounceParser {
         // was taken for (a delay notice never proves an address dead)
         if (code / 100 == 5) code -= 100;
         if (enh != null && enh.klass() == 5) enh = enh.withClass(4);
+        if (code == 0 && enh == null) {
+          // words without any code, which would be read as final
+          enh = new EnhancedCode(4, 0, 0);
+          inferred = false;
+        }
       }
       SmtpReply reply =
           new SmtpReply(

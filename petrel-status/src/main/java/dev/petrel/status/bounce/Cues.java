@@ -128,6 +128,25 @@ final class Cues {
   };
 
   /**
+   * Words only delay notices use: they say the message is still being retried and need not be sent
+   * again (sendmail's "THIS IS A WARNING MESSAGE ONLY", Postfix's delay template, Exim's "has not
+   * yet been delivered").
+   */
+  private static final String[] DELAY_ONLY = {
+    "this is a warning message only",
+    "this is a warning only",
+    "you do not need to resend your message",
+    "has not yet been delivered",
+    "still being retried"
+  };
+
+  /** A delay notice: the sender still retries the recipients it names. */
+  static boolean delayNotice(BounceParser.Context c) {
+    String subject = c.subject().toLowerCase(Locale.ROOT);
+    return containsAny(subject, DELAY_ONLY) || containsAny(c.text().lowerNoticeText(), DELAY_ONLY);
+  }
+
+  /**
    * The mail reads as a report about delivery, a failure or a delay: its subject or body has the
    * words that MTAs' bounce and delay notices use. Such a mail is a delivery notice even when it
    * carries "Auto-Submitted: auto-replied", which RFC 3834 §5 gives to every message generated in

@@ -148,6 +148,34 @@ class BounceReasonTest {
     assertThat(b.classification().bounce()).isEqualTo(Bounce.SOFT);
   }
 
+  /**
+   * A delay notice written for people is read as a DSN's "Action: delayed": Postfix with
+   * soft_bounce=yes (https://www.postfix.org/postconf.5.html#soft_bounce) defers what would have
+   * bounced and sends its delay notice (bounce(5)'s delay template) quoting the 5xx reply; the
+   * sender still retries, and the final bounce, if any, comes later.
+   */
+  @Test
+  void aDelayNoticeForPeopleNeverMakesAnAddressHard() {
+    BouncedRecipient b =
+        notice(
+            "Delayed Mail (still being retried)",
+            """
+            This is the mail system at host mx.sender.test.
+
+            # THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #
+
+            Your message could not be delivered for more than 4 hour(s).
+            It will be retried until it is 5 day(s) old.
+
+            <bob@receiver.test>: host mx.receiver.test[192.0.2.1] said: 550 5.1.1
+                <bob@receiver.test>: Recipient address rejected: User unknown in local
+                recipient table (in reply to RCPT TO command)
+            """);
+    assertThat(b.classification().reason()).isEqualTo(Reason.USERUNKNOWN);
+    assertThat(b.classification().bounce()).isEqualTo(Bounce.SOFT);
+    assertThat(b.action()).isEqualTo("delayed");
+  }
+
   @Test
   void userUnknownInReplyToRcptIsUserUnknown() {
     BouncedRecipient b =
