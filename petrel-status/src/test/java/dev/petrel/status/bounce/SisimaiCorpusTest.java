@@ -88,7 +88,8 @@ class SisimaiCorpusTest {
               "lhost-qmail-25.eml#1",
               "userunknown",
               "mailboxfull",
-              "'552 5.2.2 ... Mailbox full': code and words both say the mailbox is full"),
+              "'552 5.2.2 ... Mailbox full' for the first recipient; Sisimai reports only the"
+                  + " second (X-Bounced-Address), whose 550 5.1.1 we read as userunknown too"),
           known(
               "lhost-sendmail-13.eml#1",
               "systemerror",
