@@ -50,8 +50,6 @@ final class AutoReply {
 
   static boolean is(BounceParser.Context c) {
     if (c.header("X-Failed-Recipients") != null || Cues.fromDaemon(c)) return false;
-    String as = lower(c.header("Auto-Submitted"));
-    if (as != null && as.startsWith("auto-replied")) return true;
     if (c.header("X-Autoreply") != null
         || c.header("X-Autorespond") != null
         || c.header("X-Autoresponder") != null
@@ -64,7 +62,10 @@ final class AutoReply {
     for (String s : SUBJECTS) {
       if (subject.startsWith(s)) return true;
     }
-    return false;
+    // RFC 3834's field alone marks any message generated in response to another, bounce and delay
+    // notices too (Postfix writes it on them): those read as delivery notices are not auto-replies
+    String as = lower(c.header("Auto-Submitted"));
+    return as != null && as.startsWith("auto-replied") && !Cues.deliveryNotice(c);
   }
 
   static BounceReport read(BounceParser.Context c, StatusEngine engine) {

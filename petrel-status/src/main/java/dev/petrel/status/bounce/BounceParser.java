@@ -1,5 +1,6 @@
 package dev.petrel.status.bounce;
 
+import dev.petrel.status.Bounce;
 import dev.petrel.status.EnhancedCode;
 import dev.petrel.status.Phase;
 import dev.petrel.status.Reason;
@@ -364,11 +365,6 @@ public final class BounceParser {
     Set<String> senders = c.senders();
     List<TextNotice.Hit> hits = c.text().recipients(c.notRecipients(senders), known, c::byMailbox);
     if (hits.isEmpty()) {
-      Set<String> onlyBouncer = new HashSet<>();
-      if (c.fromAddress() != null) onlyBouncer.add(c.fromAddress());
-      hits = c.text().recipients(c.notRecipients(onlyBouncer), known);
-    }
-    if (hits.isEmpty()) {
       // the notice names nobody: the original's recipients are the ones that failed
       List<String> to = new ArrayList<>(new LinkedHashSet<>(c.original().recipients()));
       // of several recipients, the one a Received field of the returned message names ("for
@@ -393,13 +389,16 @@ public final class BounceParser {
       if (!p.insideEnclosedMessage() && p.mimeType.startsWith("message/delivery-status"))
         hasReportPart = true;
     }
+    // a delay notice (sendmail's, Postfix's and Exim's warnings) reports recipients the sender
+    // still retries, as a DSN's "Action: delayed" does
+    String action = Cues.delayNotice(c) ? "delayed" : null;
     List<BouncedRecipient> out = new ArrayList<>();
     for (TextNotice.Hit h : hits) {
       String context = withSubject(h.block(), c);
       long[] cues = h.cues();
       if (cues != null && context != h.block()) cues = Replies.cues(c.subject(), cues);
       BouncedRecipient b =
-          recipient(h.address(), null, null, null, null, context, cues, null, c.text());
+          recipient(h.address(), action, null, null, null, context, cues, null, c.text());
       if (b.classification().reason() == Reason.UNDEFINED && !hasReportPart) {
         // A notice for people that names the recipient and says delivery failed, but gives no
         // cause that can be read: the cause is held back (Sisimai's "onhold"). A delivery report
@@ -496,6 +495,7 @@ public final class BounceParser {
         }
       }
       if (classifyText == null) classifyText = oneLine(context == null ? "" : context);
+      if (addressRefusedOnly(parsed.text(), address)) classifyText = "Recipient address rejected";
       int code = parsed.code();
       EnhancedCode enh = parsed.enhanced();
       boolean inferred = parsed.enhancedInferred();
@@ -506,6 +506,18 @@ public final class BounceParser {
       if (enh != null && code != 0 && enh.klass() != code / 100) {
         // a reply whose two codes disagree on the class: trust the basic code's class
         enh = enh.withClass(code / 100 == 2 ? 2 : code / 100 == 4 ? 4 : 5);
+      }
+      if ("delayed".equals(normalisedAction)) {
+        // RFC 3464 §2.3.3: "delayed" says the reporting MTA goes on trying, so the reply it
+        // quotes was not final for it, whatever its class: it is read as the transient reply it
+        // was taken for (a delay notice never proves an address dead)
+        if (code / 100 == 5) code -= 100;
+        if (enh != null && enh.klass() == 5) enh = enh.withClass(4);
+        if (code == 0 && enh == null) {
+          // words without any code, which would be read as final
+          enh = new EnhancedCode(4, 0, 0);
+          inferred = false;
+        }
       }
       SmtpReply reply =
           new SmtpReply(
@@ -544,6 +556,34 @@ public final class BounceParser {
         shownDiagnostic,
         remoteMta,
         rs);
+  }
+
+  /** Words that refuse an address without saying why, when the reply names the address itself. */
+  private static final Set<String> BARE_REFUSALS = Set.of("rejected", "refused");
+
+  /**
+   * The reply says no more than the recipient's own address and that it was refused ("{@code 542
+   * bob@example.org Rejected}"): the words of a refused recipient address without a cause, read as
+   * "Recipient address rejected" is (the address is the likeliest subject; nothing proves it dead).
+   */
+  static boolean addressRefusedOnly(String replyText, String address) {
+    if (address == null || replyText == null || replyText.length() > address.length() + 40)
+      return false;
+    String t = replyText.toLowerCase(Locale.ROOT);
+    int at = t.indexOf(address);
+    if (at < 0) return false;
+    String rest = (t.substring(0, at) + " " + t.substring(at + address.length()));
+    StringBuilder words = new StringBuilder();
+    for (int i = 0; i < rest.length(); i++) {
+      char ch = rest.charAt(i);
+      if (Character.isLetter(ch)) words.append(ch);
+      else if (Character.isDigit(ch)) return false;
+      else if (Character.isWhitespace(ch)
+          && !words.isEmpty()
+          && words.charAt(words.length() - 1) != ' ') words.append(' ');
+      else if ("<>:.,;()[]-".indexOf(ch) < 0 && !Character.isWhitespace(ch)) return false;
+    }
+    return BARE_REFUSALS.contains(words.toString().strip());
   }
 
   /**
@@ -655,6 +695,9 @@ public final class BounceParser {
    */
   private boolean userUnknownAfterData(ReplyStatus rs, SmtpReply reply, Phase phase) {
     if (beforeData(phase) || localDelivery(reply.text())) return false;
+    // words that name the address as refused without saying why are soft already: with no phase
+    // to say the message was refused, the address stays their likeliest subject
+    if (phase == Phase.UNKNOWN && rs.bounce() == Bounce.SOFT) return false;
     boolean afterData = phase == Phase.DATA || phase == Phase.END_OF_DATA;
     if (afterData ? rs.matched().kind().equals("provider-rule") : !genericWording(rs)) return false;
     EnhancedCode e = reply.enhanced();

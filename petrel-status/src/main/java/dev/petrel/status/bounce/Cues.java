@@ -99,6 +99,66 @@ final class Cues {
   };
 
   /**
+   * Subject words of delay notices, which MTAs send while they still retry (sendmail's "Warning:
+   * could not send message for past 4 hours", Postfix's "Delayed Mail (still being retried)",
+   * Exim's "Warning: message ... delayed 24 hours", Exchange's "Delivery Status Notification
+   * (Delay)").
+   */
+  private static final String[] DELAY_SUBJECTS = {
+    "could not send message for past",
+    "delayed mail",
+    "delivery delayed",
+    "delivery delay",
+    "(delay)",
+    "message delayed",
+    "delivery warning",
+    "warning: message"
+  };
+
+  /** Phrases of delay notices' bodies (the same MTAs' default texts). */
+  private static final String[] DELAY_BODY = {
+    "this is a warning message only",
+    "this is a warning only",
+    "you do not need to resend your message",
+    "has not yet been delivered",
+    "delivery has been delayed",
+    "delivery to the following recipients has been delayed",
+    "will continue to try",
+    "still being retried"
+  };
+
+  /**
+   * Words only delay notices use: they say the message is still being retried and need not be sent
+   * again (sendmail's "THIS IS A WARNING MESSAGE ONLY", Postfix's delay template, Exim's "has not
+   * yet been delivered").
+   */
+  private static final String[] DELAY_ONLY = {
+    "this is a warning message only",
+    "this is a warning only",
+    "you do not need to resend your message",
+    "has not yet been delivered",
+    "still being retried"
+  };
+
+  /** A delay notice: the sender still retries the recipients it names. */
+  static boolean delayNotice(BounceParser.Context c) {
+    String subject = c.subject().toLowerCase(Locale.ROOT);
+    return containsAny(subject, DELAY_ONLY) || containsAny(c.text().lowerNoticeText(), DELAY_ONLY);
+  }
+
+  /**
+   * The mail reads as a report about delivery, a failure or a delay: its subject or body has the
+   * words that MTAs' bounce and delay notices use. Such a mail is a delivery notice even when it
+   * carries "Auto-Submitted: auto-replied", which RFC 3834 §5 gives to every message generated in
+   * response to another, and which Postfix, for one, writes on its bounces and delay notices.
+   */
+  static boolean deliveryNotice(BounceParser.Context c) {
+    String subject = c.subject().toLowerCase(Locale.ROOT);
+    if (containsAny(subject, BOUNCE_SUBJECTS) || containsAny(subject, DELAY_SUBJECTS)) return true;
+    return bodyCue(c) || containsAny(c.text().lowerNoticeText(), DELAY_BODY);
+  }
+
+  /**
    * Mailboxes of the people and systems that run a mail service (RFC 2142's postmaster, abuse,
    * hostmaster, webmaster, noc, security; the mailer daemon; help desks; no-reply senders). A
    * notice names them as its sender or as someone to contact, not as a failed recipient.
@@ -134,8 +194,8 @@ final class Cues {
     if (listServerRefusal(c)) return true;
     if (fromDaemon(c)) return true;
     String subject = c.subject().toLowerCase(Locale.ROOT);
-    if (containsAny(subject, BOUNCE_SUBJECTS)) return true;
-    return bodyCue(c);
+    if (containsAny(subject, BOUNCE_SUBJECTS) || containsAny(subject, DELAY_SUBJECTS)) return true;
+    return bodyCue(c) || containsAny(c.text().lowerNoticeText(), DELAY_BODY);
   }
 
   /**

@@ -33,6 +33,7 @@ final class DsnFields {
       String a = addressOf(finalRecipient);
       if (a == null) a = addressOf(actualRecipient);
       if (a == null) a = addressOf(originalRecipient);
+      if (a == null) a = malformed(finalRecipient);
       address = a;
       addressRead = true;
       return a;
@@ -237,6 +238,31 @@ final class DsnFields {
     int sp = v.indexOf(' ');
     if (sp > 0) v = v.substring(0, sp);
     return v.isEmpty() ? null : v;
+  }
+
+  /**
+   * The address of a recipient field as written when it is no valid address but plainly stands for
+   * one: one word with a local part, an "@" and a domain with a dot, which the address reader
+   * refuses for a character no domain may hold ("bob@#example.org", "bob@example..org"). RFC 3464
+   * §2.3.2 makes the Final-Recipient the address the reporting MTA was given; a mistyped address is
+   * just what fails (sendmail reports it as "Host unknown"), and it is this recipient, not another
+   * address of the mail. Null for anything else.
+   */
+  static String malformed(String value) {
+    if (value == null) return null;
+    int semi = value.indexOf(';');
+    String v = (semi >= 0 ? value.substring(semi + 1) : value).strip();
+    if (v.startsWith("<") && v.endsWith(">")) v = v.substring(1, v.length() - 1).strip();
+    int at = v.indexOf('@');
+    if (at <= 0 || at != v.lastIndexOf('@') || v.length() > 320) return null;
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (Character.isWhitespace(c) || c == '<' || c == '>' || c == '"' || c == ',' || c == ';')
+        return null;
+    }
+    if (v.charAt(0) == '/' || v.charAt(0) == '|') return null;
+    if (v.indexOf('.', at) < 0) return null;
+    return v.toLowerCase(Locale.ROOT);
   }
 
   /** The address in "rfc822; a@b", or null. */

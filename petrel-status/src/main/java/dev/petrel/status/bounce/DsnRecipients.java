@@ -38,7 +38,7 @@ final class DsnRecipients {
    * whose address the returned message's recipients give when just one has that mailbox; some
    * sendmail versions write the domain only ("rfc822; @mx.example.org"). When one group is left
    * without an address, the one recipient the notice's text names, or else the one recipient of the
-   * returned message, is that group's.
+   * returned message other than its sender, is that group's.
    */
   static void resolveUnnamed(BounceParser.Context c, DsnFields.Report report, List<String> known) {
     List<String> failed = new ArrayList<>();
@@ -64,6 +64,9 @@ final class DsnRecipients {
     if (only == null) {
       List<String> envelope = new ArrayList<>(c.original().envelope());
       envelope.removeAll(known);
+      // a Received field's "for" clause may name the sender (a copy to self, a list's hop): the
+      // sender and the bouncer are never the failed recipient
+      envelope.removeAll(c.senders());
       only = envelope.size() == 1 ? envelope.getFirst() : null;
     }
     if (only == null) return;

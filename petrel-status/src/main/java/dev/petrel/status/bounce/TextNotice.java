@@ -382,6 +382,7 @@ final class TextNotice {
           }
         }
         end = Math.min(end, at + MAX_BLOCK_LINES);
+        end = otherEntry(a, at, end);
         String remote = remoteReplyBefore(at);
         block = remote != null ? remote : join(at, end);
         cues = remote != null ? Replies.cues(remote) : cuesOf(at, end);
@@ -437,21 +438,77 @@ final class TextNotice {
   }
 
   /**
+   * Where a recipient's block ends before {@code end}: at a line of sendmail's session log that
+   * reports on another target ("{@code 550 example.org (smtp)... 550 Host unknown}", "{@code 554
+   * <other@example.org>... ...}") or at the "While talking to" line that opens the transcript of
+   * another session, once the block holds a reply of its own (before that, such lines are the
+   * transcript that describes this recipient). sendmail writes these one after another without a
+   * blank line (an error on one host, then the next host's), so the next recipient's address can
+   * come a line after another host's error, which is not this recipient's.
+   */
+  private int otherEntry(String address, int at, int end) {
+    boolean reply = Replies.hasCode(lines.get(at));
+    for (int i = at + 1; i < end; i++) {
+      String l = lines.get(i);
+      if (reply) {
+        String target = sendmailTarget(l);
+        if (target != null && !target.equals(address)) return i;
+        if (l.stripLeading().regionMatches(true, 0, "while talking to ", 0, 17)) return i;
+      }
+      if (!reply) reply = Replies.hasCode(l);
+    }
+    return end;
+  }
+
+  /**
+   * The target of a line of sendmail's session log, "{@code <code> [<enhanced>] <target>... text}"
+   * with the target an address, a host with its mailer ("{@code example.org (smtp)}") or a mailbox,
+   * in lower case and without angle brackets; null for any other line.
+   */
+  static String sendmailTarget(String line) {
+    String l = line.strip();
+    if (l.length() < 9 || !Character.isDigit(l.charAt(0)) || l.charAt(3) != ' ') return null;
+    char k = l.charAt(0);
+    if ((k != '4' && k != '5')
+        || !Character.isDigit(l.charAt(1))
+        || !Character.isDigit(l.charAt(2))) return null;
+    int dots = l.indexOf("... ");
+    if (dots < 0 && l.endsWith("...")) dots = l.length() - 3;
+    if (dots < 5) return null;
+    String target = l.substring(4, dots).strip();
+    // an enhanced status code may stand between the code and the target
+    int sp = target.indexOf(' ');
+    if (sp > 0 && Character.isDigit(target.charAt(0)) && target.charAt(1) == '.')
+      target = target.substring(sp + 1).strip();
+    int mailer = target.indexOf(" (");
+    if (mailer > 0 && target.endsWith(")")) target = target.substring(0, mailer);
+    if (target.isEmpty() || target.indexOf(' ') >= 0) return null;
+    if (target.startsWith("<") && target.endsWith(">"))
+      target = target.substring(1, target.length() - 1);
+    return target.toLowerCase(Locale.ROOT);
+  }
+
+  /**
    * sendmail's transcript line "554 <address>... Remote protocol error" reports that the remote
    * answered a command with an error sendmail did not expect; the remote's own reply is the line
-   * just above it ("<<< 550 ..."), after the command it answered ("{@code >>> MAIL From:<...>}").
-   * That reply names the cause, so it describes the recipient, with the command for the phase.
-   * Returns null when the line at {@code at} is not such a report.
+   * just above it ("<<< 550 ..."), or above sendmail's own lines about that host, after the command
+   * it answered ("{@code >>> MAIL From:<...>}"). That reply names the cause, so it describes the
+   * recipient, with the command for the phase. Returns null when the line at {@code at} is not such
+   * a report.
    */
   private String remoteReplyBefore(int at) {
     if (at < 1) return null;
     String l = lines.get(at).toLowerCase(Locale.ROOT);
     if (!l.contains("... remote protocol error") || !Replies.hasCode(l)) return null;
-    String prev = lines.get(at - 1);
+    int r = at - 1;
+    // sendmail may log its own view of the host between them ("421 example.org (smtp)...
+    // Deferred: Connection reset by peer during result wait")
+    while (r > 0 && r >= at - 2 && sendmailTarget(lines.get(r)) != null) r--;
+    String prev = lines.get(r);
     if (!prev.startsWith("<<< ")) return null;
     String reply = prev.substring(4).strip();
     if (!Replies.hasCode(reply)) return null;
-    if (at >= 2 && lines.get(at - 2).startsWith(">>> ")) return lines.get(at - 2) + "\n" + reply;
+    if (r >= 1 && lines.get(r - 1).startsWith(">>> ")) return lines.get(r - 1) + "\n" + reply;
     return reply;
   }
 

@@ -106,6 +106,174 @@ class BounceParserTest {
     assertThat(r.recipients().getFirst().classification().reason()).isEqualTo(Reason.VACATION);
   }
 
+  /**
+   * RFC 3834 §5 gives "Auto-Submitted: auto-replied" to any message generated in response to
+   * another, and Postfix writes it on its bounce and delay notices: with the field alone, a mail in
+   * the words of a delivery notice is read as one. The notice follows Postfix's delay template
+   * (https://www.postfix.org/bounce.5.html); its From names no mailer daemon, as after a gateway
+   * that rewrites it.
+   */
+  @Test
+  void aDelayNoticeMarkedAutoRepliedIsNoVacation() {
+    String mail =
+        """
+        From: Mail System <mailsys@mx.sender.test>
+        To: alice@sender.test
+        Subject: Delayed Mail (still being retried)
+        Auto-Submitted: auto-replied
+
+        This is the mail system at host mx.sender.test.
+
+        # THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #
+
+        Your message could not be delivered for more than 4 hour(s).
+        It will be retried until it is 5 day(s) old.
+
+        <bob@receiver.test>: host mx.receiver.test[192.0.2.1] said: 452 4.2.2 Mailbox full
+            (in reply to RCPT TO command)
+        """;
+    BounceReport r = PARSER.parse(mail.getBytes(StandardCharsets.UTF_8));
+    assertThat(r.kind()).isEqualTo(BounceReport.Kind.NON_STANDARD);
+    assertThat(r.recipients())
+        .extracting(BouncedRecipient::recipient)
+        .containsExactly("bob@receiver.test");
+    assertThat(r.recipients().getFirst().classification().bounce()).isEqualTo(Bounce.SOFT);
+
+    String vacation =
+        """
+        From: Grace <grace@receiver.test>
+        To: alice@sender.test
+        Subject: Re: the offer
+        Auto-Submitted: auto-replied
+
+        I am away until Monday and will answer your message then.
+        """;
+    assertThat(PARSER.parse(vacation.getBytes(StandardCharsets.UTF_8)).kind())
+        .isEqualTo(BounceReport.Kind.AUTO_REPLY);
+  }
+
+  /**
+   * A Final-Recipient that is no valid address (a character no domain may hold) is still the
+   * recipient that failed (RFC 3464 §2.3.2): it is reported as written, never replaced by another
+   * address of the mail such as the sender's.
+   */
+  @Test
+  void aMalformedFinalRecipientIsReportedAsWritten() {
+    String mail =
+        """
+        From: Mail Delivery Subsystem <MAILER-DAEMON@mx.sender.test>
+        To: alice@sender.test
+        Subject: Returned mail: see transcript for details
+        MIME-Version: 1.0
+        Content-Type: multipart/report; report-type=delivery-status; boundary="b1"
+
+        --b1
+        Content-Type: text/plain
+
+        The original message was received from alice@sender.test.
+
+           ----- The following addresses had permanent fatal errors -----
+        bob@receiver..test
+
+        --b1
+        Content-Type: message/delivery-status
+
+        Reporting-MTA: dns; mx.sender.test
+
+        Final-Recipient: RFC822; bob@receiver..test
+        Action: failed
+        Status: 5.1.2
+
+        --b1
+        Content-Type: text/rfc822-headers
+
+        From: alice@sender.test
+        To: bob@receiver..test
+        Subject: hello
+
+        --b1--
+        """;
+    BounceReport r = PARSER.parse(mail.getBytes(StandardCharsets.UTF_8));
+    assertThat(r.recipients())
+        .extracting(BouncedRecipient::recipient)
+        .containsExactly("bob@receiver..test");
+  }
+
+  /**
+   * A recipient group whose address cannot be read is never given the sender's address, even when a
+   * Received field of the returned message names the sender in its "for" clause (a hop that carried
+   * the message for the sender, as a copy to self or a list does).
+   */
+  @Test
+  void anUnreadableFinalRecipientIsNeverTheSender() {
+    String mail =
+        """
+        From: Mail Delivery Subsystem <MAILER-DAEMON@mx.sender.test>
+        To: alice@sender.test
+        Subject: Returned mail: see transcript for details
+        MIME-Version: 1.0
+        Content-Type: multipart/report; report-type=delivery-status; boundary="b1"
+
+        --b1
+        Content-Type: text/plain
+
+           ----- The following addresses had permanent fatal errors -----
+        bob at receiver
+
+        --b1
+        Content-Type: message/delivery-status
+
+        Reporting-MTA: dns; mx.sender.test
+
+        Final-Recipient: RFC822; bob at receiver
+        Action: failed
+        Status: 5.1.3
+
+        --b1
+        Content-Type: message/rfc822
+
+        Received: from client.sender.test (client.sender.test [192.0.2.9])
+        	by mx.sender.test with ESMTP id 12345
+        	for <alice@sender.test>; Mon, 1 Jan 2024 10:00:00 +0000
+        From: Alice <alice@sender.test>
+        To: bob at receiver
+        Subject: hello
+
+        hi
+        --b1--
+        """;
+    BounceReport r = PARSER.parse(mail.getBytes(StandardCharsets.UTF_8));
+    assertThat(r.recipients())
+        .extracting(BouncedRecipient::recipient)
+        .doesNotContain("alice@sender.test");
+  }
+
+  /**
+   * A notice that names no address but the sender's (the bounce's own recipient) reports no
+   * recipient address rather than the sender as failed: the sender is never a failed recipient.
+   */
+  @Test
+  void aNoticeNamingOnlyTheSenderDoesNotReportTheSender() {
+    String mail =
+        """
+        From: MAILER-DAEMON@mx.sender.test
+        To: alice@sender.test
+        Subject: failure notice
+
+        Hi. This is the mail system at mx.sender.test.
+        I'm afraid I wasn't able to deliver the message you sent as
+
+          <alice@sender.test>
+
+        to one of its recipients: 550 5.1.1 mailbox unavailable, user unknown
+        """;
+    BounceReport r = PARSER.parse(mail.getBytes(StandardCharsets.UTF_8));
+    assertThat(r.kind()).isEqualTo(BounceReport.Kind.NON_STANDARD);
+    assertThat(r.recipients())
+        .extracting(BouncedRecipient::recipient)
+        .doesNotContain("alice@sender.test");
+  }
+
   @Test
   void ordinaryMailIsNotABounce() {
     String mail = "From: a@x.test\nTo: b@y.test\nSubject: hi\n\nSee you at 5.\n";

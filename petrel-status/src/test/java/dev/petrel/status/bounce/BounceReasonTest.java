@@ -87,6 +87,95 @@ class BounceReasonTest {
     assertThat(b.classification().reason()).isEqualTo(Reason.FILTERED);
   }
 
+  /**
+   * Words that name the address as refused without saying why are soft already; with no phase that
+   * places the refusal after DATA, the address stays their likeliest subject (userunknown, soft),
+   * as in InterScan's notice (Sisimai corpus, lhost-trendmicro-02.eml).
+   */
+  @Test
+  void anAddressRefusedWithoutCauseAndWithoutPhaseStaysUserUnknownButSoft() {
+    BouncedRecipient b =
+        notice(
+            "Mail could not be delivered",
+            """
+            Message from InterScan Messaging Security Suite
+
+            Unable to deliver message to <bob@receiver.test> (and other recipients in the same \
+            domain). Please check if address is correct.
+            """);
+    assertThat(b.classification().reason()).isEqualTo(Reason.USERUNKNOWN);
+    assertThat(b.classification().bounce()).isEqualTo(Bounce.SOFT);
+  }
+
+  /**
+   * A reply that says no more than the recipient's address and "Rejected" refuses the address
+   * without a cause, as "Recipient address rejected" does (Symantec Email Security.cloud's notice,
+   * Sisimai corpus rhost-messagelabs-03.eml).
+   */
+  @Test
+  void aReplyOfTheAddressAndRejectedIsARefusedAddressWithoutCause() {
+    BouncedRecipient b =
+        dsn(
+            "I was unable to deliver your message to the following addresses:\n\n"
+                + "bob@receiver.test\n\nReason: 542 bob@receiver.test Rejected",
+            "Action: failed");
+    assertThat(b.classification().reason()).isEqualTo(Reason.USERUNKNOWN);
+    assertThat(b.classification().bounce()).isEqualTo(Bounce.SOFT);
+    assertThat(
+            BounceParser.addressRefusedOnly("<bob@receiver.test>: Rejected", "bob@receiver.test"))
+        .isTrue();
+    assertThat(
+            BounceParser.addressRefusedOnly(
+                "bob@receiver.test rejected: spam", "bob@receiver.test"))
+        .isFalse();
+    assertThat(BounceParser.addressRefusedOnly("alice@sender.test rejected", "bob@receiver.test"))
+        .isFalse();
+  }
+
+  /**
+   * RFC 3464 §2.3.3: "delayed" says the reporting MTA goes on trying. The reply it quotes was not
+   * final for it, whatever its class, so a delay notice is never a hard bounce (sendmail's
+   * "Warning: could not send message for past 4 hours" layout).
+   */
+  @Test
+  void aDelayNoticeNeverMakesAnAddressHard() {
+    BouncedRecipient b =
+        dsn(
+            "THIS IS A WARNING MESSAGE ONLY. YOU DO NOT NEED TO RESEND YOUR MESSAGE.",
+            "Action: delayed\nStatus: 4.2.0\nDiagnostic-Code: SMTP; 550 5.1.1 <bob@receiver.test>..."
+                + " User unknown");
+    assertThat(b.classification().reason()).isEqualTo(Reason.USERUNKNOWN);
+    assertThat(b.classification().bounce()).isEqualTo(Bounce.SOFT);
+  }
+
+  /**
+   * A delay notice written for people is read as a DSN's "Action: delayed": Postfix with
+   * soft_bounce=yes (https://www.postfix.org/postconf.5.html#soft_bounce) defers what would have
+   * bounced and sends its delay notice (bounce(5)'s delay template) quoting the 5xx reply; the
+   * sender still retries, and the final bounce, if any, comes later.
+   */
+  @Test
+  void aDelayNoticeForPeopleNeverMakesAnAddressHard() {
+    BouncedRecipient b =
+        notice(
+            "Delayed Mail (still being retried)",
+            """
+            This is the mail system at host mx.sender.test.
+
+            # THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #
+
+            Your message could not be delivered for more than 4 hour(s).
+            It will be retried until it is 5 day(s) old.
+
+            <bob@receiver.test>: host mx.receiver.test[192.0.2.1] said: 550 5.1.1
+                <bob@receiver.test>: Recipient address rejected: User unknown in local
+                recipient table (in reply to RCPT TO command)
+            """);
+    assertThat(b.classification().reason()).isEqualTo(Reason.USERUNKNOWN);
+    assertThat(b.classification().bounce()).isEqualTo(Bounce.SOFT);
+    assertThat(b.action()).isEqualTo("delayed");
+  }
+
   @Test
   void userUnknownInReplyToRcptIsUserUnknown() {
     BouncedRecipient b =
@@ -355,6 +444,53 @@ class BounceReasonTest {
             421 other.test (smtp)... Deferred: Connection timed out during user open with other.test
             """);
     assertThat(b.classification().reason()).isEqualTo(Reason.NORELAYING);
+  }
+
+  /**
+   * sendmail logs one host's error after another without a blank line; a recipient's description
+   * ends where a line about another target begins. Layout of the V5 sendmail transcript in the
+   * Sisimai corpus (lhost-v5sendmail-05.eml): the first recipient's session broke after DATA, and
+   * the next line, another domain's "Host unknown", is not its cause.
+   */
+  @Test
+  void aRecipientsTranscriptEndsAtSendmailsLineAboutAnotherTarget() {
+    String mail =
+        """
+        From: Mail Delivery Subsystem <MAILER-DAEMON@mx.sender.test>
+        To: alice@sender.test
+        Subject: Returned mail: User unknown
+
+           ----- Transcript of session follows -----
+        While talking to receiver.test:
+        >>> DATA
+        <<< 550 Message refused
+        421 receiver.test (smtp)... Deferred: Connection reset by peer during result wait
+        554 <bob@receiver.test>... Remote protocol error: Connection reset by peer
+        550 other.test (smtp)... 550 Host unknown
+        554 <carol@other.test>... 550 Host unknown (Authoritative answer from name server)
+        554 <dave@third.test>... 554 Service unavailable
+        550 fourth.test (smtp)... 550 Host unknown
+        554 <erin@fourth.test>... 550 Host unknown (Authoritative answer from name server)
+
+           ----- Unsent message follows -----
+        From: alice@sender.test
+        To: bob@receiver.test, carol@other.test, dave@third.test, erin@fourth.test
+        Subject: hello
+        """;
+    BounceReport r = PARSER.parse(mail.getBytes(StandardCharsets.UTF_8));
+    assertThat(r.recipients())
+        .extracting(BouncedRecipient::recipient)
+        .containsExactly(
+            "bob@receiver.test", "carol@other.test", "dave@third.test", "erin@fourth.test");
+    assertThat(r.recipients())
+        .extracting(b -> b.classification().bounce())
+        .containsExactly(Bounce.SOFT, Bounce.HARD, Bounce.SOFT, Bounce.HARD);
+    assertThat(r.recipients().get(1).classification().reason()).isEqualTo(Reason.HOSTUNKNOWN);
+    assertThat(TextNotice.sendmailTarget("550 other.test (smtp)... 550 Host unknown"))
+        .isEqualTo("other.test");
+    assertThat(TextNotice.sendmailTarget("550 5.1.1 <Bob@receiver.test>... User unknown"))
+        .isEqualTo("bob@receiver.test");
+    assertThat(TextNotice.sendmailTarget("<<< 550 Message refused")).isNull();
   }
 
   private static Reason reason(String reply, Phase phase) {
