@@ -153,9 +153,30 @@ final class Cues {
    * response to another, and which Postfix, for one, writes on its bounces and delay notices.
    */
   static boolean deliveryNotice(BounceParser.Context c) {
+    if (noticeSubject(c)) return true;
+    String t = c.text().lowerNoticeText();
+    return containsAny(t, FAILURE_BODY) || containsAny(t, DELAY_BODY);
+  }
+
+  /** The subject is a bounce or delay notice's (several MTAs' defaults, in a few languages). */
+  static boolean noticeSubject(BounceParser.Context c) {
     String subject = c.subject().toLowerCase(Locale.ROOT);
-    if (containsAny(subject, BOUNCE_SUBJECTS) || containsAny(subject, DELAY_SUBJECTS)) return true;
-    return bodyCue(c) || containsAny(c.text().lowerNoticeText(), DELAY_BODY);
+    return containsAny(subject, BOUNCE_SUBJECTS) || containsAny(subject, DELAY_SUBJECTS);
+  }
+
+  /**
+   * The phrases of {@link #BOUNCE_BODY} that say a delivery failed. The others ("following
+   * address", "following recipient", "delivery to the following") only introduce a list, and an
+   * out-of-office text uses them as well ("please write to the following address").
+   */
+  private static final String[] FAILURE_BODY = failureBody();
+
+  private static String[] failureBody() {
+    Set<String> lists =
+        Set.of("following address", "following recipient", "delivery to the following");
+    return java.util.Arrays.stream(BOUNCE_BODY)
+        .filter(p -> !lists.contains(p))
+        .toArray(String[]::new);
   }
 
   /**
