@@ -248,6 +248,69 @@ class AsyncBouncesTest {
     assertThat(a.reason()).isEqualTo("vacation");
     assertThat(o.summary()).contains("auto-reply recorded");
     assertThat(notices()).isEmpty();
+    assertThat(store.findSuppression("default", "kijitora@example.net")).isEmpty();
+  }
+
+  /**
+   * Auto-replies that come back to the return path, written for this test: an out-of-office reply
+   * marked the way Postfix marks its bounces (Auto-Submitted: auto-replied, Precedence: bulk), and
+   * one without any header cue but Outlook's subject prefix, each about a message with several
+   * recipients (message token) and one (recipient token). None bounces, suppresses or notifies; the
+   * attempt is recorded as an auto-reply.
+   */
+  @Test
+  void outOfOfficeRepliesAtTheReturnPathNeverBounceOrSuppress() throws Exception {
+    QueueId id = delivered("app@sender.test", "nora@dest.test", "otto@dest.test");
+    String[] mails = {
+      "From: Nora <nora@dest.test>\r\nTo: %s\r\nSubject: Out of Office: hello\r\n"
+          + "Auto-Submitted: auto-replied\r\nPrecedence: bulk\r\nIn-Reply-To: <m1@app.test>\r\n"
+          + "\r\nI am away until Monday; for urgent matters write to the following address:"
+          + " desk@dest.test\r\n",
+      "From: Otto <otto@dest.test>\r\nTo: %s\r\nSubject: Automatische Antwort: hello\r\n"
+          + "\r\nIch bin bis 4.1. nicht im Haus.\r\n"
+    };
+    EmailAddress[] paths = {verp.returnPath(id), verp.returnPath(id, 1)};
+    for (EmailAddress rp : paths) {
+      for (String m : mails) {
+        byte[] mail = String.format(m, rp).getBytes(StandardCharsets.UTF_8);
+        assertThat(parser().parse(mail).kind()).isEqualTo(BounceReport.Kind.AUTO_REPLY);
+        AsyncBounces.Outcome o = bounces.receive(List.of(rp), mail);
+        assertThat(o.summary()).doesNotContain("bounced");
+      }
+    }
+    for (int i = 0; i < 2; i++) {
+      assertThat(message(id).recipients().get(i).state()).isEqualTo(RecipientState.DELIVERED);
+      assertThat(attempts(id, i).getLast().phase()).isEqualTo("auto-reply");
+      assertThat(attempts(id, i).getLast().reason()).isEqualTo("vacation");
+      assertThat(attempts(id, i).getLast().bounce()).isEqualTo("none");
+    }
+    assertThat(store.findSuppression("default", "nora@dest.test")).isEmpty();
+    assertThat(store.findSuppression("default", "otto@dest.test")).isEmpty();
+    assertThat(notices()).isEmpty();
+  }
+
+  /**
+   * An auto-reply whose text says the address is gone is read with that reason (Sisimai's
+   * rfc3834-06 fact), but it is still an auto-reply: it never bounces the recipient nor suppresses
+   * the address (whoever wants that must see a real bounce).
+   */
+  @Test
+  void anAutoReplySayingTheAddressIsGoneStillBouncesNothing() throws Exception {
+    QueueId id = delivered("app@sender.test", "kijitora@example.jp");
+    EmailAddress rp = verp.returnPath(id, 0);
+    byte[] mail = Files.readAllBytes(BSD.resolve("rfc3834-06.eml"));
+    assertThat(parser().parse(mail).kind()).isEqualTo(BounceReport.Kind.AUTO_REPLY);
+    AsyncBounces.Outcome o = bounces.receive(List.of(rp), mail);
+    assertThat(o.summary()).contains("auto-reply recorded");
+    assertThat(message(id).recipients().getFirst().state()).isEqualTo(RecipientState.DELIVERED);
+    assertThat(attempts(id, 0).getLast().phase()).isEqualTo("auto-reply");
+    assertThat(store.findSuppression("default", "kijitora@example.jp")).isEmpty();
+    assertThat(store.findSuppression("default", "noreply@example.com")).isEmpty();
+    assertThat(notices()).isEmpty();
+  }
+
+  static BounceParser parser() {
+    return new BounceParser(ENGINE);
   }
 
   @Test
