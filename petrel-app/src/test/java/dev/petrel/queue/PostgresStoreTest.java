@@ -341,6 +341,82 @@ class PostgresStoreTest {
   }
 
   @Test
+  void aReadIsOneReadOnlySnapshotAndLeavesTheConnectionsSettingsAsTheyWere() throws Exception {
+    PostgresMessageStore a = (PostgresMessageStore) open("a");
+    QueueTestSupport.commit(a, QueueTestSupport.envelope(), QueueTestSupport.message("1", "x"));
+    for (int round = 0; round < 3; round++) {
+      long[] seen =
+          a.read(
+              c -> {
+                long first = countIn(c, "SELECT count(*) FROM messages");
+                // committed by another session meanwhile: not seen in this snapshot
+                try (Connection other = cluster.connect(database());
+                    Statement st = other.createStatement()) {
+                  st.execute(
+                      "INSERT INTO paused (domain, since) VALUES ('r"
+                          + System.nanoTime()
+                          + "', 0)");
+                }
+                long pausedThen = countIn(c, "SELECT count(*) FROM paused");
+                long second = countIn(c, "SELECT count(*) FROM messages");
+                String isolation = textIn(c, "SHOW transaction_isolation");
+                String readOnly = textIn(c, "SHOW transaction_read_only");
+                return new long[] {
+                  first,
+                  second,
+                  pausedThen,
+                  isolation.equals("repeatable read") ? 1 : 0,
+                  readOnly.equals("on") ? 1 : 0
+                };
+              },
+              "testing a read");
+      assertThat(seen[0]).isEqualTo(1);
+      assertThat(seen[1]).isEqualTo(1);
+      assertThat(seen[2]).as("rows committed after the snapshot began").isEqualTo(round);
+      assertThat(seen[3]).as("repeatable read").isEqualTo(1);
+      assertThat(seen[4]).as("read only").isEqualTo(1);
+    }
+    assertThatThrownBy(
+            () ->
+                a.read(
+                    c -> {
+                      try (Statement st = c.createStatement()) {
+                        return st.executeUpdate(
+                            "INSERT INTO paused (domain, since) VALUES ('w', 0)");
+                      }
+                    },
+                    "writing in a read"))
+        .isInstanceOf(StorageException.class);
+    // The pooled connections keep their own settings: a one-statement read runs in autocommit at
+    // the server's default isolation, outside any transaction left open.
+    for (int i = 0; i < 12; i++) {
+      String[] after =
+          a.readOne(
+              c ->
+                  new String[] {
+                    String.valueOf(c.getAutoCommit()),
+                    textIn(c, "SHOW transaction_isolation"),
+                    textIn(c, "SHOW transaction_read_only")
+                  },
+              "testing a one-statement read");
+      assertThat(after).containsExactly("true", "read committed", "off");
+    }
+    assertThat(count("SELECT count(*) FROM paused WHERE domain = 'w'")).isZero();
+  }
+
+  private static long countIn(Connection c, String sql) throws java.sql.SQLException {
+    return Long.parseLong(textIn(c, sql));
+  }
+
+  private static String textIn(Connection c, String sql) throws java.sql.SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  @Test
   void aMalformedUrlIsRefusedWithoutShowingThePassword() {
     for (String bad :
         List.of(
