@@ -86,7 +86,7 @@ final class GroupCommitWriter implements SqlWriter, AutoCloseable {
 
     /**
      * The month's counts of accepted recipients this group adds, written once at its end ({@link
-     * #flushUsage}); null outside a group, where each count is written at once. Every message of an
+     * #endGroup}); null outside a group, where each count is written at once. Every message of an
      * account adds to the same row, so writing it per message would make that row's lock the
      * group's first statement and hold it through all the others until the commit: a second group
      * (another writer thread, another node) could not even begin its inserts meanwhile. Written
@@ -105,10 +105,28 @@ final class GroupCommitWriter implements SqlWriter, AutoCloseable {
       }
     }
 
-    /** Begins a group: counts wait for {@link #flushUsage}. */
-    void deferUsage() {
+    /** Whether a write kept in this group queued a message (PostgreSQL: notify at its end). */
+    private boolean groupNewMail;
+
+    /** Whether the write now running queued a message. */
+    private boolean writeNewMail;
+
+    /** Begins a group: counts and the new-mail notification wait for {@link #endGroup}. */
+    void beginGroup() {
       groupUsage = new java.util.TreeMap<>();
       writeUsage.clear();
+      groupNewMail = false;
+      writeNewMail = false;
+    }
+
+    /**
+     * Tells the other nodes on the database that a message is queued ({@link PostgresNewMail}), as
+     * the transaction commits: inside a group once, at its end, else now. PostgreSQL would fold a
+     * group's identical notifications into one anyway; sending one saves a statement per message.
+     */
+    void newMail() throws SQLException {
+      if (groupUsage == null) execute(PostgresNewMail.NOTIFY);
+      else writeNewMail = true;
     }
 
     /**
@@ -129,19 +147,29 @@ final class GroupCommitWriter implements SqlWriter, AutoCloseable {
 
     /** The write now running ended: its counts join the group's if it succeeded. */
     void writeEnded(boolean kept) {
-      if (groupUsage != null && kept)
+      if (groupUsage != null && kept) {
         writeUsage.forEach((k, v) -> groupUsage.merge(k, v, Long::sum));
+        groupNewMail |= writeNewMail;
+      }
       writeUsage.clear();
+      writeNewMail = false;
     }
 
-    /** Writes the group's counts (in key order), before its commit; ends the deferral. */
-    void flushUsage() throws SQLException {
+    /**
+     * Writes the group's counts (in key order) and its new-mail notification, before its commit;
+     * ends the deferral.
+     */
+    void endGroup() throws SQLException {
       java.util.TreeMap<UsageKey, Long> counts = groupUsage;
+      boolean newMail = groupNewMail;
       groupUsage = null;
       writeUsage.clear();
+      groupNewMail = false;
+      writeNewMail = false;
       if (counts == null) return;
       for (Map.Entry<UsageKey, Long> e : counts.entrySet())
         AccountRows.addUsage(this, e.getKey().account(), e.getKey().month(), e.getValue());
+      if (newMail) execute(PostgresNewMail.NOTIFY);
     }
 
     /** Runs a statement that returns nothing useful (transaction control, pragmas). */
@@ -391,14 +419,23 @@ final class GroupCommitWriter implements SqlWriter, AutoCloseable {
             // a rerun of the group (after a deadlock) starts over
             java.util.Arrays.fill(results, null);
             java.util.Arrays.fill(errors, null);
-            context.deferUsage();
+            context.beginGroup();
+            // On PostgreSQL a write's savepoint is released together with the next write's
+            // SAVEPOINT, in one round trip (the commit releases the last one).
+            boolean joinRelease = context.dialect() == SqlDialect.POSTGRESQL;
+            boolean open = false;
             for (int i = 0; i < group.size(); i++) {
               try {
-                context.execute("SAVEPOINT w");
+                context.execute(open ? "RELEASE w; SAVEPOINT w" : "SAVEPOINT w");
+                open = true;
                 results[i] = group.get(i).task().run(context);
-                context.execute("RELEASE w");
+                if (!joinRelease) {
+                  context.execute("RELEASE w");
+                  open = false;
+                }
                 context.writeEnded(true);
               } catch (SQLException | RuntimeException e) {
+                open = false;
                 context.writeEnded(false);
                 if (e instanceof SQLException sql
                     && sql.getSQLState() != null
@@ -415,7 +452,7 @@ final class GroupCommitWriter implements SqlWriter, AutoCloseable {
                 }
               }
             }
-            context.flushUsage();
+            context.endGroup();
           });
     } catch (GroupLost lost) {
       fail(group, lost.getCause());

@@ -118,8 +118,8 @@ final class MessageRows {
       bs.executeUpdate();
     }
     // Other nodes on the database hear of it as this commits (PostgresNewMail); several messages
-    // in one transaction send one notification (PostgreSQL folds identical ones).
-    if (c.dialect() == SqlDialect.POSTGRESQL) c.prepare(PostgresNewMail.NOTIFY).execute();
+    // in one group send one notification, at the group's end.
+    if (c.dialect() == SqlDialect.POSTGRESQL) c.newMail();
     return null;
   }
 
