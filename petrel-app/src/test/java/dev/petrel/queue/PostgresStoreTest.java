@@ -341,6 +341,46 @@ class PostgresStoreTest {
   }
 
   @Test
+  void aMessagesRecipientsWrittenInOneStatementKeepTheirOrderAndDsnFields() throws Exception {
+    Store a = open("a");
+    dev.petrel.model.Envelope e =
+        new dev.petrel.model.Envelope(
+            dev.petrel.model.EmailAddress.parse("s@example.com"),
+            List.of(
+                new dev.petrel.model.Recipient(
+                    dev.petrel.model.EmailAddress.parse("z@one.example"), null, null),
+                new dev.petrel.model.Recipient(
+                    dev.petrel.model.EmailAddress.parse("a@two.example"),
+                    "SUCCESS,FAILURE",
+                    "rfc822;a@two.example"),
+                new dev.petrel.model.Recipient(
+                    dev.petrel.model.EmailAddress.parse("m@one.example"), "NEVER", null)),
+            "8BITMIME",
+            false,
+            "HDRS",
+            "env-1",
+            "acme",
+            null,
+            null,
+            null);
+    QueueId id = QueueTestSupport.commit(a, e, QueueTestSupport.message("three", "x"));
+    StoredMessage m = a.find(id).orElseThrow();
+    assertThat(m.recipients())
+        .extracting(r -> r.address().toString(), r -> r.dsnNotify(), r -> r.dsnOrcpt())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("z@one.example", null, null),
+            org.assertj.core.groups.Tuple.tuple(
+                "a@two.example", "SUCCESS,FAILURE", "rfc822;a@two.example"),
+            org.assertj.core.groups.Tuple.tuple("m@one.example", "NEVER", null));
+    assertThat(count("SELECT count(*) FROM recipients WHERE domain = 'one.example'")).isEqualTo(2);
+    assertThat(count("SELECT max(position) FROM recipients")).isEqualTo(2);
+    assertThat(count("SELECT recipients FROM usage WHERE account = 'acme'")).isEqualTo(3);
+    try (InputStream in = a.openBody(id)) {
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).contains("Subject: three");
+    }
+  }
+
+  @Test
   void aReadIsOneReadOnlySnapshotAndLeavesTheConnectionsSettingsAsTheyWere() throws Exception {
     PostgresMessageStore a = (PostgresMessageStore) open("a");
     QueueTestSupport.commit(a, QueueTestSupport.envelope(), QueueTestSupport.message("1", "x"));
