@@ -378,13 +378,15 @@ final class MailCommands {
         spool.label(List.copyOf(new LinkedHashSet<>(sink.content().tags())), null);
       // With quotas, the store counts the recipients and checks the month's total in one step, so
       // sessions that all passed the check at RCPT cannot all be kept past the limit.
-      long limit = s.quotas == null ? -1 : s.quotas.limitOf(s.accountName()).orElse(-1);
+      java.util.OptionalLong quota =
+          s.quotas == null ? java.util.OptionalLong.empty() : s.quotaLimit();
+      long limit = quota.orElse(-1);
       String id = (limit < 0 ? spool.commit() : spool.commit(limit)).value();
       s.event(id, "queued size=" + sink.octets() + " recipients=" + t.recipients.size());
       s.reply(Reply.of(250, "2.0.0", "Ok: queued as " + id));
       s.junkCommands = 0; // mail moved forward: the junk count starts again
       s.observer.queued(s.id, id, t.recipients.size(), System.nanoTime() - dataEnd);
-      if (s.quotas != null) s.quotas.afterAccepted(s.accountName());
+      if (s.quotas != null) s.quotas.afterAccepted(s.accountName(), quota);
     } catch (QuotaExceededException e) {
       Reply r = s.quotaRefusal(t.recipients.size());
       if (r == null)

@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.OptionalLong;
 
 /**
  * What the parts of one SMTP session share: its settings and collaborators, the client's state
@@ -107,7 +108,7 @@ final class SessionContext {
   Reply quotaRefusal(int recipients) {
     if (quotas == null) return null;
     try {
-      Quotas.Check c = quotas.check(accountName(), recipients);
+      Quotas.Check c = quotas.check(accountName(), recipients, quotaLimit());
       if (c.allowed()) return null;
       return Reply.of(
           450,
@@ -119,6 +120,23 @@ final class SessionContext {
     } catch (StorageException e) {
       return Reply.of(451, "4.3.0", "Cannot check the sending quota now, try again later");
     }
+  }
+
+  /**
+   * The monthly limit of the account's plan, read once per transaction (at its first RCPT) and kept
+   * with it for the commit and the warning that follow: a plan changed meanwhile applies from the
+   * next transaction. Outside a transaction it is read each time.
+   */
+  OptionalLong quotaLimit() throws StorageException {
+    Transaction t = transaction;
+    if (t != null && t.quotaLimit != null && t.quotaAccount.equals(accountName()))
+      return t.quotaLimit;
+    OptionalLong limit = quotas.limitOf(accountName());
+    if (t != null) {
+      t.quotaLimit = limit;
+      t.quotaAccount = accountName();
+    }
+    return limit;
   }
 
   /** Takes the connection's current streams (again after the TLS handshake). */

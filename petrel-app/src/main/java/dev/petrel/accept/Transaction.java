@@ -42,6 +42,12 @@ final class Transaction {
 
   BounceIntake.CappedBuffer bounceBuffer;
 
+  /** The account's monthly limit as read for this transaction, or null before it was read. */
+  java.util.OptionalLong quotaLimit;
+
+  /** The account {@link #quotaLimit} was read for. */
+  String quotaAccount;
+
   Transaction(MailFrom mail) {
     this.mail = mail;
   }

@@ -21,6 +21,12 @@ import org.slf4j.LoggerFactory;
  * holds is the commit, {@link Spool#commit(long)} with {@link #limitOf}: the store adds the
  * message's recipients to the count and refuses the message if the total passes the limit, in one
  * step, so the count never goes past the limit whatever runs at the same moment.
+ *
+ * <p>The plan's limit is read once per SMTP transaction or API request ({@link #limitOf}) and
+ * handed to the calls that follow ({@link #check(String, int, OptionalLong)}, {@link
+ * #afterAccepted(String, OptionalLong)}), so a message reads its account once rather than at each
+ * step. A plan changed meanwhile applies from the next transaction or request; the month's count is
+ * always read fresh, and the commit checks it exactly.
  */
 public final class Quotas {
 
@@ -59,10 +65,17 @@ public final class Quotas {
 
   /** Whether {@code additional} more recipients fit in this month's quota of the account. */
   public Check check(String account, int additional) throws StorageException {
+    return check(account, additional, limitOf(account));
+  }
+
+  /**
+   * Whether {@code additional} more recipients fit, against a limit the caller read with {@link
+   * #limitOf} (the month's count is read now).
+   */
+  public Check check(String account, int additional, OptionalLong limit) throws StorageException {
     Instant now = clock.instant();
     YearMonth month = YearMonth.from(now.atOffset(ZoneOffset.UTC));
     Instant resets = month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-    OptionalLong limit = limitOf(account);
     if (limit.isEmpty()) return new Check(true, 0, -1, resets);
     long used = accounts.usage(account, month);
     return new Check(used + additional <= limit.getAsLong(), used, limit.getAsLong(), resets);
@@ -79,8 +92,24 @@ public final class Quotas {
    * not fail an accepted message.
    */
   public void afterAccepted(String account) {
+    OptionalLong limit;
     try {
-      Check c = check(account, 0);
+      limit = limitOf(account);
+    } catch (StorageException | RuntimeException e) {
+      LOG.warn("could not check the quota warning of {}: {}", account, e.getMessage());
+      return;
+    }
+    afterAccepted(account, limit);
+  }
+
+  /**
+   * {@link #afterAccepted(String)} with the limit the caller read for the message ({@link
+   * #limitOf}); without a limit it reads nothing.
+   */
+  public void afterAccepted(String account, OptionalLong limit) {
+    if (limit.isEmpty() || limit.getAsLong() <= 0) return;
+    try {
+      Check c = check(account, 0, limit);
       if (c.limit() <= 0 || c.used() < Math.ceil(c.limit() * WARN_AT)) return;
       YearMonth month = YearMonth.from(clock.instant().atOffset(ZoneOffset.UTC));
       if (!accounts.markWarned(account, month)) return;

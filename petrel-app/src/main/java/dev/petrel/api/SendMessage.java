@@ -253,7 +253,13 @@ final class SendMessage implements Handler {
         sender == null ? "" : sender,
         recipients.size(),
         clientIp);
-    api.quotas().afterAccepted(caller.account());
+    // The limit read for this request's check, not read again.
+    api.quotas()
+        .afterAccepted(
+            caller.account(),
+            quota.limit() < 0
+                ? java.util.OptionalLong.empty()
+                : java.util.OptionalLong.of(quota.limit()));
 
     List<Map<String, Object>> rcpts = new ArrayList<>();
     int suppressedCount = 0;

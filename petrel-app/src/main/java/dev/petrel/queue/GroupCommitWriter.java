@@ -19,8 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Group commit: writer threads turn everything waiting in the queue into one transaction, so
  * concurrent sessions' messages share one commit and one fsync of the WAL. Each write runs under
- * its own savepoint, so one failing write fails alone; a failed commit fails the whole group.
- * Callers learn the outcome only after the commit is on stable storage.
+ * its own savepoint, so one failing write fails alone; a failed commit fails the whole group. On
+ * PostgreSQL a group runs first without savepoints, and only when one of its writes fails is it
+ * rolled back and run again with them ({@link Transactions#savepointsOnlyAfterAFailure}). Callers
+ * learn the outcome only after the commit is on stable storage.
  *
  * <p>How a group's transaction is run is the back end's ({@link Transactions}): the embedded store
  * has one thread owning its single write connection ({@link #sqlite}); PostgreSQL has a few
@@ -86,7 +88,7 @@ final class GroupCommitWriter implements SqlWriter, AutoCloseable {
 
     /**
      * The month's counts of accepted recipients this group adds, written once at its end ({@link
-     * #flushUsage}); null outside a group, where each count is written at once. Every message of an
+     * #endGroup}); null outside a group, where each count is written at once. Every message of an
      * account adds to the same row, so writing it per message would make that row's lock the
      * group's first statement and hold it through all the others until the commit: a second group
      * (another writer thread, another node) could not even begin its inserts meanwhile. Written
@@ -105,10 +107,28 @@ final class GroupCommitWriter implements SqlWriter, AutoCloseable {
       }
     }
 
-    /** Begins a group: counts wait for {@link #flushUsage}. */
-    void deferUsage() {
+    /** Whether a write kept in this group queued a message (PostgreSQL: notify at its end). */
+    private boolean groupNewMail;
+
+    /** Whether the write now running queued a message. */
+    private boolean writeNewMail;
+
+    /** Begins a group: counts and the new-mail notification wait for {@link #endGroup}. */
+    void beginGroup() {
       groupUsage = new java.util.TreeMap<>();
       writeUsage.clear();
+      groupNewMail = false;
+      writeNewMail = false;
+    }
+
+    /**
+     * Tells the other nodes on the database that a message is queued ({@link PostgresNewMail}), as
+     * the transaction commits: inside a group once, at its end, else now. PostgreSQL would fold a
+     * group's identical notifications into one anyway; sending one saves a statement per message.
+     */
+    void newMail() throws SQLException {
+      if (groupUsage == null) execute(PostgresNewMail.NOTIFY);
+      else writeNewMail = true;
     }
 
     /**
@@ -129,19 +149,29 @@ final class GroupCommitWriter implements SqlWriter, AutoCloseable {
 
     /** The write now running ended: its counts join the group's if it succeeded. */
     void writeEnded(boolean kept) {
-      if (groupUsage != null && kept)
+      if (groupUsage != null && kept) {
         writeUsage.forEach((k, v) -> groupUsage.merge(k, v, Long::sum));
+        groupNewMail |= writeNewMail;
+      }
       writeUsage.clear();
+      writeNewMail = false;
     }
 
-    /** Writes the group's counts (in key order), before its commit; ends the deferral. */
-    void flushUsage() throws SQLException {
+    /**
+     * Writes the group's counts (in key order) and its new-mail notification, before its commit;
+     * ends the deferral.
+     */
+    void endGroup() throws SQLException {
       java.util.TreeMap<UsageKey, Long> counts = groupUsage;
+      boolean newMail = groupNewMail;
       groupUsage = null;
       writeUsage.clear();
+      groupNewMail = false;
+      writeNewMail = false;
       if (counts == null) return;
       for (Map.Entry<UsageKey, Long> e : counts.entrySet())
         AccountRows.addUsage(this, e.getKey().account(), e.getKey().month(), e.getValue());
+      if (newMail) execute(PostgresNewMail.NOTIFY);
     }
 
     /** Runs a statement that returns nothing useful (transaction control, pragmas). */
@@ -177,6 +207,15 @@ final class GroupCommitWriter implements SqlWriter, AutoCloseable {
 
     /** Called once by the last writer thread, after the last group. */
     void close();
+
+    /**
+     * Whether a group runs first without savepoints, and again with them only when one of its
+     * writes failed: the back end can roll the transaction back and rerun it (every write only
+     * touches the database), and a savepoint costs it a statement and a subtransaction per write.
+     */
+    default boolean savepointsOnlyAfterAFailure() {
+      return false;
+    }
   }
 
   private record Pending(Task<?> task, CompletableFuture<Object> result, boolean message) {}
@@ -283,6 +322,11 @@ final class GroupCommitWriter implements SqlWriter, AutoCloseable {
 
       @Override
       public void close() {}
+
+      @Override
+      public boolean savepointsOnlyAfterAFailure() {
+        return true;
+      }
     };
   }
 
@@ -385,44 +429,34 @@ final class GroupCommitWriter implements SqlWriter, AutoCloseable {
   private void runGroup(List<Pending> group) {
     Object[] results = new Object[group.size()];
     Throwable[] errors = new Throwable[group.size()];
-    try {
-      transactionsOf.run(
-          context -> {
-            // a rerun of the group (after a deadlock) starts over
-            java.util.Arrays.fill(results, null);
-            java.util.Arrays.fill(errors, null);
-            context.deferUsage();
-            for (int i = 0; i < group.size(); i++) {
-              try {
-                context.execute("SAVEPOINT w");
-                results[i] = group.get(i).task().run(context);
-                context.execute("RELEASE w");
-                context.writeEnded(true);
-              } catch (SQLException | RuntimeException e) {
-                context.writeEnded(false);
-                if (e instanceof SQLException sql
-                    && sql.getSQLState() != null
-                    && RERUN.contains(sql.getSQLState())) throw sql;
-                errors[i] = e;
-                try {
-                  context.execute("ROLLBACK TO w");
-                  context.execute("RELEASE w");
-                } catch (SQLException lost) {
-                  // SQLite already rolled the whole transaction back (e.g. disk full): the group
-                  // is lost
-                  if (savepointFailureLosesGroup) throw new GroupLost(e);
-                  throw lost;
-                }
-              }
-            }
-            context.flushUsage();
-          });
-    } catch (GroupLost lost) {
-      fail(group, lost.getCause());
-      return;
-    } catch (SQLException | StorageException e) {
-      fail(group, e);
-      return;
+    boolean savepoints = !transactionsOf.savepointsOnlyAfterAFailure();
+    while (true) {
+      boolean withSavepoints = savepoints;
+      try {
+        transactionsOf.run(
+            context -> {
+              // a rerun of the group (after a deadlock, or with savepoints) starts over
+              java.util.Arrays.fill(results, null);
+              java.util.Arrays.fill(errors, null);
+              context.beginGroup();
+              if (withSavepoints) runWithSavepoints(group, context, results, errors);
+              else runWithoutSavepoints(group, context, results);
+              context.endGroup();
+            });
+        break;
+      } catch (WithSavepoints again) {
+        savepoints = true;
+      } catch (GroupLost lost) {
+        fail(group, lost.getCause());
+        return;
+      } catch (SQLException | StorageException e) {
+        if (e.getCause() instanceof WithSavepoints) {
+          savepoints = true;
+          continue;
+        }
+        fail(group, e);
+        return;
+      }
     }
     transactions.incrementAndGet();
     for (int i = 0; i < group.size(); i++) {
@@ -434,6 +468,79 @@ final class GroupCommitWriter implements SqlWriter, AutoCloseable {
         if (p.message()) messages.incrementAndGet();
         p.result().complete(results[i]);
       }
+    }
+  }
+
+  /** Runs each write under its savepoint, so that one failing write fails alone. */
+  private void runWithSavepoints(
+      List<Pending> group, Context context, Object[] results, Throwable[] errors)
+      throws SQLException {
+    // On PostgreSQL a write's savepoint is released together with the next write's SAVEPOINT, in
+    // one round trip (the commit releases the last one).
+    boolean joinRelease = context.dialect() == SqlDialect.POSTGRESQL;
+    boolean open = false;
+    for (int i = 0; i < group.size(); i++) {
+      try {
+        context.execute(open ? "RELEASE w; SAVEPOINT w" : "SAVEPOINT w");
+        open = true;
+        results[i] = group.get(i).task().run(context);
+        if (!joinRelease) {
+          context.execute("RELEASE w");
+          open = false;
+        }
+        context.writeEnded(true);
+      } catch (SQLException | RuntimeException e) {
+        open = false;
+        context.writeEnded(false);
+        if (e instanceof SQLException sql
+            && sql.getSQLState() != null
+            && RERUN.contains(sql.getSQLState())) throw sql;
+        errors[i] = e;
+        try {
+          context.execute("ROLLBACK TO w");
+          context.execute("RELEASE w");
+        } catch (SQLException lost) {
+          // SQLite already rolled the whole transaction back (e.g. disk full): the group is lost
+          if (savepointFailureLosesGroup) throw new GroupLost(e);
+          throw lost;
+        }
+      }
+    }
+  }
+
+  /**
+   * Runs the writes without savepoints. A write that fails ends the attempt ({@link
+   * WithSavepoints}: the transaction is rolled back and the group run again with savepoints, so
+   * that write fails alone), unless the failure is the connection's or the transaction's as a whole
+   * (lost connection, deadlock), which the group shares in any case.
+   */
+  private static void runWithoutSavepoints(List<Pending> group, Context context, Object[] results)
+      throws SQLException {
+    for (int i = 0; i < group.size(); i++) {
+      try {
+        results[i] = group.get(i).task().run(context);
+        context.writeEnded(true);
+      } catch (SQLException | RuntimeException e) {
+        context.writeEnded(false);
+        if (e instanceof SQLException sql && sharedFailure(sql)) throw sql;
+        throw new WithSavepoints(e);
+      }
+    }
+  }
+
+  /**
+   * A failure no savepoint isolates: the connection is gone, or the whole transaction must rerun.
+   */
+  private static boolean sharedFailure(SQLException e) {
+    String state = e.getSQLState();
+    return state != null
+        && (RERUN.contains(state) || state.startsWith("08") || state.startsWith("57P"));
+  }
+
+  /** A write of a group run without savepoints failed: run the group again with them. */
+  private static final class WithSavepoints extends RuntimeException {
+    WithSavepoints(Throwable cause) {
+      super(cause.getMessage(), cause, false, false);
     }
   }
 

@@ -59,40 +59,41 @@ final class MessageRows {
   private static final String RECIPIENT_COLUMNS =
       "SELECT message_id, address, state, dsn_notify, dsn_orcpt, updated FROM recipients";
 
+  /**
+   * PostgreSQL's insert of a message, its recipients and (when kept in the database) its body, in
+   * one statement and one round trip: the recipients' columns come as arrays, one element per
+   * recipient in order. The foreign keys are checked at the statement's end, when the message's row
+   * is there.
+   */
+  private static final String INSERT_RECIPIENTS_FROM_ARRAYS =
+      "INSERT INTO recipients (message_id, position, address, domain, state, next_attempt,"
+          + " attempts, dsn_notify, dsn_orcpt, updated)"
+          + " SELECT ?, (t.pos - 1)::integer, t.address, t.domain, 'queued', ?, 0, t.notify,"
+          + " t.orcpt, ? FROM unnest(?::text[], ?::text[], ?::text[], ?::text[])"
+          + " WITH ORDINALITY AS t(address, domain, notify, orcpt, pos)";
+
+  private static final String PG_INSERT_WITH_BODY =
+      "WITH m AS ("
+          + INSERT_MESSAGE
+          + "), r AS ("
+          + INSERT_RECIPIENTS_FROM_ARRAYS
+          + ") INSERT INTO bodies (message_id, data) VALUES (?, ?)";
+
+  private static final String PG_INSERT_WITHOUT_BODY =
+      "WITH m AS (" + INSERT_MESSAGE + ") " + INSERT_RECIPIENTS_FROM_ARRAYS;
+
   /** Runs on the writer thread. Recipients are due at once: delivery picks them up next. */
   static Void insert(GroupCommitWriter.Context c, NewMessage m) throws SQLException {
+    if (c.dialect() == SqlDialect.POSTGRESQL) {
+      insertPostgres(c, m);
+      return null;
+    }
     Envelope e = m.envelope();
     long created = m.created().toEpochMilli();
     PreparedStatement ps = c.prepare(INSERT_MESSAGE);
-    int i = 1;
-    ps.setString(i++, m.id().value());
-    ps.setString(i++, e.account());
-    setNullable(ps, i++, e.sender() == null ? null : e.sender().toString());
-    ps.setLong(i++, m.size());
-    ps.setLong(i++, created);
-    setNullable(ps, i++, e.authUser());
-    setNullable(ps, i++, e.clientAddress());
-    setNullable(ps, i++, e.heloName());
-    ps.setString(i++, e.body());
-    ps.setInt(i++, e.smtputf8() ? 1 : 0);
-    setNullable(ps, i++, e.dsnRet());
-    setNullable(ps, i++, e.dsnEnvid());
-    for (String name : HeaderSummary.NAMES) setNullable(ps, i++, m.headers().get(name));
-    ps.setString(i++, e.source());
-    setNullable(ps, i++, m.metadata());
-    String subject = m.headers().get("Subject");
-    setNullable(ps, i, subject == null ? null : fold(subject));
+    bindMessage(ps, 1, m);
     ps.executeUpdate();
-    if (!m.tags().isEmpty()) {
-      PreparedStatement ts = c.prepare(INSERT_TAG);
-      for (int pos = 0; pos < m.tags().size(); pos++) {
-        ts.setString(1, m.id().value());
-        ts.setInt(2, pos);
-        ts.setString(3, m.tags().get(pos));
-        ts.addBatch();
-      }
-      ts.executeBatch();
-    }
+    insertTags(c, m);
     AccountRows.countUsage(c, e.account(), m.created(), e.recipients().size());
 
     PreparedStatement rs = c.prepare(INSERT_RECIPIENT);
@@ -117,10 +118,88 @@ final class MessageRows {
       bs.setBytes(2, m.inlineBody());
       bs.executeUpdate();
     }
-    // Other nodes on the database hear of it as this commits (PostgresNewMail); several messages
-    // in one transaction send one notification (PostgreSQL folds identical ones).
-    if (c.dialect() == SqlDialect.POSTGRESQL) c.prepare(PostgresNewMail.NOTIFY).execute();
     return null;
+  }
+
+  /**
+   * The same rows as {@link #insert} on PostgreSQL, the message, recipients and body in one
+   * statement ({@link #PG_INSERT_WITH_BODY}).
+   */
+  private static void insertPostgres(GroupCommitWriter.Context c, NewMessage m)
+      throws SQLException {
+    Envelope e = m.envelope();
+    long created = m.created().toEpochMilli();
+    boolean inline = m.inlineBody() != null;
+    PreparedStatement ps = c.prepare(inline ? PG_INSERT_WITH_BODY : PG_INSERT_WITHOUT_BODY);
+    int i = bindMessage(ps, 1, m);
+    List<Recipient> recipients = e.recipients();
+    int n = recipients.size();
+    String[] addresses = new String[n];
+    String[] domains = new String[n];
+    String[] notify = new String[n];
+    String[] orcpt = new String[n];
+    for (int k = 0; k < n; k++) {
+      Recipient r = recipients.get(k);
+      addresses[k] = r.address().toString();
+      domains[k] = r.address().domain();
+      notify[k] = r.dsnNotify();
+      orcpt[k] = r.dsnOrcpt();
+    }
+    Connection conn = c.connection();
+    ps.setString(i++, m.id().value());
+    ps.setLong(i++, created);
+    ps.setLong(i++, created);
+    ps.setArray(i++, conn.createArrayOf("text", addresses));
+    ps.setArray(i++, conn.createArrayOf("text", domains));
+    ps.setArray(i++, conn.createArrayOf("text", notify));
+    ps.setArray(i++, conn.createArrayOf("text", orcpt));
+    if (inline) {
+      ps.setString(i++, m.id().value());
+      ps.setBytes(i, m.inlineBody());
+    }
+    ps.executeUpdate();
+    insertTags(c, m);
+    AccountRows.countUsage(c, e.account(), m.created(), n);
+    // Other nodes on the database hear of it as this commits (PostgresNewMail); several messages
+    // in one group send one notification, at the group's end.
+    c.newMail();
+  }
+
+  /** Binds the values of {@link #INSERT_MESSAGE} from {@code i} on; returns the next index. */
+  private static int bindMessage(PreparedStatement ps, int i, NewMessage m) throws SQLException {
+    Envelope e = m.envelope();
+    long created = m.created().toEpochMilli();
+    ps.setString(i++, m.id().value());
+    ps.setString(i++, e.account());
+    setNullable(ps, i++, e.sender() == null ? null : e.sender().toString());
+    ps.setLong(i++, m.size());
+    ps.setLong(i++, created);
+    setNullable(ps, i++, e.authUser());
+    setNullable(ps, i++, e.clientAddress());
+    setNullable(ps, i++, e.heloName());
+    ps.setString(i++, e.body());
+    ps.setInt(i++, e.smtputf8() ? 1 : 0);
+    setNullable(ps, i++, e.dsnRet());
+    setNullable(ps, i++, e.dsnEnvid());
+    for (String name : HeaderSummary.NAMES) setNullable(ps, i++, m.headers().get(name));
+    ps.setString(i++, e.source());
+    setNullable(ps, i++, m.metadata());
+    String subject = m.headers().get("Subject");
+    setNullable(ps, i++, subject == null ? null : fold(subject));
+    return i;
+  }
+
+  private static void insertTags(GroupCommitWriter.Context c, NewMessage m) throws SQLException {
+    if (!m.tags().isEmpty()) {
+      PreparedStatement ts = c.prepare(INSERT_TAG);
+      for (int pos = 0; pos < m.tags().size(); pos++) {
+        ts.setString(1, m.id().value());
+        ts.setInt(2, pos);
+        ts.setString(3, m.tags().get(pos));
+        ts.addBatch();
+      }
+      ts.executeBatch();
+    }
   }
 
   /**

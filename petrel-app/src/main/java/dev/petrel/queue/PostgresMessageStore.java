@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
@@ -358,20 +359,54 @@ public final class PostgresMessageStore extends SqlMessageStore {
     return writer;
   }
 
-  /** A read in one snapshot (a repeatable-read transaction on a pooled connection). */
+  /**
+   * The statement that makes a read's transaction one snapshot, read-only. Sent as the
+   * transaction's first statement (the driver sends its {@code BEGIN} in the same round trip), so
+   * the connection's own settings are never changed and the pool has nothing to set back when it is
+   * returned.
+   */
+  static final String READ_SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+
+  /**
+   * A read in one snapshot: a repeatable-read, read-only transaction on a pooled connection, three
+   * round trips (begin with {@link #READ_SNAPSHOT}, the query, roll back) plus one per further
+   * query.
+   */
   @Override
   <T> T read(Read<T> read, String doing) throws StorageException {
     long began = reach.begin();
     try (Connection c = pool.getConnection()) {
+      // No round trip of its own: the driver begins the transaction with the next statement. The
+      // pool sets autocommit back when the connection returns, also without a round trip (no
+      // transaction is open then).
       c.setAutoCommit(false);
-      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-      c.setReadOnly(true);
       T result;
       try {
+        try (Statement snapshot = c.createStatement()) {
+          snapshot.execute(READ_SNAPSHOT);
+        }
         result = read.run(c);
       } finally {
         c.rollback();
       }
+      reach.answered(began);
+      return result;
+    } catch (SQLException e) {
+      StorageException failure = StorageFailures.of(e, doing);
+      reach.failed(began, failure);
+      throw failure;
+    }
+  }
+
+  /**
+   * A read of one statement, on a pooled connection as it is (autocommit): the statement is its own
+   * transaction and sees one snapshot, in one round trip.
+   */
+  @Override
+  <T> T readOne(Read<T> read, String doing) throws StorageException {
+    long began = reach.begin();
+    try (Connection c = pool.getConnection()) {
+      T result = read.run(c);
       reach.answered(began);
       return result;
     } catch (SQLException e) {

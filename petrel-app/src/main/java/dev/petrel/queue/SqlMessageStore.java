@@ -51,6 +51,15 @@ abstract class SqlMessageStore implements Store {
   /** A read in one snapshot of the database. */
   abstract <T> T read(Read<T> read, String doing) throws StorageException;
 
+  /**
+   * A read that is a single statement, which sees one snapshot by itself: a back end may run it
+   * without a transaction of its own (PostgreSQL: one round trip instead of three). Only for reads
+   * that run exactly one query; anything more goes through {@link #read}.
+   */
+  <T> T readOne(Read<T> read, String doing) throws StorageException {
+    return read(read, doing);
+  }
+
   /** The name of this node, which its leases carry. */
   abstract String node();
 
@@ -263,7 +272,7 @@ abstract class SqlMessageStore implements Store {
 
   @Override
   public Set<String> paused() throws StorageException {
-    return read(SuppressionRows::paused, "reading paused destinations");
+    return readOne(SuppressionRows::paused, "reading paused destinations");
   }
 
   private static String domainKey(String domain) {
@@ -307,7 +316,7 @@ abstract class SqlMessageStore implements Store {
   public Optional<Suppression> findSuppression(String account, String address)
       throws StorageException {
     return Optional.ofNullable(
-        read(c -> SuppressionRows.find(c, account, address), "reading the suppression list"));
+        readOne(c -> SuppressionRows.find(c, account, address), "reading the suppression list"));
   }
 
   @Override

@@ -45,12 +45,12 @@ final class SqliteAccountStore implements AccountStore {
   @Override
   public Optional<Account> findAccount(String name) throws StorageException {
     return Optional.ofNullable(
-        store.read(c -> AccountRows.findAccount(c, name), "reading account " + name));
+        store.readOne(c -> AccountRows.findAccount(c, name), "reading account " + name));
   }
 
   @Override
   public List<Account> accounts() throws StorageException {
-    return store.read(AccountRows::accounts, "listing accounts");
+    return store.readOne(AccountRows::accounts, "listing accounts");
   }
 
   @Override
@@ -83,7 +83,7 @@ final class SqliteAccountStore implements AccountStore {
       throw new IllegalArgumentException(
           "an API key must be at least " + MIN_IMPORTED + " characters long");
     String hash = hash(secret);
-    String[] existing = store.read(c -> AccountRows.keyByHash(c, hash), "reading keys");
+    String[] existing = store.readOne(c -> AccountRows.keyByHash(c, hash), "reading keys");
     if (existing != null) {
       if (!existing[1].equals(account))
         throw new IllegalArgumentException("that key already belongs to another account");
@@ -101,7 +101,7 @@ final class SqliteAccountStore implements AccountStore {
 
   @Override
   public List<ApiKey> keys(String account) throws StorageException {
-    return store.read(c -> AccountRows.keys(c, account), "listing the keys of " + account);
+    return store.readOne(c -> AccountRows.keys(c, account), "listing the keys of " + account);
   }
 
   @Override
@@ -114,14 +114,14 @@ final class SqliteAccountStore implements AccountStore {
   @Override
   public Optional<String> authenticate(String secret) throws StorageException {
     if (secret == null || secret.isEmpty() || secret.length() > 512) return Optional.empty();
-    String[] row = store.read(c -> AccountRows.keyByHash(c, hash(secret)), "checking a key");
+    String[] row = store.readOne(c -> AccountRows.keyByHash(c, hash(secret)), "checking a key");
     if (row == null || row[2].equals("1")) return Optional.empty();
     return Optional.of(row[1]);
   }
 
   @Override
   public long usage(String account, YearMonth month) throws StorageException {
-    return store.read(c -> AccountRows.usage(c, account, month), "reading usage of " + account);
+    return store.readOne(c -> AccountRows.usage(c, account, month), "reading usage of " + account);
   }
 
   @Override
@@ -149,7 +149,7 @@ final class SqliteAccountStore implements AccountStore {
   public Optional<IdempotentAnswer> idempotent(String account, String key, Instant notBefore)
       throws StorageException {
     return Optional.ofNullable(
-        store.read(
+        store.readOne(
             c -> AccountRows.idempotent(c, account, key, notBefore), "reading an idempotency key"));
   }
 

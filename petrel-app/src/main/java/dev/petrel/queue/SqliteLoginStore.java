@@ -28,7 +28,7 @@ final class SqliteLoginStore implements LoginStore, SecretStore {
   @Override
   public Optional<Login> login(String user) throws StorageException {
     Objects.requireNonNull(user, "user");
-    return Optional.ofNullable(store.read(c -> LoginRows.find(c, user), "reading a login"));
+    return Optional.ofNullable(store.readOne(c -> LoginRows.find(c, user), "reading a login"));
   }
 
   @Override
@@ -48,7 +48,7 @@ final class SqliteLoginStore implements LoginStore, SecretStore {
   public Optional<byte[]> secret(String name) throws StorageException {
     Objects.requireNonNull(name, "name");
     return Optional.ofNullable(
-        store.read(c -> LoginRows.findSecret(c, name), "reading the secret " + name));
+        store.readOne(c -> LoginRows.findSecret(c, name), "reading the secret " + name));
   }
 
   @Override

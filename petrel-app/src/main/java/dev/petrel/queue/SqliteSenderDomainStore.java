@@ -17,7 +17,7 @@ final class SqliteSenderDomainStore implements SenderDomainStore {
 
   @Override
   public boolean addDomain(SenderDomain d) throws StorageException {
-    if (store.read(c -> AccountRows.findAccount(c, d.account()), "reading account") == null)
+    if (store.readOne(c -> AccountRows.findAccount(c, d.account()), "reading account") == null)
       throw new IllegalArgumentException("no account named '" + d.account() + "'");
     return store
         .writer()
@@ -27,7 +27,7 @@ final class SqliteSenderDomainStore implements SenderDomainStore {
   @Override
   public Optional<SenderDomain> findDomain(String domain) throws StorageException {
     return Optional.ofNullable(
-        store.read(c -> SenderDomainRows.find(c, domain), "reading sender domain " + domain));
+        store.readOne(c -> SenderDomainRows.find(c, domain), "reading sender domain " + domain));
   }
 
   @Override

@@ -47,6 +47,9 @@ final class SessionHarness {
   /** Runs before each read of the client's bytes (e.g. to move a test clock on). */
   Runnable onRead = () -> {};
 
+  /** The monthly quotas the session enforces, or null for none. */
+  dev.petrel.accounts.Quotas quotas;
+
   /** The bounce-domain reader the session gets, or null for none. */
   BounceMailbox bounces;
 
@@ -146,6 +149,7 @@ final class SessionHarness {
             pauses::add,
             bounces);
     if (lockout != null) session.authLockout(lockout);
+    if (quotas != null) session.quotas(quotas);
     session.run();
     return new Outcome(new String(connection.written(), UTF_8));
   }

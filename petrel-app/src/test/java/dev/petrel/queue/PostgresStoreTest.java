@@ -341,6 +341,122 @@ class PostgresStoreTest {
   }
 
   @Test
+  void aMessagesRecipientsWrittenInOneStatementKeepTheirOrderAndDsnFields() throws Exception {
+    Store a = open("a");
+    dev.petrel.model.Envelope e =
+        new dev.petrel.model.Envelope(
+            dev.petrel.model.EmailAddress.parse("s@example.com"),
+            List.of(
+                new dev.petrel.model.Recipient(
+                    dev.petrel.model.EmailAddress.parse("z@one.example"), null, null),
+                new dev.petrel.model.Recipient(
+                    dev.petrel.model.EmailAddress.parse("a@two.example"),
+                    "SUCCESS,FAILURE",
+                    "rfc822;a@two.example"),
+                new dev.petrel.model.Recipient(
+                    dev.petrel.model.EmailAddress.parse("m@one.example"), "NEVER", null)),
+            "8BITMIME",
+            false,
+            "HDRS",
+            "env-1",
+            "acme",
+            null,
+            null,
+            null);
+    QueueId id = QueueTestSupport.commit(a, e, QueueTestSupport.message("three", "x"));
+    StoredMessage m = a.find(id).orElseThrow();
+    assertThat(m.recipients())
+        .extracting(r -> r.address().toString(), r -> r.dsnNotify(), r -> r.dsnOrcpt())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("z@one.example", null, null),
+            org.assertj.core.groups.Tuple.tuple(
+                "a@two.example", "SUCCESS,FAILURE", "rfc822;a@two.example"),
+            org.assertj.core.groups.Tuple.tuple("m@one.example", "NEVER", null));
+    assertThat(count("SELECT count(*) FROM recipients WHERE domain = 'one.example'")).isEqualTo(2);
+    assertThat(count("SELECT max(position) FROM recipients")).isEqualTo(2);
+    assertThat(count("SELECT recipients FROM usage WHERE account = 'acme'")).isEqualTo(3);
+    try (InputStream in = a.openBody(id)) {
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).contains("Subject: three");
+    }
+  }
+
+  @Test
+  void aReadIsOneReadOnlySnapshotAndLeavesTheConnectionsSettingsAsTheyWere() throws Exception {
+    PostgresMessageStore a = (PostgresMessageStore) open("a");
+    QueueTestSupport.commit(a, QueueTestSupport.envelope(), QueueTestSupport.message("1", "x"));
+    for (int round = 0; round < 3; round++) {
+      long[] seen =
+          a.read(
+              c -> {
+                long first = countIn(c, "SELECT count(*) FROM messages");
+                // committed by another session meanwhile: not seen in this snapshot
+                try (Connection other = cluster.connect(database());
+                    Statement st = other.createStatement()) {
+                  st.execute(
+                      "INSERT INTO paused (domain, since) VALUES ('r"
+                          + System.nanoTime()
+                          + "', 0)");
+                }
+                long pausedThen = countIn(c, "SELECT count(*) FROM paused");
+                long second = countIn(c, "SELECT count(*) FROM messages");
+                String isolation = textIn(c, "SHOW transaction_isolation");
+                String readOnly = textIn(c, "SHOW transaction_read_only");
+                return new long[] {
+                  first,
+                  second,
+                  pausedThen,
+                  isolation.equals("repeatable read") ? 1 : 0,
+                  readOnly.equals("on") ? 1 : 0
+                };
+              },
+              "testing a read");
+      assertThat(seen[0]).isEqualTo(1);
+      assertThat(seen[1]).isEqualTo(1);
+      assertThat(seen[2]).as("rows committed after the snapshot began").isEqualTo(round);
+      assertThat(seen[3]).as("repeatable read").isEqualTo(1);
+      assertThat(seen[4]).as("read only").isEqualTo(1);
+    }
+    assertThatThrownBy(
+            () ->
+                a.read(
+                    c -> {
+                      try (Statement st = c.createStatement()) {
+                        return st.executeUpdate(
+                            "INSERT INTO paused (domain, since) VALUES ('w', 0)");
+                      }
+                    },
+                    "writing in a read"))
+        .isInstanceOf(StorageException.class);
+    // The pooled connections keep their own settings: a one-statement read runs in autocommit at
+    // the server's default isolation, outside any transaction left open.
+    for (int i = 0; i < 12; i++) {
+      String[] after =
+          a.readOne(
+              c ->
+                  new String[] {
+                    String.valueOf(c.getAutoCommit()),
+                    textIn(c, "SHOW transaction_isolation"),
+                    textIn(c, "SHOW transaction_read_only")
+                  },
+              "testing a one-statement read");
+      assertThat(after).containsExactly("true", "read committed", "off");
+    }
+    assertThat(count("SELECT count(*) FROM paused WHERE domain = 'w'")).isZero();
+  }
+
+  private static long countIn(Connection c, String sql) throws java.sql.SQLException {
+    return Long.parseLong(textIn(c, sql));
+  }
+
+  private static String textIn(Connection c, String sql) throws java.sql.SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  @Test
   void aMalformedUrlIsRefusedWithoutShowingThePassword() {
     for (String bad :
         List.of(
