@@ -107,7 +107,8 @@ final class AutoReply {
    *       Chinese "自动回复" and "自动答复" (https://m.nctoro.com/tag_outlookzidonghuifushezhi); Norwegian
    *       and Danish "Autosvar" and "Automatisk svar"
    *       (https://www.utdannet.no/laer/outlook-e-post/autosvar-outlook), Swedish "Automatiskt
-   *       svar".
+   *       svar" (the Swedish guide of Solaris CDE's mailer names its vacation message so,
+   *       https://docs.oracle.com/cd/E19683-01/816-3941/6ma6hcp4s/index.html).
    * </ul>
    */
   private static final String[] STRONG_SUBJECTS = {
@@ -146,8 +147,7 @@ final class AutoReply {
     "自动答复",
     "autosvar",
     "automatisk svar",
-    "automatiskt svar",
-    "automaattinen vastaus"
+    "automatiskt svar"
   };
 
   /**

@@ -171,7 +171,6 @@ class AutoReplyTest {
         "自动答复: 季度数据",
         "Autosvar: Kvartalstall",
         "Automatiskt svar: Kvartalssiffror",
-        "Automaattinen vastaus: Neljännesvuoden luvut",
         "[External] Automatic reply: Quarterly figures"
       })
   void subjectPrefixesOfAutomaticReplies(String subject) {
