@@ -324,6 +324,13 @@ class ReplyKindsTest {
         // A bare "Blocked" (RFC 3463 §3.8 X.7.1; Postfix access(5),
         // https://www.postfix.org/access.5.html).
         "554 5.7.1 Blocked | blocked | soft | fix-sender",
+        // Log-style tails quoted with a reply (sendmail's "relay=", "ctladdr=", "stat=",
+        // https://www.sendmail.org/~ca/email/doc8.12/op-sh-2.html; Postfix's "relay=", "dsn=",
+        // "status=", https://www.postfix.org/MAILLOG_README.html): a word before "=" is a field
+        // name, so "relay=" names the next hop and is no relaying refusal or veto.
+        "553 5.3.0 <bob@example.org>... Addressee unknown, ctladdr=<alice@example.com>, relay=[192.0.2.7] | userunknown | hard | suppress",
+        "554 5.7.1 Access denied, relay=mx2.example.net. [192.0.2.8], dsn=5.7.1, stat=Service unavailable | rejected | soft | fix-sender",
+        "550 5.7.1 Relaying denied, relay=[192.0.2.9] | norelaying | soft | fix-sender",
       })
   void wordsOverTheCode(String reply, String reason, String bounce, String action) {
     check(reply, reason, bounce, action);
