@@ -321,6 +321,15 @@ class ReplyKindsTest {
         // https://github.com/sisimai/go-sisimai/blob/a0630263bf5baae6063dc96154cf0e6b6aab9b47/reason/why-filtered.go).
         "550 5.7.1 Message filtered by the recipient's rules | filtered | soft | contact-recipient",
         "550 5.7.1 You are on the recipient's blocked senders list | filtered | soft | contact-recipient",
+        // A recipient (a restricted group) that takes mail only from senders it lists (Exchange
+        // Online's words, quoted in
+        // https://github.com/MicrosoftDocs/OfficeDocs-Exchange/issues/1544);
+        // "not authorized to send" about a recipient is no SPF verdict (RFC 7208 speaks of who may
+        // send for a domain).
+        "550 5.7.1 Sorry, you don't have permission to send to the group sales@example.org | filtered | soft | contact-recipient",
+        "554 5.7.1 <carol@example.org>: not authorized to send to this recipient | filtered | soft | contact-recipient",
+        "550 5.7.1 Sender bob@example.com is not allowed to send to this group | filtered | soft | contact-recipient",
+        "550 5.7.1 192.0.2.4 is not authorized to send mail on behalf of example.com | authfailure | soft | fix-sender",
         // A bare "Blocked" (RFC 3463 §3.8 X.7.1; Postfix access(5),
         // https://www.postfix.org/access.5.html).
         "554 5.7.1 Blocked | blocked | soft | fix-sender",
