@@ -68,6 +68,9 @@ class OtherLanguagesTest {
         "421 Trop de connexions | ratelimited | soft",
         "550 Domaine introuvable | hostunknown | hard",
         "550 Votre compte est suspendu | rejected | soft",
+        // French relaying refused (Microsoft's KB 290842 in French, support.microsoft.com).
+        "550 5.7.1 <carol@example.org>: relais refusé | norelaying | soft",
+        "554 Relais non autorisé pour carol@example.org | norelaying | soft",
         // German (GMX's newsroom, schieb.de).
         "550 Unbekannter Empfänger | userunknown | hard",
         "552 Nachricht ist zu groß | emailtoolarge | soft",
