@@ -307,6 +307,8 @@ class ReplyKindsTest {
         "550 Sender address invalid | rejected | soft | fix-sender",
         "553 5.1.7 Invalid address | rejected | soft | fix-sender",
         "550 Mailbox unavailable for an unknown reason | userunknown | soft | none",
+        // RFC 5321 §4.2.3's own list of possible causes, printed as the reply, proves none of them.
+        "550 <carol@example.org>: Requested action not taken: mailbox unavailable (e.g., mailbox not found, no access, or command rejected for policy reasons) | userunknown | soft | none",
         "550 5.7.1 User bob@example.org not found in the allowed senders list | blocked | soft | fix-sender",
         // Size, format, loops (RFC 1870; RFC 5322 §2.1.1 998-octet lines; RFC 5321 §6.3 loops).
         "552 Email is too large for this server | emailtoolarge | soft | fix-message",
