@@ -307,6 +307,11 @@ class ReplyKindsTest {
         "550 Sender address invalid | rejected | soft | fix-sender",
         "553 5.1.7 Invalid address | rejected | soft | fix-sender",
         "550 Mailbox unavailable for an unknown reason | userunknown | soft | none",
+        // A user with no account at the domain, in any article and domain (Sisimai's userunknown
+        // pair "this user doesn't have a ... account"); never a sender's or a login's account.
+        "550 The user doesn't have an example.net account (carol@example.net) | userunknown | hard | suppress",
+        "550 5.1.1 Mailbox invalid: carol@example.net | userunknown | hard | suppress",
+        "535 5.7.8 User does not have an account with SMTP access | securityerror | soft | fix-sender",
         // RFC 5321 §4.2.3's own list of possible causes, printed as the reply, proves none of them.
         "550 <carol@example.org>: Requested action not taken: mailbox unavailable (e.g., mailbox not found, no access, or command rejected for policy reasons) | userunknown | soft | none",
         "550 5.7.1 User bob@example.org not found in the allowed senders list | blocked | soft | fix-sender",
