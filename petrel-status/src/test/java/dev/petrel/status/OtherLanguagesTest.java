@@ -76,6 +76,8 @@ class OtherLanguagesTest {
         "552 Nachricht ist zu groß | emailtoolarge | soft",
         "421 Zu viele Nachrichten, bitte später erneut versuchen | ratelimited | soft",
         "550 Als Spam eingestuft | spamdetected | soft",
+        // German account storage exceeded (bytecamp.net's FAQ).
+        "452 Der Speicherplatz des Kontos ist überschritten | mailboxfull | soft",
         "550 Absender existiert nicht | rejected | soft",
         // Italian (aiuto.libero.it).
         "550 Utente sconosciuto | userunknown | hard",
