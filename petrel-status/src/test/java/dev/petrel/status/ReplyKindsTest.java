@@ -312,6 +312,8 @@ class ReplyKindsTest {
         "550 The user doesn't have an example.net account (carol@example.net) | userunknown | hard | suppress",
         "550 5.1.1 Mailbox invalid: carol@example.net | userunknown | hard | suppress",
         "535 5.7.8 User does not have an account with SMTP access | securityerror | soft | fix-sender",
+        // A guess that the user may not exist states no finding.
+        "550 Delivery to carol@example.net refused: the user may not exist or may be blocked | onhold | soft | retry",
         // RFC 5321 §4.2.3's own list of possible causes, printed as the reply, proves none of them.
         "550 <carol@example.org>: Requested action not taken: mailbox unavailable (e.g., mailbox not found, no access, or command rejected for policy reasons) | userunknown | soft | none",
         "550 5.7.1 User bob@example.org not found in the allowed senders list | blocked | soft | fix-sender",
