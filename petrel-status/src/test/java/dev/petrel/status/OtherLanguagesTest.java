@@ -60,6 +60,8 @@ class OtherLanguagesTest {
         "552 Buzón lleno | mailboxfull | soft",
         "550 Cuenta deshabilitada | suspend | hard",
         "552 Mensaje demasiado grande | emailtoolarge | soft",
+        // Exchange Online's Spanish NDR for a domain that does not exist (pastebin.com/a6MD8UcR).
+        "550 5.4.310 El DNS ha informado que el dominio del destinatario no existe | hostunknown | hard",
         "451 Lista gris: inténtelo más tarde | greylisted | soft",
         // French (arobase.org, assistance.email, jeanboulanger.com).
         "550 Destinataire inconnu | userunknown | hard",
