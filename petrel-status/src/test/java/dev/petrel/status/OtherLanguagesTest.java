@@ -60,6 +60,8 @@ class OtherLanguagesTest {
         "552 Buzón lleno | mailboxfull | soft",
         "550 Cuenta deshabilitada | suspend | hard",
         "552 Mensaje demasiado grande | emailtoolarge | soft",
+        // Exchange Online's Spanish NDR for a domain that does not exist (pastebin.com/a6MD8UcR).
+        "550 5.4.310 El DNS ha informado que el dominio del destinatario no existe | hostunknown | hard",
         "451 Lista gris: inténtelo más tarde | greylisted | soft",
         // French (arobase.org, assistance.email, jeanboulanger.com).
         "550 Destinataire inconnu | userunknown | hard",
@@ -68,11 +70,16 @@ class OtherLanguagesTest {
         "421 Trop de connexions | ratelimited | soft",
         "550 Domaine introuvable | hostunknown | hard",
         "550 Votre compte est suspendu | rejected | soft",
+        // French relaying refused (Microsoft's KB 290842 in French, support.microsoft.com).
+        "550 5.7.1 <carol@example.org>: relais refusé | norelaying | soft",
+        "554 Relais non autorisé pour carol@example.org | norelaying | soft",
         // German (GMX's newsroom, schieb.de).
         "550 Unbekannter Empfänger | userunknown | hard",
         "552 Nachricht ist zu groß | emailtoolarge | soft",
         "421 Zu viele Nachrichten, bitte später erneut versuchen | ratelimited | soft",
         "550 Als Spam eingestuft | spamdetected | soft",
+        // German account storage exceeded (bytecamp.net's FAQ).
+        "452 Der Speicherplatz des Kontos ist überschritten | mailboxfull | soft",
         "550 Absender existiert nicht | rejected | soft",
         // Italian (aiuto.libero.it).
         "550 Utente sconosciuto | userunknown | hard",

@@ -307,6 +307,15 @@ class ReplyKindsTest {
         "550 Sender address invalid | rejected | soft | fix-sender",
         "553 5.1.7 Invalid address | rejected | soft | fix-sender",
         "550 Mailbox unavailable for an unknown reason | userunknown | soft | none",
+        // A user with no account at the domain, in any article and domain (Sisimai's userunknown
+        // pair "this user doesn't have a ... account"); never a sender's or a login's account.
+        "550 The user doesn't have an example.net account (carol@example.net) | userunknown | hard | suppress",
+        "550 5.1.1 Mailbox invalid: carol@example.net | userunknown | hard | suppress",
+        "535 5.7.8 User does not have an account with SMTP access | securityerror | soft | fix-sender",
+        // A guess that the user may not exist states no finding.
+        "550 Delivery to carol@example.net refused: the user may not exist or may be blocked | onhold | soft | retry",
+        // RFC 5321 §4.2.3's own list of possible causes, printed as the reply, proves none of them.
+        "550 <carol@example.org>: Requested action not taken: mailbox unavailable (e.g., mailbox not found, no access, or command rejected for policy reasons) | userunknown | soft | none",
         "550 5.7.1 User bob@example.org not found in the allowed senders list | blocked | soft | fix-sender",
         // Size, format, loops (RFC 1870; RFC 5322 §2.1.1 998-octet lines; RFC 5321 §6.3 loops).
         "552 Email is too large for this server | emailtoolarge | soft | fix-message",
@@ -321,9 +330,25 @@ class ReplyKindsTest {
         // https://github.com/sisimai/go-sisimai/blob/a0630263bf5baae6063dc96154cf0e6b6aab9b47/reason/why-filtered.go).
         "550 5.7.1 Message filtered by the recipient's rules | filtered | soft | contact-recipient",
         "550 5.7.1 You are on the recipient's blocked senders list | filtered | soft | contact-recipient",
+        // A recipient (a restricted group) that takes mail only from senders it lists (Exchange
+        // Online's words, quoted in
+        // https://github.com/MicrosoftDocs/OfficeDocs-Exchange/issues/1544);
+        // "not authorized to send" about a recipient is no SPF verdict (RFC 7208 speaks of who may
+        // send for a domain).
+        "550 5.7.1 Sorry, you don't have permission to send to the group sales@example.org | filtered | soft | contact-recipient",
+        "554 5.7.1 <carol@example.org>: not authorized to send to this recipient | filtered | soft | contact-recipient",
+        "550 5.7.1 Sender bob@example.com is not allowed to send to this group | filtered | soft | contact-recipient",
+        "550 5.7.1 192.0.2.4 is not authorized to send mail on behalf of example.com | authfailure | soft | fix-sender",
         // A bare "Blocked" (RFC 3463 §3.8 X.7.1; Postfix access(5),
         // https://www.postfix.org/access.5.html).
         "554 5.7.1 Blocked | blocked | soft | fix-sender",
+        // Log-style tails quoted with a reply (sendmail's "relay=", "ctladdr=", "stat=",
+        // https://www.sendmail.org/~ca/email/doc8.12/op-sh-2.html; Postfix's "relay=", "dsn=",
+        // "status=", https://www.postfix.org/MAILLOG_README.html): a word before "=" is a field
+        // name, so "relay=" names the next hop and is no relaying refusal or veto.
+        "553 5.3.0 <bob@example.org>... Addressee unknown, ctladdr=<alice@example.com>, relay=[192.0.2.7] | userunknown | hard | suppress",
+        "554 5.7.1 Access denied, relay=mx2.example.net. [192.0.2.8], dsn=5.7.1, stat=Service unavailable | rejected | soft | fix-sender",
+        "550 5.7.1 Relaying denied, relay=[192.0.2.9] | norelaying | soft | fix-sender",
       })
   void wordsOverTheCode(String reply, String reason, String bounce, String action) {
     check(reply, reason, bounce, action);

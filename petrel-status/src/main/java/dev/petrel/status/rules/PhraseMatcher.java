@@ -84,17 +84,39 @@ final class PhraseMatcher {
 
   private final int phraseCount;
 
+  /**
+   * For each phrase, whether it is not found where it ends in a letter or digit right before an
+   * equals sign: a phrase of one word is then a field name of a log-style tail ({@code relay=},
+   * {@code ctladdr=}, {@code user=}), not a word of the prose. Null when no phrase is so read.
+   */
+  private final boolean[] fieldNameWord;
+
   PhraseMatcher(List<String> phrases) {
-    this(phrases, true, true);
+    this(phrases, true, true, false);
+  }
+
+  PhraseMatcher(List<String> phrases, boolean foldCase, boolean foldSpace) {
+    this(phrases, foldCase, foldSpace, false);
   }
 
   /**
    * @param foldCase whether upper-case text matches the (lower-case) phrases, as {@link
    *     TextNormalizer} folds case
    * @param foldSpace whether a run of white space in the text matches one space of a phrase
+   * @param skipFieldNames whether a phrase of one word is not found where an equals sign follows it
+   *     (a field name such as sendmail's and Postfix's {@code relay=})
    */
-  PhraseMatcher(List<String> phrases, boolean foldCase, boolean foldSpace) {
+  PhraseMatcher(List<String> phrases, boolean foldCase, boolean foldSpace, boolean skipFieldNames) {
     this.phraseCount = phrases.size();
+    boolean[] oneWord = null;
+    if (skipFieldNames) {
+      oneWord = new boolean[phrases.size()];
+      for (int id = 0; id < oneWord.length; id++) {
+        String p = phrases.get(id);
+        oneWord[id] = p.indexOf(' ') < 0 && Character.isLetterOrDigit(p.charAt(p.length() - 1));
+      }
+    }
+    this.fieldNameWord = oneWord;
     // Symbol 0 is any character no phrase uses; the others are numbered from the most frequent
     // character of the phrases down, so that the entries a scan of ordinary text reads most sit
     // together at the start of each row (fewer cache lines per state).
@@ -315,14 +337,27 @@ final class PhraseMatcher {
       state = state >= 0 ? d[state + y] : deepStep(~state, y);
       if (state >= 0) {
         if (state >= denseOut) {
+          boolean field = fieldNameWord != null && isFieldName(text, i);
           for (int id : denseOutputs[state / alphabet - firstDenseOutput])
-            found[id >>> 6] |= 1L << id;
+            if (!field || !fieldNameWord[id]) found[id >>> 6] |= 1L << id;
         }
       } else if (state <= deepOut) {
-        for (int id : deepOutputs[~state - firstDeepOutput]) found[id >>> 6] |= 1L << id;
+        boolean field = fieldNameWord != null && isFieldName(text, i);
+        for (int id : deepOutputs[~state - firstDeepOutput])
+          if (!field || !fieldNameWord[id]) found[id >>> 6] |= 1L << id;
       }
     }
     return found;
+  }
+
+  /**
+   * Whether the character at {@code i} ends a field name: a letter or digit that an equals sign
+   * follows ({@code relay=mx.example.org}, {@code ctladdr=<...>}).
+   */
+  private static boolean isFieldName(CharSequence text, int i) {
+    return i + 1 < text.length()
+        && text.charAt(i + 1) == '='
+        && Character.isLetterOrDigit(text.charAt(i));
   }
 
   /** The next state from deep state {@code deep} on symbol {@code y}, as a reference. */

@@ -86,7 +86,7 @@ public final class RuleSet {
               ? subjectsOf.applyAsInt(r.reason())
               : CodeBook.ANY_SUBJECT;
     }
-    this.matcher = new PhraseMatcher(dict.phrases());
+    this.matcher = new PhraseMatcher(dict.phrases(), true, true, true);
     rulesByPhrase = new int[dict.phrases().size()][];
     for (int id = 0; id < rulesByPhrase.length; id++) {
       rulesByPhrase[id] =

@@ -198,7 +198,7 @@ class EvaluationSetTest {
     // Floors at what the rules reach today (the goals are 97 % and 90 %), so that a change that
     // loses ground fails the build; raise them as the rules improve, never to a figure not reached.
     assertThat(100.0 * all.bounceOk / all.n).as("hard/soft right, %").isGreaterThanOrEqualTo(96.4);
-    assertThat(100.0 * all.reasonOk / all.n).as("reason right, %").isGreaterThanOrEqualTo(84.3);
+    assertThat(100.0 * all.reasonOk / all.n).as("reason right, %").isGreaterThanOrEqualTo(85.3);
   }
 
   @Test
@@ -285,10 +285,10 @@ class EvaluationSetTest {
         .as("wrong addresses, % of those reported")
         .isLessThanOrEqualTo(2.0);
     // Floors at what the parser and rules reach today; raise them as they improve.
-    assertThat(100.0 * all.reasonOk / all.mails).as("reason right, %").isGreaterThanOrEqualTo(83.0);
+    assertThat(100.0 * all.reasonOk / all.mails).as("reason right, %").isGreaterThanOrEqualTo(84.6);
     assertThat(100.0 * all.bounceOk / all.mails)
         .as("hard/soft right, %")
-        .isGreaterThanOrEqualTo(93.2);
+        .isGreaterThanOrEqualTo(94.0);
   }
 
   /**

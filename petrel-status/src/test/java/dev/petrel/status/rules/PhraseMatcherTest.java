@@ -42,4 +42,20 @@ class PhraseMatcherTest {
     assertThat(found("user-unknown")).isEmpty();
     assertThat(found("user ☃unknown")).isEmpty();
   }
+
+  @Test
+  void aWordBeforeAnEqualsSignIsAFieldNameWhenAsked() {
+    List<String> phrases = List.of("relay", "relay denied", "dmarc=", "user", "found for domain");
+    PhraseMatcher m = new PhraseMatcher(phrases, true, true, true);
+    long[] set = m.match("User unknown, relay=mx.example.org, dmarc=fail, ctladdr=<user=x>");
+    assertThat(phrases.stream().filter(p -> PhraseMatcher.has(set, phrases.indexOf(p))))
+        .containsExactly("dmarc=", "user");
+    // a phrase of several words is prose even where "=" follows it
+    assertThat(PhraseMatcher.has(m.match("No MX found for domain=example.org"), 4)).isTrue();
+    long[] prose = m.match("Relay denied");
+    assertThat(PhraseMatcher.has(prose, 0)).isTrue();
+    assertThat(PhraseMatcher.has(prose, 1)).isTrue();
+    // without the flag, the field name is a word like any other
+    assertThat(PhraseMatcher.has(new PhraseMatcher(phrases).match("relay=mx"), 0)).isTrue();
+  }
 }
