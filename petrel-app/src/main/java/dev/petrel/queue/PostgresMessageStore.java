@@ -210,24 +210,21 @@ public final class PostgresMessageStore extends SqlMessageStore {
 
   /** Writes one chunk of a body being received, committed at once (autocommit). */
   void writeChunk(QueueId id, int seq, byte[] data, int length) throws StorageException {
-    long began = reach.begin();
-    try (Connection c = pool.getConnection()) {
-      c.setAutoCommit(true);
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "INSERT INTO body_chunks (message_id, seq, data, created) VALUES (?, ?, ?, ?)")) {
-        ps.setString(1, id.value());
-        ps.setInt(2, seq);
-        ps.setBinaryStream(3, new ByteArrayInputStream(data, 0, length), length);
-        ps.setLong(4, clock().millis());
-        ps.executeUpdate();
-      }
-      reach.answered(began);
-    } catch (SQLException e) {
-      StorageException failure = StorageFailures.of(e, "writing the body of message " + id);
-      reach.failed(began, failure);
-      throw failure;
-    }
+    onConnection(
+        "writing the body of message " + id,
+        c -> {
+          c.setAutoCommit(true);
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO body_chunks (message_id, seq, data, created) VALUES (?, ?, ?, ?)")) {
+            ps.setString(1, id.value());
+            ps.setInt(2, seq);
+            ps.setBinaryStream(3, new ByteArrayInputStream(data, 0, length), length);
+            ps.setLong(4, clock().millis());
+            ps.executeUpdate();
+          }
+          return null;
+        });
   }
 
   /** Removes the chunks of a message that was not committed; never fails. */
@@ -374,28 +371,22 @@ public final class PostgresMessageStore extends SqlMessageStore {
    */
   @Override
   <T> T read(Read<T> read, String doing) throws StorageException {
-    long began = reach.begin();
-    try (Connection c = pool.getConnection()) {
-      // No round trip of its own: the driver begins the transaction with the next statement. The
-      // pool sets autocommit back when the connection returns, also without a round trip (no
-      // transaction is open then).
-      c.setAutoCommit(false);
-      T result;
-      try {
-        try (Statement snapshot = c.createStatement()) {
-          snapshot.execute(READ_SNAPSHOT);
-        }
-        result = read.run(c);
-      } finally {
-        c.rollback();
-      }
-      reach.answered(began);
-      return result;
-    } catch (SQLException e) {
-      StorageException failure = StorageFailures.of(e, doing);
-      reach.failed(began, failure);
-      throw failure;
-    }
+    return onConnection(
+        doing,
+        c -> {
+          // No round trip of its own: the driver begins the transaction with the next statement.
+          // The pool sets autocommit back when the connection returns, also without a round trip
+          // (no transaction is open then).
+          c.setAutoCommit(false);
+          try {
+            try (Statement snapshot = c.createStatement()) {
+              snapshot.execute(READ_SNAPSHOT);
+            }
+            return read.run(c);
+          } finally {
+            c.rollback();
+          }
+        });
   }
 
   /**
@@ -404,9 +395,17 @@ public final class PostgresMessageStore extends SqlMessageStore {
    */
   @Override
   <T> T readOne(Read<T> read, String doing) throws StorageException {
+    return onConnection(doing, read);
+  }
+
+  /**
+   * Runs {@code work} on a pooled connection and tells the reachability watcher how it went: a
+   * failure becomes a {@link StorageException} (an outage when the database cannot be reached).
+   */
+  private <T> T onConnection(String doing, Read<T> work) throws StorageException {
     long began = reach.begin();
     try (Connection c = pool.getConnection()) {
-      T result = read.run(c);
+      T result = work.run(c);
       reach.answered(began);
       return result;
     } catch (SQLException e) {
