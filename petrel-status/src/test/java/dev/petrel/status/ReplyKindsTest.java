@@ -67,7 +67,9 @@ class ReplyKindsTest {
         "connect to mx.example.org[192.0.2.1]:25: Connection timed out | networkerror | soft | retry",
         "connect to mx.example.org[192.0.2.1]:25: Connection refused | networkerror | soft | retry",
         "connect to mx.example.org[192.0.2.1]:25: No route to host | networkerror | soft | retry",
-        "451 Temporary lookup failure | networkerror | soft | retry",
+        // Postfix's "Temporary lookup failure" is one of its own tables that could not be read
+        // (its smtpd_check tests expect it from a failing access map), not DNS: the server's fault.
+        "451 Temporary lookup failure | systemerror | soft | retry",
         "550 Unrouteable address | hostunknown | hard | suppress",
         "451 4.4.0 DNS resolution failed | networkerror | soft | retry",
         "550 5.1.2 Domain example.org does not exist | hostunknown | hard | suppress",
