@@ -25,7 +25,13 @@ class PastedRepliesTest {
   private static final String CASES = "/dev/petrel/status/pasted-replies.tsv";
 
   record Case(
-      String reply, String host, String reason, Bounce bounce, String source, String known) {
+      String reply,
+      String host,
+      String reason,
+      Bounce bounce,
+      String source,
+      String known,
+      String block) {
     @Override
     public String toString() {
       String one = reply.replace("\n", " | ");
@@ -40,7 +46,13 @@ class PastedRepliesTest {
             new InputStreamReader(
                 PastedRepliesTest.class.getResourceAsStream(CASES), StandardCharsets.UTF_8))) {
       String line;
+      String block = "first sample";
       while ((line = r.readLine()) != null) {
+        // "## name" starts a new block of the sample (a later, separately collected batch)
+        if (line.startsWith("## ")) {
+          block = line.substring(3).split(",")[0].trim();
+          continue;
+        }
         if (line.isBlank() || line.startsWith("#")) continue;
         String[] f = line.split("\t", -1);
         assertThat(f.length).as(line).isBetween(5, 6);
@@ -51,7 +63,8 @@ class PastedRepliesTest {
                 f[2],
                 Bounce.valueOf(f[3].toUpperCase(java.util.Locale.ROOT)),
                 f[4],
-                f.length > 5 ? f[5] : ""));
+                f.length > 5 ? f[5] : "",
+                block));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -94,25 +107,42 @@ class PastedRepliesTest {
     }
   }
 
-  /** Prints the sample's figures (hard/soft, reason, false hard) with -Dpetrel.eval.rows=true. */
+  /**
+   * Prints the sample's figures (hard/soft, reason, false hard), for the whole sample and for each
+   * block of it, with -Dpetrel.eval.rows=true.
+   */
   @Test
   void figures() {
     List<Case> all = cases();
-    int bounce = 0, reason = 0, falseHard = 0;
+    java.util.Map<String, int[]> blocks = new java.util.LinkedHashMap<>();
     for (Case c : all) {
       ReplyStatus s = classify(c);
-      if (s.bounce() == c.bounce()) bounce++;
-      if (s.reason().id().equals(c.reason())) reason++;
-      if (s.bounce() == Bounce.HARD && c.bounce() != Bounce.HARD) falseHard++;
-      if (Boolean.getBoolean("petrel.eval.rows")
-          && (s.bounce() != c.bounce() || !s.reason().id().equals(c.reason())))
+      boolean bounce = s.bounce() == c.bounce();
+      boolean reason = s.reason().id().equals(c.reason());
+      boolean falseHard = s.bounce() == Bounce.HARD && c.bounce() != Bounce.HARD;
+      for (String key : List.of("all", c.block())) {
+        int[] f = blocks.computeIfAbsent(key, k -> new int[4]);
+        f[0]++;
+        if (bounce) f[1]++;
+        if (reason) f[2]++;
+        if (falseHard) f[3]++;
+      }
+      if (Boolean.getBoolean("petrel.eval.rows") && (!bounce || !reason))
         System.out.printf(
-            "PASTED-MISS want %s/%s got %s/%s (%s) %s%n",
-            c.reason(), c.bounce().id(), s.reason().id(), s.bounce().id(), s.matched(), c);
+            "PASTED-MISS [%s] want %s/%s got %s/%s (%s) %s%n",
+            c.block(),
+            c.reason(),
+            c.bounce().id(),
+            s.reason().id(),
+            s.bounce().id(),
+            s.matched(),
+            c);
     }
     if (Boolean.getBoolean("petrel.eval.rows"))
-      System.out.printf(
-          "PASTED n=%d hard/soft %.1f %% reason %.1f %% false hard %d%n",
-          all.size(), 100.0 * bounce / all.size(), 100.0 * reason / all.size(), falseHard);
+      blocks.forEach(
+          (name, f) ->
+              System.out.printf(
+                  "PASTED %s: n=%d hard/soft %.1f %% reason %.1f %% false hard %d%n",
+                  name, f[0], 100.0 * f[1] / f[0], 100.0 * f[2] / f[0], f[3]));
   }
 }
