@@ -185,7 +185,9 @@ public final class BounceParser {
      * desk that bounced); contacts there are told by the words around them.
      */
     Predicate<String> notRecipients(Set<String> base) {
-      String reporter = Addresses.domain(fromAddress());
+      String from = Addresses.domain(fromAddress());
+      // a notice read without its header: the host its text names wrote it
+      String reporter = from != null ? from : text.reportingHost();
       return a ->
           base.contains(a)
               || (Cues.roleMailbox(a)
