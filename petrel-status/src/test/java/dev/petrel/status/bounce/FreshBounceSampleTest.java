@@ -68,9 +68,6 @@ class FreshBounceSampleTest {
               "email-bounce-parser/550_not_allowed.txt",
               "rules: \"550 Your host is not allowed to connect to this server\" is not read (onhold); it refuses the sending host: blocked"),
           Map.entry(
-              "email-bounce-parser/550_unkown_server.txt",
-              "rules: cPanel Exim's \"The account or domain may not exist, they may be blacklisted, or missing the proper dns entries\" reads as blocked; lhost-exim-31 (the same text) is hostunknown"),
-          Map.entry(
               "email-bounce-parser/552_no_such_recipient.txt",
               "rules: Yahoo's \"552 1 Requested mail action aborted, mailbox not found\" after end of DATA reads as filtered; Yahoo checks recipients at the end of the message: userunknown"),
           Map.entry(

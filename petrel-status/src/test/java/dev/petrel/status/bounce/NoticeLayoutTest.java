@@ -202,6 +202,41 @@ class NoticeLayoutTest {
     assertThat(r.recipients()).extracting(BouncedRecipient::recipient).contains("lee@dest.example");
   }
 
+  /** RFC 5321 §4.2.1's multi-line reply, flattened into one paragraph by the notice. */
+  @org.junit.jupiter.api.Test
+  void aFlattenedMultiLineReplyIsReadAsItsLines() {
+    assertThat(Replies.unflatten("550-First line of the reply 550-second line 550 last line."))
+        .isEqualTo("550-First line of the reply\n550-second line\n550 last line.");
+    assertThat(Replies.unflatten("550-5.1.1 No such user. Please try 550-5.1.1 again 550 5.1.1 x"))
+        .isEqualTo("550-5.1.1 No such user. Please try\n550-5.1.1 again\n550 5.1.1 x");
+    // a single-line reply, and a code that is a word of the text, stay as they are
+    assertThat(Replies.unflatten("550 5.1.1 User unknown, 550 attempts"))
+        .isEqualTo("550 5.1.1 User unknown, 550 attempts");
+    assertThat(Replies.unflatten("550-Refused. Id x550-1 550 done"))
+        .isEqualTo("550-Refused. Id x550-1\n550 done");
+  }
+
+  @org.junit.jupiter.api.Test
+  void aWrappedMultiLineReplyReadsAsOneSentence() {
+    // a cPanel Exim refusal (rules-mta.txt, exim-cpanel-cannot-route) quoted by Postfix, its
+    // last line's code in the middle of the words
+    String mail =
+        """
+        From: MAILER-DAEMON@relay.sender.example (Mail Delivery System)
+        To: alice@sender.example
+        Subject: Undelivered Mail Returned to Sender
+
+        <nina@dest.example>: host dest.example[192.0.2.5] said: 550-The mail server
+            could not deliver mail to nina@dest.example.  The account 550-or domain may
+            not exist, they may be blacklisted, or missing the proper dns 550 entries.
+            (in reply to RCPT TO command)
+        """;
+    BounceReport r = PARSER.parse(mail.getBytes(StandardCharsets.UTF_8));
+    assertThat(r.recipients()).hasSize(1);
+    assertThat(r.recipients().getFirst().classification().reason())
+        .isEqualTo(dev.petrel.status.Reason.HOSTUNKNOWN);
+  }
+
   /** Plain text that is no notice stays no bounce, header or not. */
   @org.junit.jupiter.api.Test
   void textWithoutBounceWordsIsNoBounce() {
