@@ -213,6 +213,19 @@ final class AddressPlaces {
     return t.substring(s, e).toLowerCase(Locale.ROOT);
   }
 
+  /**
+   * Whether an address behind {@code prefix} (the lower-cased line before it) opens its line:
+   * nothing but white space and opening marks ({@code <}, {@code "}, a bullet) stand before it.
+   */
+  static boolean opensLine(String prefix) {
+    for (int i = 0; i < prefix.length(); i++) {
+      char c = prefix.charAt(i);
+      if (!(Character.isWhitespace(c) || c == '<' || c == '"' || c == '\'' || c == '*' || c == '-'))
+        return false;
+    }
+    return true;
+  }
+
   /** "550", "550-" or an enhanced code such as "5.1.1". */
   private static boolean isCodeToken(String w) {
     int n = w.length();

@@ -185,7 +185,9 @@ public final class BounceParser {
      * desk that bounced); contacts there are told by the words around them.
      */
     Predicate<String> notRecipients(Set<String> base) {
-      String reporter = Addresses.domain(fromAddress());
+      String from = Addresses.domain(fromAddress());
+      // a notice read without its header: the host its text names wrote it
+      String reporter = from != null ? from : text.reportingHost();
       return a ->
           base.contains(a)
               || (Cues.roleMailbox(a)
@@ -479,7 +481,7 @@ public final class BounceParser {
         "x-unix".equalsIgnoreCase(diagnosticType == null ? "" : diagnosticType);
     ReplyStatus rs;
     try {
-      SmtpReply parsed = engine.parse(unixDiagnostic ? "" : replyText);
+      SmtpReply parsed = engine.parse(unixDiagnostic ? "" : Replies.unflatten(replyText));
       // Rules read the reply's text without its codes, so that a flattened multi-line reply
       // ("550-5.7.1 ... 550 5.7.1 ...") reads as one sentence; the notice's framing before the
       // reply (Exim's "retry timeout exceeded", qmail's "I'm not going to try again") stays.

@@ -95,7 +95,13 @@ final class Cues {
     "returned to sender",
     "rejected by",
     "non-delivery",
-    "delivery to the following"
+    "delivery to the following",
+    // Gmail's notice ("Your message wasn't delivered to a@b because the address couldn't be
+    // found"), which is all a mail API hands over when it gives the text body only
+    "wasn't delivered",
+    // Exchange's section for administrators keeps its English words in every language of the
+    // notice ("Remote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; ...'")
+    "remote server returned '"
   };
 
   /**
@@ -245,8 +251,9 @@ final class Cues {
   }
 
   static boolean bodyCue(BounceParser.Context c) {
-    String t = c.text().lowerNoticeText();
-    return containsAny(t, BOUNCE_BODY);
+    // the words may be wrapped onto two lines (Postfix: "could not\nbe delivered")
+    return containsAny(c.text().lowerNoticeText(), BOUNCE_BODY)
+        || containsAny(c.text().lowerFlatNoticeText(), BOUNCE_BODY);
   }
 
   static boolean containsAny(String s, String[] needles) {

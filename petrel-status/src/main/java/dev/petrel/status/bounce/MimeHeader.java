@@ -35,6 +35,12 @@ final class MimeHeader {
   /** Where the body starts: after the blank line that ends the header, or at the end. */
   int bodyStart;
 
+  /** The lines of the block that start a field (not continuation lines), valid fields or not. */
+  int lines;
+
+  /** The lines of the block that were read as a valid field. */
+  int fields;
+
   private MimeHeader() {}
 
   /** Reads the header block in {@code b[start, end)}, adding its fields to {@code part}. */
@@ -48,6 +54,7 @@ final class MimeHeader {
         break;
       }
       int fieldStart = pos;
+      h.lines++;
       pos = lineEnd;
       while (pos < end && (b[pos] == ' ' || b[pos] == '\t')) pos = lineEnd(b, pos, end);
       int fieldEnd = pos;
@@ -57,6 +64,17 @@ final class MimeHeader {
     }
     h.bodyStart = pos;
     return h;
+  }
+
+  /**
+   * Whether the block is no header at all but the first paragraph of a text: fewer than half of its
+   * lines are fields. A bounce notice's text handed over without its mail (a mail API's or a bounce
+   * library's "text body", a notice pasted into a ticket) starts with a sentence ("This is the mail
+   * system at host ...", "Delivery has failed to these recipients or groups:"), which no mail
+   * header does; a real header with a stray bad line still has far more fields than not.
+   */
+  boolean notAHeader() {
+    return lines > 0 && fields * 2 < lines;
   }
 
   /** The index after the next LF at or after {@code pos}, or {@code end}. */
@@ -85,6 +103,7 @@ final class MimeHeader {
       name = commentedName(b, from, colon);
       if (name == null) return;
     }
+    fields++;
     if (part.headers.size() < MAX_FIELDS) {
       part.headers.add(new MailPart.Header(name, b, from, to));
     }

@@ -105,6 +105,12 @@ final class MimeReader {
   private void entity(byte[] b, int start, int end, MailPart part, int depth, String parentType) {
     parts++;
     MimeHeader h = MimeHeader.read(b, start, end, part);
+    if (depth == 0 && h.notAHeader()) {
+      // the text of a notice without its mail: all of it is the body, as plain text
+      part.headers.clear();
+      leaf(b, start, end, part, "text/plain", null);
+      return;
+    }
     String ct = part.header("Content-Type");
     if (ct != null) {
       int semi = ct.indexOf(';');

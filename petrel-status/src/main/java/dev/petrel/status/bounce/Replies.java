@@ -18,6 +18,53 @@ final class Replies {
   private Replies() {}
 
   /** Whether the text holds a failure reply code (4xx, 5xx, 4.x.x or 5.x.x). */
+  /**
+   * A multi-line SMTP reply that the notice flattened into one paragraph, split into its lines
+   * again. RFC 5321 §4.2.1 writes every line of a multi-line reply behind the code, with "-" after
+   * it on all lines but the last ("550-The mail server ... 550-or domain may not exist ... 550
+   * entries."); Postfix joins the lines with spaces when it quotes the reply in its notice, so the
+   * codes of the inner lines stand in the middle of the words. A reply that starts with a code and
+   * "-" is read as lines again at each later occurrence of that same code followed by "-" or a
+   * space, so that the text read is the reply's words alone; anything else is returned as it is.
+   */
+  static String unflatten(String reply) {
+    if (reply == null || reply.length() < 8) return reply;
+    int i = 0;
+    while (i < reply.length() && Character.isWhitespace(reply.charAt(i))) i++;
+    if (i + 4 > reply.length()) return reply;
+    String code = reply.substring(i, i + 3);
+    if (!(Character.isDigit(code.charAt(0))
+        && Character.isDigit(code.charAt(1))
+        && Character.isDigit(code.charAt(2))
+        && reply.charAt(i + 3) == '-')) return reply;
+    StringBuilder out = new StringBuilder(reply.length() + 8);
+    out.append(reply, 0, i + 4);
+    int pos = i + 4;
+    while (true) {
+      int next = reply.indexOf(code, pos);
+      if (next < 0) break;
+      int after = next + 3;
+      boolean lineStart =
+          Character.isWhitespace(reply.charAt(next - 1))
+              && after < reply.length() - 1
+              && (reply.charAt(after) == '-' || reply.charAt(after) == ' ')
+              && !Character.isWhitespace(reply.charAt(after + 1));
+      if (!lineStart) {
+        out.append(reply, pos, after);
+        pos = after;
+        continue;
+      }
+      int end = next;
+      while (end > pos && Character.isWhitespace(reply.charAt(end - 1))) end--;
+      out.append(reply, pos, end).append('\n');
+      out.append(reply, next, after + 1);
+      pos = after + 1;
+      if (reply.charAt(after) == ' ') break;
+    }
+    out.append(reply, pos, reply.length());
+    return out.toString();
+  }
+
   static boolean hasCode(String text) {
     int at = replyStart(text);
     return at >= 0 && text.charAt(at) != '2';

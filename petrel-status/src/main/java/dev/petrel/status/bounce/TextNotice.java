@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * Reads a bounce notice written for people (no DSN part): finds the failed recipients and, for
@@ -91,6 +92,20 @@ final class TextNotice {
     if (l == null) lowerNoticeText = l = noticeText().toLowerCase(Locale.ROOT);
     return l;
   }
+
+  private String flatNoticeText;
+
+  /**
+   * The {@link #lowerNoticeText()} with each run of white space made one space: the words of a
+   * sentence that the MTA wrapped onto two lines ("could not\nbe delivered"), made once.
+   */
+  String lowerFlatNoticeText() {
+    String f = flatNoticeText;
+    if (f == null) flatNoticeText = f = WHITE.matcher(lowerNoticeText()).replaceAll(" ");
+    return f;
+  }
+
+  private static final Pattern WHITE = Pattern.compile("\\s+");
 
   /**
    * The first {@code length} characters of the {@link #noticeText()} in lower case (of the whole
@@ -283,8 +298,16 @@ final class TextNotice {
     boolean traceField = false;
     String previousLineOfHeader = "";
     String previous = "";
+    // the entry being described: the indentation of the line that opened with a recipient's
+    // address, and that address; -1 outside an entry (see entryDescription)
+    int entryIndent = -1;
+    String entryAddress = null;
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
+      int indent = indentation(line);
+      if (line.isBlank()) entryIndent = -1;
+      boolean description = entryIndent >= 0 && indent > entryIndent;
+      if (!description) entryIndent = -1;
       // a folded address list goes on after a comma; a trace field (Received: ... for <a@b>)
       // goes on with indented lines of its own
       boolean continuation =
@@ -302,18 +325,67 @@ final class TextNotice {
         if (!line.isBlank()) previous = line;
         continue;
       }
-      String lowerLine = null;
+      String lowerLine = line.toLowerCase(Locale.ROOT);
+      boolean first = true;
       for (Addresses.Found f : Addresses.find(line)) {
-        if (only != null && !only.contains(f.address())) continue;
-        if (lowerLine == null) lowerLine = line.toLowerCase(Locale.ROOT);
         String prefix = lowerLine.substring(0, f.start());
+        boolean opensLine = first && AddressPlaces.opensLine(prefix);
+        first = false;
+        if (!description && opensLine && !continuation && !inQuotedHeader) {
+          entryIndent = indent;
+          entryAddress = f.address();
+        }
+        if (only != null && !only.contains(f.address())) continue;
         int kind = continuation || inQuotedHeader ? 0 : AddressPlaces.kindOf(prefix, lowerLine);
         if (kind > 0 && AddressPlaces.contactCue(prefix, previous)) kind = 0;
+        // an address on a line of another recipient's description is quoted in it (the sender a
+        // remote reply refuses, the address of the failed RCPT TO), not a recipient of its own
+        if (kind == 2 && description && !f.address().equals(entryAddress)) kind = 1;
         found.add(new Mention(i, f.address(), kind));
       }
       if (!line.isBlank()) previous = line;
     }
     return found;
+  }
+
+  /**
+   * The host that wrote the notice when its text names it (lower case), or null: Postfix's "This is
+   * the mail system at host mx.example.", Exchange's "Generating server: mx.example" and the
+   * "Reporting-MTA: dns; mx.example" of DSN fields written as text. A notice read without its mail
+   * header has no From to tell whose role addresses are contacts; this line does.
+   */
+  String reportingHost() {
+    for (String line : lines) {
+      String l = line.strip().toLowerCase(Locale.ROOT);
+      for (String label : REPORTING_HOST_LABELS) {
+        if (!l.startsWith(label)) continue;
+        String host = l.substring(label.length()).strip();
+        int space = host.indexOf(' ');
+        if (space > 0) host = host.substring(0, space);
+        while (host.endsWith(".")) host = host.substring(0, host.length() - 1);
+        if (host.indexOf('.') > 0) return host;
+      }
+    }
+    return null;
+  }
+
+  private static final String[] REPORTING_HOST_LABELS = {
+    "this is the mail system at host ", "generating server: ", "reporting-mta: dns;"
+  };
+
+  /**
+   * The leading white space of a line, in characters (a tab counts as one). Notices write a
+   * recipient's entry as a line that opens with the address and the lines of its description
+   * indented deeper, with no blank line between: Postfix's "{@code <a@b>: host ... said: 550 ...}"
+   * with its reply folded onto lines indented by four spaces, Exim's "{@code a@b}" with "{@code
+   * (generated from ...)}" and "{@code LMTP error after RCPT TO:<...>:}" under it, sendmail's
+   * "{@code <a@b>}" with "{@code (reason: ...)}". The next recipient's entry starts at the entry's
+   * indentation again or after a blank line.
+   */
+  private static int indentation(String line) {
+    int i = 0;
+    while (i < line.length() && Character.isWhitespace(line.charAt(i))) i++;
+    return i;
   }
 
   /**

@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * labelled SMTP replies and the labelled bounce mails, plus the rule-test tables they must stay
  * apart from. Holds no expectations of its own; {@link EvaluationSetTest} checks and measures.
  */
-final class EvalData {
+public final class EvalData {
 
   /** The test-resource folder of the status engine's tables. */
   static final String ROOT = "/dev/petrel/status";
@@ -40,11 +40,11 @@ final class EvalData {
    * @param reason expected reason, or {@code -} for a mail that is not a delivery report
    * @param bounce expected hard, soft or none
    */
-  record LabelledBounce(
+  public record LabelledBounce(
       int line, String file, Set<String> recipients, String reason, String bounce, String source) {
 
     /** The source folder, the first segment of the file path. */
-    String folder() {
+    public String folder() {
       int slash = file.indexOf('/');
       return slash < 0 ? "." : file.substring(0, slash);
     }
@@ -53,7 +53,7 @@ final class EvalData {
   private EvalData() {}
 
   /** The folder of a test resource on disk (tests run from target/test-classes). */
-  static Path resourceDir(String name) {
+  public static Path resourceDir(String name) {
     URL url = EvalData.class.getResource(name);
     if (url == null) throw new IllegalStateException("test resource missing: " + name);
     try {
@@ -100,12 +100,17 @@ final class EvalData {
   }
 
   static List<LabelledBounce> bounces() {
+    return bounces(evalDir().resolve("bounces/labels.tsv"));
+  }
+
+  /** The labelled bounce mails of a labels.tsv in the layout of eval/bounces/labels.tsv. */
+  public static List<LabelledBounce> bounces(Path labels) {
     List<LabelledBounce> out = new ArrayList<>();
-    for (Row r : rows(evalDir().resolve("bounces/labels.tsv"))) {
+    for (Row r : rows(labels)) {
       String[] f = r.fields();
       if (f.length != 5)
         throw new IllegalStateException(
-            "labels.tsv line " + r.line() + ": 5 fields expected, got " + f.length);
+            labels.getFileName() + " line " + r.line() + ": 5 fields expected, got " + f.length);
       Set<String> rcpts =
           Arrays.stream(f[1].split(","))
               .map(String::trim)

@@ -7,8 +7,6 @@ import dev.petrel.status.Reason;
 import dev.petrel.status.ReplyStatus;
 import dev.petrel.status.StatusEngine;
 import dev.petrel.status.bounce.BounceParser;
-import dev.petrel.status.bounce.BounceReport;
-import dev.petrel.status.bounce.BouncedRecipient;
 import dev.petrel.status.eval.EvalData.LabelledBounce;
 import dev.petrel.status.eval.EvalData.LabelledReply;
 import java.io.IOException;
@@ -205,66 +203,19 @@ class EvaluationSetTest {
   void measureBounces() throws IOException {
     Path dir = EvalData.evalDir().resolve("bounces");
     List<LabelledBounce> labels = EvalData.bounces();
-    Map<String, BounceTally> bySource = new TreeMap<>();
-    BounceTally all = new BounceTally();
+    Map<String, BounceScoring.Tally> bySource = new TreeMap<>();
+    BounceScoring.Tally all = new BounceScoring.Tally();
     List<String> disagreements = new ArrayList<>();
     for (LabelledBounce b : labels) {
-      BounceReport r = PARSER.parse(Files.readAllBytes(dir.resolve(b.file())));
-      Set<String> got = failedRecipients(r);
-      Set<String> wrong = new TreeSet<>(got);
-      wrong.removeAll(b.recipients());
-      List<BouncedRecipient> judged = judged(b, r);
-      String reason =
-          judged.isEmpty()
-              ? mailWithoutFailure(r, false)
-              : judged.stream()
-                  .map(EvaluationSetTest::reasonOf)
-                  .distinct()
-                  .collect(Collectors.joining("+"));
-      String bounce =
-          judged.isEmpty()
-              ? mailWithoutFailure(r, true)
-              : judged.stream()
-                  .map(EvaluationSetTest::bounceOf)
-                  .distinct()
-                  .collect(Collectors.joining("+"));
-      boolean exact = got.equals(b.recipients());
-      boolean reasonOk = reason.equals(b.reason());
-      boolean bounceOk = bounce.equals(b.bounce());
-      boolean falseHard =
-          !b.bounce().equals("hard")
-              && r.recipients().stream().anyMatch(x -> x.classification().bounce() == Bounce.HARD);
-      for (BounceTally t :
-          List.of(all, bySource.computeIfAbsent(b.folder(), k -> new BounceTally())))
-        t.add(exact, got.size(), wrong.size(), reasonOk, bounceOk, falseHard);
-      if (!exact || !reasonOk || !bounceOk)
-        disagreements.add(
-            String.format(
-                Locale.ROOT,
-                "%s: expected %s %s/%s, got %s %s/%s (%s, %s)",
-                b.file(),
-                b.recipients(),
-                b.reason(),
-                b.bounce(),
-                got,
-                reason,
-                bounce,
-                r.kind(),
-                r.format()));
+      BounceScoring.Outcome o =
+          BounceScoring.score(b, PARSER.parse(Files.readAllBytes(dir.resolve(b.file()))));
+      all.add(o);
+      bySource.computeIfAbsent(b.folder(), k -> new BounceScoring.Tally()).add(o);
+      if (!o.agrees()) disagreements.add(o.describe());
     }
     StringBuilder out = new StringBuilder();
     out.append(String.format(Locale.ROOT, "%n== Evaluation: %d bounce mails ==%n", all.mails));
-    out.append(
-        String.format(
-            Locale.ROOT,
-            "%-20s %5s %10s %12s %8s %10s %11s%n",
-            "source",
-            "mails",
-            "exact set",
-            "wrong addr",
-            "reason",
-            "hard/soft",
-            "false hard"));
+    out.append(BounceScoring.header());
     bySource.forEach((k, t) -> out.append(t.line(k)));
     out.append(all.line("all mails"));
     out.append(
@@ -278,66 +229,11 @@ class EvaluationSetTest {
     assertThat(all.mails).isEqualTo(labels.size());
     // The recipient bars: the exact set of failed recipients for at least 95 % of notices, and at
     // most 2 % of the reported addresses wrong.
-    assertThat(100.0 * all.exact / all.mails)
-        .as("exact recipient set, %")
-        .isGreaterThanOrEqualTo(95.0);
-    assertThat(100.0 * all.wrong / Math.max(1, all.reported))
-        .as("wrong addresses, % of those reported")
-        .isLessThanOrEqualTo(2.0);
+    assertThat(all.exactPct()).as("exact recipient set, %").isGreaterThanOrEqualTo(95.0);
+    assertThat(all.wrongPct()).as("wrong addresses, % of those reported").isLessThanOrEqualTo(2.0);
     // Floors at what the parser and rules reach today; raise them as they improve.
-    assertThat(100.0 * all.reasonOk / all.mails).as("reason right, %").isGreaterThanOrEqualTo(84.6);
-    assertThat(100.0 * all.bounceOk / all.mails)
-        .as("hard/soft right, %")
-        .isGreaterThanOrEqualTo(94.0);
-  }
-
-  /**
-   * The recipients the parser reports as failed: those of a delivery report (standard or not) whose
-   * action is failed or not given. Delayed, delivered, relayed and expanded are not failures.
-   */
-  static Set<String> failedRecipients(BounceReport r) {
-    if (r.kind() != BounceReport.Kind.DSN && r.kind() != BounceReport.Kind.NON_STANDARD)
-      return Set.of();
-    return r.recipients().stream()
-        .filter(x -> x.recipient() != null)
-        .filter(x -> x.action() == null || x.action().equalsIgnoreCase("failed"))
-        .map(x -> x.recipient().toLowerCase(Locale.ROOT))
-        .collect(Collectors.toCollection(TreeSet::new));
-  }
-
-  /** The parser's entries for the labelled failed recipients (a missing one counts as wrong). */
-  private static List<BouncedRecipient> judged(LabelledBounce b, BounceReport r) {
-    List<BouncedRecipient> out = new ArrayList<>();
-    for (String rcpt : b.recipients()) {
-      BouncedRecipient found =
-          r.recipients().stream()
-              .filter(x -> x.recipient() != null && x.recipient().equalsIgnoreCase(rcpt))
-              .findFirst()
-              .orElse(null);
-      out.add(found);
-    }
-    return out;
-  }
-
-  private static String reasonOf(BouncedRecipient x) {
-    return x == null ? "(missing)" : x.classification().reason().id();
-  }
-
-  private static String bounceOf(BouncedRecipient x) {
-    return x == null ? "(missing)" : x.classification().bounce().id();
-  }
-
-  /** What a mail labelled without failed recipients is read as: its kind, or its first entry. */
-  private static String mailWithoutFailure(BounceReport r, boolean bounce) {
-    return switch (r.kind()) {
-      case AUTO_REPLY -> bounce ? "none" : "vacation";
-      case NOT_A_BOUNCE -> bounce ? "none" : "-";
-      case FEEDBACK -> bounce ? "none" : "feedback";
-      default ->
-          r.recipients().isEmpty()
-              ? (bounce ? "none" : "-")
-              : bounce ? bounceOf(r.recipients().getFirst()) : reasonOf(r.recipients().getFirst());
-    };
+    assertThat(all.reasonPct()).as("reason right, %").isGreaterThanOrEqualTo(84.6);
+    assertThat(all.bouncePct()).as("hard/soft right, %").isGreaterThanOrEqualTo(94.0);
   }
 
   private static boolean isUrl(String s) {
@@ -375,10 +271,6 @@ class EvaluationSetTest {
     Files.writeString(Path.of("target", "evaluation-" + name + ".txt"), text);
   }
 
-  private static String pct(int part, int whole) {
-    return whole == 0 ? "    -  " : String.format(Locale.ROOT, "%5.1f %%", 100.0 * part / whole);
-  }
-
   /** Counts for a group of replies. */
   private static final class ReplyTally {
     int n;
@@ -406,44 +298,9 @@ class EvaluationSetTest {
           "%-44s %5d %10s %10s %11s%n",
           name,
           n,
-          pct(bounceOk, n),
-          pct(reasonOk, n),
-          pct(falseHard, n));
-    }
-  }
-
-  /** Counts for a group of bounce mails. */
-  private static final class BounceTally {
-    int mails;
-    int exact;
-    int reported;
-    int wrong;
-    int reasonOk;
-    int bounceOk;
-    int falseHard;
-
-    void add(
-        boolean exactSet, int got, int wrongAddr, boolean reason, boolean bounce, boolean hard) {
-      mails++;
-      reported += got;
-      wrong += wrongAddr;
-      if (exactSet) exact++;
-      if (reason) reasonOk++;
-      if (bounce) bounceOk++;
-      if (hard) falseHard++;
-    }
-
-    String line(String name) {
-      return String.format(
-          Locale.ROOT,
-          "%-20s %5d %10s %12s %8s %10s %11s%n",
-          name,
-          mails,
-          pct(exact, mails),
-          pct(wrong, reported),
-          pct(reasonOk, mails),
-          pct(bounceOk, mails),
-          pct(falseHard, mails));
+          BounceScoring.pct(bounceOk, n),
+          BounceScoring.pct(reasonOk, n),
+          BounceScoring.pct(falseHard, n));
     }
   }
 }
