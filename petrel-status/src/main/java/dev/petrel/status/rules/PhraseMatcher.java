@@ -86,8 +86,10 @@ final class PhraseMatcher {
 
   /**
    * For each phrase, whether it is not found where it ends in a letter or digit right before an
-   * equals sign: a phrase of one word is then a field name of a log-style tail ({@code relay=},
-   * {@code ctladdr=}, {@code user=}), not a word of the prose. Null when no phrase is so read.
+   * equals sign, or inside the local part of an address: a phrase of one word is then a field name
+   * of a log-style tail ({@code relay=}, {@code ctladdr=}, {@code user=}) or part of an address
+   * ({@code dmarc@}, {@code spam-reports@}), not a word of the prose. Null when no phrase is so
+   * read.
    */
   private final boolean[] fieldNameWord;
 
@@ -104,7 +106,8 @@ final class PhraseMatcher {
    *     TextNormalizer} folds case
    * @param foldSpace whether a run of white space in the text matches one space of a phrase
    * @param skipFieldNames whether a phrase of one word is not found where an equals sign follows it
-   *     (a field name such as sendmail's and Postfix's {@code relay=})
+   *     (a field name such as sendmail's and Postfix's {@code relay=}) or where it is part of an
+   *     address's local part
    */
   PhraseMatcher(List<String> phrases, boolean foldCase, boolean foldSpace, boolean skipFieldNames) {
     this.phraseCount = phrases.size();
@@ -351,14 +354,26 @@ final class PhraseMatcher {
   }
 
   /**
-   * Whether the character at {@code i} ends a field name: a letter or digit that an equals sign
-   * follows ({@code relay=mx.example.org}, {@code ctladdr=<...>}).
+   * Whether the character at {@code i}, a letter or digit, ends a name rather than a word of prose:
+   * a field name, which an equals sign follows ({@code relay=mx.example.org}, {@code
+   * ctladdr=<...>}), or a part of the local part of an address, which more local-part characters
+   * and an at sign follow ({@code <dmarc@example.org>}, {@code no-reply@example.org}).
    */
   private static boolean isFieldName(CharSequence text, int i) {
-    return i + 1 < text.length()
-        && text.charAt(i + 1) == '='
-        && Character.isLetterOrDigit(text.charAt(i));
+    int n = text.length();
+    if (i + 1 >= n || !Character.isLetterOrDigit(text.charAt(i))) return false;
+    if (text.charAt(i + 1) == '=') return true;
+    for (int j = i + 1, end = Math.min(n, i + 1 + MAX_LOCAL_PART); j < end; j++) {
+      char c = text.charAt(j);
+      if (c == '@') return true;
+      if (!Character.isLetterOrDigit(c) && c != '.' && c != '-' && c != '_' && c != '+')
+        return false;
+    }
+    return false;
   }
+
+  /** The longest local part of an address (RFC 5321, section 4.5.3.1.1). */
+  private static final int MAX_LOCAL_PART = 64;
 
   /** The next state from deep state {@code deep} on symbol {@code y}, as a reference. */
   private int deepStep(int deep, int y) {

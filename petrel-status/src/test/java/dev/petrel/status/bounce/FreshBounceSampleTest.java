@@ -61,9 +61,6 @@ class FreshBounceSampleTest {
               "email-bounce-parser/421_4_7_28_ip_blocked_spam.txt",
               "rules: Gmail's 421-4.7.28 \"unusual rate of unsolicited mail ... from your SPF domain\" reads as ratelimited; the cause it names is the domain's spam rate: badreputation"),
           Map.entry(
-              "email-bounce-parser/550_5_0_1_no_such_recipient.txt",
-              "rules: \"550 5.0.1 Recipient rejected\" to dmarc@... reads as authfailure (the word dmarc in the address?); a refused address without a cause: userunknown, soft"),
-          Map.entry(
               "email-bounce-parser/550_5_1_1_no_such_user_variant_20.txt",
               "rules: \"550 5.1.1 <sender>: unauthorized sender\" (Apple's relay refusing the sender) reads as norelaying; it refuses the envelope sender: rejected"),
           Map.entry(

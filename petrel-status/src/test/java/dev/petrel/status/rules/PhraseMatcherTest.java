@@ -58,4 +58,19 @@ class PhraseMatcherTest {
     // without the flag, the field name is a word like any other
     assertThat(PhraseMatcher.has(new PhraseMatcher(phrases).match("relay=mx"), 0)).isTrue();
   }
+
+  @Test
+  void aWordInsideAnAddressIsNotProseWhenAsked() {
+    List<String> phrases = List.of("dmarc", "spam", "unknown", "spamhaus.org", "rejected");
+    PhraseMatcher m = new PhraseMatcher(phrases, true, true, true);
+    long[] set = m.match("550 5.0.1 <dmarc@example.org>: Recipient rejected (no-spam_list@x.test)");
+    assertThat(phrases.stream().filter(p -> PhraseMatcher.has(set, phrases.indexOf(p))))
+        .containsExactly("rejected");
+    // a local part of letters and digits ends at "@" only: a domain after prose stays prose
+    long[] prose = m.match("listed at zen.spamhaus.org; user unknown, spam");
+    assertThat(phrases.stream().filter(p -> PhraseMatcher.has(prose, phrases.indexOf(p))))
+        .containsExactly("spam", "unknown", "spamhaus.org");
+    // a word right before an address in angle brackets is prose
+    assertThat(PhraseMatcher.has(m.match("unknown <a@b.c>"), 2)).isTrue();
+  }
 }
