@@ -58,9 +58,6 @@ class FreshBounceSampleTest {
               "email-bounce-parser/421_4_4_2_timeout.txt",
               "rules: \"refused to talk to me: 421 4.4.2 ... Error: timeout exceeded\" reads as blocked; the session timed out (X.4.2) until the sender gave up: expired"),
           Map.entry(
-              "email-bounce-parser/421_4_7_28_ip_blocked_spam.txt",
-              "rules: Gmail's 421-4.7.28 \"unusual rate of unsolicited mail ... from your SPF domain\" reads as ratelimited; the cause it names is the domain's spam rate: badreputation"),
-          Map.entry(
               "email-bounce-parser/550_5_1_1_no_such_user_variant_20.txt",
               "rules: \"550 5.1.1 <sender>: unauthorized sender\" (Apple's relay refusing the sender) reads as norelaying; it refuses the envelope sender: rejected"),
           Map.entry(
