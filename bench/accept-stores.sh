@@ -11,7 +11,7 @@
 # postmaster and every backend (exited ones through the postmaster's cutime); Postfix's master and
 # its daemons. The load average is printed before each configuration: the machine may be shared.
 #
-#   bench/accept-stores.sh                                   # MESSAGES=2000 REPEAT=3
+#   bench/accept-stores.sh                                   # MESSAGES=2000 REPEAT=3 WARMUP=5000
 #   BEFORE_TREE=/var/tmp/petrel-before bench/accept-stores.sh  # also that tree's build on PostgreSQL
 #   PG_PARAMS='&writers=4' bench/accept-stores.sh              # store URL options of this tree
 #   PG_STATEMENTS=1 NODES=1 bench/accept-stores.sh             # where PostgreSQL's time goes
@@ -27,6 +27,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MESSAGES="${MESSAGES:-2000}" # per measured run and node
 REPEAT="${REPEAT:-3}"
+WARMUP="${WARMUP:-5000}" # messages to each node before its runs, not measured (was 500 until 2026-12-07)
 SESSIONS="${SESSIONS:-20}"
 POSTFIX_PORT="${POSTFIX_PORT:-25252}"
 PG_PORT="${PG_PORT:-25260}"
@@ -74,8 +75,8 @@ measure() {
   local load
   load=$(cut -d' ' -f1-3 /proc/loadavg)
   for port in "$@"; do
-    "$source_bin" -s "$SESSIONS" -m 500 -l 1024 -f from@bench.test -t to@example.net \
-      "127.0.0.1:$port" >/dev/null # warm-up, not measured
+    "$source_bin" -s "$SESSIONS" -m "$WARMUP" -l 1024 -f from@bench.test -t to@example.net \
+      "127.0.0.1:$port" >/dev/null # warm-up (the JIT compiler), not measured
   done
   # shellcheck disable=SC2086
   t0=$(ticks_of $servers)
@@ -136,7 +137,7 @@ for nodes in $NODES; do
   measure "petrel, postgresql, $nodes node(s)" "${pids[*]}" "$(pg_pid)" "${ports[@]}"
   stop_nodes
   echo "  messages in the database: $(psql_q -d "after$nodes" -c 'SELECT count(*) FROM messages')" \
-    "(expected $(((MESSAGES * REPEAT + 500) * nodes)))" >&2
+    "(expected $(((MESSAGES * REPEAT + WARMUP) * nodes)))" >&2
   if [ -n "$PG_STATEMENTS" ]; then
     echo "  PostgreSQL's time by statement (this database; calls and ms per accepted message):" >&2
     psql_q -d "after$nodes" -F ' | ' -c "
