@@ -93,6 +93,15 @@ final class PhraseMatcher {
    */
   private final boolean[] fieldNameWord;
 
+  /**
+   * For each phrase of one word that begins with an ASCII letter, its length, else 0: such a phrase
+   * is not found where an ASCII letter or digit comes right before it, inside a longer word or name
+   * ({@code relay} in {@code privaterelay.example.com}, {@code spam} in {@code antispam}). Phrases
+   * of scripts written without spaces (Chinese, Japanese) match anywhere. Null when {@link
+   * #fieldNameWord} is.
+   */
+  private final int[] wordStartLength;
+
   PhraseMatcher(List<String> phrases) {
     this(phrases, true, true, false);
   }
@@ -112,14 +121,20 @@ final class PhraseMatcher {
   PhraseMatcher(List<String> phrases, boolean foldCase, boolean foldSpace, boolean skipFieldNames) {
     this.phraseCount = phrases.size();
     boolean[] oneWord = null;
+    int[] startLength = null;
     if (skipFieldNames) {
       oneWord = new boolean[phrases.size()];
+      startLength = new int[phrases.size()];
       for (int id = 0; id < oneWord.length; id++) {
         String p = phrases.get(id);
-        oneWord[id] = p.indexOf(' ') < 0 && Character.isLetterOrDigit(p.charAt(p.length() - 1));
+        boolean word = p.indexOf(' ') < 0;
+        oneWord[id] = word && Character.isLetterOrDigit(p.charAt(p.length() - 1));
+        if (word && !p.isEmpty() && isAsciiLetterOrDigit(p.charAt(0)) && !isDigit(p.charAt(0)))
+          startLength[id] = p.length();
       }
     }
     this.fieldNameWord = oneWord;
+    this.wordStartLength = startLength;
     // Symbol 0 is any character no phrase uses; the others are numbered from the most frequent
     // character of the phrases down, so that the entries a scan of ordinary text reads most sit
     // together at the start of each row (fewer cache lines per state).
@@ -339,18 +354,48 @@ final class PhraseMatcher {
       int y = sym[text.charAt(i)];
       state = state >= 0 ? d[state + y] : deepStep(~state, y);
       if (state >= 0) {
-        if (state >= denseOut) {
-          boolean field = fieldNameWord != null && isFieldName(text, i);
-          for (int id : denseOutputs[state / alphabet - firstDenseOutput])
-            if (!field || !fieldNameWord[id]) found[id >>> 6] |= 1L << id;
-        }
+        if (state >= denseOut)
+          record(denseOutputs[state / alphabet - firstDenseOutput], text, i, found);
       } else if (state <= deepOut) {
-        boolean field = fieldNameWord != null && isFieldName(text, i);
-        for (int id : deepOutputs[~state - firstDeepOutput])
-          if (!field || !fieldNameWord[id]) found[id >>> 6] |= 1L << id;
+        record(deepOutputs[~state - firstDeepOutput], text, i, found);
       }
     }
     return found;
+  }
+
+  /** Adds the phrases {@code ids} that end at {@code i} to {@code found}, unless they are names. */
+  private void record(int[] ids, CharSequence text, int i, long[] found) {
+    if (fieldNameWord == null) {
+      for (int id : ids) found[id >>> 6] |= 1L << id;
+      return;
+    }
+    boolean field = isFieldName(text, i);
+    for (int id : ids) {
+      if (field && fieldNameWord[id]) continue;
+      int len = wordStartLength[id];
+      if (len > 0 && i - len >= 0 && midWord(text, i - len + 1)) continue;
+      found[id >>> 6] |= 1L << id;
+    }
+  }
+
+  /**
+   * Whether the character at {@code start} continues a word: it is a lower-case ASCII letter or a
+   * digit, and an ASCII letter or digit comes before it. An upper-case letter starts a word of its
+   * own, as in names written in camel case ({@code MCSpamSignature}).
+   */
+  private static boolean midWord(CharSequence text, int start) {
+    char c = text.charAt(start);
+    return start > 0
+        && ((c >= 'a' && c <= 'z') || isDigit(c))
+        && isAsciiLetterOrDigit(text.charAt(start - 1));
+  }
+
+  private static boolean isAsciiLetterOrDigit(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || isDigit(c);
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 
   /**

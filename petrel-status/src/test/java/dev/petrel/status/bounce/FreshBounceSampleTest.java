@@ -58,23 +58,14 @@ class FreshBounceSampleTest {
               "email-bounce-parser/421_4_4_2_timeout.txt",
               "rules: \"refused to talk to me: 421 4.4.2 ... Error: timeout exceeded\" reads as blocked; the session timed out (X.4.2) until the sender gave up: expired"),
           Map.entry(
-              "email-bounce-parser/550_5_1_1_no_such_user_variant_20.txt",
-              "rules: \"550 5.1.1 <sender>: unauthorized sender\" (Apple's relay refusing the sender) reads as norelaying; it refuses the envelope sender: rejected"),
-          Map.entry(
               "email-bounce-parser/550_no_such_recipient.txt",
               "rules: Mail.ru's \"Local mailbox ... is unavailable: user not found\" after end of DATA reads as filtered; it is Mail.ru's own lookup, as Yahoo's end-of-data check is"),
           Map.entry(
               "email-bounce-parser/550_no_such_recipient_variant_2.txt",
               "rules: as 550_no_such_recipient.txt (Mail.ru \"user not found\" after end of DATA reads as filtered)"),
           Map.entry(
-              "email-bounce-parser/550_not_allowed.txt",
-              "rules: \"550 Your host is not allowed to connect to this server\" is not read (onhold); it refuses the sending host: blocked"),
-          Map.entry(
               "email-bounce-parser/552_no_such_recipient.txt",
               "rules: Yahoo's \"552 1 Requested mail action aborted, mailbox not found\" after end of DATA reads as filtered; Yahoo checks recipients at the end of the message: userunknown"),
-          Map.entry(
-              "email-bounce-parser/554_5_7_1_no_such_recipient.txt",
-              "rules: \"554 5.7.1 ... Recipient address rejected: user ... does not exist\" reads as blocked from X.7.1; the words say the mailbox does not exist"),
           Map.entry(
               "email-bounce-parser/554_5_7_7_equal_headers.txt",
               "rules: \"554 5.7.7 too many equal X-headers\" reads as spamdetected; a header policy of the receiving filter: policyviolation"),

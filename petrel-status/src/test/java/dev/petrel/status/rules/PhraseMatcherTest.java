@@ -73,4 +73,19 @@ class PhraseMatcherTest {
     // a word right before an address in angle brackets is prose
     assertThat(PhraseMatcher.has(m.match("unknown <a@b.c>"), 2)).isTrue();
   }
+
+  @Test
+  void aWordInsideALongerWordIsNotFoundWhenAsked() {
+    List<String> phrases = List.of("relay", "spam", "用户不存在", "relay denied");
+    PhraseMatcher m = new PhraseMatcher(phrases, true, true, true);
+    long[] set = m.match("host smtp1.privaterelay.example.com said: nospam 该用户不存在");
+    assertThat(phrases.stream().filter(p -> PhraseMatcher.has(set, phrases.indexOf(p))))
+        .containsExactly("用户不存在");
+    // a capital letter begins a word of a camel-case name; other marks end a word
+    long[] camel = m.match("MCSpamSignature, anti-relay, (relay denied)");
+    assertThat(phrases.stream().filter(p -> PhraseMatcher.has(camel, phrases.indexOf(p))))
+        .containsExactly("relay", "spam", "relay denied");
+    // without the flag, phrases match inside words
+    assertThat(PhraseMatcher.has(new PhraseMatcher(phrases).match("privaterelay"), 0)).isTrue();
+  }
 }
