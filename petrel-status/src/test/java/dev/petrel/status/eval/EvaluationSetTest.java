@@ -196,7 +196,7 @@ class EvaluationSetTest {
     // Floors at what the rules reach today (the goals are 97 % and 90 %), so that a change that
     // loses ground fails the build; raise them as the rules improve, never to a figure not reached.
     assertThat(100.0 * all.bounceOk / all.n).as("hard/soft right, %").isGreaterThanOrEqualTo(96.4);
-    assertThat(100.0 * all.reasonOk / all.n).as("reason right, %").isGreaterThanOrEqualTo(85.3);
+    assertThat(100.0 * all.reasonOk / all.n).as("reason right, %").isGreaterThanOrEqualTo(86.2);
   }
 
   @Test
