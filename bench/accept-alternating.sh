@@ -11,7 +11,7 @@
 # delivery paused. CPU per message from /proc (utime+stime) of each server's processes, and of
 # PostgreSQL's during Petrel's PostgreSQL turns.
 #
-#   bench/accept-alternating.sh                      # ROUNDS=7 MESSAGES=2000 WARMUP=5000
+#   bench/accept-alternating.sh                      # ROUNDS=7 MESSAGES=2000 WARMUP=15000
 #   ROUNDS=11 MESSAGES=3000 bench/accept-alternating.sh
 #
 # Needs root (Postfix's daemons and PostgreSQL's server switch users), postfix (smtp-source),
@@ -21,7 +21,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROUNDS="${ROUNDS:-7}"
 MESSAGES="${MESSAGES:-2000}" # per run
-WARMUP="${WARMUP:-5000}"     # messages to each server before the first round, not measured
+WARMUP="${WARMUP:-15000}"    # messages to each server before the first round, not measured
 SESSIONS="${SESSIONS:-20}"
 POSTFIX_PORT="${POSTFIX_PORT:-25352}"
 PG_PORT="${PG_PORT:-25360}"
