@@ -1,8 +1,19 @@
 # Shared by accept-stores.sh and accept-alternating.sh: CPU ticks from /proc, a private PostgreSQL
 # cluster, Petrel nodes started from a tree, and timed smtp-source runs against several ports.
 # The sourcing script sets root, work, PG_PORT, BASE_PORT, SESSIONS, PG_STATEMENTS, pg_bin,
-# source_bin, the array pids and die(); it sources accept-lib.sh too (for median).
+# postfix_conf, source_bin, the array pids and die(); it sources accept-lib.sh too (for median).
 # shellcheck shell=bash
+
+# Stops the Petrel nodes in pids, the private Postfix and the private PostgreSQL cluster (the
+# sourcing script traps EXIT with it).
+cleanup() {
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  if [ -f "$postfix_conf/main.cf" ]; then postfix -c "$postfix_conf" stop >/dev/null 2>&1 || true; fi
+  if [ -f "$work/pg/data/postmaster.pid" ]; then
+    runuser -u postgres -- "$pg_bin/pg_ctl" stop -m fast -D "$work/pg/data" >/dev/null 2>&1 || true
+  fi
+}
 
 tck=$(getconf CLK_TCK)
 # CPU ticks of a process and its children: its own and reaped children's (fields 14-17 of

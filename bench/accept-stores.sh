@@ -49,23 +49,14 @@ pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)"
 
 postfix_conf="$work/postfix/conf"
 pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  if [ -f "$postfix_conf/main.cf" ]; then postfix -c "$postfix_conf" stop >/dev/null 2>&1 || true; fi
-  if [ -f "$work/pg/data/postmaster.pid" ]; then
-    runuser -u postgres -- "$pg_bin/pg_ctl" stop -m fast -D "$work/pg/data" >/dev/null 2>&1 || true
-  fi
-}
-trap cleanup EXIT
-
-rm -rf "$work"
-mkdir -p "$work"
-
 # shellcheck source=bench/accept-lib.sh
 source "$root/bench/accept-lib.sh"
 # shellcheck source=bench/accept-nodes-lib.sh
 source "$root/bench/accept-nodes-lib.sh"
+trap cleanup EXIT
+
+rm -rf "$work"
+mkdir -p "$work"
 
 # measure NAME "SERVER PIDS" "DATABASE PIDS" PORT...: warm-up, REPEAT runs; one result line
 results=()
