@@ -36,6 +36,16 @@ import org.junit.jupiter.api.Test;
  * flattened into one paragraph as its lines: exact set 100.0 %, wrong addresses 0.0 % (0 of 75),
  * reason 82.7 %, hard/soft 92.0 %, false hard 0.0 %. The 13 rows of {@link #KNOWN} are reason
  * misses for the rules.
+ *
+ * <p>Figures on the 40 complete mails of php-bounce-handler (PHP-Bounce-Handler, BSD: header,
+ * notice and returned message), before any parser change made after they were labelled (commit
+ * c87dba5): exact set 90.0 %, wrong addresses 3.7 % (1 of the 27 reported), reason 90.0 %,
+ * hard/soft 90.0 %, false hard 0.0 %. Three Exchange DSNs saved with a blank line and a line of
+ * spaces above their header were read as no bounce, and a Postfix DSN was reported for the mailbox
+ * host's internal Final-Recipient instead of the Original-Recipient its text names. After dropping
+ * white-space lines above a header and reporting such a group by its original address: exact set
+ * 100.0 %, wrong addresses 0.0 % (0 of 30), reason 100.0 %, hard/soft 100.0 %, false hard 0.0 %.
+ * Each source gets its own line in the printed figures.
  */
 class FreshBounceSampleTest {
 
