@@ -78,6 +78,30 @@ final class DsnRecipients {
     }
   }
 
+  /**
+   * Reports a group by its Original-Recipient when the Final-Recipient is a name only the receiving
+   * system uses. A mailbox host that maps the address it was given onto an internal one (a virtual
+   * mailbox, a cluster's own domain) writes the internal address as the Final-Recipient and the
+   * address the sender used as the Original-Recipient (RFC 3464 §2.3.1 and §2.3.2); its text names
+   * only the latter. When the final address is named nowhere in the notice's text nor among the
+   * returned message's recipients while the original one is, the original is the address that
+   * failed. A notice of a forwarded address names the address it forwarded to, and keeps it.
+   */
+  static void preferOriginal(BounceParser.Context c, DsnFields.Report report, List<String> known) {
+    String text = c.text().lowerNoticeText();
+    java.util.Set<String> envelope = c.original().envelope();
+    for (DsnFields.Rcpt r : report.recipients()) {
+      String addr = r.address();
+      String orig = DsnFields.addressOf(r.originalRecipient);
+      if (addr == null || orig == null || orig.equals(addr) || known.contains(orig)) continue;
+      if (text.contains(addr) || envelope.contains(addr)) continue;
+      if (!text.contains(orig) && !envelope.contains(orig)) continue;
+      known.remove(addr);
+      r.resolvedTo(orig);
+      known.add(orig);
+    }
+  }
+
   /** The one address among the hits that is not already known, or null. */
   private static String onlyOther(List<TextNotice.Hit> hits, List<String> known) {
     String only = null;

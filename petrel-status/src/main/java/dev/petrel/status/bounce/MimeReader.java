@@ -59,18 +59,53 @@ final class MimeReader {
   }
 
   /**
-   * Makes every line end a single LF, drops an mbox "From " envelope line at the top, and cuts
-   * inputs longer than {@link #MAX_INPUT}. Returns {@code raw} itself when there is nothing to do.
+   * The length of the lines of white space only at the top of a mail whose header follows them, or
+   * 0. A mail saved from a web page or a mail client's "view source" may start with an empty line,
+   * or one of spaces, above its header; read as it stands, that line would end an empty header and
+   * the whole mail, header and parts, would be taken for the plain text of its body. The lines are
+   * dropped only when the next line is a header field ("Name: value", or an mbox "From " line), so
+   * a body-only text that starts with a blank line keeps it.
+   */
+  static int leadingBlankLines(byte[] raw, int n) {
+    int i = 0;
+    int lineStart = 0;
+    while (i < n) {
+      byte b = raw[i];
+      if (b == '\n') {
+        lineStart = ++i;
+      } else if (b == ' ' || b == '\t' || b == '\r') {
+        i++;
+      } else {
+        break;
+      }
+    }
+    if (lineStart == 0 || lineStart >= n) return 0;
+    if (n - lineStart > 5
+        && raw[lineStart] == 'F'
+        && raw[lineStart + 1] == 'r'
+        && raw[lineStart + 2] == 'o'
+        && raw[lineStart + 3] == 'm'
+        && raw[lineStart + 4] == ' ') return lineStart;
+    // a field name: printable characters other than the colon, then a colon, on the same line
+    int j = lineStart;
+    while (j < n && raw[j] > ' ' && raw[j] < 127 && raw[j] != ':') j++;
+    return j > lineStart && j < n && raw[j] == ':' ? lineStart : 0;
+  }
+
+  /**
+   * Makes every line end a single LF, drops lines of white space above the header ({@link
+   * #leadingBlankLines}) and an mbox "From " envelope line at the top, and cuts inputs longer than
+   * {@link #MAX_INPUT}. Returns {@code raw} itself when there is nothing to do.
    */
   static byte[] normaliseLineEnds(byte[] raw) {
     int n = Math.min(raw.length, MAX_INPUT);
-    int start = 0;
-    if (n > 5
-        && raw[0] == 'F'
-        && raw[1] == 'r'
-        && raw[2] == 'o'
-        && raw[3] == 'm'
-        && raw[4] == ' ') {
+    int start = leadingBlankLines(raw, n);
+    if (n > start + 5
+        && raw[start] == 'F'
+        && raw[start + 1] == 'r'
+        && raw[start + 2] == 'o'
+        && raw[start + 3] == 'm'
+        && raw[start + 4] == ' ') {
       while (start < n && raw[start] != '\n' && raw[start] != '\r') start++;
       if (start < n && raw[start] == '\r') start++;
       if (start < n && raw[start] == '\n') start++;

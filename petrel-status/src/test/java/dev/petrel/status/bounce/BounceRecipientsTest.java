@@ -441,7 +441,112 @@ class BounceRecipientsTest {
             Status: 5.0.0
             --b4--
             """,
-            Set.of("xxxxx@xxxx.example")));
+            Set.of("xxxxx@xxxx.example")),
+        // ------------------------------------------------- final and original recipient differ
+        new Case(
+            "DSN: Final-Recipient is the host's internal name, Original-Recipient the address sent to",
+            "RFC 3464 sections 2.3.1 and 2.3.2 (a minimal notice written for this test)",
+            """
+            From: MAILER-DAEMON@store.example (Mail Delivery System)
+            To: alice@sender.example
+            Subject: Undelivered Mail Returned to Sender
+            MIME-Version: 1.0
+            Content-Type: multipart/report; report-type=delivery-status; boundary="b6"
+
+            --b6
+            Content-Type: text/plain
+
+            <carol@public.example>: the mailbox store refused the message: quota full.
+
+            --b6
+            Content-Type: message/delivery-status
+
+            Reporting-MTA: dns; store.example
+
+            Final-Recipient: rfc822; carol@cluster7.internal
+            Original-Recipient: rfc822;carol@public.example
+            Action: failed
+            Status: 5.2.2
+
+            --b6
+            Content-Type: message/rfc822
+
+            From: alice@sender.example
+            To: carol@public.example
+            Subject: hello
+
+            hi
+            --b6--
+            """,
+            Set.of("carol@public.example")),
+        new Case(
+            "DSN: an address forwarded to keeps its Final-Recipient",
+            "RFC 3464 sections 2.3.1 and 2.3.2 (a minimal notice written for this test)",
+            """
+            From: MAILER-DAEMON@fwd.example (Mail Delivery System)
+            To: alice@sender.example
+            Subject: Undelivered Mail Returned to Sender
+            MIME-Version: 1.0
+            Content-Type: multipart/report; report-type=delivery-status; boundary="b7"
+
+            --b7
+            Content-Type: text/plain
+
+            <dave@elsewhere.example> (expanded from <dave@fwd.example>): host
+                mx.elsewhere.example said: 550 5.1.1 no such user here
+
+            --b7
+            Content-Type: message/delivery-status
+
+            Reporting-MTA: dns; fwd.example
+
+            Final-Recipient: rfc822; dave@elsewhere.example
+            Original-Recipient: rfc822;dave@fwd.example
+            Action: failed
+            Status: 5.1.1
+
+            --b7--
+            """,
+            Set.of("dave@elsewhere.example")),
+        // ------------------------------------------------- a mail saved with a blank line on top
+        new Case(
+            "Exchange DSN saved with a line of spaces above its header",
+            "RFC 3464 section 2 (a minimal notice written for this test)",
+            "\n      \n"
+                + """
+                From: postmaster@corp.example
+                To: alice@sender.example
+                Subject: Delivery Status Notification (Failure)
+                MIME-Version: 1.0
+                Content-Type: multipart/report; report-type=delivery-status; boundary="b8"
+
+                --b8
+                Content-Type: text/plain
+
+                Delivery to the following recipients failed.
+
+                       erin@corp.example
+
+                --b8
+                Content-Type: message/delivery-status
+
+                Reporting-MTA: dns;mail.corp.example
+
+                Final-Recipient: rfc822;erin@corp.example
+                Action: failed
+                Status: 5.1.1
+
+                --b8
+                Content-Type: message/rfc822
+
+                From: alice@sender.example
+                To: frank@other.example, erin@corp.example
+                Subject: two recipients
+
+                hi
+                --b8--
+                """,
+            Set.of("erin@corp.example")));
   }
 
   @ParameterizedTest(name = "{0}")

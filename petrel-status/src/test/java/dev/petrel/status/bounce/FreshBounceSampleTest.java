@@ -36,6 +36,19 @@ import org.junit.jupiter.api.Test;
  * flattened into one paragraph as its lines: exact set 100.0 %, wrong addresses 0.0 % (0 of 75),
  * reason 82.7 %, hard/soft 92.0 %, false hard 0.0 %. The 13 rows of {@link #KNOWN} are reason
  * misses for the rules.
+ *
+ * <p>Figures on the complete mails of php-bounce-handler (PHP-Bounce-Handler, BSD: header, notice
+ * and returned message), on the parser as it was before any change made after they were labelled
+ * (commit c87dba5): the first 40 mails, exact set 90.0 %, wrong addresses 3.7 % (1 of the 27
+ * reported), reason 90.0 %, hard/soft 90.0 %, false hard 0.0 %; with the 4 mails added later, 44
+ * mails, exact set 90.9 %, wrong addresses 3.4 % (1 of 29), reason 88.6 %, hard/soft 90.9 %, false
+ * hard 0.0 %. Three Exchange DSNs saved with a blank line and a line of spaces above their header
+ * were read as no bounce, and a Postfix DSN was reported for the mailbox host's internal
+ * Final-Recipient instead of the Original-Recipient its text names. After dropping white-space
+ * lines above a header and reporting such a group by its original address (commit 2674d07): exact
+ * set 100.0 %, wrong addresses 0.0 % (0 of 32), reason 97.7 %, hard/soft 100.0 %, false hard 0.0 %;
+ * the one row left in {@link #KNOWN} is a reason for the rules. Each source gets its own line in
+ * the printed figures.
  */
 class FreshBounceSampleTest {
 
@@ -71,7 +84,10 @@ class FreshBounceSampleTest {
               "rules: \"554 5.7.7 too many equal X-headers\" reads as spamdetected; a header policy of the receiving filter: policyviolation"),
           Map.entry(
               "email-bounce-parser/554_does_not_exist.txt",
-              "rules: \"554 RCPT (address) dosn't exist\" (misspelt) reads as policyviolation; the address does not exist: userunknown"));
+              "rules: \"554 RCPT (address) dosn't exist\" (misspelt) reads as policyviolation; the address does not exist: userunknown"),
+          Map.entry(
+              "php-bounce-handler/46.eml",
+              "rules: an Exim delay warning that names no cause (\"has not yet been delivered to one or more of its recipients after more than 48 hours on the queue\", subject \"Warning: message ... delayed 48 hours\") reads as expired; nothing was given up yet and no cause is given: undefined"));
 
   @Test
   void everyNoticeIsLabelledAndSourced() throws IOException {

@@ -205,4 +205,22 @@ class MimeReaderTest {
     assertThat(p.mimeType).isEqualTo("text/plain");
     assertThat(p.text).endsWith("550 5.1.1 unknown\n");
   }
+
+  @Test
+  void blankLinesAboveTheHeaderAreDropped() {
+    MailPart root = read("\n   \nSubject: saved from a web page\nX-Test: 1\n\nbody\n");
+    assertThat(root.header("Subject")).isEqualTo("saved from a web page");
+    assertThat(root.header("X-Test")).isEqualTo("1");
+  }
+
+  @Test
+  void aBlankLineAboveTextThatIsNoHeaderIsKept() {
+    byte[] raw = "\nJust some words, no header here.\n".getBytes(StandardCharsets.ISO_8859_1);
+    assertThat(MimeReader.leadingBlankLines(raw, raw.length)).isZero();
+    byte[] saved =
+        "\n \t\nFrom x@y Mon Jan  1 00:00:00 2001\nSubject: s\n\nb\n"
+            .getBytes(StandardCharsets.ISO_8859_1);
+    assertThat(new String(MimeReader.normaliseLineEnds(saved), StandardCharsets.ISO_8859_1))
+        .startsWith("Subject: s\n");
+  }
 }
