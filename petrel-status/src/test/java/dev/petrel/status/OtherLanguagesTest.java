@@ -85,6 +85,12 @@ class OtherLanguagesTest {
         "550 Utente sconosciuto | userunknown | hard",
         "552 Casella piena | mailboxfull | soft",
         "552 Messaggio troppo grande | emailtoolarge | soft",
+        // Italian: the sending IP blocked, and a certified (PEC) box closed to ordinary mail, whose
+        // "sconosciuto o non abilitato" never proves a dead address (guide.pec.it).
+        "421 Indirizzo IP bloccato temporaneamente per sospetto abuso | blocked | soft",
+        "554 <rossi@pec.example.org>: Messaggio rifiutato dal sistema. Indirizzo destinatario"
+            + " sconosciuto o non abilitato alla ricezione di posta non certificata | filtered | soft",
+        "550 Destinatario sconosciuto o non abilitato alla ricezione | onhold | soft",
         // Chinese and Japanese (mysdqq.cn, xiayuyun.com, Coremail's support pages).
         "552 收件人邮箱已满 | mailboxfull | soft",
         "550 发送频率过快 | ratelimited | soft",
