@@ -134,6 +134,15 @@ class HardEvidenceTest {
         "535 5.7.8 Authentication failed: no such account | soft",
         "535 Error: authentication failed: user unknown | soft",
         "535 5.7.8 Error: authentication failed: account disabled | soft",
+        // The fifth pasted sample's widenings keep their vetoes: a misspelt "adress unknown" of the
+        // sender, an "Inactive mbox" beside a sender or an IP, a PEC box closed to ordinary mail, a
+        // locked mailbox (a lock, never proof), and Strato's recipient wording, which is hard.
+        "553 5.1.8 Sender adress unknown | soft",
+        "550 recipient e-mail adress unknown | hard",
+        "550 5.7.1 Sender address rejected: inactive mbox | soft",
+        "550 5.1.1 Inactive mbox | hard",
+        "550 Indirizzo destinatario sconosciuto o non abilitato alla ricezione di posta non certificata | soft",
+        "550 Mailbox is locked | soft",
       })
   void hardOnlyOnEvidence(String reply, String bounce) {
     ReplyStatus s = ENGINE.classify(reply);
