@@ -56,7 +56,10 @@ import org.junit.jupiter.api.Test;
  * reason 76.5 %, hard/soft 82.4 %, false hard 0.0 % (ruby-mail alone: exact set 80.0 %, wrong
  * addresses 12.5 %, reason 40.0 %, hard/soft 60.0 %). A masked DSN was reported for its
  * Original-Recipient, named nowhere else, instead of the address its text and returned message
- * name, and an InterMail notice typed message/delivery-status was not read.
+ * name, and an InterMail notice typed message/delivery-status was not read. After reading such a
+ * part as the notice and reporting such a group by the address the text names: exact set 100.0 %,
+ * wrong addresses 0.0 % (0 of 19), reason 82.4 %, hard/soft 88.2 %, false hard 0.0 %; the three
+ * rows left in {@link #KNOWN} for these sources are reasons for the rules.
  */
 class FreshBounceSampleTest {
 
@@ -98,10 +101,7 @@ class FreshBounceSampleTest {
               "rules: an Exim delay warning that names no cause (\"has not yet been delivered to one or more of its recipients after more than 48 hours on the queue\", subject \"Warning: message ... delayed 48 hours\") reads as expired; nothing was given up yet and no cause is given: undefined"),
           Map.entry(
               "ruby-mail/original_recipient.eml",
-              "parser: the masked Final-Recipient (rfc822; ****@****) leaves the Original-Recipient, anonymised to max.mustermann@example.org and named nowhere else, as the address; the text and the returned message's envelope name max.mustermann@icloud.com"),
-          Map.entry(
-              "ruby-mail/multipart_report_multiple_status.eml",
-              "parser: the InterMail notice (\"<u@ci.com> has restricted SMS e-mail\") comes typed message/delivery-status and is not read, so Status 5.3.0 alone reads as systemerror; the recipient's own setting refuses the mail: filtered"),
+              "rules: Postfix's \"Message delivery failed\" (X-Postfix, Status 5.2.0, iCloud's mailbox host) reads as filtered; the words name no cause and no filter: undefined"),
           Map.entry(
               "ruby-mail/report_530.eml",
               "rules: sendmail's \"553 5.3.0 <address>... Unknown E-Mail Address\" (its transcript adds \"550 5.1.1 ... User unknown\") reads as systemerror from X.3.0; the words say the address does not exist: userunknown, hard"),
