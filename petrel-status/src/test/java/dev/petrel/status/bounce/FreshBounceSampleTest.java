@@ -60,6 +60,12 @@ import org.junit.jupiter.api.Test;
  * part as the notice and reporting such a group by the address the text names: exact set 100.0 %,
  * wrong addresses 0.0 % (0 of 19), reason 82.4 %, hard/soft 88.2 %, false hard 0.0 %; the three
  * rows left in {@link #KNOWN} for these sources are reasons for the rules.
+ *
+ * <p>Five more complete mails, of MailBounceDetector (Rui Lopes, MIT), were labelled and added
+ * after those changes and measured on the parser of commit a5e8572 (neither change bears on them:
+ * no delivery-status part without fields, no Final-Recipient that cannot be read): exact set 100.0
+ * %, wrong addresses 0.0 % (0 of 6), reason 80.0 %, hard/soft 100.0 %, false hard 0.0 %; the one
+ * miss, an Exchange delay report without cause read as expired, is in {@link #KNOWN} for the rules.
  */
 class FreshBounceSampleTest {
 
@@ -107,7 +113,10 @@ class FreshBounceSampleTest {
               "rules: sendmail's \"553 5.3.0 <address>... Unknown E-Mail Address\" (its transcript adds \"550 5.1.1 ... User unknown\") reads as systemerror from X.3.0; the words say the address does not exist: userunknown, hard"),
           Map.entry(
               "flanker/gmail-no-dns.eml",
-              "rules: Gmail's permanent \"DNS Error: Domain name not found\" (\"Delivery to the following recipient failed permanently\") reads as networkerror; the recipient's domain does not exist: hostunknown, hard"));
+              "rules: Gmail's permanent \"DNS Error: Domain name not found\" (\"Delivery to the following recipient failed permanently\") reads as networkerror; the recipient's domain does not exist: hostunknown, hard"),
+          Map.entry(
+              "mailbouncedetector/bounce_exchange_delay.eml",
+              "rules: Exchange's \"Delivery delayed\" report (Action: delayed, \"400 4.4.7 Message delayed\", \"will keep trying ... for the next 1 days\") reads as expired; nothing was given up yet and no cause is given: undefined, as php-bounce-handler/46.eml"));
 
   @Test
   void everyNoticeIsLabelledAndSourced() throws IOException {
