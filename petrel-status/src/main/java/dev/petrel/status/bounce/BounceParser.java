@@ -283,6 +283,7 @@ public final class BounceParser {
     for (DsnFields.Rcpt r : report.recipients()) if (r.address() != null) known.add(r.address());
     DsnRecipients.resolveUnnamed(c, report, known);
     DsnRecipients.preferOriginal(c, report, known);
+    DsnRecipients.preferNamedOverLoneOriginal(c, report, known);
     List<TextNotice.Hit> hits = c.text().recipients(a -> false, known);
     List<BouncedRecipient> out = new ArrayList<>();
     for (DsnFields.Rcpt r : report.recipients()) {

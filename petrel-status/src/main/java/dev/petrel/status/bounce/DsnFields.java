@@ -39,6 +39,16 @@ final class DsnFields {
       return a;
     }
 
+    /**
+     * Whether the address comes from the Original-Recipient alone: the Final-Recipient (and any
+     * X-Actual-Recipient) name no address that can be read.
+     */
+    boolean onlyOriginalNamesAddress() {
+      return addressOf(finalRecipient) == null
+          && addressOf(actualRecipient) == null
+          && addressOf(originalRecipient) != null;
+    }
+
     /** Sets the address when the fields name none that can be read (see BounceParser). */
     void resolvedTo(String a) {
       address = a;
@@ -88,6 +98,16 @@ final class DsnFields {
     String l = text.toLowerCase(Locale.ROOT);
     return (hasField(l, "final-recipient:") || hasField(l, "original-recipient:"))
         && (hasField(l, "action:") || hasField(l, "status:"));
+  }
+
+  /**
+   * True when a part typed message/delivery-status holds no DSN field at all: no recipient field
+   * and no Reporting-MTA. Some report generators (an InterMail server, for one) give the
+   * human-readable notice that type too; its text is then the notice, not fields.
+   */
+  static boolean noticeMistypedAsDsn(String text) {
+    if (text == null || text.isBlank() || recipientColon(text)) return false;
+    return !hasField(text.toLowerCase(Locale.ROOT), "reporting-mta:");
   }
 
   /**

@@ -102,6 +102,33 @@ final class DsnRecipients {
     }
   }
 
+  /**
+   * Reports a group by the one recipient the notice's text names when its Final-Recipient can not
+   * be read (masked, garbled) and its Original-Recipient, the only address its fields give, is
+   * named nowhere else: neither in the notice's text nor among the returned message's recipients.
+   * The text and the returned message then say which address failed, and the fields do not: the
+   * text must name exactly one recipient the report does not already hold, and the returned
+   * message, when it names recipients, must name that one too.
+   */
+  static void preferNamedOverLoneOriginal(
+      BounceParser.Context c, DsnFields.Report report, List<String> known) {
+    String text = c.text().lowerNoticeText();
+    java.util.Set<String> envelope = c.original().envelope();
+    for (DsnFields.Rcpt r : report.recipients()) {
+      if (!r.onlyOriginalNamesAddress()) continue;
+      String orig = r.address();
+      if (orig == null || text.contains(orig) || envelope.contains(orig)) continue;
+      List<String> others = new ArrayList<>(known);
+      others.remove(orig);
+      String only = onlyOther(c.text().recipients(c.notRecipients(c.senders()), List.of()), others);
+      if (only == null || only.equals(orig)) continue;
+      if (!envelope.isEmpty() && !envelope.contains(only)) continue;
+      known.remove(orig);
+      r.resolvedTo(only);
+      known.add(only);
+    }
+  }
+
   /** The one address among the hits that is not already known, or null. */
   private static String onlyOther(List<TextNotice.Hit> hits, List<String> known) {
     String only = null;

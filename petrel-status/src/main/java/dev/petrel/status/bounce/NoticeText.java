@@ -31,6 +31,10 @@ record NoticeText(String text) {
         length += add(plain, p.text);
       } else if (p == root && !t.startsWith("message/")) {
         length += add(plain, p.text);
+      } else if ((t.equals("message/delivery-status") || t.equals("message/global-delivery-status"))
+          && DsnFields.noticeMistypedAsDsn(p.text)) {
+        // the human-readable notice sent with the delivery-status type (no field in it)
+        length += add(plain, p.text);
       }
       if (length > MAX_TEXT) break;
     }

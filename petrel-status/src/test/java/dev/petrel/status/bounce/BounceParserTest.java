@@ -334,4 +334,52 @@ class BounceParserTest {
         .extracting(BouncedRecipient::recipient)
         .containsExactly("dave@gone.test");
   }
+
+  /**
+   * A human-readable notice sent with the message/delivery-status type (RFC 3464 section 2 gives
+   * that type to the fields only) is read as the notice: its words describe the failure, and the
+   * fields of the real delivery-status part are not taken for a notice.
+   */
+  @Test
+  void aNoticeTypedAsDeliveryStatusIsReadAsTheNotice() {
+    assertThat(
+            DsnFields.noticeMistypedAsDsn(
+                "This Message was undeliverable due to the following reason:\n\n"
+                    + "<heidi@sms.example> has restricted SMS e-mail\n"))
+        .isTrue();
+    assertThat(
+            DsnFields.noticeMistypedAsDsn(
+                "Reporting-MTA: dns; mta.sms.example\n\n"
+                    + "Final-Recipient: rfc822; heidi@sms.example\nAction: failed\n"))
+        .isFalse();
+    assertThat(DsnFields.noticeMistypedAsDsn("Reporting-MTA: dns; mta.sms.example\n")).isFalse();
+    String mail =
+        """
+        From: Mail Administrator <Postmaster@sms.example>
+        To: alice@sender.example
+        Subject: Mail System Error - Returned Mail
+        MIME-Version: 1.0
+        Content-Type: multipart/report; report-type=delivery-status; boundary="b"
+
+        --b
+        Content-Type: message/delivery-status;
+
+        <heidi@sms.example> has restricted SMS e-mail
+
+        --b
+        Content-Type: message/delivery-status
+
+        Reporting-MTA: dns; mta.sms.example
+
+        Final-Recipient: RFC822; <heidi@sms.example>
+        Action: failed
+        Status: 5.3.0
+
+        --b--
+        """;
+    MailPart root = MimeReader.read(mail.getBytes(StandardCharsets.UTF_8));
+    List<MailPart> all = root.flatten();
+    String notice = NoticeText.collect(root, all, null).text();
+    assertThat(notice).contains("has restricted SMS e-mail").doesNotContain("Final-Recipient");
+  }
 }

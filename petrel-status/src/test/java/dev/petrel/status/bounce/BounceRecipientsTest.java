@@ -508,6 +508,107 @@ class BounceRecipientsTest {
             --b7--
             """,
             Set.of("dave@elsewhere.example")),
+        new Case(
+            "DSN: an unreadable Final-Recipient and an Original-Recipient named nowhere else",
+            "RFC 3464 sections 2.3.1 and 2.3.2 (a minimal notice written for this test, after the"
+                + " masked report in the mail gem's fixtures)",
+            """
+            From: MAILER-DAEMON@mx.box.example (Mail Delivery System)
+            To: alice@sender.example
+            Subject: Undelivered Mail Returned to Sender
+            MIME-Version: 1.0
+            Content-Type: multipart/report; report-type=delivery-status; boundary="b7m"
+
+            --b7m
+            Content-Type: text/plain
+
+            <frank@box.example>: Message delivery failed
+
+            --b7m
+            Content-Type: message/delivery-status
+
+            Reporting-MTA: dns; mx.box.example
+
+            Final-Recipient: rfc822; *****@*****
+            Original-Recipient: rfc822;frank@old.example
+            Action: failed
+            Status: 5.2.0
+
+            --b7m
+            Content-Type: message/rfc822
+
+            Received: from mx.sender.example by mx.box.example
+            	for <frank@box.example>; Tue, 27 Jun 2023 21:25:53 +0000
+            From: alice@sender.example
+            To: frank@box.example
+            Subject: hello
+
+            hi
+            --b7m--
+            """,
+            Set.of("frank@box.example")),
+        new Case(
+            "DSN: an Original-Recipient the notice also names keeps it",
+            "RFC 3464 sections 2.3.1 and 2.3.2 (a minimal notice written for this test)",
+            """
+            From: MAILER-DAEMON@mx.box.example (Mail Delivery System)
+            To: alice@sender.example
+            Subject: Undelivered Mail Returned to Sender
+            MIME-Version: 1.0
+            Content-Type: multipart/report; report-type=delivery-status; boundary="b7n"
+
+            --b7n
+            Content-Type: text/plain
+
+            <grace@box.example>: mailbox unavailable. Please write to help@box.example.
+
+            --b7n
+            Content-Type: message/delivery-status
+
+            Reporting-MTA: dns; mx.box.example
+
+            Final-Recipient: rfc822; *****@*****
+            Original-Recipient: rfc822;grace@box.example
+            Action: failed
+            Status: 5.2.0
+
+            --b7n--
+            """,
+            Set.of("grace@box.example")),
+        new Case(
+            "a notice part typed message/delivery-status beside the real fields",
+            "RFC 3464 section 2 and RFC 6522 section 3 (a minimal notice written for this test,"
+                + " after an InterMail report in the mail gem's fixtures)",
+            """
+            From: Mail Administrator <Postmaster@sms.example>
+            To: alice@sender.example
+            Subject: Mail System Error - Returned Mail
+            MIME-Version: 1.0
+            Content-Type: multipart/report; report-type=delivery-status; boundary="b7p"
+
+            --b7p
+            Content-Type: message/delivery-status;
+
+            This Message was undeliverable due to the following reason:
+
+            <heidi@sms.example> has restricted SMS e-mail
+
+            Please reply to <Postmaster@sms.example>
+            if you feel this message to be in error.
+
+            --b7p
+            Content-Type: message/delivery-status
+
+            Reporting-MTA: dns; mta.sms.example
+
+            Original-Recipient: rfc822;heidi@sms.example
+            Final-Recipient: RFC822; <heidi@sms.example>
+            Action: failed
+            Status: 5.3.0
+
+            --b7p--
+            """,
+            Set.of("heidi@sms.example")),
         // ------------------------------------------------- a mail saved with a blank line on top
         new Case(
             "Exchange DSN saved with a line of spaces above its header",

@@ -49,6 +49,23 @@ import org.junit.jupiter.api.Test;
  * set 100.0 %, wrong addresses 0.0 % (0 of 32), reason 97.7 %, hard/soft 100.0 %, false hard 0.0 %;
  * the one row left in {@link #KNOWN} is a reason for the rules. Each source gets its own line in
  * the printed figures.
+ *
+ * <p>Figures on 17 complete mails of three more projects (ruby-mail: the Ruby mail gem's fixtures,
+ * MIT; froide, MIT; flanker, Apache 2.0), on the parser as it was before any change made after they
+ * were labelled (commit 9d12b58): exact set 94.1 %, wrong addresses 5.3 % (1 of the 19 reported),
+ * reason 76.5 %, hard/soft 82.4 %, false hard 0.0 % (ruby-mail alone: exact set 80.0 %, wrong
+ * addresses 12.5 %, reason 40.0 %, hard/soft 60.0 %). A masked DSN was reported for its
+ * Original-Recipient, named nowhere else, instead of the address its text and returned message
+ * name, and an InterMail notice typed message/delivery-status was not read. After reading such a
+ * part as the notice and reporting such a group by the address the text names: exact set 100.0 %,
+ * wrong addresses 0.0 % (0 of 19), reason 82.4 %, hard/soft 88.2 %, false hard 0.0 %; the three
+ * rows left in {@link #KNOWN} for these sources are reasons for the rules.
+ *
+ * <p>Five more complete mails, of MailBounceDetector (Rui Lopes, MIT), were labelled and added
+ * after those changes and measured on the parser of commit a5e8572 (neither change bears on them:
+ * no delivery-status part without fields, no Final-Recipient that cannot be read): exact set 100.0
+ * %, wrong addresses 0.0 % (0 of 6), reason 80.0 %, hard/soft 100.0 %, false hard 0.0 %; the one
+ * miss, an Exchange delay report without cause read as expired, is in {@link #KNOWN} for the rules.
  */
 class FreshBounceSampleTest {
 
@@ -87,7 +104,19 @@ class FreshBounceSampleTest {
               "rules: \"554 RCPT (address) dosn't exist\" (misspelt) reads as policyviolation; the address does not exist: userunknown"),
           Map.entry(
               "php-bounce-handler/46.eml",
-              "rules: an Exim delay warning that names no cause (\"has not yet been delivered to one or more of its recipients after more than 48 hours on the queue\", subject \"Warning: message ... delayed 48 hours\") reads as expired; nothing was given up yet and no cause is given: undefined"));
+              "rules: an Exim delay warning that names no cause (\"has not yet been delivered to one or more of its recipients after more than 48 hours on the queue\", subject \"Warning: message ... delayed 48 hours\") reads as expired; nothing was given up yet and no cause is given: undefined"),
+          Map.entry(
+              "ruby-mail/original_recipient.eml",
+              "rules: Postfix's \"Message delivery failed\" (X-Postfix, Status 5.2.0, iCloud's mailbox host) reads as filtered; the words name no cause and no filter: undefined"),
+          Map.entry(
+              "ruby-mail/report_530.eml",
+              "rules: sendmail's \"553 5.3.0 <address>... Unknown E-Mail Address\" (its transcript adds \"550 5.1.1 ... User unknown\") reads as systemerror from X.3.0; the words say the address does not exist: userunknown, hard"),
+          Map.entry(
+              "flanker/gmail-no-dns.eml",
+              "rules: Gmail's permanent \"DNS Error: Domain name not found\" (\"Delivery to the following recipient failed permanently\") reads as networkerror; the recipient's domain does not exist: hostunknown, hard"),
+          Map.entry(
+              "mailbouncedetector/bounce_exchange_delay.eml",
+              "rules: Exchange's \"Delivery delayed\" report (Action: delayed, \"400 4.4.7 Message delayed\", \"will keep trying ... for the next 1 days\") reads as expired; nothing was given up yet and no cause is given: undefined, as php-bounce-handler/46.eml"));
 
   @Test
   void everyNoticeIsLabelledAndSourced() throws IOException {
