@@ -207,8 +207,15 @@ public final class StatusEngine {
     BasicCode basic = book.basic(reply.code());
     // An enhanced code decides only when its registry entry names a cause; X.0.0, X.1.0 and the
     // like say no more than the basic code does.
+    // An entry whose reason is a success (X.1.5 "Destination address valid") names no cause of a
+    // failure: in a 4xx or 5xx reply it cannot decide (Exchange answers "501 5.1.5 Recipient
+    // address
+    // reserved by RFC 2606", a refusal, with it).
     boolean specificEnhanced =
-        entry != null && !isGeneric(reply.enhanced()) && entry.reason() != Reason.UNDEFINED;
+        entry != null
+            && !isGeneric(reply.enhanced())
+            && entry.reason() != Reason.UNDEFINED
+            && !(entry.reason() == Reason.DELIVERED && klass >= 4);
 
     Reason reason;
     Matched matched;
@@ -423,11 +430,21 @@ public final class StatusEngine {
         || subject == 2 && detail == 1;
   }
 
-  /** A reply whose code names the sender's address (X.1.7, X.1.8) or a syntax error (501). */
+  /**
+   * A reply whose code names the sender's address (X.1.7, X.1.8) or a syntax error (501). A 501
+   * whose enhanced code names the destination address (X.1.1 to X.1.6, X.1.10: RFC 3463 §3.2) is
+   * about the recipient, not the command's syntax: Exchange refuses a domain reserved by RFC 2606
+   * with "501 5.1.5".
+   */
   private static boolean aboutSenderOrSyntax(SmtpReply reply) {
     EnhancedCode e = reply.enhanced();
     if (e != null && e.subject() == 1 && (e.detail() == 7 || e.detail() == 8)) return true;
-    return reply.code() == 501 && (e == null || !deadAddressCode(e.subject(), e.detail()));
+    return reply.code() == 501 && (e == null || !destinationAddressCode(e));
+  }
+
+  private static boolean destinationAddressCode(EnhancedCode e) {
+    return deadAddressCode(e.subject(), e.detail())
+        || e.subject() == 1 && (e.detail() == 4 || e.detail() == 5);
   }
 
   /** A reply to AUTH: its phase, or one of RFC 4954 §6's authentication reply codes. */

@@ -143,6 +143,19 @@ class HardEvidenceTest {
         "550 5.1.1 Inactive mbox | hard",
         "550 Indirizzo destinatario sconosciuto o non abilitato alla ricezione di posta non certificata | soft",
         "550 Mailbox is locked | soft",
+        // The sixth sample's: a hedge of an unknown recipient OR a full mailbox states no finding,
+        // in
+        // English and in other languages; "wurde nicht in ... gefunden" needs both parts; a success
+        // code (X.1.5) in a refusal decides nothing by itself; "no user found" is hard, and a
+        // sender's unknown domain or "User unknown in local sender table" stays soft.
+        "550 <bob@example.org>: Destinatario desconocido o mailbox lleno | soft",
+        "550 <bob@example.org>: User unknown or mailbox full | soft",
+        "550 Utilisateur inexistant ou boîte pleine | soft",
+        "550 Server wurde nicht gefunden | soft",
+        "550 5.1.5 Destination address valid | soft",
+        "550 No user found | hard",
+        "550 550 5.1.1 <>: Sender address rejected: User unknown in local sender table | soft",
+        "<bob@example.org>: Sender address rejected: Domain not found | soft",
       })
   void hardOnlyOnEvidence(String reply, String bounce) {
     ReplyStatus s = ENGINE.classify(reply);
