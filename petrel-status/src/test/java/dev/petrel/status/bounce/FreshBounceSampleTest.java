@@ -76,7 +76,10 @@ import org.junit.jupiter.api.Test;
  * 100.0 %, wrong addresses 0.0 % (0 of the 12 reported), reason 87.5 % (14 of 16), hard/soft 100.0
  * %, false hard 0.0 %. The two misses: Cox's "Mailbox unavailable or access denied" read as
  * rejected (for the rules), and the Exchange out-of-office reply, whose Latvian subject was written
- * without its accents, not read as an auto-reply.
+ * without its accents, not read as an auto-reply. After comparing auto-reply subject prefixes
+ * without the accents of Latin letters and adding the Latvian prefixes: exact set 100.0 %, wrong
+ * addresses 0.0 % (0 of 12), reason 93.8 % (15 of 16), hard/soft 100.0 %, false hard 0.0 %; the row
+ * left in {@link #KNOWN} is Cox's reply, for the rules.
  */
 class FreshBounceSampleTest {
 
@@ -127,10 +130,7 @@ class FreshBounceSampleTest {
               "rules: Exchange's \"Delivery delayed\" report (Action: delayed, \"400 4.4.7 Message delayed\", \"will keep trying ... for the next 1 days\") reads as expired; nothing was given up yet and no cause is given: undefined, as php-bounce-handler/46.eml"),
           Map.entry(
               "baunsu/bounce_cox.txt",
-              "rules: Cox's \"550 Mailbox unavailable or access denied - <address>\" (Status 5.0.0, in reply to RCPT TO) reads as rejected (a refused sender); the words name the mailbox, unavailable or closed to this sender, with two causes and no proof of a dead address: userunknown, soft, as pasted-replies.tsv reads \"Mailbox not found or access denied\""),
-          Map.entry(
-              "bounce-email/tt_1234210666.txt",
-              "parser: an Exchange (SMTPSVC) out-of-office reply with no Auto-Submitted field and the Latvian subject \"Arpus biroja atrasanas automatiska atbilde: ...\" (written without its accents) is not read as an auto-reply"));
+              "rules: Cox's \"550 Mailbox unavailable or access denied - <address>\" (Status 5.0.0, in reply to RCPT TO) reads as rejected (a refused sender); the words name the mailbox, unavailable or closed to this sender, with two causes and no proof of a dead address: userunknown, soft, as pasted-replies.tsv reads \"Mailbox not found or access denied\""));
 
   @Test
   void everyNoticeIsLabelledAndSourced() throws IOException {
