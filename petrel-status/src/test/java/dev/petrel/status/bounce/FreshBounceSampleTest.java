@@ -79,7 +79,11 @@ import org.junit.jupiter.api.Test;
  * without its accents, not read as an auto-reply. After comparing auto-reply subject prefixes
  * without the accents of Latin letters and adding the Latvian prefixes: exact set 100.0 %, wrong
  * addresses 0.0 % (0 of 12), reason 93.8 % (15 of 16), hard/soft 100.0 %, false hard 0.0 %; the row
- * left in {@link #KNOWN} is Cox's reply, for the rules.
+ * left in {@link #KNOWN} is Cox's reply, for the rules. One more mail, go-gmime's DSN-spam.eml
+ * (SendGrid, MIT: a sendmail 8.11 DSN for an alias expanded to a Gmail-hosted address), labelled
+ * and added after that change: exact set 0 of 1, the parser reporting the DSN's Final-Recipient
+ * (the alias mailed) where the label, by the rule for forwarded addresses, names the expanded
+ * address the text lists; in {@link #KNOWN} as an open question (17 mails: exact set 94.1 %).
  */
 class FreshBounceSampleTest {
 
@@ -130,7 +134,10 @@ class FreshBounceSampleTest {
               "rules: Exchange's \"Delivery delayed\" report (Action: delayed, \"400 4.4.7 Message delayed\", \"will keep trying ... for the next 1 days\") reads as expired; nothing was given up yet and no cause is given: undefined, as php-bounce-handler/46.eml"),
           Map.entry(
               "baunsu/bounce_cox.txt",
-              "rules: Cox's \"550 Mailbox unavailable or access denied - <address>\" (Status 5.0.0, in reply to RCPT TO) reads as rejected (a refused sender); the words name the mailbox, unavailable or closed to this sender, with two causes and no proof of a dead address: userunknown, soft, as pasted-replies.tsv reads \"Mailbox not found or access denied\""));
+              "rules: Cox's \"550 Mailbox unavailable or access denied - <address>\" (Status 5.0.0, in reply to RCPT TO) reads as rejected (a refused sender); the words name the mailbox, unavailable or closed to this sender, with two causes and no proof of a dead address: userunknown, soft, as pasted-replies.tsv reads \"Mailbox not found or access denied\""),
+          Map.entry(
+              "go-gmime/DSN-spam.eml",
+              "parser (open question, not changed): sendmail 8.11's DSN lists \"foobar@du.ac.bd (expanded from: <foobar@univdhaka.edu>)\" as failed and writes Final-Recipient: foobar@univdhaka.edu with X-Actual-Recipient: foobar@du.ac.bd; the label follows the labelling rule for forwarded addresses (the address the text lists as failed), the parser reports the DSN's Final-Recipient, the alias the sender mailed, which is the address a sender can suppress; left for a decision on the rule rather than changed to fit one mail"));
 
   @Test
   void everyNoticeIsLabelledAndSourced() throws IOException {
