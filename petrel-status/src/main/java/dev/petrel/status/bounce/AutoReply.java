@@ -147,7 +147,14 @@ final class AutoReply {
     "自动答复",
     "autosvar",
     "automatisk svar",
-    "automatiskt svar"
+    "automatiskt svar",
+    // Latvian: "Ārpus biroja" (out of office) and "automātiskā atbilde" (automatic reply), the
+    // words of the Latvian Exchange/Outlook out-of-office reply, whose subject reads "Ārpus
+    // biroja atrašanās automātiskā atbilde: <subject>" (a 2009 reply of Exchange 6.0 kept in the
+    // bounce-email gem's tests, https://github.com/whatcould/bounce-email
+    // test/non_bounces/tt_1234210666.txt, written there without the diacritics)
+    "ārpus biroja",
+    "automātiskā atbilde"
   };
 
   /**
@@ -159,7 +166,7 @@ final class AutoReply {
    * are the words for an absence notice in the languages above (Dutch "Afwezig", French and Spanish
    * "Absence"/"Ausente", German "Abwesend"/"Abwesenheit", Japanese "不在").
    */
-  private static final String[] WEAK_SUBJECTS = {
+  private static final String[] WEAK_SUBJECTS_AS_WRITTEN = {
     "auto:",
     "vacation",
     "on vacation",
@@ -174,6 +181,9 @@ final class AutoReply {
     "afwezig",
     "不在"
   };
+
+  private static final String[] STRONG = fold(STRONG_SUBJECTS);
+  private static final String[] WEAK_SUBJECTS = fold(WEAK_SUBJECTS_AS_WRITTEN);
 
   /** Reasons an auto-reply text may carry instead of a vacation (the address is gone). */
   private static final List<Reason> GONE =
@@ -198,7 +208,7 @@ final class AutoReply {
             || c.header("References") != null
             || c.header("X-Auto-Response-Suppress") != null)) return true;
     String subject = subject(c);
-    if (startsWithAny(subject, STRONG_SUBJECTS)) return true;
+    if (startsWithAny(subject, STRONG)) return true;
     // a weak subject: a header cue, or the subject in the form of a prefix ("Auto: <subject>",
     // "Absence: ...") or alone ("Vacation"), on a body without a failure's words (above)
     return startsWithAny(subject, WEAK_SUBJECTS) && (secondCue(c) || prefixForm(subject));
@@ -316,17 +326,36 @@ final class AutoReply {
   }
 
   /**
-   * The subject, lower case and composed (NFC), without leading white space and without a tag in
-   * brackets that a gateway puts before it ("[External] Automatic reply: ...").
+   * The subject, lower case and without the accents of Latin letters ({@link #fold}), without
+   * leading white space and without a tag in brackets that a gateway puts before it ("[External]
+   * Automatic reply: ...").
    */
   private static String subject(BounceParser.Context c) {
-    String s = Normalizer.normalize(c.subject(), Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
+    String s = fold(c.subject());
     s = s.strip();
     if (s.startsWith("[")) {
       int close = s.indexOf(']');
       if (close > 0 && close < 40) s = s.substring(close + 1).strip();
     }
     return s;
+  }
+
+  /**
+   * Lower case, without the combining accents of Latin letters (U+0300 to U+036F after canonical
+   * decomposition), composed again: older mail systems and gateways that allow only ASCII in a
+   * header drop the accents ("Respuesta automatica:", "Arpus biroja ... automatiska atbilde:"), so
+   * the subject and the prefixes are compared without them. Marks of other scripts (the kana's
+   * voicing marks) stay.
+   */
+  static String fold(String s) {
+    String d = Normalizer.normalize(s, Normalizer.Form.NFD).replaceAll("[\\u0300-\\u036f]", "");
+    return Normalizer.normalize(d, Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
+  }
+
+  private static String[] fold(String[] words) {
+    String[] out = new String[words.length];
+    for (int i = 0; i < words.length; i++) out[i] = fold(words[i]);
+    return out;
   }
 
   private static boolean startsWithAny(String subject, String[] prefixes) {

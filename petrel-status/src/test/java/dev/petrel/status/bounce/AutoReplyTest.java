@@ -177,6 +177,34 @@ class AutoReplyTest {
     assertVacation(parse(reply("Subject: " + subject + "\n", "I am out of the office.")));
   }
 
+  /**
+   * Older systems and gateways that allow only ASCII in a header drop the accents of the prefix
+   * ("Respuesta automatica"); the Latvian Exchange reply begins with "Ārpus biroja" (out of office)
+   * and names itself "automātiskā atbilde" (automatic reply), with or without the accents.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Respuesta automatica: Cifras trimestrales",
+        "Reponse automatique : Chiffres trimestriels",
+        "Odpowiedz automatyczna: Wyniki kwartalne",
+        "Ārpus biroja atrašanās automātiskā atbilde: Ceturkšņa skaitļi",
+        "Arpus biroja atrasanas automatiska atbilde: Ceturksna skaitli",
+        "Automātiskā atbilde: Ceturkšņa skaitļi"
+      })
+  void subjectPrefixesWithoutTheirAccents(String subject) {
+    assertVacation(parse(reply("Subject: " + subject + "\n", "I am out of office.")));
+  }
+
+  /** Folding the accents keeps a person's subject a person's: "Arpus" alone is no prefix. */
+  @Test
+  void foldingNeedsTheWholePrefix() {
+    assertThat(parse(reply("Subject: Arpusbiroja tikšanās\n", "Rīt desmitos?")).kind())
+        .isEqualTo(BounceReport.Kind.NOT_A_BOUNCE);
+    assertThat(AutoReply.fold("Réponse Automatique")).isEqualTo("reponse automatique");
+    assertThat(AutoReply.fold("自動返信")).isEqualTo("自動返信");
+  }
+
   /** A subject in RFC 2047 encoded words is read decoded. */
   @Test
   void anEncodedSubjectIsReadDecoded() {

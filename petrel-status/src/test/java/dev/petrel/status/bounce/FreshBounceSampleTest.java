@@ -66,6 +66,24 @@ import org.junit.jupiter.api.Test;
  * no delivery-status part without fields, no Final-Recipient that cannot be read): exact set 100.0
  * %, wrong addresses 0.0 % (0 of 6), reason 80.0 %, hard/soft 100.0 %, false hard 0.0 %; the one
  * miss, an Exchange delay report without cause read as expired, is in {@link #KNOWN} for the rules.
+ *
+ * <p>A fourth sample, sought among older and rarer formats: 16 complete mails of two more projects
+ * (baunsu, Ardie Saeidi's Node.js bounce detector, MIT: twelve Postfix DSNs of 2012 quoting AOL,
+ * AT&amp;T, Charter, Cox, Earthlink, MessageLabs, Gmail, Hotmail, me.com, Yahoo and a local
+ * Postfix, an amavisd-new spam DSN and an Earthlink challenge; bounce-email, Agris Ameriks's Ruby
+ * gem, MIT: an ordinary mailing, an Exchange out-of-office reply and a Gmail vacation reply), on
+ * the parser as it was before any change made after they were labelled (commit 15fedc3): exact set
+ * 100.0 %, wrong addresses 0.0 % (0 of the 12 reported), reason 87.5 % (14 of 16), hard/soft 100.0
+ * %, false hard 0.0 %. The two misses: Cox's "Mailbox unavailable or access denied" read as
+ * rejected (for the rules), and the Exchange out-of-office reply, whose Latvian subject was written
+ * without its accents, not read as an auto-reply. After comparing auto-reply subject prefixes
+ * without the accents of Latin letters and adding the Latvian prefixes: exact set 100.0 %, wrong
+ * addresses 0.0 % (0 of 12), reason 93.8 % (15 of 16), hard/soft 100.0 %, false hard 0.0 %; the row
+ * left in {@link #KNOWN} is Cox's reply, for the rules. One more mail, go-gmime's DSN-spam.eml
+ * (SendGrid, MIT: a sendmail 8.11 DSN for an alias expanded to a Gmail-hosted address), labelled
+ * and added after that change: exact set 0 of 1, the parser reporting the DSN's Final-Recipient
+ * (the alias mailed) where the label, by the rule for forwarded addresses, names the expanded
+ * address the text lists; in {@link #KNOWN} as an open question (17 mails: exact set 94.1 %).
  */
 class FreshBounceSampleTest {
 
@@ -113,7 +131,13 @@ class FreshBounceSampleTest {
               "parser: sendmail's transcript prints the pipelined reply \"553 5.3.0 ... Unknown E-Mail Address\" after >>> DATA (then \"503 5.0.0 Need RCPT\"), so the generic words are read after DATA: filtered, the reading Sisimai's corpus gives the same layout (lhost-sendmail-27); by RFC 2920 the refusal was of the recipient: userunknown, hard"),
           Map.entry(
               "mailbouncedetector/bounce_exchange_delay.eml",
-              "rules: Exchange's \"Delivery delayed\" report (Action: delayed, \"400 4.4.7 Message delayed\", \"will keep trying ... for the next 1 days\") reads as expired; nothing was given up yet and no cause is given: undefined, as php-bounce-handler/46.eml"));
+              "rules: Exchange's \"Delivery delayed\" report (Action: delayed, \"400 4.4.7 Message delayed\", \"will keep trying ... for the next 1 days\") reads as expired; nothing was given up yet and no cause is given: undefined, as php-bounce-handler/46.eml"),
+          Map.entry(
+              "baunsu/bounce_cox.txt",
+              "rules: Cox's \"550 Mailbox unavailable or access denied - <address>\" (Status 5.0.0, in reply to RCPT TO) reads as rejected (a refused sender); the words name the mailbox, unavailable or closed to this sender, with two causes and no proof of a dead address: userunknown, soft, as pasted-replies.tsv reads \"Mailbox not found or access denied\""),
+          Map.entry(
+              "go-gmime/DSN-spam.eml",
+              "parser (open question, not changed): sendmail 8.11's DSN lists \"foobar@du.ac.bd (expanded from: <foobar@univdhaka.edu>)\" as failed and writes Final-Recipient: foobar@univdhaka.edu with X-Actual-Recipient: foobar@du.ac.bd; the label follows the labelling rule for forwarded addresses (the address the text lists as failed), the parser reports the DSN's Final-Recipient, the alias the sender mailed, which is the address a sender can suppress; left for a decision on the rule rather than changed to fit one mail"));
 
   @Test
   void everyNoticeIsLabelledAndSourced() throws IOException {
