@@ -43,14 +43,9 @@ pids=()
 source "$root/bench/accept-lib.sh"
 # shellcheck source=bench/accept-nodes-lib.sh
 source "$root/bench/accept-nodes-lib.sh"
-trap cleanup EXIT
+begin_run
 
-rm -rf "$work"
-mkdir -p "$work"
-
-echo "machine: $(nproc) cores, $(free -g | awk '/^Mem/ { print $2 }') GiB; disk under $work: $(df -T "$work" | awk 'NR==2 { print $2 }')" >&2
-echo "postfix $(postconf -d -h mail_version), PostgreSQL $("$pg_bin/postgres" --version | awk '{ print $3 }'), $("$root/petrel" --version 2>/dev/null)" >&2
-echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+print_machine
 
 setup_postfix
 wait_port "$POSTFIX_PORT"

@@ -15,6 +15,20 @@ cleanup() {
   fi
 }
 
+# The start of a run: everything stopped on exit, a new empty work folder.
+begin_run() {
+  trap cleanup EXIT
+  rm -rf "$work"
+  mkdir -p "$work"
+}
+
+# The machine, the servers' versions and the load average, on stderr.
+print_machine() {
+  echo "machine: $(nproc) cores, $(free -g | awk '/^Mem/ { print $2 }') GiB; disk under $work: $(df -T "$work" | awk 'NR==2 { print $2 }')" >&2
+  echo "postfix $(postconf -d -h mail_version), PostgreSQL $("$pg_bin/postgres" --version | awk '{ print $3 }'), $("$root/petrel" --version 2>/dev/null)" >&2
+  echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+}
+
 tck=$(getconf CLK_TCK)
 # CPU ticks of a process and its children: its own and reaped children's (fields 14-17 of
 # /proc/PID/stat), plus the living children's own.

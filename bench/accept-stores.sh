@@ -53,10 +53,7 @@ pids=()
 source "$root/bench/accept-lib.sh"
 # shellcheck source=bench/accept-nodes-lib.sh
 source "$root/bench/accept-nodes-lib.sh"
-trap cleanup EXIT
-
-rm -rf "$work"
-mkdir -p "$work"
+begin_run
 
 # measure NAME "SERVER PIDS" "DATABASE PIDS" PORT...: warm-up, REPEAT runs; one result line
 results=()
@@ -91,9 +88,7 @@ measure() {
   results+=("$line")
 }
 
-echo "machine: $(nproc) cores, $(free -g | awk '/^Mem/ { print $2 }') GiB; disk under $work: $(df -T "$work" | awk 'NR==2 { print $2 }')" >&2
-echo "postfix $(postconf -d -h mail_version), PostgreSQL $("$pg_bin/postgres" --version | awk '{ print $3 }'), $("$root/petrel" --version 2>/dev/null)" >&2
-echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+print_machine
 
 # 1. Postfix
 setup_postfix
