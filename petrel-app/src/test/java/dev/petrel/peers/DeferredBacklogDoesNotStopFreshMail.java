@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 4, "what it must reach": a destination that defers everything, with a large backlog, does
+ * A destination that defers everything, with a large backlog, does
  * not stop mail to other destinations. A real {@code petrel serve} routes {@code a.test} to
  * Postfix's smtp-sink answering 4xx to every RCPT and {@code b.test} to one that accepts.
  *
