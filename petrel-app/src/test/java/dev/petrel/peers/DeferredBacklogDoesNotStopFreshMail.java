@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A destination that defers everything, with a large backlog, does
- * not stop mail to other destinations. A real {@code petrel serve} routes {@code a.test} to
- * Postfix's smtp-sink answering 4xx to every RCPT and {@code b.test} to one that accepts.
+ * A destination that defers everything, with a large backlog, does not stop mail to other
+ * destinations. A real {@code petrel serve} routes {@code a.test} to Postfix's smtp-sink answering
+ * 4xx to every RCPT and {@code b.test} to one that accepts.
  *
  * <p>{@code -Dpetrel.backlog.messages=N} sets the size of the deferred backlog (default 20,000;
  * bench/deferred-backlog.sh runs it with 100,000 and a 512 MB heap).
