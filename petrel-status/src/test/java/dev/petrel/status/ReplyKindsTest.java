@@ -351,6 +351,20 @@ class ReplyKindsTest {
         "553 5.3.0 <bob@example.org>... Addressee unknown, ctladdr=<alice@example.com>, relay=[192.0.2.7] | userunknown | hard | suppress",
         "554 5.7.1 Access denied, relay=mx2.example.net. [192.0.2.8], dsn=5.7.1, stat=Service unavailable | rejected | soft | fix-sender",
         "550 5.7.1 Relaying denied, relay=[192.0.2.9] | norelaying | soft | fix-sender",
+        // TLS required, said in the passive (RFC 3207 §4): not a block of the sending host.
+        "550 5.7.1 Encryption is required for mail to this domain | failedstarttls | soft | fix-sender",
+        // Reverse DNS in the other word order (Forpsi,
+        // https://support.forpsi.com/kb/a3303/email-was-rejected-with-the-error-no-dns-reverse-for-x_x_x_x.aspx).
+        "554 mx.example.net no DNS reverse for 192.0.2.1 | requireptr | soft | fix-sender",
+        // A sender IP found in a named list is a listing, whatever the lookup page calls it
+        // (Trend Micro's ERS, https://servicecentral.trendmicro.com/en-US/ers/).
+        "550 Mail from <192.0.2.11> was refused due to the sender IP found in ERS-DUL; query the IP reputation at https://servicecentral.trendmicro.com/en-US/ers/ | blocked | soft | fix-sender",
+        // An IP blacklisted for a while after many errors (SocketLabs,
+        // https://help.socketlabs.com/docs/421-451-too-many-errors-you-have-been-temporarily-blacklisted).
+        "451 4.5.1 Too many errors, your IP has been temporarily blacklisted | blocked | soft | slow-down",
+        // "Infected" about the client host in Postfix's block-list reply
+        // (https://www.postfix.org/postconf.5.html#default_rbl_reply), not malware in the message.
+        "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using bl.example.org; your computer may be infected | blocked | soft | fix-sender",
       })
   void wordsOverTheCode(String reply, String reason, String bounce, String action) {
     check(reply, reason, bounce, action);
