@@ -1,7 +1,8 @@
 # Shared by accept-stores.sh and accept-alternating.sh: CPU ticks from /proc, a private PostgreSQL
 # cluster, Petrel nodes started from a tree, and timed smtp-source runs against several ports.
-# The sourcing script sets root, work, PG_PORT, BASE_PORT, SESSIONS, PG_STATEMENTS, pg_bin,
-# postfix_conf, source_bin, the array pids and die(); it sources accept-lib.sh too (for median).
+# The sourcing script sets root, work, PG_PORT, BASE_PORT, SESSIONS, PG_STATEMENTS, postfix_conf,
+# the array pids and die(), and calls check_tools (which sets source_bin and pg_bin); it sources
+# accept-lib.sh too (for median).
 # shellcheck shell=bash
 
 # Stops the Petrel nodes in pids, the private Postfix and the private PostgreSQL cluster (the
@@ -13,6 +14,17 @@ cleanup() {
   if [ -f "$work/pg/data/postmaster.pid" ]; then
     runuser -u postgres -- "$pg_bin/pg_ctl" stop -m fast -D "$work/pg/data" >/dev/null 2>&1 || true
   fi
+}
+
+# Checks that the run can work (root, Postfix's smtp-source, PostgreSQL's server programs) and
+# sets source_bin and pg_bin.
+check_tools() {
+  [ "$(id -u)" = 0 ] || die "run as root (Postfix and PostgreSQL switch users)"
+  command -v postfix >/dev/null || die "postfix is not installed (apt-get install postfix)"
+  source_bin="$(command -v smtp-source || echo /usr/sbin/smtp-source)"
+  [ -x "$source_bin" ] || die "smtp-source is not installed (it comes with postfix)"
+  pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)"
+  [ -x "$pg_bin/initdb" ] || die "PostgreSQL's server is not installed (apt-get install postgresql)"
 }
 
 # The start of a run: everything stopped on exit, a new empty work folder.

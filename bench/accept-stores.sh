@@ -39,20 +39,15 @@ PG_PARAMS="${PG_PARAMS:-}" # appended to this tree's store URLs, e.g. "&writers=
 work="${BENCH_DIR:-/var/tmp/petrel-bench-stores}"
 
 die() { echo "accept-stores: $*" >&2; exit 1; }
-[ "$(id -u)" = 0 ] || die "run as root (Postfix and PostgreSQL switch users)"
-command -v postfix >/dev/null || die "postfix is not installed (apt-get install postfix)"
-source_bin="$(command -v smtp-source || echo /usr/sbin/smtp-source)"
-[ -x "$source_bin" ] || die "smtp-source is not installed (it comes with postfix)"
-pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)"
-[ -x "$pg_bin/initdb" ] || die "PostgreSQL's server is not installed (apt-get install postgresql)"
-[ -z "$BEFORE_TREE" ] || [ -x "$BEFORE_TREE/petrel" ] || die "no petrel launcher in $BEFORE_TREE"
-
-postfix_conf="$work/postfix/conf"
-pids=()
 # shellcheck source=bench/accept-lib.sh
 source "$root/bench/accept-lib.sh"
 # shellcheck source=bench/accept-nodes-lib.sh
 source "$root/bench/accept-nodes-lib.sh"
+check_tools
+[ -z "$BEFORE_TREE" ] || [ -x "$BEFORE_TREE/petrel" ] || die "no petrel launcher in $BEFORE_TREE"
+
+postfix_conf="$work/postfix/conf"
+pids=()
 begin_run
 
 # measure NAME "SERVER PIDS" "DATABASE PIDS" PORT...: warm-up, REPEAT runs; one result line
