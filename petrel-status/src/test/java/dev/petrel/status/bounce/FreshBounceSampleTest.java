@@ -197,10 +197,9 @@ class FreshBounceSampleTest {
       if (why == null) unlisted.add(o.describe());
     }
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "%n== Fresh sample: %d bounce notices ==%n", all.mails));
-    out.append(BounceScoring.header());
-    bySource.forEach((k, t) -> out.append(t.line(k)));
-    out.append(all.line("all notices"));
+    out.append(
+        BounceScoring.table(
+            "Fresh sample: " + all.mails + " bounce notices", bySource, all, "all notices"));
     out.append(
         String.format(
             Locale.ROOT,

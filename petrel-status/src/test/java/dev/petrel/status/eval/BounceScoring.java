@@ -159,6 +159,20 @@ public final class BounceScoring {
         "false hard");
   }
 
+  /**
+   * A titled table: the heading, one line per source (in the map's order) and the line of all
+   * mails, under {@code allName}.
+   */
+  public static String table(
+      String title, java.util.Map<String, Tally> bySource, Tally all, String allName) {
+    StringBuilder out = new StringBuilder();
+    out.append(String.format(Locale.ROOT, "%n== %s ==%n", title));
+    out.append(header());
+    bySource.forEach((k, t) -> out.append(t.line(k)));
+    out.append(all.line(allName));
+    return out.toString();
+  }
+
   /** Counts for a group of bounce mails. */
   public static final class Tally {
     public int mails;

@@ -214,10 +214,9 @@ class EvaluationSetTest {
       if (!o.agrees()) disagreements.add(o.describe());
     }
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "%n== Evaluation: %d bounce mails ==%n", all.mails));
-    out.append(BounceScoring.header());
-    bySource.forEach((k, t) -> out.append(t.line(k)));
-    out.append(all.line("all mails"));
+    out.append(
+        BounceScoring.table(
+            "Evaluation: " + all.mails + " bounce mails", bySource, all, "all mails"));
     out.append(
         String.format(
             Locale.ROOT,
