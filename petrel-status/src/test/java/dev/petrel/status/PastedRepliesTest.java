@@ -109,7 +109,8 @@ class PastedRepliesTest {
 
   /**
    * Prints the sample's figures (hard/soft, reason, false hard), for the whole sample and for each
-   * block of it, with -Dpetrel.eval.rows=true.
+   * block of it; with -Dpetrel.pasted.rows=true also each row the engine reads differently (the
+   * pasted sample only, never the evaluation set's rows).
    */
   @Test
   void figures() {
@@ -127,7 +128,7 @@ class PastedRepliesTest {
         if (reason) f[2]++;
         if (falseHard) f[3]++;
       }
-      if (Boolean.getBoolean("petrel.eval.rows") && (!bounce || !reason))
+      if (Boolean.getBoolean("petrel.pasted.rows") && (!bounce || !reason))
         System.out.printf(
             "PASTED-MISS [%s] want %s/%s got %s/%s (%s) %s%n",
             c.block(),
@@ -138,11 +139,10 @@ class PastedRepliesTest {
             s.matched(),
             c);
     }
-    if (Boolean.getBoolean("petrel.eval.rows"))
-      blocks.forEach(
-          (name, f) ->
-              System.out.printf(
-                  "PASTED %s: n=%d hard/soft %.1f %% reason %.1f %% false hard %d%n",
-                  name, f[0], 100.0 * f[1] / f[0], 100.0 * f[2] / f[0], f[3]));
+    blocks.forEach(
+        (name, f) ->
+            System.out.printf(
+                "PASTED %s: n=%d hard/soft %.1f %% reason %.1f %% false hard %d%n",
+                name, f[0], 100.0 * f[1] / f[0], 100.0 * f[2] / f[0], f[3]));
   }
 }
