@@ -88,6 +88,18 @@ class HardEvidenceTest {
         "550 Host or domain name not found. Name service error for name=example.invalid type=A:"
             + " Host not found | hard",
         "554 5.4.4 DNS type 'mx' lookup of example.invalid responded with code NXDOMAIN | hard",
+        // A name that exists without an IPv6 address record, a DNS lookup that dma reports the same
+        // way for its smarthost and for a network that is down, and Exchange's own DNS lookup
+        // quoted by its front end: no proof that the recipient's domain is dead. The forms above
+        // (no such name at all) stay hard.
+        "Host or domain name not found. Name service error for name=mx.example.org type=AAAA:"
+            + " Host found but no data record of requested type | soft",
+        "remote delivery deferred: DNS lookup failure: host example.org not found | soft",
+        "DNS lookup failure: host example.org not found | soft",
+        "550 5.7.0 Proxy session setup failed on Frontend with '554 5.4.4"
+            + " SMTPSEND.DNS.NonExistentDomain; nonexistent domain' | soft",
+        "Host or domain name not found. Name service error for name=example.invalid type=MX:"
+            + " Host not found | hard",
         // "Mailbox unavailable" alone is RFC 5321's wording for any 550: no evidence.
         "550 Requested action not taken: mailbox unavailable | soft",
         "550 <bob@example.org>: mailbox unavailable | soft",

@@ -67,6 +67,18 @@ class ReplyKindsTest {
         "connect to mx.example.org[192.0.2.1]:25: Connection timed out | networkerror | soft | retry",
         "connect to mx.example.org[192.0.2.1]:25: Connection refused | networkerror | soft | retry",
         "connect to mx.example.org[192.0.2.1]:25: No route to host | networkerror | soft | retry",
+        // The sending MTA's own deferrals in Exim's, sendmail's, Haraka's and Stalwart's words
+        // (Exim's retry configuration,
+        // https://www.exim.org/exim-html-current/doc/html/spec_html/ch-retry_configuration.html):
+        // a lookup or a retry that is not due yet is a network problem for now, while Exim's
+        // words of a retry period that ran out stay expired.
+        "R=dnslookup defer (-1): host lookup did not complete | networkerror | soft | retry",
+        "R=dnslookup T=remote_smtp defer (-53): retry time not reached for any host for 'example.org' | networkerror | soft | retry",
+        "retry time not reached for any host after a long failure period | expired | soft | none",
+        "host map: lookup (example.org): deferred | networkerror | soft | retry",
+        "Temp fail for: Tried all MXs | networkerror | soft | retry",
+        "connect to mx.example.org[2001:db8::1]:25: Cannot assign requested address | networkerror | soft | retry",
+        "451 4.4.0 SMTPSEND.SuspiciousRemoteServerError; remote server disconnected abruptly | networkerror | soft | retry",
         // Postfix's "Temporary lookup failure" is one of its own tables that could not be read
         // (its smtpd_check tests expect it from a failing access map), not DNS: the server's fault.
         "451 Temporary lookup failure | systemerror | soft | retry",
@@ -104,6 +116,10 @@ class ReplyKindsTest {
         // Postfix's "TLS not available due to local problem").
         "530 5.7.0 Must issue a STARTTLS command first | failedstarttls | soft | fix-sender",
         "454 4.7.0 TLS not available due to local problem | failedstarttls | soft | retry",
+        // Postfix with DANE or a TLS policy table (https://www.postfix.org/TLS_README.html), and
+        // Stalwart's queue: the TLS the sender requires could not be set up.
+        "no TLSA records found | failedstarttls | soft | fix-sender",
+        "TLS error from 'mx.example.org': STARTTLS not advertised by host. | failedstarttls | soft | fix-sender",
         "550 5.7.0 TLS required but not available | failedstarttls | soft | fix-sender",
         "538 5.7.11 Encryption required for requested authentication mechanism | failedstarttls | soft | fix-sender",
         "TLS negotiation failed with error SocketError | failedstarttls | soft | fix-sender",
