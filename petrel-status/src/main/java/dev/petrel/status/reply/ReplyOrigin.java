@@ -61,6 +61,9 @@ public record ReplyOrigin(Phase phase, String host) {
   }
 
   private static Phase phase(String low) {
+    // Postfix's smtp client logs a reply to its connection, before any command, as "host X
+    // refused to talk to me: <reply>" (smtp_proto.c); every other reply names its command.
+    if (low.contains("refused to talk to me")) return Phase.CONNECT;
     int i = low.indexOf("in reply to ");
     int skip = 12;
     if (i < 0) {
