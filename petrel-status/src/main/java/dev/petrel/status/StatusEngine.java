@@ -288,7 +288,7 @@ public final class StatusEngine {
    * to the greeting or EHLO refuses the client (§3.1, §4.3.2), in reply to MAIL FROM refuses the
    * sender, and after DATA refuses the message "for policy reasons" (§4.3.2). So a default that
    * names the recipient's address (userunknown) holds only when the phase is RCPT or unknown. 554
-   * in place of the greeting (§3.1) says that this server will not talk to the client: a refusal of
+   * in place of the greeting says that this server will not talk to the client at all: a refusal of
    * the sending host (blocked), not the content or policy refusal it mostly is after DATA.
    */
   static Reason byPhase(Reason reason, Phase phase) {

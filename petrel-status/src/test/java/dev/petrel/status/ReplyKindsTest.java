@@ -80,8 +80,8 @@ class ReplyKindsTest {
         "connect to mx.example.org[2001:db8::1]:25: Cannot assign requested address | networkerror | soft | retry",
         "451 4.4.0 SMTPSEND.SuspiciousRemoteServerError; remote server disconnected abruptly | networkerror | soft | retry",
         // A reply in place of the greeting (Postfix: "refused to talk to me") refuses the client
-        // (RFC 5321 §3.1); the same bare 554 with no phase keeps the documented 554 choice, and
-        // a rule that names a cause still decides.
+        // (RFC 5321 lets a server open with 554); the same bare 554 with no phase keeps the
+        // documented 554 choice, and a rule that names a cause still decides.
         "host mx.example.org[192.0.2.1] refused to talk to me: 554 mx.example.org | blocked | soft | fix-sender",
         "554 mx.example.org | policyviolation | soft | fix-message",
         "host mx.example.org[192.0.2.1] refused to talk to me: 554 5.7.1 Bad DNS PTR resource record | requireptr | soft | fix-sender",
