@@ -168,6 +168,16 @@ class HardEvidenceTest {
         "550 No user found | hard",
         "550 550 5.1.1 <>: Sender address rejected: User unknown in local sender table | soft",
         "<bob@example.org>: Sender address rejected: Domain not found | soft",
+        // The twelfth sample's: a frozen mailbox or account is a lock its owner can lift (soft),
+        // in English and Chinese, unless a dead-address code says more; a suspended user is
+        // hard; a sender's address on a black list under 5.1.1 refuses the sender.
+        "550 Mailbox is frozen | soft",
+        "550 5.2.1 Account is frozen | hard",
+        "550 帐号已冻结 | soft",
+        "550 5.1.1 Suspended user | hard",
+        "550 5.7.1 Sender account is frozen | soft",
+        "550 5.1.1 <alice@example.com> sender is blacklisted | soft",
+        "553 host denies relay. | soft",
       })
   void hardOnlyOnEvidence(String reply, String bounce) {
     ReplyStatus s = ENGINE.classify(reply);

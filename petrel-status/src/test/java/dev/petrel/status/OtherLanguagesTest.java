@@ -96,6 +96,8 @@ class OtherLanguagesTest {
         "550 发送频率过快 | ratelimited | soft",
         "554 IP在黑名单中 | blocked | soft",
         "550 宛先不明 | userunknown | hard",
+        // A frozen account (NetEase's and Alibaba Mail's help on freezing) is a lock, soft.
+        "550 账号已冻结 | suspend | soft",
       })
   void readsTheCauseInTheRepliesLanguage(String reply, String reason, String bounce) {
     ReplyStatus s = ENGINE.classify(reply);
