@@ -121,6 +121,14 @@ class HardEvidenceTest {
         "550 5.7.1 Sorry, the IP address does not exist in our allow list | soft",
         "550 5.7.1 Your return address does not exist | soft",
         "550 Invalid recipient: bob@example.org rejected because the sender is blocklisted | soft",
+        "550 5.1.1 <bob@example.org> sender is blocklisted | soft",
+        "551 Sender is on domain's blacklist | soft",
+        // NXDOMAIN in bare text (no code) about the recipient's domain is final and hard; about the
+        // reverse DNS or the HELO name it is no evidence.
+        "Host example.org not found: 3(NXDOMAIN) | hard",
+        "Cannot resolve PTR record for 192.0.2.1: NXDOMAIN | soft",
+        "HELO hostname example.org: NXDOMAIN | soft",
+        "451 4.4.0 Host example.org not found: 3(NXDOMAIN) | soft",
         // Postfix's answer to DATA when no recipient was accepted, for whatever reason.
         "554 Error: no valid recipients | soft",
         // A server that accepts no mail from some senders says nothing of the recipient's domain.

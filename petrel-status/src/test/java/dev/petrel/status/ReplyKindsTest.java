@@ -180,6 +180,10 @@ class ReplyKindsTest {
         "451 Greylisted, please try again in 300 seconds | greylisted | soft | retry-after",
         "451 4.7.1 Please try again later | greylisted | soft | retry-after",
         "451 Temporary local problem - please try later | systemerror | soft | retry",
+        // Failed connection attempts: SmarterMail's count that ends delivery is expiry; a limit on
+        // failed attempts that asks to try again is not.
+        "Failed four Attempts to connect to recipients mail server | expired | soft | none",
+        "421 Too many failed attempts to connect, try again later | systemerror | soft | retry",
         "421 4.7.0 Try again later, closing connection. | ratelimited | soft | slow-down",
         "450 4.2.0 Temporarily rejected, try again later | greylisted | soft | retry-after",
         // Block lists and reputation: Spamhaus (https://www.spamhaus.org/faqs/), Barracuda

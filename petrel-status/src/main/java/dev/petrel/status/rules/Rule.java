@@ -59,7 +59,8 @@ public record Rule(
       }
       List<String> codes = alternatives(b.get("code"));
       for (String c : codes) {
-        if (!c.matches("[2-5]([0-9]{2}|xx)")) throw b.error("bad code condition '" + c + "'");
+        if (!c.equals("none") && !c.matches("[2-5]([0-9]{2}|xx)"))
+          throw b.error("bad code condition '" + c + "'");
       }
       List<String> enh = alternatives(b.get("enhanced"));
       for (String e : enh) {
@@ -146,6 +147,11 @@ public record Rule(
     // Conditions are validated at load: "5xx" (a class) or "550" (one code).
     for (int i = 0, n = codes.size(); i < n; i++) {
       String c = codes.get(i);
+      // "none" matches a reply that carries neither a basic nor an enhanced code (bare text).
+      if (c.equals("none")) {
+        if (code == 0 && enh == null) return true;
+        continue;
+      }
       int klass = c.charAt(0) - '0';
       if (code == 0) {
         if (enh != null && enh.klass() == klass) return true;
