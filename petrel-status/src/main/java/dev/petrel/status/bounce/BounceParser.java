@@ -458,16 +458,26 @@ public final class BounceParser {
       String remoteMta,
       TextNotice notice) {
     String diag = diagnostic == null || diagnostic.isBlank() ? null : oneLine(diagnostic);
+    String shownDiagnostic = diag;
     String replyText;
     if (diag != null) {
+      // a gateway that frames the remote server's reply in its own verdict: the reply is read
+      String framed = Replies.framedReply(diag);
+      if (framed != null) diag = framed;
       replyText = diag;
     } else if (context != null && !context.isBlank()) {
       int at = Replies.replyStart(context);
       replyText = oneLine(at >= 0 ? context.substring(at) : context);
+      String framed = Replies.framedReply(replyText);
+      if (framed != null) {
+        if (shownDiagnostic == null) shownDiagnostic = clip(replyText);
+        context = (at > 0 ? context.substring(0, at) : "") + "\n" + framed;
+        replyText = framed;
+      }
     } else {
       replyText = "";
     }
-    String shownDiagnostic = diag != null ? diag : (replyText.isEmpty() ? null : clip(replyText));
+    if (shownDiagnostic == null && !replyText.isEmpty()) shownDiagnostic = clip(replyText);
     // without a diagnostic, the whole context is the text to classify unless a reply is read in it
     // (below); it is made one line only then
     String classifyText = diag;

@@ -493,6 +493,50 @@ class BounceReasonTest {
     assertThat(TextNotice.sendmailTarget("<<< 550 Message refused")).isNull();
   }
 
+  /**
+   * A gateway that quotes the next server's reply inside a verdict of its own ("5.1.0 - Unknown
+   * address error 550-'...'"): the quoted reply's codes and words decide, not the gateway's summary
+   * code. Exchange Online's directory refusal needs its own 5.4.1 to be read as a missing
+   * recipient; under the gateway's 5.1.0 the same words are an access map's refusal.
+   */
+  @Test
+  void aReplyQuotedInAGatewaysVerdictIsReadWithItsOwnCodes() {
+    BouncedRecipient b =
+        dsn(
+            "Delivery to <bob@receiver.test> failed.\nCause:\n5.1.0 - Unknown address error"
+                + " 550-'5.4.1 Recipient address rejected: Access denied. [edge.receiver.test]'",
+            "Action: failed\nStatus: 5.0.0 (permanent failure)\nRemote-MTA: dns; [192.0.2.9]\n"
+                + "Diagnostic-Code: smtp; 5.1.0 - Unknown address error 550-'5.4.1 Recipient"
+                + " address rejected: Access denied. [edge.receiver.test]' (delivery attempts: 0)");
+    assertThat(b.classification().reason()).isEqualTo(Reason.USERUNKNOWN);
+    assertThat(b.classification().enhanced().toString()).isEqualTo("5.4.1");
+    assertThat(b.classification().bounce()).isEqualTo(Bounce.HARD);
+    // the diagnostic shown is what the bounce wrote
+    assertThat(b.diagnostic()).startsWith("5.1.0 - Unknown address error");
+
+    // the same framing in a notice without a DSN part
+    BouncedRecipient t =
+        notice(
+            "Delivery failure",
+            """
+            The message to <bob@receiver.test> could not be delivered.
+            The cause:
+            5.1.0 - Unknown address error 550-'5.2.2 <bob@receiver.test>... Mailbox full'
+            """);
+    assertThat(t.classification().reason()).isEqualTo(Reason.MAILBOXFULL);
+
+    assertThat(
+            Replies.framedReply(
+                "5.1.0 - Unknown address error 550-'5.1.1 <b@r.test>: User unknown' (attempts: 1)"))
+        .isEqualTo("550 5.1.1 <b@r.test>: User unknown");
+    assertThat(Replies.framedReply("5.3.0 - Other mail system problem 554-'Too many hops'"))
+        .isEqualTo("554 Too many hops");
+    // not that shape: a reply of its own, a quote without the basic code in front of it
+    assertThat(Replies.framedReply("550 5.1.1 <b@r.test>: User unknown")).isNull();
+    assertThat(Replies.framedReply("5.1.0 - Unknown address error 'no code here'")).isNull();
+    assertThat(Replies.framedReply("5.1.0 - see 550-'x' and it's 12 more")).isNull();
+  }
+
   private static Reason reason(String reply, Phase phase) {
     return ENGINE.classify(reply, new ReplyContext(phase, null, null)).reason();
   }

@@ -106,9 +106,6 @@ class FreshBounceSampleTest {
   private static final Map<String, String> KNOWN =
       Map.ofEntries(
           Map.entry(
-              "email-bounce-parser/550_5_4_1_no_such_recipient_variant_2.txt",
-              "rules: Exchange Online's \"550 5.4.1 Recipient address rejected: Access denied\" (its directory check: no such recipient) quoted by a gateway that names no host reads as filtered; the bracketed server name is Exchange Online's"),
-          Map.entry(
               "email-bounce-parser/554_5_2_3_policy_violation.txt",
               "rules: \"554 5.2.3 MailPolicy violation Error delivering to mailboxes\" reads as emailtoolarge from X.2.3; the words name a policy: policyviolation"),
           Map.entry(
@@ -145,29 +142,17 @@ class FreshBounceSampleTest {
               "go-gmime/DSN-spam.eml",
               "parser: sendmail 8.11 writes only the first line of Gmail's multi-line \"550-5.7.1 ... Our system has detected that this message is\" into the Diagnostic-Code, so the code 5.7.1 decides (blocked); the whole reply, in the transcript, says likely unsolicited mail: spamdetected"),
           Map.entry(
-              "ripe-whois/permanentFailureMessageRfc822.mail",
-              "parser: Cisco's gateway frames the remote reply as \"5.1.0 - Unknown address error 550-'5.4.1 Recipient address rejected: Access denied ...'\"; its own 5.1.0 is taken for the reply's code, so Exchange Online's directory refusal (5.4.1) reads as Postfix's access-map words: filtered; the quoted reply says no such recipient: userunknown, hard"),
-          Map.entry(
-              "ripe-whois/permanentFailureMessageAnotherRfc822.mail",
-              "parser: as permanentFailureMessageRfc822.mail (a gateway's framing code taken for the quoted reply's)"),
-          Map.entry(
-              "ripe-whois/permanentFailureMessagePartialReportWithMultipleRecipientsRfc822.mail",
-              "parser: as permanentFailureMessageRfc822.mail (a gateway's framing code taken for the quoted reply's)"),
-          Map.entry(
-              "ripe-whois/permanentFailureMessageNotEnoughParts.mail",
-              "parser: as permanentFailureMessageRfc822.mail (a gateway's framing code taken for the quoted reply's)"),
-          Map.entry(
               "ripe-whois/permanentFailureMessageRfc822Real.mail",
               "parser: Exim's own verdict \"Unknown user\" for a local address (no remote host, no SMTP reply, DSN Status 5.0.0) is read as a generic \"user unknown\" given after DATA: filtered; the reporting host looked the address up itself: userunknown, hard"),
           Map.entry(
               "ripe-whois/permanentFailureRfc822Headers.mail",
               "parser: as permanentFailureMessageRfc822Real.mail (Exim's own \"Unknown user\" read as filtered)"),
           Map.entry(
-              "ripe-whois/messageDelayedRfc822Headers.mail",
-              "rules: an Exim delay warning that names no cause reads as expired; nothing was given up yet and no cause is given: undefined, as php-bounce-handler/46.eml"),
-          Map.entry(
               "mediawiki-bounce/email1",
               "rules: Exim's \"Mailing to remote domains not supported\" (the sending host's own router refusing to pass mail on) has no rule and reads as onhold; the server does not relay: norelaying"),
+          Map.entry(
+              "ripe-whois/messageDelayedRfc822Headers.mail",
+              "rules: an Exim delay warning that names no cause reads as expired; nothing was given up yet and no cause is given: undefined, as php-bounce-handler/46.eml"),
           Map.entry(
               "baunsu/bounce_cox.txt",
               "rules: Cox's \"550 Mailbox unavailable or access denied - <address>\" (Status 5.0.0, in reply to RCPT TO) reads as rejected (a refused sender); the words name the mailbox, unavailable or closed to this sender, with two causes and no proof of a dead address: userunknown, soft, as pasted-replies.tsv reads \"Mailbox not found or access denied\""));
