@@ -458,6 +458,11 @@ public final class BounceParser {
       String remoteMta,
       TextNotice notice) {
     String diag = diagnostic == null || diagnostic.isBlank() ? null : oneLine(diagnostic);
+    // The reporting host's own verdict: its DSN fields name no Remote-MTA and carry no
+    // Diagnostic-Code (RFC 3464 §2.3.5, §2.3.6: both describe another host's reply), so no other
+    // server took part, and the notice's words for this recipient quote no reply code. Exim's
+    // "Unknown user" under a local address is such a verdict: the host found no such user itself.
+    boolean ownVerdict = "failed".equalsIgnoreCase(action) && diag == null && remoteMta == null;
     String shownDiagnostic = diag;
     String replyText;
     if (diag != null) {
@@ -509,6 +514,7 @@ public final class BounceParser {
         }
       }
       if (classifyText == null) classifyText = oneLine(context == null ? "" : context);
+      ownVerdict = ownVerdict && parsed.code() == 0 && !Replies.hasCode(replyText);
       if (addressRefusedOnly(parsed.text(), address)) classifyText = "Recipient address rejected";
       int code = parsed.code();
       EnhancedCode enh = parsed.enhanced();
@@ -552,7 +558,7 @@ public final class BounceParser {
               domain);
       if (remoteMta == null) remoteMta = ctx.remoteHost();
       rs = engine.classify(reply, ctx);
-      rs = adjust(rs, reply, normalisedAction, ctx.phase());
+      rs = adjust(rs, reply, normalisedAction, ctx.phase(), ownVerdict);
       if (disabledMailboxStatus(status)
           && (rs.reason() == Reason.USERUNKNOWN || rs.reason() == Reason.FILTERED)) {
         rs = engine.forReason(Reason.SUSPEND, reply);
@@ -616,10 +622,14 @@ public final class BounceParser {
    *       reported the same way: the message waits in a queue that will expire.
    *   <li>"User unknown" in the wording many MTAs share (not a provider's or a product's own text),
    *       with no address status (X.1.x) and not given in reply to a command before DATA: {@code
-   *       filtered}. See {@link #userUnknownAfterData}.
+   *       filtered}. See {@link #userUnknownAfterData}. Not when the words are the reporting host's
+   *       own verdict ({@code ownVerdict}: a DSN without Remote-MTA and Diagnostic-Code whose words
+   *       quote no reply, as Exim's "Unknown user" under a local address): no message was refused
+   *       after DATA there, the host found no such user itself.
    * </ul>
    */
-  private ReplyStatus adjust(ReplyStatus rs, SmtpReply reply, String action, Phase phase) {
+  private ReplyStatus adjust(
+      ReplyStatus rs, SmtpReply reply, String action, Phase phase, boolean ownVerdict) {
     if (action != null
         && (action.equals("delivered") || action.equals("relayed") || action.equals("expanded"))) {
       return engine.forReason(Reason.DELIVERED, reply);
@@ -637,7 +647,7 @@ public final class BounceParser {
       return engine.forReason(Reason.EXPIRED, reply);
     }
     if ("delayed".equals(action) && noCause) return engine.forReason(Reason.EXPIRED, reply);
-    if (r == Reason.USERUNKNOWN && userUnknownAfterData(rs, reply, phase)) {
+    if (r == Reason.USERUNKNOWN && !ownVerdict && userUnknownAfterData(rs, reply, phase)) {
       return engine.forReason(Reason.FILTERED, reply);
     }
     return rs;

@@ -537,6 +537,31 @@ class BounceReasonTest {
     assertThat(Replies.framedReply("5.1.0 - see 550-'x' and it's 12 more")).isNull();
   }
 
+  /**
+   * A DSN without Remote-MTA and Diagnostic-Code reports the reporting host's own verdict: its
+   * "Unknown user" (Exim's text for a local part it cannot route) is its own lookup of the address,
+   * not a generic refusal given after DATA by another server (which reads as filtered).
+   */
+  @Test
+  void theReportingHostsOwnUnknownUserIsAMissingAddress() {
+    BouncedRecipient own =
+        dsn(
+            "A message that you sent could not be delivered to one or more of its\n"
+                + "recipients. This is a permanent error. The following address(es) failed:\n\n"
+                + "  bob@receiver.test\n    Unknown user",
+            "Action: failed\nStatus: 5.0.0");
+    assertThat(own.classification().reason()).isEqualTo(Reason.USERUNKNOWN);
+    assertThat(own.classification().bounce()).isEqualTo(Bounce.HARD);
+
+    // another server's generic words, after DATA, stay filtered (the test above); and with a
+    // Remote-MTA the words are that server's, whose phase the report does not give
+    BouncedRecipient remote =
+        dsn(
+            "The following address(es) failed:\n\n  bob@receiver.test\n    Unknown user",
+            "Action: failed\nStatus: 5.0.0\nRemote-MTA: dns; mx.receiver.test");
+    assertThat(remote.classification().reason()).isEqualTo(Reason.FILTERED);
+  }
+
   private static Reason reason(String reply, Phase phase) {
     return ENGINE.classify(reply, new ReplyContext(phase, null, null)).reason();
   }

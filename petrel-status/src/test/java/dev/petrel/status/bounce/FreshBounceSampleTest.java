@@ -142,12 +142,6 @@ class FreshBounceSampleTest {
               "go-gmime/DSN-spam.eml",
               "parser: sendmail 8.11 writes only the first line of Gmail's multi-line \"550-5.7.1 ... Our system has detected that this message is\" into the Diagnostic-Code, so the code 5.7.1 decides (blocked); the whole reply, in the transcript, says likely unsolicited mail: spamdetected"),
           Map.entry(
-              "ripe-whois/permanentFailureMessageRfc822Real.mail",
-              "parser: Exim's own verdict \"Unknown user\" for a local address (no remote host, no SMTP reply, DSN Status 5.0.0) is read as a generic \"user unknown\" given after DATA: filtered; the reporting host looked the address up itself: userunknown, hard"),
-          Map.entry(
-              "ripe-whois/permanentFailureRfc822Headers.mail",
-              "parser: as permanentFailureMessageRfc822Real.mail (Exim's own \"Unknown user\" read as filtered)"),
-          Map.entry(
               "mediawiki-bounce/email1",
               "rules: Exim's \"Mailing to remote domains not supported\" (the sending host's own router refusing to pass mail on) has no rule and reads as onhold; the server does not relay: norelaying"),
           Map.entry(
