@@ -142,9 +142,6 @@ class FreshBounceSampleTest {
               "go-gmime/DSN-spam.eml",
               "parser: sendmail 8.11 writes only the first line of Gmail's multi-line \"550-5.7.1 ... Our system has detected that this message is\" into the Diagnostic-Code, so the code 5.7.1 decides (blocked); the whole reply, in the transcript, says likely unsolicited mail: spamdetected"),
           Map.entry(
-              "mediawiki-bounce/email1",
-              "rules: Exim's \"Mailing to remote domains not supported\" (the sending host's own router refusing to pass mail on) has no rule and reads as onhold; the server does not relay: norelaying"),
-          Map.entry(
               "ripe-whois/messageDelayedRfc822Headers.mail",
               "rules: an Exim delay warning that names no cause reads as expired; nothing was given up yet and no cause is given: undefined, as php-bounce-handler/46.eml"),
           Map.entry(
