@@ -619,7 +619,8 @@ public final class BounceParser {
    *   <li>Action failed with a transient (4.x.x) status and no cause at all (no reason, or only a
    *       system problem): the sender retried until its queue lifetime ran out (RFC 5321 §4.5.4.1),
    *       so the outcome is {@code expired}. A delay notice (Action delayed) without a cause is
-   *       reported the same way: the message waits in a queue that will expire.
+   *       not: the sender still retries, nothing has expired yet, and no cause is given, so it is
+   *       {@code undefined} (soft), until a later notice says the queue lifetime ran out.
    *   <li>"User unknown" in the wording many MTAs share (not a provider's or a product's own text),
    *       with no address status (X.1.x) and not given in reply to a command before DATA: {@code
    *       filtered}. See {@link #userUnknownAfterData}. Not when the words are the reporting host's
@@ -646,7 +647,7 @@ public final class BounceParser {
         && (noCause || r == Reason.SYSTEMERROR)) {
       return engine.forReason(Reason.EXPIRED, reply);
     }
-    if ("delayed".equals(action) && noCause) return engine.forReason(Reason.EXPIRED, reply);
+    if ("delayed".equals(action) && noCause) return engine.forReason(Reason.UNDEFINED, reply);
     if (r == Reason.USERUNKNOWN && !ownVerdict && userUnknownAfterData(rs, reply, phase)) {
       return engine.forReason(Reason.FILTERED, reply);
     }

@@ -562,6 +562,34 @@ class BounceReasonTest {
     assertThat(remote.classification().reason()).isEqualTo(Reason.FILTERED);
   }
 
+  /**
+   * A delay notice that names no cause: the sender still retries, nothing has expired yet, and no
+   * cause can be read, so it is undefined (soft). One that names its cause keeps it, and one that
+   * failed after the retry period is expired.
+   */
+  @Test
+  void aDelayNoticeWithoutACauseIsUndefinedNotExpired() {
+    BouncedRecipient waiting =
+        dsn(
+            "Your message has not been delivered to one of its recipients yet; the mail system"
+                + " keeps trying and will tell you if it gives up.\n\n  bob@receiver.test",
+            "Action: delayed\nStatus: 4.0.0");
+    assertThat(waiting.classification().reason()).isEqualTo(Reason.UNDEFINED);
+    assertThat(waiting.classification().bounce()).isEqualTo(Bounce.SOFT);
+
+    BouncedRecipient withCause =
+        dsn(
+            "Still trying to deliver your message to bob@receiver.test.",
+            "Action: delayed\nStatus: 4.2.2\nDiagnostic-Code: smtp; 452 4.2.2 Mailbox full");
+    assertThat(withCause.classification().reason()).isEqualTo(Reason.MAILBOXFULL);
+
+    BouncedRecipient gaveUp =
+        dsn(
+            "Delivery to bob@receiver.test failed; no further attempts will be made.",
+            "Action: failed\nStatus: 4.4.7");
+    assertThat(gaveUp.classification().reason()).isEqualTo(Reason.EXPIRED);
+  }
+
   private static Reason reason(String reply, Phase phase) {
     return ENGINE.classify(reply, new ReplyContext(phase, null, null)).reason();
   }

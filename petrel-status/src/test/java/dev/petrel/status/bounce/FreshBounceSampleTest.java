@@ -142,9 +142,6 @@ class FreshBounceSampleTest {
               "go-gmime/DSN-spam.eml",
               "parser: sendmail 8.11 writes only the first line of Gmail's multi-line \"550-5.7.1 ... Our system has detected that this message is\" into the Diagnostic-Code, so the code 5.7.1 decides (blocked); the whole reply, in the transcript, says likely unsolicited mail: spamdetected"),
           Map.entry(
-              "ripe-whois/messageDelayedRfc822Headers.mail",
-              "rules: an Exim delay warning that names no cause reads as expired; nothing was given up yet and no cause is given: undefined, as php-bounce-handler/46.eml"),
-          Map.entry(
               "baunsu/bounce_cox.txt",
               "rules: Cox's \"550 Mailbox unavailable or access denied - <address>\" (Status 5.0.0, in reply to RCPT TO) reads as rejected (a refused sender); the words name the mailbox, unavailable or closed to this sender, with two causes and no proof of a dead address: userunknown, soft, as pasted-replies.tsv reads \"Mailbox not found or access denied\""));
 
