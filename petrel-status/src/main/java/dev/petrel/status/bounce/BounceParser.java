@@ -403,10 +403,11 @@ public final class BounceParser {
       if (cues != null && context != h.block()) cues = Replies.cues(c.subject(), cues);
       BouncedRecipient b =
           recipient(h.address(), action, null, null, null, context, cues, null, c.text());
-      if (b.classification().reason() == Reason.UNDEFINED && !hasReportPart) {
+      if (b.classification().reason() == Reason.UNDEFINED && !hasReportPart && action == null) {
         // A notice for people that names the recipient and says delivery failed, but gives no
         // cause that can be read: the cause is held back (Sisimai's "onhold"). A delivery report
-        // part that is empty ("Delivery report unavailable") stays undefined.
+        // part that is empty ("Delivery report unavailable") stays undefined, and so does a delay
+        // warning without a cause: nothing failed yet.
         b = b.withClassification(engine.forReason(Reason.ONHOLD, b.classification().reply()));
       }
       out.add(b);

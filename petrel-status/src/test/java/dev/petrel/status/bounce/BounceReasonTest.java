@@ -588,6 +588,22 @@ class BounceReasonTest {
             "Delivery to bob@receiver.test failed; no further attempts will be made.",
             "Action: failed\nStatus: 4.4.7");
     assertThat(gaveUp.classification().reason()).isEqualTo(Reason.EXPIRED);
+
+    // the same warning in words only, without a report part
+    BouncedRecipient warning =
+        notice(
+            "Warning: message 1abcde-000001-AB delayed 24 hours",
+            """
+            A message that you sent has not yet been delivered to one or more of its
+            recipients after more than 24 hours on the queue.
+
+              bob@receiver.test
+
+            No action is required on your part. Delivery attempts will continue for
+            some time.
+            """);
+    assertThat(warning.classification().reason()).isEqualTo(Reason.UNDEFINED);
+    assertThat(warning.classification().bounce()).isEqualTo(Bounce.SOFT);
   }
 
   private static Reason reason(String reply, Phase phase) {

@@ -127,9 +127,6 @@ class FreshBounceSampleTest {
               "email-bounce-parser/554_does_not_exist.txt",
               "rules: \"554 RCPT (address) dosn't exist\" (misspelt) reads as policyviolation; the address does not exist: userunknown"),
           Map.entry(
-              "php-bounce-handler/46.eml",
-              "rules: an Exim delay warning that names no cause (\"has not yet been delivered to one or more of its recipients after more than 48 hours on the queue\", subject \"Warning: message ... delayed 48 hours\") reads as expired; nothing was given up yet and no cause is given: undefined"),
-          Map.entry(
               "ruby-mail/original_recipient.eml",
               "rules: Postfix's \"Message delivery failed\" (X-Postfix, Status 5.2.0, iCloud's mailbox host) reads as filtered; the words name no cause and no filter: undefined"),
           Map.entry(
