@@ -460,9 +460,9 @@ public final class BounceParser {
       TextNotice notice) {
     String diag = diagnostic == null || diagnostic.isBlank() ? null : oneLine(diagnostic);
     // The reporting host's own verdict: its DSN fields name no Remote-MTA and carry no
-    // Diagnostic-Code (RFC 3464 §2.3.5, §2.3.6: both describe another host's reply), so no other
-    // server took part, and the notice's words for this recipient quote no reply code. Exim's
-    // "Unknown user" under a local address is such a verdict: the host found no such user itself.
+    // Diagnostic-Code (both describe another host and its reply), so no other server took part,
+    // and the notice's words for this recipient quote no reply code. Exim's "Unknown user" under a
+    // local address is such a verdict: the host found no such user itself.
     boolean ownVerdict = "failed".equalsIgnoreCase(action) && diag == null && remoteMta == null;
     String shownDiagnostic = diag;
     String replyText;
