@@ -283,6 +283,11 @@ class ReplyKindsTest {
         "550 5.7.1 This system is not configured to relay mail for example.org | norelaying | soft | fix-sender",
         "550 5.7.1 Relaying to <bob@example.org> is not allowed from this host | norelaying | soft | fix-sender",
         "554 5.7.1 Relaying refused: 192.0.2.1 is an open relay, listed in bl.example.net | blocked | soft | fix-sender",
+        // A sending host set up for local mail only (Debian's exim4-config, configtype local)
+        // fails every other domain in its own router, with or without a code in front:
+        // https://salsa.debian.org/exim-team/exim4/-/blob/master/debian/debconf/conf.d/router/200_exim4-config_primary
+        "Mailing to remote domains not supported | norelaying | soft | fix-sender",
+        "550 Mailing to remote domains not supported | norelaying | soft | fix-sender",
         // A full mailbox answered with an address code (Cyrus lmtpd,
         // https://github.com/cyrusimap/cyrus-imapd/issues/2191): soft.
         "550 5.1.1 <bob@example.org>... Mailbox unknown: over quota | mailboxfull | soft | contact-recipient",

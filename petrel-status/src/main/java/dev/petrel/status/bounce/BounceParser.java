@@ -403,10 +403,11 @@ public final class BounceParser {
       if (cues != null && context != h.block()) cues = Replies.cues(c.subject(), cues);
       BouncedRecipient b =
           recipient(h.address(), action, null, null, null, context, cues, null, c.text());
-      if (b.classification().reason() == Reason.UNDEFINED && !hasReportPart) {
+      if (b.classification().reason() == Reason.UNDEFINED && !hasReportPart && action == null) {
         // A notice for people that names the recipient and says delivery failed, but gives no
         // cause that can be read: the cause is held back (Sisimai's "onhold"). A delivery report
-        // part that is empty ("Delivery report unavailable") stays undefined.
+        // part that is empty ("Delivery report unavailable") stays undefined, and so does a delay
+        // warning without a cause: nothing failed yet.
         b = b.withClassification(engine.forReason(Reason.ONHOLD, b.classification().reply()));
       }
       out.add(b);
@@ -458,16 +459,31 @@ public final class BounceParser {
       String remoteMta,
       TextNotice notice) {
     String diag = diagnostic == null || diagnostic.isBlank() ? null : oneLine(diagnostic);
+    // The reporting host's own verdict: its DSN fields name no Remote-MTA and carry no
+    // Diagnostic-Code (both describe another host and its reply), so no other server took part,
+    // and the notice's words for this recipient quote no reply code. Exim's "Unknown user" under a
+    // local address is such a verdict: the host found no such user itself.
+    boolean ownVerdict = "failed".equalsIgnoreCase(action) && diag == null && remoteMta == null;
+    String shownDiagnostic = diag;
     String replyText;
     if (diag != null) {
+      // a gateway that frames the remote server's reply in its own verdict: the reply is read
+      String framed = Replies.framedReply(diag);
+      if (framed != null) diag = framed;
       replyText = diag;
     } else if (context != null && !context.isBlank()) {
       int at = Replies.replyStart(context);
       replyText = oneLine(at >= 0 ? context.substring(at) : context);
+      String framed = Replies.framedReply(replyText);
+      if (framed != null) {
+        if (shownDiagnostic == null) shownDiagnostic = clip(replyText);
+        context = (at > 0 ? context.substring(0, at) : "") + "\n" + framed;
+        replyText = framed;
+      }
     } else {
       replyText = "";
     }
-    String shownDiagnostic = diag != null ? diag : (replyText.isEmpty() ? null : clip(replyText));
+    if (shownDiagnostic == null && !replyText.isEmpty()) shownDiagnostic = clip(replyText);
     // without a diagnostic, the whole context is the text to classify unless a reply is read in it
     // (below); it is made one line only then
     String classifyText = diag;
@@ -499,6 +515,7 @@ public final class BounceParser {
         }
       }
       if (classifyText == null) classifyText = oneLine(context == null ? "" : context);
+      ownVerdict = ownVerdict && parsed.code() == 0 && !Replies.hasCode(replyText);
       if (addressRefusedOnly(parsed.text(), address)) classifyText = "Recipient address rejected";
       int code = parsed.code();
       EnhancedCode enh = parsed.enhanced();
@@ -542,7 +559,7 @@ public final class BounceParser {
               domain);
       if (remoteMta == null) remoteMta = ctx.remoteHost();
       rs = engine.classify(reply, ctx);
-      rs = adjust(rs, reply, normalisedAction, ctx.phase());
+      rs = adjust(rs, reply, normalisedAction, ctx.phase(), ownVerdict);
       if (disabledMailboxStatus(status)
           && (rs.reason() == Reason.USERUNKNOWN || rs.reason() == Reason.FILTERED)) {
         rs = engine.forReason(Reason.SUSPEND, reply);
@@ -603,13 +620,18 @@ public final class BounceParser {
    *   <li>Action failed with a transient (4.x.x) status and no cause at all (no reason, or only a
    *       system problem): the sender retried until its queue lifetime ran out (RFC 5321 §4.5.4.1),
    *       so the outcome is {@code expired}. A delay notice (Action delayed) without a cause is
-   *       reported the same way: the message waits in a queue that will expire.
+   *       not: the sender still retries, nothing has expired yet, and no cause is given, so it is
+   *       {@code undefined} (soft), until a later notice says the queue lifetime ran out.
    *   <li>"User unknown" in the wording many MTAs share (not a provider's or a product's own text),
    *       with no address status (X.1.x) and not given in reply to a command before DATA: {@code
-   *       filtered}. See {@link #userUnknownAfterData}.
+   *       filtered}. See {@link #userUnknownAfterData}. Not when the words are the reporting host's
+   *       own verdict ({@code ownVerdict}: a DSN without Remote-MTA and Diagnostic-Code whose words
+   *       quote no reply, as Exim's "Unknown user" under a local address): no message was refused
+   *       after DATA there, the host found no such user itself.
    * </ul>
    */
-  private ReplyStatus adjust(ReplyStatus rs, SmtpReply reply, String action, Phase phase) {
+  private ReplyStatus adjust(
+      ReplyStatus rs, SmtpReply reply, String action, Phase phase, boolean ownVerdict) {
     if (action != null
         && (action.equals("delivered") || action.equals("relayed") || action.equals("expanded"))) {
       return engine.forReason(Reason.DELIVERED, reply);
@@ -626,8 +648,8 @@ public final class BounceParser {
         && (noCause || r == Reason.SYSTEMERROR)) {
       return engine.forReason(Reason.EXPIRED, reply);
     }
-    if ("delayed".equals(action) && noCause) return engine.forReason(Reason.EXPIRED, reply);
-    if (r == Reason.USERUNKNOWN && userUnknownAfterData(rs, reply, phase)) {
+    if ("delayed".equals(action) && noCause) return engine.forReason(Reason.UNDEFINED, reply);
+    if (r == Reason.USERUNKNOWN && !ownVerdict && userUnknownAfterData(rs, reply, phase)) {
       return engine.forReason(Reason.FILTERED, reply);
     }
     return rs;

@@ -65,6 +65,50 @@ final class Replies {
     return out.toString();
   }
 
+  /**
+   * The remote server's reply when a gateway quotes it inside a verdict of its own: the gateway's
+   * enhanced code and title first, then the reply's basic code and the reply in single quotes
+   * ("{@code 5.1.0 - Unknown address error 550-'5.4.1 Recipient address rejected: ...'}"). The
+   * gateway's code is its own summary of the reply (here: some address problem); the quoted reply
+   * carries the receiving server's codes and words, which say more. Returns the quoted reply behind
+   * its basic code ("{@code 550 5.4.1 Recipient address rejected: ...}"), or null when the text
+   * does not have that shape. Linear in the length of the text.
+   */
+  static String framedReply(String text) {
+    if (text == null) return null;
+    int n = text.length();
+    int i = 0;
+    while (i < n && Character.isWhitespace(text.charAt(i))) i++;
+    char c = i < n ? text.charAt(i) : ' ';
+    if ((c != '4' && c != '5') || i + 1 >= n || text.charAt(i + 1) != '.') return null;
+    int end = enhancedEnd(text, i);
+    if (end < 0 || !text.startsWith(" - ", end)) return null;
+    // the gateway's title: words only, up to the basic code of the quoted reply
+    int k = end + 3;
+    int limit = Math.min(n, k + 120);
+    while (k < limit) {
+      char ch = text.charAt(k);
+      if (isDigit(ch)) break;
+      if (!(Character.isLetter(ch) || ch == ' ' || ch == ',' || ch == '(' || ch == ')'))
+        return null;
+      k++;
+    }
+    if (k + 5 > n || text.charAt(k - 1) != ' ') return null;
+    char b = text.charAt(k);
+    if ((b != '4' && b != '5') || !isDigit(text.charAt(k + 1)) || !isDigit(text.charAt(k + 2)))
+      return null;
+    char sep = text.charAt(k + 3);
+    if ((sep != '-' && sep != ' ') || text.charAt(k + 4) != '\'') return null;
+    int close = text.lastIndexOf('\'');
+    if (close <= k + 5) return null;
+    // after the quote only the gateway's own remark in parentheses may follow
+    String rest = text.substring(close + 1).strip();
+    if (!rest.isEmpty() && !(rest.startsWith("(") && rest.endsWith(")"))) return null;
+    String inner = text.substring(k + 5, close).strip();
+    if (inner.isEmpty()) return null;
+    return text.substring(k, k + 3) + " " + inner;
+  }
+
   static boolean hasCode(String text) {
     int at = replyStart(text);
     return at >= 0 && text.charAt(at) != '2';

@@ -493,6 +493,119 @@ class BounceReasonTest {
     assertThat(TextNotice.sendmailTarget("<<< 550 Message refused")).isNull();
   }
 
+  /**
+   * A gateway that quotes the next server's reply inside a verdict of its own ("5.1.0 - Unknown
+   * address error 550-'...'"): the quoted reply's codes and words decide, not the gateway's summary
+   * code. Exchange Online's directory refusal needs its own 5.4.1 to be read as a missing
+   * recipient; under the gateway's 5.1.0 the same words are an access map's refusal.
+   */
+  @Test
+  void aReplyQuotedInAGatewaysVerdictIsReadWithItsOwnCodes() {
+    BouncedRecipient b =
+        dsn(
+            "Delivery to <bob@receiver.test> failed.\nCause:\n5.1.0 - Unknown address error"
+                + " 550-'5.4.1 Recipient address rejected: Access denied. [edge.receiver.test]'",
+            "Action: failed\nStatus: 5.0.0 (permanent failure)\nRemote-MTA: dns; [192.0.2.9]\n"
+                + "Diagnostic-Code: smtp; 5.1.0 - Unknown address error 550-'5.4.1 Recipient"
+                + " address rejected: Access denied. [edge.receiver.test]' (delivery attempts: 0)");
+    assertThat(b.classification().reason()).isEqualTo(Reason.USERUNKNOWN);
+    assertThat(b.classification().enhanced().toString()).isEqualTo("5.4.1");
+    assertThat(b.classification().bounce()).isEqualTo(Bounce.HARD);
+    // the diagnostic shown is what the bounce wrote
+    assertThat(b.diagnostic()).startsWith("5.1.0 - Unknown address error");
+
+    // the same framing in a notice without a DSN part
+    BouncedRecipient t =
+        notice(
+            "Delivery failure",
+            """
+            The message to <bob@receiver.test> could not be delivered.
+            The cause:
+            5.1.0 - Unknown address error 550-'5.2.2 <bob@receiver.test>... Mailbox full'
+            """);
+    assertThat(t.classification().reason()).isEqualTo(Reason.MAILBOXFULL);
+
+    assertThat(
+            Replies.framedReply(
+                "5.1.0 - Unknown address error 550-'5.1.1 <b@r.test>: User unknown' (attempts: 1)"))
+        .isEqualTo("550 5.1.1 <b@r.test>: User unknown");
+    assertThat(Replies.framedReply("5.3.0 - Other mail system problem 554-'Too many hops'"))
+        .isEqualTo("554 Too many hops");
+    // not that shape: a reply of its own, a quote without the basic code in front of it
+    assertThat(Replies.framedReply("550 5.1.1 <b@r.test>: User unknown")).isNull();
+    assertThat(Replies.framedReply("5.1.0 - Unknown address error 'no code here'")).isNull();
+    assertThat(Replies.framedReply("5.1.0 - see 550-'x' and it's 12 more")).isNull();
+  }
+
+  /**
+   * A DSN without Remote-MTA and Diagnostic-Code reports the reporting host's own verdict: its
+   * "Unknown user" (Exim's text for a local part it cannot route) is its own lookup of the address,
+   * not a generic refusal given after DATA by another server (which reads as filtered).
+   */
+  @Test
+  void theReportingHostsOwnUnknownUserIsAMissingAddress() {
+    BouncedRecipient own =
+        dsn(
+            "A message that you sent could not be delivered to one or more of its\n"
+                + "recipients. This is a permanent error. The following address(es) failed:\n\n"
+                + "  bob@receiver.test\n    Unknown user",
+            "Action: failed\nStatus: 5.0.0");
+    assertThat(own.classification().reason()).isEqualTo(Reason.USERUNKNOWN);
+    assertThat(own.classification().bounce()).isEqualTo(Bounce.HARD);
+
+    // another server's generic words, after DATA, stay filtered (the test above); and with a
+    // Remote-MTA the words are that server's, whose phase the report does not give
+    BouncedRecipient remote =
+        dsn(
+            "The following address(es) failed:\n\n  bob@receiver.test\n    Unknown user",
+            "Action: failed\nStatus: 5.0.0\nRemote-MTA: dns; mx.receiver.test");
+    assertThat(remote.classification().reason()).isEqualTo(Reason.FILTERED);
+  }
+
+  /**
+   * A delay notice that names no cause: the sender still retries, nothing has expired yet, and no
+   * cause can be read, so it is undefined (soft). One that names its cause keeps it, and one that
+   * failed after the retry period is expired.
+   */
+  @Test
+  void aDelayNoticeWithoutACauseIsUndefinedNotExpired() {
+    BouncedRecipient waiting =
+        dsn(
+            "Your message has not been delivered to one of its recipients yet; the mail system"
+                + " keeps trying and will tell you if it gives up.\n\n  bob@receiver.test",
+            "Action: delayed\nStatus: 4.0.0");
+    assertThat(waiting.classification().reason()).isEqualTo(Reason.UNDEFINED);
+    assertThat(waiting.classification().bounce()).isEqualTo(Bounce.SOFT);
+
+    BouncedRecipient withCause =
+        dsn(
+            "Still trying to deliver your message to bob@receiver.test.",
+            "Action: delayed\nStatus: 4.2.2\nDiagnostic-Code: smtp; 452 4.2.2 Mailbox full");
+    assertThat(withCause.classification().reason()).isEqualTo(Reason.MAILBOXFULL);
+
+    BouncedRecipient gaveUp =
+        dsn(
+            "Delivery to bob@receiver.test failed; no further attempts will be made.",
+            "Action: failed\nStatus: 4.4.7");
+    assertThat(gaveUp.classification().reason()).isEqualTo(Reason.EXPIRED);
+
+    // the same warning in words only, without a report part
+    BouncedRecipient warning =
+        notice(
+            "Warning: message 1abcde-000001-AB delayed 24 hours",
+            """
+            A message that you sent has not yet been delivered to one or more of its
+            recipients after more than 24 hours on the queue.
+
+              bob@receiver.test
+
+            No action is required on your part. Delivery attempts will continue for
+            some time.
+            """);
+    assertThat(warning.classification().reason()).isEqualTo(Reason.UNDEFINED);
+    assertThat(warning.classification().bounce()).isEqualTo(Bounce.SOFT);
+  }
+
   private static Reason reason(String reply, Phase phase) {
     return ENGINE.classify(reply, new ReplyContext(phase, null, null)).reason();
   }

@@ -84,6 +84,25 @@ import org.junit.jupiter.api.Test;
  * and added after that change: first labelled with the expanded address the text lists, then
  * relabelled with the DSN's Final-Recipient (the alias mailed, which the parser reports), the rule
  * the evaluation set's labels follow for forwarded addresses (17 mails: exact set 100.0 %).
+ *
+ * <p>A fifth sample, of 16 complete mails from two projects that read bounces of their own mail
+ * (ripe-whois: the RIPE NCC's whois server, BSD, 11 mails: Cisco Secure Email DSNs quoting Exchange
+ * Online, Exim DSNs and a delay warning, an OpenSMTPD report, a mail loop; mediawiki-bounce: the
+ * MediaWiki BounceHandler extension, GPL 2+, 5 mails: Exim notices, a Hotmail DSN, an Oracle
+ * Messaging Server delay warning), on the parser as it was before any change made after they were
+ * labelled (commit 3b33b23): exact set 100.0 %, wrong addresses 0.0 % (0 of the 15 reported),
+ * reason 50.0 % (8 of 16), hard/soft 62.5 % (10 of 16), false hard 0.0 % (ripe-whois alone: reason
+ * 36.4 %, hard/soft 45.5 %; mediawiki-bounce: reason 80.0 %, hard/soft 100.0 %). Every recipient
+ * was found; the misses were causes. After reading a reply a gateway quotes inside a verdict of its
+ * own with the reply's own codes, reading a DSN recipient without Remote-MTA and Diagnostic-Code as
+ * the reporting host's own verdict (its "Unknown user" is userunknown, not filtered), a rule for
+ * Exim's "Mailing to remote domains not supported" (norelaying), and reading a delay notice that
+ * names no cause as undefined (not expired, not onhold): 100.0 % on every figure (0 wrong of 15).
+ * The same changes took email-bounce-parser/550_5_4_1_no_such_recipient_variant_2.txt and
+ * php-bounce-handler/46.eml out of {@link #KNOWN}. Two unsubscribe mails of ripe-whois (Gmail's and
+ * Apple Mail's, not delivery reports) were added after those changes and agree; Apple Mail's, first
+ * labelled as no report, was relabelled feedback, the kind docs/bounce-formats.md gives
+ * X-Apple-Unsubscribe mails.
  */
 class FreshBounceSampleTest {
 
@@ -96,9 +115,6 @@ class FreshBounceSampleTest {
    */
   private static final Map<String, String> KNOWN =
       Map.ofEntries(
-          Map.entry(
-              "email-bounce-parser/550_5_4_1_no_such_recipient_variant_2.txt",
-              "rules: Exchange Online's \"550 5.4.1 Recipient address rejected: Access denied\" (its directory check: no such recipient) quoted by a gateway that names no host reads as filtered; the bracketed server name is Exchange Online's"),
           Map.entry(
               "email-bounce-parser/554_5_2_3_policy_violation.txt",
               "rules: \"554 5.2.3 MailPolicy violation Error delivering to mailboxes\" reads as emailtoolarge from X.2.3; the words name a policy: policyviolation"),
@@ -120,9 +136,6 @@ class FreshBounceSampleTest {
           Map.entry(
               "email-bounce-parser/554_does_not_exist.txt",
               "rules: \"554 RCPT (address) dosn't exist\" (misspelt) reads as policyviolation; the address does not exist: userunknown"),
-          Map.entry(
-              "php-bounce-handler/46.eml",
-              "rules: an Exim delay warning that names no cause (\"has not yet been delivered to one or more of its recipients after more than 48 hours on the queue\", subject \"Warning: message ... delayed 48 hours\") reads as expired; nothing was given up yet and no cause is given: undefined"),
           Map.entry(
               "ruby-mail/original_recipient.eml",
               "rules: Postfix's \"Message delivery failed\" (X-Postfix, Status 5.2.0, iCloud's mailbox host) reads as filtered; the words name no cause and no filter: undefined"),
