@@ -186,6 +186,15 @@ class ReplyKindsTest {
         "421 Too many failed attempts to connect, try again later | systemerror | soft | retry",
         "421 4.7.0 Try again later, closing connection. | ratelimited | soft | slow-down",
         "450 4.2.0 Temporarily rejected, try again later | greylisted | soft | retry-after",
+        // Look-alikes of the sixteenth pasted sample's rules, which must keep their reading: load
+        // words
+        // beside greylisting, a quota error behind Postfix local's failed mailbox update, a count
+        // of
+        // invalid recipients per session (the list's reputation), "overloaded" said of the client.
+        "451 4.7.1 Greylisted due to high load, please try again later | greylisted | soft | retry-after",
+        "452 4.2.2 cannot update mailbox /var/mail/u for user u. error writing message: Disk quota exceeded | mailboxfull | soft | retry",
+        "550 5.7.1 Too many invalid recipients per session | badreputation | soft | slow-down",
+        "450 4.7.1 Client host rejected: your IP address overloaded our server | blocked | soft | slow-down",
         // Block lists and reputation: Spamhaus (https://www.spamhaus.org/faqs/), Barracuda
         // (https://www.barracudacentral.org/rbl), SpamCop (https://www.spamcop.net/bl.shtml),
         // Proofpoint (https://ipcheck.proofpoint.com/), Microsoft S3150/S3140 and 5.7.5xx-7xx
