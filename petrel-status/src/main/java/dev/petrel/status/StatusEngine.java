@@ -439,9 +439,9 @@ public final class StatusEngine {
    * sequence of commands (503). A 501 whose enhanced code names the destination address (X.1.1 to
    * X.1.6, X.1.10: RFC 3463 §3.2) is about the recipient, not the command's syntax: Exchange
    * refuses a domain reserved by RFC 2606 with "501 5.1.5". A 503 answers a command given out of
-   * order (RFC 5321 §4.2.3): Exim's "503-All RCPT commands were rejected with this error: ..."
-   * answers DATA and only repeats what the recipients were told; the reply to RCPT TO carries that
-   * verdict itself.
+   * order (RFC 5321): Exim's "503-All RCPT commands were rejected with this error: ..." answers
+   * DATA and only repeats what the recipients were told; the reply to RCPT TO carries that verdict
+   * itself.
    */
   private static boolean aboutSenderOrSyntax(SmtpReply reply) {
     EnhancedCode e = reply.enhanced();

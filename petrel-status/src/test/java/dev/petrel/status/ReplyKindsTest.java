@@ -392,8 +392,8 @@ class ReplyKindsTest {
         "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using bl.example.org; your computer may be infected | blocked | soft | fix-sender",
         // A sending service's used-up allowance at login is its limit, not a refused login
         // (SendGrid's credits, pasted in https://github.com/mautic/mautic/issues/8721); a login
-        // that failed for a passing fault of the server is its trouble (RFC 4954 §6,
-        // https://www.rfc-editor.org/rfc/rfc4954#section-6), a wrong password stays a login error.
+        // that failed for a passing fault of the server is its trouble (RFC 4954,
+        // https://www.rfc-editor.org/rfc/rfc4954), a wrong password stays a login error.
         "451 Authentication failed: Maximum credits exceeded | ratelimited | soft | slow-down",
         "454 4.7.0 Temporary authentication failure | systemerror | soft | retry",
         "454 4.7.0 Temporary authentication failure: Connection lost to authentication server | systemerror | soft | retry",
