@@ -186,6 +186,16 @@ class HardEvidenceTest {
         "550 5.7.1 Sender account is frozen | soft",
         "550 5.1.1 <alice@example.com> sender is blacklisted | soft",
         "553 host denies relay. | soft",
+        // The fourteenth sample's: a recipient domain the server could not find is hard, the
+        // sender's
+        // domain under the same check is not; a 503 answers a command out of order and only
+        // repeats what RCPT TO was told; a passing authentication failure is no dead address.
+        "553 sorry, your envelope recipient domain must exist (#5.7.1) | hard",
+        "553 sorry, your envelope sender domain must exist (#5.7.1) | soft",
+        "550 Invalid address | hard",
+        "503-All RCPT commands were rejected with this error: 503-<bob@example.org>: User unknown 503 Valid RCPT command must precede DATA | soft",
+        "550 5.1.1 <bob@example.org>: User unknown | hard",
+        "454 4.7.0 Temporary authentication failure: no such user | soft",
       })
   void hardOnlyOnEvidence(String reply, String bounce) {
     ReplyStatus s = ENGINE.classify(reply);

@@ -150,7 +150,6 @@ class ReplyKindsTest {
         "534 5.7.9 Application-specific password required | securityerror | soft | fix-sender",
         "535 Authentication credentials invalid | securityerror | soft | fix-sender",
         "535 5.7.1 Authentication failed | securityerror | soft | fix-sender",
-        "454 4.7.0 Temporary authentication failure | securityerror | soft | retry",
         "535 5.7.8 Error: authentication failed: UGFzc3dvcmQ6 | securityerror | soft | fix-sender",
         "534 5.7.14 Please log in via your web browser and then try again | securityerror | soft | fix-sender",
         "550 5.7.1 Client does not have permissions to send as this sender | rejected | soft | fix-sender",
@@ -405,6 +404,25 @@ class ReplyKindsTest {
         // "Infected" about the client host in Postfix's block-list reply
         // (https://www.postfix.org/postconf.5.html#default_rbl_reply), not malware in the message.
         "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using bl.example.org; your computer may be infected | blocked | soft | fix-sender",
+        // A sending service's used-up allowance at login is its limit, not a refused login
+        // (SendGrid's credits, pasted in https://github.com/mautic/mautic/issues/8721); a login
+        // that failed for a passing fault of the server is its trouble (RFC 4954,
+        // https://www.rfc-editor.org/rfc/rfc4954), a wrong password stays a login error.
+        "451 Authentication failed: Maximum credits exceeded | ratelimited | soft | slow-down",
+        "454 4.7.0 Temporary authentication failure | systemerror | soft | retry",
+        "454 4.7.0 Temporary authentication failure: Connection lost to authentication server | systemerror | soft | retry",
+        // A sending service's note that it suppressed an address with a history of bounces
+        // repeats its list's verdict (Amazon SES,
+        // https://docs.aws.amazon.com/ses/latest/dg/sending-email-suppression-list.html).
+        "Amazon SES has suppressed sending to this address because it has a recent history of bouncing as an invalid address | suppressed | soft | suppress",
+        "535 5.7.8 Error: authentication failed: authentication failure | securityerror | soft | fix-sender",
+        // A sender identity the account was not given (SendGrid,
+        // https://sendgrid.com/docs/for-developers/sending-email/sender-identity/), while the same
+        // words beside SPF stay an SPF failure; a smart host that does not relay for a client.
+        "550 The from address does not match a verified Sender Identity | rejected | soft | fix-sender",
+        "550 5.7.1 User [alice@example.com] not authorized to send on behalf of <bob@example.org> | rejected | soft | fix-sender",
+        "550 5.7.1 192.0.2.1 is not authorized to send on behalf of example.org: SPF fail | authfailure | soft | fix-sender",
+        "550 sender IP address 192.0.2.1 may not use this server as a smarthost | norelaying | soft | fix-sender",
       })
   void wordsOverTheCode(String reply, String reason, String bounce, String action) {
     check(reply, reason, bounce, action);
