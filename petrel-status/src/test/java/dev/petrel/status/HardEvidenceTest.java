@@ -186,6 +186,14 @@ class HardEvidenceTest {
         "550 5.7.1 Sender account is frozen | soft",
         "550 5.1.1 <alice@example.com> sender is blacklisted | soft",
         "553 host denies relay. | soft",
+        // The fifteenth sample's: a reply about the command itself (500 to 504) is no finding
+        // about a mailbox unless its enhanced code names the destination address; IndiMail's "No
+        // Account ... here by that name" needs both parts.
+        "504 User Account has been disabled by the mail administrator | soft",
+        "503 5.5.1 Mailbox disabled | soft",
+        "504 5.1.1 <bob@example.org>: User unknown | hard",
+        "No Account bob@example.org here by that name. indimail (#5.1.5) | hard",
+        "550 No account | soft",
       })
   void hardOnlyOnEvidence(String reply, String bounce) {
     ReplyStatus s = ENGINE.classify(reply);
