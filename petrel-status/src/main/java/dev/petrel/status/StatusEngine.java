@@ -195,10 +195,11 @@ public final class StatusEngine {
         && isLoginReply(reply, ctx)
         && book.reason(rule.reason()).bounce() == Bounce.HARD) rule = null;
     // A reply whose code speaks of the sender's address (X.1.7 bad sender's mailbox syntax, X.1.8
-    // bad sender's system address, RFC 3463 §3.2), of a command's syntax (501, RFC 5321 §4.2.3) or
-    // of the order of commands (503) is no refusal of a recipient mailbox: dead-address words under
-    // it ("501 Invalid address",
-    // "553 5.1.8 ... domain does not exist") are about what the command carried, so the code
+    // bad sender's system address, RFC 3463 §3.2) or of the command itself (500 to 504: syntax,
+    // parameters, a command not implemented or out of sequence, RFC 5321 §4.2.2; 504 is also the
+    // reply to an unsupported AUTH mechanism, RFC 4954 §4) is no refusal of a recipient mailbox:
+    // dead-address words under it ("501 Invalid address", "553 5.1.8 ... domain does not exist",
+    // "504 User Account has been disabled") are about what the command carried, so the code
     // decides.
     if (rule != null
         && book.reason(rule.reason()).bounce() == Bounce.HARD
@@ -435,19 +436,19 @@ public final class StatusEngine {
   }
 
   /**
-   * A reply whose code names the sender's address (X.1.7, X.1.8), a syntax error (501) or a bad
-   * sequence of commands (503). A 501 whose enhanced code names the destination address (X.1.1 to
-   * X.1.6, X.1.10: RFC 3463 §3.2) is about the recipient, not the command's syntax: Exchange
-   * refuses a domain reserved by RFC 2606 with "501 5.1.5". A 503 answers a command given out of
-   * order (RFC 5321): Exim's "503-All RCPT commands were rejected with this error: ..." answers
-   * DATA and only repeats what the recipients were told; the reply to RCPT TO carries that verdict
-   * itself.
+   * A reply whose code names the sender's address (X.1.7, X.1.8) or the command itself (500 to 504:
+   * a syntax error, a command or parameter not implemented, a bad sequence). Such a reply whose
+   * enhanced code names the destination address (X.1.1 to X.1.6, X.1.10: RFC 3463 §3.2) is about
+   * the recipient, not the command: Exchange refuses a domain reserved by RFC 2606 with "501
+   * 5.1.5". A 503 answers a command given out of order whatever code it quotes: Exim's "503-All
+   * RCPT commands were rejected with this error: ..." answers DATA and only repeats what the
+   * recipients were told; the reply to RCPT TO carries that verdict itself.
    */
   private static boolean aboutSenderOrSyntax(SmtpReply reply) {
     EnhancedCode e = reply.enhanced();
     if (e != null && e.subject() == 1 && (e.detail() == 7 || e.detail() == 8)) return true;
     if (reply.code() == 503) return true;
-    return reply.code() == 501 && (e == null || !destinationAddressCode(e));
+    return reply.code() >= 500 && reply.code() <= 504 && (e == null || !destinationAddressCode(e));
   }
 
   private static boolean destinationAddressCode(EnhancedCode e) {

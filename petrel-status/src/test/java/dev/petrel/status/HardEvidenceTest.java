@@ -187,8 +187,7 @@ class HardEvidenceTest {
         "550 5.1.1 <alice@example.com> sender is blacklisted | soft",
         "553 host denies relay. | soft",
         // The fourteenth sample's: a recipient domain the server could not find is hard, the
-        // sender's
-        // domain under the same check is not; a 503 answers a command out of order and only
+        // sender's domain under the same check is not; a 503 answers a command out of order and only
         // repeats what RCPT TO was told; a passing authentication failure is no dead address.
         "553 sorry, your envelope recipient domain must exist (#5.7.1) | hard",
         "553 sorry, your envelope sender domain must exist (#5.7.1) | soft",
@@ -196,6 +195,14 @@ class HardEvidenceTest {
         "503-All RCPT commands were rejected with this error: 503-<bob@example.org>: User unknown 503 Valid RCPT command must precede DATA | soft",
         "550 5.1.1 <bob@example.org>: User unknown | hard",
         "454 4.7.0 Temporary authentication failure: no such user | soft",
+        // The fifteenth sample's: a reply about the command itself (500 to 504) is no finding
+        // about a mailbox unless its enhanced code names the destination address; IndiMail's "No
+        // Account ... here by that name" needs both parts.
+        "504 User Account has been disabled by the mail administrator | soft",
+        "503 5.5.1 Mailbox disabled | soft",
+        "504 5.1.1 <bob@example.org>: User unknown | hard",
+        "No Account bob@example.org here by that name. indimail (#5.1.5) | hard",
+        "550 No account | soft",
       })
   void hardOnlyOnEvidence(String reply, String bounce) {
     ReplyStatus s = ENGINE.classify(reply);
