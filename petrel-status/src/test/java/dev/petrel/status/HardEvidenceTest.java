@@ -130,6 +130,11 @@ class HardEvidenceTest {
         "No MX for example.org | soft",
         "unable to get mx info: failed to get IPs from PTR record | soft",
         "550 bob@example.org That recipient is not allowed | soft",
+        // Postal's note that it put the address on its suppression list stands beside the remote
+        // reply that made it give up: that reply decides.
+        "Permanent SMTP delivery error when sending to mx.example.org (192.0.2.1) Recipient added to"
+            + " suppression list (too many hard fails). 550 5.1.1 <bob@example.org>: Recipient address"
+            + " rejected: User unknown in virtual alias table | hard",
         // NXDOMAIN in bare text (no code) about the recipient's domain is final and hard; about the
         // reverse DNS or the HELO name it is no evidence.
         "Host example.org not found: 3(NXDOMAIN) | hard",
