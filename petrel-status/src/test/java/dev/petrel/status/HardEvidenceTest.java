@@ -123,6 +123,18 @@ class HardEvidenceTest {
         "550 Invalid recipient: bob@example.org rejected because the sender is blocklisted | soft",
         "550 5.1.1 <bob@example.org> sender is blocklisted | soft",
         "551 Sender is on domain's blacklist | soft",
+        // A sending service's own notice that it found no mail exchanger for the domain, and a
+        // recipient refused without a cause: no finding about the address. (Its notices that an
+        // address is on its suppression list are "suppressed", whose action is to keep it there;
+        // pasted-replies.tsv holds them.)
+        "No MX for example.org | soft",
+        "unable to get mx info: failed to get IPs from PTR record | soft",
+        "550 bob@example.org That recipient is not allowed | soft",
+        // Postal's note that it put the address on its suppression list stands beside the remote
+        // reply that made it give up: that reply decides.
+        "Permanent SMTP delivery error when sending to mx.example.org (192.0.2.1) Recipient added to"
+            + " suppression list (too many hard fails). 550 5.1.1 <bob@example.org>: Recipient address"
+            + " rejected: User unknown in virtual alias table | hard",
         // NXDOMAIN in bare text (no code) about the recipient's domain is final and hard; about the
         // reverse DNS or the HELO name it is no evidence.
         "Host example.org not found: 3(NXDOMAIN) | hard",
