@@ -199,7 +199,8 @@ class HardEvidenceTest {
         "550 5.1.1 <alice@example.com> sender is blacklisted | soft",
         "553 host denies relay. | soft",
         // The fourteenth sample's: a recipient domain the server could not find is hard, the
-        // sender's domain under the same check is not; a 503 answers a command out of order and only
+        // sender's domain under the same check is not; a 503 answers a command out of order and
+        // only
         // repeats what RCPT TO was told; a passing authentication failure is no dead address.
         "553 sorry, your envelope recipient domain must exist (#5.7.1) | hard",
         "553 sorry, your envelope sender domain must exist (#5.7.1) | soft",
