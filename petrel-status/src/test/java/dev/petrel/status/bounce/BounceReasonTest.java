@@ -188,6 +188,18 @@ class BounceReasonTest {
   }
 
   @Test
+  void anErrorNameThatSaysNoSuchUserInOneWordIsADeadAddress() {
+    // A local diagnostic whose number is the server's own, not an SMTP reply: its 500 must not
+    // turn the finding into a syntax error.
+    BouncedRecipient b =
+        dsn(
+            "Delivery failed: rc.nosuchuser for bob@receiver.test",
+            "Action: failed\nDiagnostic-Code: X-LOCAL; 500 (rc.nosuchuser)");
+    assertThat(b.classification().reason()).isEqualTo(Reason.USERUNKNOWN);
+    assertThat(b.classification().bounce()).isEqualTo(Bounce.HARD);
+  }
+
+  @Test
   void anAddressStatusKeepsUserUnknownWhateverThePhase() {
     BouncedRecipient b =
         dsn(

@@ -152,12 +152,6 @@ class FreshBounceSampleTest {
               "baunsu/bounce_cox.txt",
               "rules: Cox's \"550 Mailbox unavailable or access denied - <address>\" (Status 5.0.0, in reply to RCPT TO) reads as rejected (a refused sender); the words name the mailbox, unavailable or closed to this sender, with two causes and no proof of a dead address: userunknown, soft, as pasted-replies.tsv reads \"Mailbox not found or access denied\""),
           Map.entry(
-              "mimekit/multipart-report.txt",
-              "rules: Sprynet's \"X-LOCAL; 500 (err.nosuchuser)\" reads as syntaxerror from its code 500; the error name says no such user: userunknown, hard"),
-          Map.entry(
-              "mimekit/delivery-status-no-blank-line.txt",
-              "rules: as multipart-report.txt (the same notice with one more blank line)"),
-          Map.entry(
               "php-mime-mail-parser/failure.eml",
               "parser: a report typed delivery-status whose only text stops before naming any recipient, with no delivery-status part, reads as no report (-/none); the label is a failure without cause (undefined, soft), and no recipient can be reported either way"));
 
