@@ -200,6 +200,23 @@ class BounceReasonTest {
   }
 
   @Test
+  void aReplyThatNamesNoSuchUserInOneWordIsUserUnknown() {
+    assertThat(reason("550 mailbox lookup: nosuchuser", Phase.RCPT)).isEqualTo(Reason.USERUNKNOWN);
+  }
+
+  @Test
+  void aLocalDiagnosticWithoutRemoteMtaIsTheReportingHostsOwnVerdict() {
+    // No other server took part: the generic words are the host's own lookup, not a refusal of
+    // the message after DATA.
+    BouncedRecipient b =
+        dsn(
+            "The message could not be delivered to bob@receiver.test.",
+            "Action: failed\nDiagnostic-Code: X-Local; User unknown");
+    assertThat(b.classification().reason()).isEqualTo(Reason.USERUNKNOWN);
+    assertThat(b.classification().bounce()).isEqualTo(Bounce.HARD);
+  }
+
+  @Test
   void anAddressStatusKeepsUserUnknownWhateverThePhase() {
     BouncedRecipient b =
         dsn(
