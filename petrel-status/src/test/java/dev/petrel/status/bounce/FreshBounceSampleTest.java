@@ -103,6 +103,17 @@ import org.junit.jupiter.api.Test;
  * Apple Mail's, not delivery reports) were added after those changes and agree; Apple Mail's, first
  * labelled as no report, was relabelled feedback, the kind docs/bounce-formats.md gives
  * X-Apple-Unsubscribe mails.
+ *
+ * <p>A sixth sample, of 10 complete mails kept as test data by projects that do not handle bounces
+ * themselves (mimekit: MimeKit, MIT, 7 mails: a Proofpoint-relayed Postfix DSN in base64, an Exim
+ * DSN, a cut-short DSN with only an Original-Recipient, Sprynet's "X-LOCAL; 500 (err.nosuchuser)"
+ * in two copies, an ARF report, a read receipt; chatwoot: Chatwoot, MIT, 2 DSNs;
+ * php-mime-mail-parser, MIT, the start of a report that names no recipient), on the parser as it
+ * was before any change made after they were labelled (commit 0e88dd3): exact set 100.0 %, wrong
+ * addresses 0.0 % (0 of the 7 reported), reason 70.0 %, hard/soft 70.0 %, false hard 0.0 %. After
+ * reading "nosuchuser" as a dead-address finding and a diagnostic typed X-Local without Remote-MTA
+ * as the reporting host's own verdict: reason 90.0 %, hard/soft 90.0 %, the rest unchanged; the row
+ * left in {@link #KNOWN} is the report that names no recipient.
  */
 class FreshBounceSampleTest {
 
