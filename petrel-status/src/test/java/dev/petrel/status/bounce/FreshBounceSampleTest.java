@@ -164,13 +164,7 @@ class FreshBounceSampleTest {
               "rules: Cox's \"550 Mailbox unavailable or access denied - <address>\" (Status 5.0.0, in reply to RCPT TO) reads as rejected (a refused sender); the words name the mailbox, unavailable or closed to this sender, with two causes and no proof of a dead address: userunknown, soft, as pasted-replies.tsv reads \"Mailbox not found or access denied\""),
           Map.entry(
               "php-mime-mail-parser/failure.eml",
-              "parser: a report typed delivery-status whose only text stops before naming any recipient, with no delivery-status part, reads as no report (-/none); the label is a failure without cause (undefined, soft), and no recipient can be reported either way"),
-          Map.entry(
-              "commcare-hq/out_of_office.txt",
-              "parser: a Gmail out-of-office reply (X-Autoreply: yes) that Amazon SES passed on from MAILER-DAEMON@amazonses.com reads as a bounce for the contact address in its text; the mailer-daemon sender alone made it a report"),
-          Map.entry(
-              "commcare-hq/sns_bounce_suppressed.txt",
-              "parser: an SES bounce of subtype Suppressed (status 5.1.1, \"recent history of bouncing as an invalid address\") reads as userunknown, hard; SES repeats an earlier decision and proves nothing today: suppressed, soft"));
+              "parser: a report typed delivery-status whose only text stops before naming any recipient, with no delivery-status part, reads as no report (-/none); the label is a failure without cause (undefined, soft), and no recipient can be reported either way"));
 
   @Test
   void everyNoticeIsLabelledAndSourced() throws IOException {
