@@ -113,7 +113,12 @@ import org.junit.jupiter.api.Test;
  * addresses 0.0 % (0 of the 7 reported), reason 70.0 %, hard/soft 70.0 %, false hard 0.0 %. After
  * reading "nosuchuser" as a dead-address finding and a diagnostic typed X-Local without Remote-MTA
  * as the reporting host's own verdict: reason 90.0 %, hard/soft 90.0 %, the rest unchanged; the row
- * left in {@link #KNOWN} is the report that names no recipient.
+ * left in {@link #KNOWN} is the report that names no recipient. Nine mails of CommCare HQ (Dimagi,
+ * BSD: returns of its SES-sent mail, SNS event notifications, an out-of-office reply) were found
+ * and labelled after those changes and measured on the parser of commit 81d1b1a: exact set 88.9 %,
+ * wrong addresses 11.1 % (1 of 9), reason 77.8 %, hard/soft 77.8 %, false hard 11.1 %. After
+ * reading an auto-reply that SES passed on from its mailer-daemon address as the auto-reply it is,
+ * and an SES bounce of a suppressed address as suppressed (soft): 100.0 % on every figure.
  */
 class FreshBounceSampleTest {
 
