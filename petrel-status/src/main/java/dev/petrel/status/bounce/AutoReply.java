@@ -22,7 +22,9 @@ import java.util.regex.Pattern;
  *       RFC 5965 {@code message/feedback-report}), {@code X-Failed-Recipients}, a sender that is a
  *       mailer daemon, or a text that quotes a failure's status code or RFC 3464's per-recipient
  *       fields ({@link #quotesFailure}). The DSN reader runs before this one; this also covers
- *       reports it skipped.
+ *       reports it skipped. One exception: a mail whose only sign of a report is its mailer-daemon
+ *       sender, that carries a field only autoresponders write and says nothing of a failed or
+ *       delayed delivery, is an autoresponder's reply that a relay passed on under its own address.
  *   <li>A mail with a bounce or delay subject, or the words only delay notices use ({@link
  *       Cues#noticeSubject}, {@link Cues#delayNotice}), is an MTA's notice, whatever it carries.
  *   <li>Strong header cues decide alone: the fields only autoresponders write ({@link #VENDOR},
@@ -190,7 +192,19 @@ final class AutoReply {
       List.of(Reason.SUSPEND, Reason.USERUNKNOWN, Reason.HASMOVED);
 
   static boolean is(BounceParser.Context c) {
-    if (reportStructure(c) || quotesFailure(c)) return false;
+    if (quotesFailure(c)) return false;
+    if (reportStructure(c)) {
+      // A relay that passes an autoresponder's reply on to the sender's bounce address may send it
+      // under its own mailer-daemon address (Amazon SES does, from MAILER-DAEMON@amazonses.com).
+      // With nothing else of a report (no report part, no X-Failed-Recipients, no failure quoted,
+      // no word of a failed or delayed delivery), a field only autoresponders write still decides.
+      return Cues.fromDaemon(c)
+          && !reportStructureBesidesSender(c)
+          && vendorCue(c)
+          && !Cues.noticeSubject(c)
+          && !Cues.delayNotice(c)
+          && !Cues.deliveryNotice(c);
+    }
     if (vendorCue(c)) return true;
     // a bounce or delay subject, or the words only delay notices use: an MTA's notice
     if (Cues.noticeSubject(c) || Cues.delayNotice(c)) return false;
@@ -231,8 +245,12 @@ final class AutoReply {
    * daemon as sender, or a list server's refusal.
    */
   static boolean reportStructure(BounceParser.Context c) {
-    if (c.header("X-Failed-Recipients") != null || Cues.fromDaemon(c) || Cues.listServerRefusal(c))
-      return true;
+    return Cues.fromDaemon(c) || reportStructureBesidesSender(c);
+  }
+
+  /** {@link #reportStructure} without the sender: the mail's own structure and fields. */
+  private static boolean reportStructureBesidesSender(BounceParser.Context c) {
+    if (c.header("X-Failed-Recipients") != null || Cues.listServerRefusal(c)) return true;
     if (c.root().mimeType.equals("multipart/report")) return true;
     for (MailPart p : c.parts()) {
       if (p.insideEnclosedMessage()) continue;

@@ -462,8 +462,13 @@ public final class BounceParser {
     // The reporting host's own verdict: its DSN fields name no Remote-MTA and carry no
     // Diagnostic-Code (both describe another host and its reply), so no other server took part,
     // and the notice's words for this recipient quote no reply code. Exim's "Unknown user" under a
-    // local address is such a verdict: the host found no such user itself.
-    boolean ownVerdict = "failed".equalsIgnoreCase(action) && diag == null && remoteMta == null;
+    // local address is such a verdict: the host found no such user itself. So is a diagnostic the
+    // DSN types "X-Local" without a Remote-MTA: the type says the text is the reporting host's own
+    // (a local error name, with a number of its own), not the reply of another server.
+    boolean localDiagnostic =
+        "x-local".equalsIgnoreCase(diagnosticType == null ? "" : diagnosticType);
+    boolean ownVerdict =
+        "failed".equalsIgnoreCase(action) && (diag == null || localDiagnostic) && remoteMta == null;
     String shownDiagnostic = diag;
     String replyText;
     if (diag != null) {
@@ -515,7 +520,8 @@ public final class BounceParser {
         }
       }
       if (classifyText == null) classifyText = oneLine(context == null ? "" : context);
-      ownVerdict = ownVerdict && parsed.code() == 0 && !Replies.hasCode(replyText);
+      ownVerdict =
+          ownVerdict && (localDiagnostic || parsed.code() == 0 && !Replies.hasCode(replyText));
       if (addressRefusedOnly(parsed.text(), address)) classifyText = "Recipient address rejected";
       int code = parsed.code();
       EnhancedCode enh = parsed.enhanced();
@@ -626,8 +632,9 @@ public final class BounceParser {
    *       with no address status (X.1.x) and not given in reply to a command before DATA: {@code
    *       filtered}. See {@link #userUnknownAfterData}. Not when the words are the reporting host's
    *       own verdict ({@code ownVerdict}: a DSN without Remote-MTA and Diagnostic-Code whose words
-   *       quote no reply, as Exim's "Unknown user" under a local address): no message was refused
-   *       after DATA there, the host found no such user itself.
+   *       quote no reply, as Exim's "Unknown user" under a local address, or without Remote-MTA and
+   *       with a diagnostic typed X-Local): no message was refused after DATA there, the host found
+   *       no such user itself.
    * </ul>
    */
   private ReplyStatus adjust(

@@ -35,6 +35,13 @@ final class SesNotification {
     switch (type) {
       case "Bounce" -> {
         kind = BounceReport.Kind.NON_STANDARD;
+        // SES did not send to an address on a suppression list (its own or the account's): the
+        // bounce repeats an earlier decision, whatever status and words it copies from the
+        // bounces that put the address there, and proves nothing about the address today
+        String subType = Json.str(root, "bounce", "bounceSubType");
+        boolean suppressed =
+            "Suppressed".equalsIgnoreCase(subType)
+                || "OnAccountSuppressionList".equalsIgnoreCase(subType);
         for (Object r : Json.list(root, "bounce", "bouncedRecipients")) {
           String addr = lower(Json.str(r, "emailAddress"));
           String diag = Json.str(r, "diagnosticCode");
@@ -46,7 +53,7 @@ final class SesNotification {
               diag = diag.substring(semi + 1).trim();
             }
           }
-          out.add(
+          BouncedRecipient b =
               parser.recipient(
                   addr,
                   Json.str(r, "action"),
@@ -54,7 +61,11 @@ final class SesNotification {
                   dtype,
                   diag,
                   null,
-                  Json.str(root, "bounce", "remoteMtaIp")));
+                  Json.str(root, "bounce", "remoteMtaIp"));
+          if (suppressed) {
+            b = b.withClassification(parser.engine().forReason(Reason.SUPPRESSED, null));
+          }
+          out.add(b);
         }
       }
       case "Complaint" -> {

@@ -402,4 +402,37 @@ class AutoReplyTest {
         """;
     assertThat(parse(mail).kind()).isNotEqualTo(BounceReport.Kind.AUTO_REPLY);
   }
+
+  /**
+   * A relay that hands an autoresponder's reply on to the sender's bounce address under its own
+   * mailer-daemon address (Amazon SES does): the autoresponder's own field still decides, and the
+   * contact address in the reply's text is nobody's failure.
+   */
+  @Test
+  void anAutoReplyPassedOnUnderAMailerDaemonAddressStaysAnAutoReply() {
+    String mail =
+        "From: MAILER-DAEMON@relay.sender.test\n"
+            + "To: bounces@sender.test\n"
+            + "Subject: Out of Office Re: Monthly report\n"
+            + "X-Autoreply: yes\n"
+            + "Auto-Submitted: auto-replied\n"
+            + "\n"
+            + "I am travelling this week. Questions go to carol@receiver.test meanwhile.\n";
+    BounceReport r = parse(mail);
+    assertVacation(r);
+    assertThat(r.recipients().getFirst().recipient()).isNotEqualTo("carol@receiver.test");
+  }
+
+  /** The same sender with the words of a failed delivery is the relay's own notice. */
+  @Test
+  void aMailerDaemonNoticeWithAnAutoreplyFieldAndFailureWordsIsNoAutoReply() {
+    String mail =
+        "From: MAILER-DAEMON@relay.sender.test\n"
+            + "To: bounces@sender.test\n"
+            + "Subject: Delivery failure\n"
+            + "X-Autoreply: yes\n"
+            + "\n"
+            + "Your message could not be delivered to bob@receiver.test: no such user.\n";
+    assertThat(parse(mail).kind()).isNotEqualTo(BounceReport.Kind.AUTO_REPLY);
+  }
 }

@@ -382,4 +382,31 @@ class BounceParserTest {
     String notice = NoticeText.collect(root, all, null).text();
     assertThat(notice).contains("has restricted SMS e-mail").doesNotContain("Final-Recipient");
   }
+
+  /**
+   * Amazon SES reports an address it did not send to because the address is on a suppression list
+   * with the status and words of the bounces that put it there: the notice repeats an earlier
+   * decision, so it is suppressed (soft), not a dead address found today.
+   */
+  @Test
+  void anSesBounceOfASuppressedAddressIsSuppressedNotHard() {
+    String json =
+        "{\"notificationType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Permanent\","
+            + "\"bounceSubType\":\"Suppressed\",\"bouncedRecipients\":[{\"emailAddress\":"
+            + "\"bob@receiver.test\",\"action\":\"failed\",\"status\":\"5.1.1\","
+            + "\"diagnosticCode\":\"The address is on the suppression list after bouncing as an"
+            + " invalid address\"}]},\"mail\":{\"source\":\"alice@sender.test\"}}";
+    String mail =
+        "From: Bounces <no-reply@sns.example.test>\nTo: alice@sender.test\n"
+            + "Subject: AWS Notification Message\n\n"
+            + json
+            + "\n";
+    BounceReport r = PARSER.parse(mail.getBytes(StandardCharsets.UTF_8));
+    assertThat(r.format()).isEqualTo("amazonses");
+    assertThat(r.recipients()).hasSize(1);
+    BouncedRecipient b = r.recipients().getFirst();
+    assertThat(b.recipient()).isEqualTo("bob@receiver.test");
+    assertThat(b.classification().reason()).isEqualTo(Reason.SUPPRESSED);
+    assertThat(b.classification().bounce()).isEqualTo(Bounce.SOFT);
+  }
 }

@@ -188,6 +188,35 @@ class BounceReasonTest {
   }
 
   @Test
+  void anErrorNameThatSaysNoSuchUserInOneWordIsADeadAddress() {
+    // A local diagnostic whose number is the server's own, not an SMTP reply: its 500 must not
+    // turn the finding into a syntax error.
+    BouncedRecipient b =
+        dsn(
+            "Delivery failed: rc.nosuchuser for bob@receiver.test",
+            "Action: failed\nDiagnostic-Code: X-LOCAL; 500 (rc.nosuchuser)");
+    assertThat(b.classification().reason()).isEqualTo(Reason.USERUNKNOWN);
+    assertThat(b.classification().bounce()).isEqualTo(Bounce.HARD);
+  }
+
+  @Test
+  void aReplyThatNamesNoSuchUserInOneWordIsUserUnknown() {
+    assertThat(reason("550 mailbox lookup: nosuchuser", Phase.RCPT)).isEqualTo(Reason.USERUNKNOWN);
+  }
+
+  @Test
+  void aLocalDiagnosticWithoutRemoteMtaIsTheReportingHostsOwnVerdict() {
+    // No other server took part: the generic words are the host's own lookup, not a refusal of
+    // the message after DATA.
+    BouncedRecipient b =
+        dsn(
+            "The message could not be delivered to bob@receiver.test.",
+            "Action: failed\nDiagnostic-Code: X-Local; User unknown");
+    assertThat(b.classification().reason()).isEqualTo(Reason.USERUNKNOWN);
+    assertThat(b.classification().bounce()).isEqualTo(Bounce.HARD);
+  }
+
+  @Test
   void anAddressStatusKeepsUserUnknownWhateverThePhase() {
     BouncedRecipient b =
         dsn(

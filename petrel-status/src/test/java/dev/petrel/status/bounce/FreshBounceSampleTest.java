@@ -103,6 +103,22 @@ import org.junit.jupiter.api.Test;
  * Apple Mail's, not delivery reports) were added after those changes and agree; Apple Mail's, first
  * labelled as no report, was relabelled feedback, the kind docs/bounce-formats.md gives
  * X-Apple-Unsubscribe mails.
+ *
+ * <p>A sixth sample, of 10 complete mails kept as test data by projects that do not handle bounces
+ * themselves (mimekit: MimeKit, MIT, 7 mails: a Proofpoint-relayed Postfix DSN in base64, an Exim
+ * DSN, a cut-short DSN with only an Original-Recipient, Sprynet's "X-LOCAL; 500 (err.nosuchuser)"
+ * in two copies, an ARF report, a read receipt; chatwoot: Chatwoot, MIT, 2 DSNs;
+ * php-mime-mail-parser, MIT, the start of a report that names no recipient), on the parser as it
+ * was before any change made after they were labelled (commit 0e88dd3): exact set 100.0 %, wrong
+ * addresses 0.0 % (0 of the 7 reported), reason 70.0 %, hard/soft 70.0 %, false hard 0.0 %. After
+ * reading "nosuchuser" as a dead-address finding and a diagnostic typed X-Local without Remote-MTA
+ * as the reporting host's own verdict: reason 90.0 %, hard/soft 90.0 %, the rest unchanged; the row
+ * left in {@link #KNOWN} is the report that names no recipient. Nine mails of CommCare HQ (Dimagi,
+ * BSD: returns of its SES-sent mail, SNS event notifications, an out-of-office reply) were found
+ * and labelled after those changes and measured on the parser of commit 81d1b1a: exact set 88.9 %,
+ * wrong addresses 11.1 % (1 of 9), reason 77.8 %, hard/soft 77.8 %, false hard 11.1 %. After
+ * reading an auto-reply that SES passed on from its mailer-daemon address as the auto-reply it is,
+ * and an SES bounce of a suppressed address as suppressed (soft): 100.0 % on every figure.
  */
 class FreshBounceSampleTest {
 
@@ -150,7 +166,10 @@ class FreshBounceSampleTest {
               "parser: sendmail 8.11 writes only the first line of Gmail's multi-line \"550-5.7.1 ... Our system has detected that this message is\" into the Diagnostic-Code, so the code 5.7.1 decides (blocked); the whole reply, in the transcript, says likely unsolicited mail: spamdetected"),
           Map.entry(
               "baunsu/bounce_cox.txt",
-              "rules: Cox's \"550 Mailbox unavailable or access denied - <address>\" (Status 5.0.0, in reply to RCPT TO) reads as rejected (a refused sender); the words name the mailbox, unavailable or closed to this sender, with two causes and no proof of a dead address: userunknown, soft, as pasted-replies.tsv reads \"Mailbox not found or access denied\""));
+              "rules: Cox's \"550 Mailbox unavailable or access denied - <address>\" (Status 5.0.0, in reply to RCPT TO) reads as rejected (a refused sender); the words name the mailbox, unavailable or closed to this sender, with two causes and no proof of a dead address: userunknown, soft, as pasted-replies.tsv reads \"Mailbox not found or access denied\""),
+          Map.entry(
+              "php-mime-mail-parser/failure.eml",
+              "parser: a report typed delivery-status whose only text stops before naming any recipient, with no delivery-status part, reads as no report (-/none); the label is a failure without cause (undefined, soft), and no recipient can be reported either way"));
 
   @Test
   void everyNoticeIsLabelledAndSourced() throws IOException {
