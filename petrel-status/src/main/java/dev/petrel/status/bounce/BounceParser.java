@@ -523,7 +523,9 @@ public final class BounceParser {
       ownVerdict =
           ownVerdict && (localDiagnostic || parsed.code() == 0 && !Replies.hasCode(replyText));
       if (addressRefusedOnly(parsed.text(), address)) classifyText = "Recipient address rejected";
-      int code = parsed.code();
+      // a number in a diagnostic typed X-Local is the reporting host's own error number, not an
+      // SMTP reply code (RFC 3464 types SMTP replies "smtp")
+      int code = localDiagnostic ? 0 : parsed.code();
       EnhancedCode enh = parsed.enhanced();
       boolean inferred = parsed.enhancedInferred();
       if (st != null && (enh == null || (inferred && !(st.subject() == 0 && st.detail() == 0)))) {
