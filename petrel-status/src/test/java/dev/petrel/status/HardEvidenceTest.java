@@ -49,6 +49,11 @@ class HardEvidenceTest {
         "553 5.1.1 <alice@example.com>: envelope sender unknown user | soft",
         // Too many unknown recipients from the sender is its list's reputation, not this address.
         "550 Message rejected: Too many invalid recipients | soft",
+        // "is not a valid user" about the sender's address (X.1.7), and an access map's verdict on
+        // the sender's reserved or unknown top-level domain: the sender, never this recipient.
+        "553 5.1.7 <alice@example.com> is not a valid user | soft",
+        "550 5.7.1 sender <alice@example.invalid> from RFC2606 reserved domain #128 | soft",
+        "550 sender <alice@example.zz> from unknown TLD #129 | soft",
         // A destination whose delivery an MTA has suspended is not a suspended account.
         "550 5.0.0 delivery to example.org is currently suspended | soft",
         "delivery temporarily suspended: connect to mx.example.org[192.0.2.1]: Connection refused | soft",
