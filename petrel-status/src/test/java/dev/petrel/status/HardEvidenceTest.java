@@ -42,6 +42,12 @@ class HardEvidenceTest {
         // Words of a dead or disabled account about the sender or its outgoing mail.
         "550 Unknown or illegal alias in MAIL FROM | soft",
         "550 5.7.1 Account disabled for outbound mail | soft",
+        // A submission relay speaks of the login or the message, even under X.2.1 or with
+        // "mailbox".
+        "5.2.1 Subject is Mandatory. | soft",
+        "550 5.2.1 Subject is required | soft",
+        "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox. | soft",
+        "Invalid login: Mailbox cannot be accessed | soft",
         // A null MX of the sender's domain (RFC 7505 §4.2) refuses the sender.
         "550 5.7.27 Sender address has null MX | soft",
         // Words of a dead mailbox after "sender email address" speak of the sender.

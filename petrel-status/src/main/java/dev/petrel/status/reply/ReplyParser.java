@@ -21,6 +21,9 @@ public final class ReplyParser {
   /** Inputs longer than this are cut before parsing: no real reply is anywhere near it. */
   static final int MAX_INPUT = 64 * 1024;
 
+  /** The words PHPMailer puts before the enhanced code at the end of its error report. */
+  private static final String PHPMAILER_EXTRA = "Additional SMTP info:";
+
   private ReplyParser() {}
 
   public static SmtpReply parse(String input) {
@@ -53,6 +56,17 @@ public final class ReplyParser {
       // A code that ends the line ("... Detail: Message rejected as spam SMTP code: 550", as
       // PHPMailer reports it) has its words before it.
       if (joined.isEmpty() && at > 0) joined = joinLines(s.substring(0, at)).strip();
+      // PHPMailer may follow that code with "Additional SMTP info: 5.1.0", the enhanced code it
+      // read: both belong to the words before them.
+      if (at > 0 && joined.regionMatches(true, 0, PHPMAILER_EXTRA, 0, PHPMAILER_EXTRA.length())) {
+        int q = skipSpaces(joined, PHPMAILER_EXTRA.length());
+        int qe = codeTokenEnd(joined, q);
+        if (qe > 0 && skipSpaces(joined, qe) == joined.length()) {
+          EnhancedCode extra = EnhancedCode.tryParse(joined, q, qe);
+          if (enhanced == null) enhanced = extra;
+          joined = joinLines(s.substring(0, at)).strip();
+        }
+      }
       if (enhanced == null) enhanced = findEnhanced(joined, code / 100, 0);
       return new SmtpReply(code, enhanced, false, joined, rawLines);
     }

@@ -79,6 +79,21 @@ class ReplyParserTest {
   }
 
   @Test
+  void takesPhpMailersTrailingEnhancedCodeWithTheWordsBeforeIt() {
+    // PHPMailer may end with "Additional SMTP info: <enhanced code>" after the basic code.
+    SmtpReply r =
+        ReplyParser.parse(
+            "SMTP server error: MAIL FROM command failed Detail: Invalid Sender SMTP code: 550"
+                + " Additional SMTP info: 5.1.0");
+    assertThat(r.code()).isEqualTo(550);
+    assertThat(r.enhanced()).hasToString("5.1.0");
+    assertThat(r.text()).contains("Invalid Sender");
+    // Any other words after the code are the reply's own text.
+    SmtpReply other = ReplyParser.parse("Detail: x SMTP code: 550 Additional SMTP info: see below");
+    assertThat(other.text()).isEqualTo("Additional SMTP info: see below");
+  }
+
+  @Test
   void readsPhaseAndHostFromLogForms() {
     ReplyOrigin p =
         ReplyOrigin.of(
