@@ -12,9 +12,9 @@ import java.util.List;
  * field with a type prefix ({@code smtp; 550 5.1.1 ...}); Postfix's flattened multi-line reply in
  * one line ({@code 550-5.7.26 part one 550-5.7.26 part two 550 5.7.26 end}); a code after a log
  * lead-in ({@code host mx[192.0.2.1] said: 550 ...}, Exim's {@code SMTP error from remote mail
- * server after RCPT TO:<a@b>: 550 ...}, Exchange's {@code Remote Server returned '550 ...'}); and
- * bare text without any code. Parsing never throws and is linear in the input: the parser only
- * scans.
+ * server after RCPT TO:<a@b>: 550 ...}, Exchange's {@code Remote Server returned '550 ...'},
+ * Stalwart's {@code ... with code 550 (5.1.1) '...'}, OpenSMTPD's {@code stat=451 ...}); and bare
+ * text without any code. Parsing never throws and is linear in the input: the parser only scans.
  */
 public final class ReplyParser {
 
@@ -134,6 +134,11 @@ public final class ReplyParser {
       if (prev == '\n' || prev == '\r') return i;
       // "... said 550 5.1.1": some logs drop the colon.
       if (k >= 3 && s.regionMatches(true, k - 3, "said", 0, 4)) return i;
+      // Stalwart's delivery reports: "host 'mx.example.com' rejected command 'RCPT TO:<a@b>' with
+      // code 550 (5.1.1) 'text'".
+      if (k >= 8 && s.regionMatches(true, k - 8, "with code", 0, 9)) return i;
+      // OpenSMTPD's delivery log field: "relay: TempFail for ..., stat=451 Temporary failure".
+      if (prev == '=' && k >= 4 && s.regionMatches(true, k - 4, "stat", 0, 4)) return i;
     }
     return -1;
   }

@@ -31,6 +31,8 @@ class ReplyParserTest {
         "`` | 0 | | ``",
         "250 2.0.0 Ok: queued as ABC123 | 250 | 2.0.0 | Ok: queued as ABC123",
         "Connection to 192.0.2.55 timed out | 0 | | Connection to 192.0.2.55 timed out",
+        "host 'mx.example.com' rejected command 'RCPT TO:<a@example.com>' with code 550 (5.1.1) 'Mailbox does not exist.' | 550 | 5.1.1 | (5.1.1) 'Mailbox does not exist.'",
+        "relay: TempFail for 0123abcd: from=<a@example.org>, delay=3s, stat=451 Temporary failure, please try again later. | 451 | | Temporary failure, please try again later.",
       })
   void parsesTheForms(String input, int code, String enhanced, String text) {
     SmtpReply r = ReplyParser.parse(input);
