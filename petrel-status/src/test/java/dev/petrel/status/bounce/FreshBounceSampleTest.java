@@ -168,8 +168,8 @@ class FreshBounceSampleTest {
               "baunsu/bounce_cox.txt",
               "rules: Cox's \"550 Mailbox unavailable or access denied - <address>\" (Status 5.0.0, in reply to RCPT TO) reads as rejected (a refused sender); the words name the mailbox, unavailable or closed to this sender, with two causes and no proof of a dead address: userunknown, soft, as pasted-replies.tsv reads \"Mailbox not found or access denied\""),
           Map.entry(
-              "php-mime-mail-parser/failure.eml",
-              "parser: a report typed delivery-status whose only text stops before naming any recipient, with no delivery-status part, reads as no report (-/none); the label is a failure without cause (undefined, soft), and no recipient can be reported either way"));
+              "zeta-mail/multipart-report-multiple-deliveries",
+              "rules: RFC 1894's example report; IBM VNET's \"550 '<address>' is not a registered gateway user\" names the recipient's address, yet the rules list the phrase among refusals of the sender (rejected, Sisimai's reading), and the generic \"550 user unknown\" that a Remote-MTA gave with Status 5.0.0 reads as filtered (Sisimai's reading of such words from another server); both recipients are unknown users: userunknown, hard"));
 
   @Test
   void everyNoticeIsLabelledAndSourced() throws IOException {
