@@ -119,6 +119,21 @@ import org.junit.jupiter.api.Test;
  * wrong addresses 11.1 % (1 of 9), reason 77.8 %, hard/soft 77.8 %, false hard 11.1 %. After
  * reading an auto-reply that SES passed on from its mailer-daemon address as the auto-reply it is,
  * and an SES bounce of a suppressed address as suppressed (soft): 100.0 % on every figure.
+ *
+ * <p>A seventh sample, of 10 complete mails kept as test data by five more projects (discourse:
+ * Discourse, GPL 2+, 3 cut-down Postfix notices, one of them without its delivery-status part;
+ * zammad: Zammad, AGPL 3, 2 Postfix DSNs; civicrm: CiviCRM, AGPL 3, Gmail's plain notice, a German
+ * Domino DSN, a vacation reply; mailparser: Nodemailer's mailparser, BSD, an SES DSN for a
+ * suppressed address; zeta-mail: Zeta Components Mail, Apache 2.0, RFC 1894's example report), on
+ * the parser as it was before any change made after they were labelled (commit beb3121, the parser
+ * of 7f7eb35): exact set 100.0 %, wrong addresses 0.0 % (0 of the 10 reported), reason 70.0 %,
+ * hard/soft 70.0 %, false hard 0.0 %. After reading Domino's German directory refusal as an unknown
+ * user, a report typed delivery-status that lost its delivery-status part as a failure without
+ * cause (undefined, soft), and a Diagnostic-Code folded without leading white space whole (commit
+ * 2762d96): reason 90.0 %, hard/soft 90.0 %, the rest unchanged; the row left in {@link #KNOWN} is
+ * RFC 1894's example, for the rules. The second change took php-mime-mail-parser/failure.eml out of
+ * {@link #KNOWN}: with the seventh sample the 205 notices give 100.0 % exact sets, 0 wrong of 184
+ * addresses, reason 93.7 %, hard/soft 97.1 %, false hard 0.0 %.
  */
 class FreshBounceSampleTest {
 
