@@ -132,8 +132,12 @@ import org.junit.jupiter.api.Test;
  * cause (undefined, soft), and a Diagnostic-Code folded without leading white space whole (commit
  * 2762d96): reason 90.0 %, hard/soft 90.0 %, the rest unchanged; the row left in {@link #KNOWN} is
  * RFC 1894's example, for the rules. The second change took php-mime-mail-parser/failure.eml out of
- * {@link #KNOWN}: with the seventh sample the 205 notices give 100.0 % exact sets, 0 wrong of 184
- * addresses, reason 93.7 %, hard/soft 97.1 %, false hard 0.0 %.
+ * {@link #KNOWN}. Four reports Stalwart's mail server generates (stalwart, AGPL 3: a failure, a
+ * partial delivery, a delay, a success) were labelled after those changes and measured on the
+ * parser of 2762d96: exact set 100.0 %, wrong addresses 0.0 % (0 of 2), reason 75.0 %, hard/soft
+ * 100.0 %; the miss, a delay warning whose connection time-out reads as expired, is in {@link
+ * #KNOWN}. With the seventh sample the 209 notices give 100.0 % exact sets, 0 wrong of 186
+ * addresses, reason 93.3 %, hard/soft 97.1 %, false hard 0.0 %.
  */
 class FreshBounceSampleTest {
 
@@ -182,6 +186,9 @@ class FreshBounceSampleTest {
           Map.entry(
               "baunsu/bounce_cox.txt",
               "rules: Cox's \"550 Mailbox unavailable or access denied - <address>\" (Status 5.0.0, in reply to RCPT TO) reads as rejected (a refused sender); the words name the mailbox, unavailable or closed to this sender, with two causes and no proof of a dead address: userunknown, soft, as pasted-replies.tsv reads \"Mailbox not found or access denied\""),
+          Map.entry(
+              "stalwart/delay.eml",
+              "parser: a delay report (Action: delayed, Status 4.0.0) whose notice names a connection time-out reads as expired, as any time-out is read as the end of the retry period; the sender still retries, and the cause named is the network: networkerror, soft. Reading delayed time-outs so costs Sisimai's corpus its delayed Zoho report (lhost-zoho-04, labelled expired), so it was taken back"),
           Map.entry(
               "zeta-mail/multipart-report-multiple-deliveries",
               "rules: RFC 1894's example report; IBM VNET's \"550 '<address>' is not a registered gateway user\" names the recipient's address, yet the rules list the phrase among refusals of the sender (rejected, Sisimai's reading), and the generic \"550 user unknown\" that a Remote-MTA gave with Status 5.0.0 reads as filtered (Sisimai's reading of such words from another server); both recipients are unknown users: userunknown, hard"));
