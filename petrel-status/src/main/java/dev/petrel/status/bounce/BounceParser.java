@@ -80,7 +80,43 @@ public final class BounceParser {
     if (AutoReply.is(c)) return AutoReply.read(c, engine);
     r = readText(c);
     if (r != null) return r;
+    r = readReportWithoutDetails(c);
+    if (r != null) return r;
     return none();
+  }
+
+  /**
+   * A mail typed as a delivery report ({@code multipart/report; report-type=delivery-status}) that
+   * carries no delivery-status part and whose text names no recipient and gives no cause: a test
+   * fixture cut down to its skeleton, or a notice whose text part stops short. The type is the
+   * sender's own statement that this is a report on delivery, and without a delivery-status part it
+   * cannot be a report of success or delay read elsewhere; so it is a failure whose recipient and
+   * cause are not known (undefined, soft, unless its words name one), not "no report". A report
+   * with a delivery-status part that names only delivered or relayed recipients is not touched: the
+   * part says what happened.
+   */
+  private BounceReport readReportWithoutDetails(Context c) {
+    String type = c.header("Content-Type");
+    if (type == null) return null;
+    String t = type.toLowerCase(Locale.ROOT).replace("\"", "").replaceAll("\\s+", "");
+    if (!t.startsWith("multipart/report") || !t.contains("report-type=delivery-status"))
+      return null;
+    for (MailPart p : c.parts()) {
+      if (p.mimeType.startsWith("message/delivery-status")
+          || p.mimeType.startsWith("message/global-delivery-status")) return null;
+    }
+    BouncedRecipient b =
+        recipient(
+            null,
+            null,
+            null,
+            null,
+            null,
+            c.text().noticeText(),
+            c.text().noticeCues(),
+            null,
+            c.text());
+    return c.report(BounceReport.Kind.NON_STANDARD, Formats.guess(c), List.of(b), null, null);
   }
 
   /** Everything the readers share about one mail. */

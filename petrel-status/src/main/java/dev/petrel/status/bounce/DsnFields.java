@@ -164,7 +164,14 @@ final class DsnFields {
         continue;
       }
       int colon = line.indexOf(':');
-      if (colon <= 0 || colon > 40) {
+      if (colon <= 0 || colon > 40 || !fieldName(line.substring(0, colon))) {
+        // A long Diagnostic-Code folded without the leading white space that marks a continued
+        // field (the example report of RFC 1894, kept in RFC 3464, writes "...is not a" and
+        // "registered gateway user" on two lines): a line that is no field goes on with it.
+        if ("diagnostic-code".equals(lastName)) {
+          append(cur, lastName, line.trim());
+          continue;
+        }
         lastName = null;
         continue;
       }
@@ -211,6 +218,18 @@ final class DsnFields {
     }
     if (cur.hasAny()) finish(cur, out, reportingMta);
     return new Report(reportingMta, out);
+  }
+
+  /** A field name as RFC 5322 writes it: letters, digits and hyphens, nothing else. */
+  private static boolean fieldName(String s) {
+    String n = s.trim();
+    if (n.isEmpty()) return false;
+    for (int i = 0; i < n.length(); i++) {
+      char c = n.charAt(i);
+      if (!(c == '-' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+        return false;
+    }
+    return true;
   }
 
   /** The action keyword: what stands before the first white space, "(" or ";". */

@@ -638,4 +638,90 @@ class BounceReasonTest {
   private static Reason reason(String reply, Phase phase) {
     return ENGINE.classify(reply, new ReplyContext(phase, null, null)).reason();
   }
+
+  @Test
+  void dominoDirectoryRefusalInGermanIsAnUnknownUser() {
+    BouncedRecipient b =
+        dsn(
+            "Ihre Nachricht wurde nicht zugestellt an bob@receiver.test",
+            "Action: failed\nStatus: 5.0.0\nDiagnostic-Code: X-Notes; Benutzer Bob"
+                + " (bob@receiver.test) nicht im Domino-Verzeichnis aufgef\u00fchrt");
+    assertThat(b.classification().reason()).isEqualTo(Reason.USERUNKNOWN);
+    assertThat(b.classification().bounce()).isEqualTo(Bounce.HARD);
+  }
+
+  @Test
+  void diagnosticFoldedWithoutLeadingWhiteSpaceIsReadWhole() {
+    BouncedRecipient b =
+        dsn(
+            "The following address had delivery problems: <bob@receiver.test>",
+            "Action: failed\nStatus: 5.0.0\nDiagnostic-Code: smtp; 550 <bob@receiver.test> is"
+                + " not a\nknown recipient of this gateway\nRemote-MTA: dns; mx.receiver.test");
+    assertThat(b.diagnostic())
+        .isEqualTo("550 <bob@receiver.test> is not a known recipient of this gateway");
+    assertThat(b.remoteMta()).isEqualTo("mx.receiver.test");
+  }
+
+  @Test
+  void reportTypedDeliveryStatusWithoutItsPartIsAFailureWithoutCause() {
+    String mail =
+        """
+        From: Mail Delivery System <MAILER-DAEMON@mx.sender.test>
+        To: alice@sender.test
+        Subject: Returned mail
+        MIME-Version: 1.0
+        Content-Type: multipart/report; report-type=delivery-status; boundary="b1"
+
+        --b1
+        Content-Type: text/plain
+
+        Your mail came back.
+
+        --b1
+        Content-Type: message/rfc822
+
+        From: alice@sender.test
+        Subject: hello
+
+        hello
+
+        --b1--
+        """;
+    BounceReport r = PARSER.parse(mail.getBytes(StandardCharsets.UTF_8));
+    assertThat(r.kind()).isNotEqualTo(BounceReport.Kind.NOT_A_BOUNCE);
+    assertThat(r.recipients()).hasSize(1);
+    assertThat(r.recipients().getFirst().recipient()).isNull();
+    assertThat(r.recipients().getFirst().classification().reason()).isEqualTo(Reason.UNDEFINED);
+    assertThat(r.recipients().getFirst().classification().bounce()).isEqualTo(Bounce.SOFT);
+  }
+
+  @Test
+  void reportTypedDeliveryStatusThatNamesOnlyDeliveredRecipientsStaysNoFailure() {
+    String mail =
+        """
+        From: Mail Delivery System <MAILER-DAEMON@mx.sender.test>
+        To: alice@sender.test
+        Subject: Successful Mail Delivery Report
+        MIME-Version: 1.0
+        Content-Type: multipart/report; report-type=delivery-status; boundary="b1"
+
+        --b1
+        Content-Type: text/plain
+
+        Your message was delivered.
+
+        --b1
+        Content-Type: message/delivery-status
+
+        Reporting-MTA: dns; mx.sender.test
+
+        Final-Recipient: rfc822; bob@receiver.test
+        Action: delivered
+        Status: 2.0.0
+
+        --b1--
+        """;
+    BounceReport r = PARSER.parse(mail.getBytes(StandardCharsets.UTF_8));
+    assertThat(r.recipients().stream().filter(x -> "failed".equals(x.action()))).isEmpty();
+  }
 }

@@ -119,6 +119,25 @@ import org.junit.jupiter.api.Test;
  * wrong addresses 11.1 % (1 of 9), reason 77.8 %, hard/soft 77.8 %, false hard 11.1 %. After
  * reading an auto-reply that SES passed on from its mailer-daemon address as the auto-reply it is,
  * and an SES bounce of a suppressed address as suppressed (soft): 100.0 % on every figure.
+ *
+ * <p>A seventh sample, of 10 complete mails kept as test data by five more projects (discourse:
+ * Discourse, GPL 2+, 3 cut-down Postfix notices, one of them without its delivery-status part;
+ * zammad: Zammad, AGPL 3, 2 Postfix DSNs; civicrm: CiviCRM, AGPL 3, Gmail's plain notice, a German
+ * Domino DSN, a vacation reply; mailparser: Nodemailer's mailparser, BSD, an SES DSN for a
+ * suppressed address; zeta-mail: Zeta Components Mail, Apache 2.0, RFC 1894's example report), on
+ * the parser as it was before any change made after they were labelled (commit beb3121, the parser
+ * of 7f7eb35): exact set 100.0 %, wrong addresses 0.0 % (0 of the 10 reported), reason 70.0 %,
+ * hard/soft 70.0 %, false hard 0.0 %. After reading Domino's German directory refusal as an unknown
+ * user, a report typed delivery-status that lost its delivery-status part as a failure without
+ * cause (undefined, soft), and a Diagnostic-Code folded without leading white space whole (commit
+ * 2762d96): reason 90.0 %, hard/soft 90.0 %, the rest unchanged; the row left in {@link #KNOWN} is
+ * RFC 1894's example, for the rules. The second change took php-mime-mail-parser/failure.eml out of
+ * {@link #KNOWN}. Four reports Stalwart's mail server generates (stalwart, AGPL 3: a failure, a
+ * partial delivery, a delay, a success) were labelled after those changes and measured on the
+ * parser of 2762d96: exact set 100.0 %, wrong addresses 0.0 % (0 of 2), reason 75.0 %, hard/soft
+ * 100.0 %; the miss, a delay warning whose connection time-out reads as expired, is in {@link
+ * #KNOWN}. With the seventh sample the 209 notices give 100.0 % exact sets, 0 wrong of 186
+ * addresses, reason 93.3 %, hard/soft 97.1 %, false hard 0.0 %.
  */
 class FreshBounceSampleTest {
 
@@ -168,8 +187,11 @@ class FreshBounceSampleTest {
               "baunsu/bounce_cox.txt",
               "rules: Cox's \"550 Mailbox unavailable or access denied - <address>\" (Status 5.0.0, in reply to RCPT TO) reads as rejected (a refused sender); the words name the mailbox, unavailable or closed to this sender, with two causes and no proof of a dead address: userunknown, soft, as pasted-replies.tsv reads \"Mailbox not found or access denied\""),
           Map.entry(
-              "php-mime-mail-parser/failure.eml",
-              "parser: a report typed delivery-status whose only text stops before naming any recipient, with no delivery-status part, reads as no report (-/none); the label is a failure without cause (undefined, soft), and no recipient can be reported either way"));
+              "stalwart/delay.eml",
+              "parser: a delay report (Action: delayed, Status 4.0.0) whose notice names a connection time-out reads as expired, as any time-out is read as the end of the retry period; the sender still retries, and the cause named is the network: networkerror, soft. Reading delayed time-outs so costs Sisimai's corpus its delayed Zoho report (lhost-zoho-04, labelled expired), so it was taken back"),
+          Map.entry(
+              "zeta-mail/multipart-report-multiple-deliveries",
+              "rules: RFC 1894's example report; IBM VNET's \"550 '<address>' is not a registered gateway user\" names the recipient's address, yet the rules list the phrase among refusals of the sender (rejected, Sisimai's reading), and the generic \"550 user unknown\" that a Remote-MTA gave with Status 5.0.0 reads as filtered (Sisimai's reading of such words from another server); both recipients are unknown users: userunknown, hard"));
 
   @Test
   void everyNoticeIsLabelledAndSourced() throws IOException {
