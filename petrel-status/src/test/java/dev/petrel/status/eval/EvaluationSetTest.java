@@ -233,7 +233,7 @@ class EvaluationSetTest {
     // Floors at what the rules reach today (the goals are 97 % and 90 %), so that a change that
     // loses ground fails the build; raise them as the rules improve, never to a figure not reached.
     assertThat(100.0 * all.bounceOk / all.n).as("hard/soft right, %").isGreaterThanOrEqualTo(96.4);
-    assertThat(100.0 * all.reasonOk / all.n).as("reason right, %").isGreaterThanOrEqualTo(86.2);
+    assertThat(100.0 * all.reasonOk / all.n).as("reason right, %").isGreaterThanOrEqualTo(86.5);
   }
 
   @Test
@@ -268,7 +268,7 @@ class EvaluationSetTest {
     assertThat(all.exactPct()).as("exact recipient set, %").isGreaterThanOrEqualTo(95.0);
     assertThat(all.wrongPct()).as("wrong addresses, % of those reported").isLessThanOrEqualTo(2.0);
     // Floors at what the parser and rules reach today; raise them as they improve.
-    assertThat(all.reasonPct()).as("reason right, %").isGreaterThanOrEqualTo(84.6);
+    assertThat(all.reasonPct()).as("reason right, %").isGreaterThanOrEqualTo(85.5);
     assertThat(all.bouncePct()).as("hard/soft right, %").isGreaterThanOrEqualTo(94.0);
   }
 
