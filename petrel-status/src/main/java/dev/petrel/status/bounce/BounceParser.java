@@ -96,11 +96,9 @@ public final class BounceParser {
    * part says what happened.
    */
   private BounceReport readReportWithoutDetails(Context c) {
-    String type = c.header("Content-Type");
-    if (type == null) return null;
-    String t = type.toLowerCase(Locale.ROOT).replace("\"", "").replaceAll("\\s+", "");
-    if (!t.startsWith("multipart/report") || !t.contains("report-type=delivery-status"))
-      return null;
+    MailPart root = c.root();
+    if (!root.mimeType.equals("multipart/report")
+        || !"delivery-status".equals(root.contentTypeParam("report-type"))) return null;
     for (MailPart p : c.parts()) {
       if (p.mimeType.startsWith("message/delivery-status")
           || p.mimeType.startsWith("message/global-delivery-status")) return null;

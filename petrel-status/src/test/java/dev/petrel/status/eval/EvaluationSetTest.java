@@ -108,7 +108,7 @@ class EvaluationSetTest {
             .map(r -> r.source().strip())
             .filter(src -> !PAGES_CITED_BEFORE_THE_CHECK.contains(src))
             .filter(src -> ruleFields.contains(EvalData.normalise(src)) || rules.indexOf(src) >= 0)
-            .collect(java.util.stream.Collectors.toCollection(TreeSet::new));
+            .collect(Collectors.toCollection(TreeSet::new));
     assertThat(cited)
         .as("pages that both the evaluation set and a rule or rule-test table cite")
         .isEmpty();
