@@ -204,6 +204,14 @@ public final class StatusEngine {
     if (rule != null
         && book.reason(rule.reason()).bounce() == Bounce.HARD
         && aboutSenderOrSyntax(reply)) rule = null;
+    // A reply to a command before the first RCPT TO (the greeting, EHLO, STARTTLS, AUTH, MAIL FROM)
+    // cannot be about a recipient: none has been named yet (RFC 5321 §3.3). Dead-address words or
+    // codes there speak of the sender or the session ("550 5.1.1 <sender>... User unknown" in reply
+    // to MAIL FROM), so neither a rule nor an enhanced code may make it a dead recipient; the basic
+    // code read with the phase decides.
+    boolean beforeRecipients = beforeRecipients(ctx.phase());
+    if (rule != null && beforeRecipients && book.reason(rule.reason()).bounce() == Bounce.HARD)
+      rule = null;
     int klass = reply.klass();
     EnhancedEntry entry = book.enhanced(reply.enhanced());
     BasicCode basic = book.basic(reply.code());
@@ -217,7 +225,8 @@ public final class StatusEngine {
         entry != null
             && !isGeneric(reply.enhanced())
             && entry.reason() != Reason.UNDEFINED
-            && !(entry.reason() == Reason.DELIVERED && klass >= 4);
+            && !(entry.reason() == Reason.DELIVERED && klass >= 4)
+            && !(beforeRecipients && book.reason(entry.reason()).bounce() == Bounce.HARD);
 
     Reason reason;
     Matched matched;
@@ -454,6 +463,14 @@ public final class StatusEngine {
   private static boolean destinationAddressCode(EnhancedCode e) {
     return deadAddressCode(e.subject(), e.detail())
         || e.subject() == 1 && (e.detail() == 4 || e.detail() == 5);
+  }
+
+  private static boolean beforeRecipients(Phase phase) {
+    if (phase == null) return false;
+    return switch (phase) {
+      case CONNECT, EHLO, STARTTLS, AUTH, MAIL -> true;
+      default -> false;
+    };
   }
 
   /** A reply to AUTH: its phase, or one of RFC 4954 §6's authentication reply codes. */

@@ -3,6 +3,7 @@ package dev.petrel.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.StringReader;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -250,6 +251,51 @@ class HardEvidenceTest {
     // A provider rule whose reason no general rule shares stays unplaced evidence: soft.
     ReplyStatus outlook = ENGINE.classify("550 Requested action not taken: mailbox unavailable");
     assertThat(outlook.bounce()).isEqualTo(Bounce.SOFT);
+  }
+
+  @Test
+  void aReplyBeforeAnyRecipientIsNeverADeadRecipient() {
+    // Before RCPT TO no recipient has been named: dead-address words or codes speak of the sender.
+    for (String reply :
+        List.of(
+            "host mx.example.net[192.0.2.1] said: 550 5.1.1 <s@example.org>... User unknown (in"
+                + " reply to MAIL FROM command)",
+            "host mx.example.net[192.0.2.1] said: 550 Domain does not exist (in reply to MAIL FROM"
+                + " command)",
+            "smtplib.SMTPSenderRefused: (550, b'5.1.1 No such user', 's@example.org')")) {
+      ReplyStatus s = ENGINE.classify(reply);
+      assertThat(s.bounce()).as("%s (matched %s)", reply, s.matched()).isEqualTo(Bounce.SOFT);
+      assertThat(s.reason()).as(reply).isEqualTo(Reason.REJECTED);
+    }
+    ReplyStatus greeting =
+        ENGINE.classify("550 5.1.1 User unknown", new ReplyContext(Phase.EHLO, null, null));
+    assertThat(greeting.bounce()).isEqualTo(Bounce.SOFT);
+    // The same words in reply to RCPT TO are about the recipient.
+    ReplyStatus rcpt =
+        ENGINE.classify(
+            "host mx.example.net[192.0.2.1] said: 550 5.1.1 <u@example.org>... User unknown (in"
+                + " reply to RCPT TO command)");
+    assertThat(rcpt.reason()).isEqualTo(Reason.USERUNKNOWN);
+    assertThat(rcpt.bounce()).isEqualTo(Bounce.HARD);
+  }
+
+  @Test
+  void postfixsNoteOfTheCommandIsNotTheServersWords() {
+    // Rules that veto "rcpt" or "mail from" read the same reply the same way with or without it.
+    for (String reply :
+        List.of(
+            "554 mail address invalid.",
+            "550 [192.0.2.1] is not a fully qualified domain name (\"FQDN\")",
+            "554 Message rejected: Stream is more than 10485760 bytes long.")) {
+      ReplyStatus bare = ENGINE.classify(reply);
+      ReplyStatus noted =
+          ENGINE.classify(
+              "host mx.example.net[192.0.2.1] said: "
+                  + reply
+                  + " (in reply to end of DATA command)");
+      assertThat(noted.reason()).as(reply).isEqualTo(bare.reason());
+      assertThat(noted.bounce()).as(reply).isEqualTo(bare.bounce());
+    }
   }
 
   @Test

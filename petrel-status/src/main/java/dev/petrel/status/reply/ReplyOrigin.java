@@ -20,10 +20,42 @@ public record ReplyOrigin(Phase phase, String host) {
     if (input == null || input.isEmpty()) return NONE;
     String s = input.length() > 4096 ? input.substring(0, 4096) : input;
     // Most replies name neither; look before paying for a lower-cased copy.
-    if (!mentionsOrigin(s)) return NONE;
+    if (!mentionsOrigin(s)) {
+      Phase p = pythonPhase(s);
+      return p == Phase.UNKNOWN ? NONE : new ReplyOrigin(p, null);
+    }
     String low = s.toLowerCase(Locale.ROOT);
-    return new ReplyOrigin(phase(low), host(s, low));
+    Phase p = phase(low);
+    return new ReplyOrigin(p == Phase.UNKNOWN ? pythonPhase(s) : p, host(s, low));
   }
+
+  /**
+   * The phase that the name of a Python smtplib exception gives (its reference,
+   * https://docs.python.org/3/library/smtplib.html): SMTPRecipientsRefused answers RCPT TO,
+   * SMTPSenderRefused MAIL FROM, SMTPDataError the message data, SMTPHeloError HELO or EHLO,
+   * SMTPAuthenticationError the login, SMTPConnectError the greeting.
+   */
+  static Phase pythonPhase(String s) {
+    for (int i = s.indexOf("SMTP"); i >= 0; i = s.indexOf("SMTP", i + 4)) {
+      for (int k = 0; k < PYTHON_ERRORS.length; k++) {
+        if (s.startsWith(PYTHON_ERRORS[k], i + 4)) return PYTHON_PHASES[k];
+      }
+    }
+    return Phase.UNKNOWN;
+  }
+
+  private static final String[] PYTHON_ERRORS = {
+    "RecipientsRefused",
+    "SenderRefused",
+    "DataError",
+    "HeloError",
+    "AuthenticationError",
+    "ConnectError"
+  };
+
+  private static final Phase[] PYTHON_PHASES = {
+    Phase.RCPT, Phase.MAIL, Phase.DATA, Phase.EHLO, Phase.AUTH, Phase.CONNECT
+  };
 
   /**
    * Whether "after ", "in reply to " or "host " occurs, in any case. All three end with a space, so

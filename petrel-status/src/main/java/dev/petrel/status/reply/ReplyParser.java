@@ -2,6 +2,8 @@ package dev.petrel.status.reply;
 
 import dev.petrel.status.EnhancedCode;
 import dev.petrel.status.SmtpReply;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,8 +15,11 @@ import java.util.List;
  * one line ({@code 550-5.7.26 part one 550-5.7.26 part two 550 5.7.26 end}); a code after a log
  * lead-in ({@code host mx[192.0.2.1] said: 550 ...}, Exim's {@code SMTP error from remote mail
  * server after RCPT TO:<a@b>: 550 ...}, Exchange's {@code Remote Server returned '550 ...'},
- * Stalwart's {@code ... with code 550 (5.1.1) '...'}, OpenSMTPD's {@code stat=451 ...}); and bare
- * text without any code. Parsing never throws and is linear in the input: the parser only scans.
+ * Stalwart's {@code ... with code 550 (5.1.1) '...'}, OpenSMTPD's {@code stat=451 ...}); the tuple
+ * Python's smtplib puts in its exceptions ({@code (550, b'5.1.1 ...')}); and bare text without any
+ * code. Postfix's note of the command a reply answered ({@code (in reply to RCPT TO command)}) is
+ * not the server's words and is left out of the text; {@link ReplyOrigin} reads the phase from it.
+ * Parsing never throws and is linear in the input: the parser only scans.
  */
 public final class ReplyParser {
 
@@ -29,11 +34,11 @@ public final class ReplyParser {
   public static SmtpReply parse(String input) {
     if (input == null) input = "";
     if (input.length() > MAX_INPUT) input = input.substring(0, MAX_INPUT);
-    String s = stripTypePrefix(input);
+    String s = stripTypePrefix(unwrapPythonTuple(input));
     int at = findCode(s);
     if (at < 0) {
       // No basic code: the text may still carry an enhanced code ("#5.1.1", "(5.2.2)").
-      String text = joinLines(s);
+      String text = withoutCommandNote(joinLines(s));
       EnhancedCode e = findEnhanced(text, 0, 0);
       return new SmtpReply(0, e, false, text, lines(input));
     }
@@ -52,7 +57,10 @@ public final class ReplyParser {
       }
       int end = line.length();
       while (end > p && Character.isWhitespace(line.charAt(end - 1))) end--;
-      String joined = removeFlattenedPrefixes(line.substring(p, end), code, enhanced);
+      boolean continued = startsWithCode(line, code) && line.length() > 3 && line.charAt(3) == '-';
+      String joined =
+          removeFlattenedPrefixes(
+              withoutCommandNote(line.substring(p, end)), code, enhanced, continued);
       // A code that ends the line ("... Detail: Message rejected as spam SMTP code: 550", as
       // PHPMailer reports it) has its words before it.
       if (joined.isEmpty() && at > 0) joined = joinLines(s.substring(0, at)).strip();
@@ -86,10 +94,124 @@ public final class ReplyParser {
       }
       appendText(text, line, p);
     }
-    String joined = removeFlattenedPrefixes(text.toString(), code, enhanced);
+    String joined =
+        removeFlattenedPrefixes(withoutCommandNote(text.toString()), code, enhanced, false);
     if (enhanced == null) enhanced = findEnhanced(joined, code / 100, 0);
     return new SmtpReply(
         code, enhanced, false, joined, rawLines.isEmpty() ? List.of("") : rawLines);
+  }
+
+  private static final String COMMAND_NOTE = "(in reply to ";
+
+  /**
+   * The text without the note Postfix's SMTP client puts after a reply in its logs and bounce
+   * texts, {@code (in reply to RCPT TO command)} (smtp_proto.c): it names the command the reply
+   * answered, which {@link ReplyOrigin} reads as the phase, and is not the server's words. Rules
+   * that veto words such as "rcpt" or "mail from" must not see it.
+   */
+  static String withoutCommandNote(String text) {
+    int open = text.lastIndexOf(COMMAND_NOTE);
+    if (open < 0) return text;
+    int close = text.indexOf(')', open);
+    if (close < 0 || close - open > 48 || !text.regionMatches(true, close - 8, " command", 0, 8))
+      return text;
+    // Only the log line's own closing brackets may follow ("status=bounced (host ... said: ...
+    // (in reply to RCPT TO command))").
+    for (int k = close + 1; k < text.length(); k++) {
+      char c = text.charAt(k);
+      if (c != ')' && !Character.isWhitespace(c)) return text;
+    }
+    return text.substring(0, open).strip();
+  }
+
+  /**
+   * The reply inside the tuple that Python's smtplib puts in its exceptions, as people paste them:
+   * {@code smtplib.SMTPRecipientsRefused: {'a@b': (550, b'5.1.1 ... unknown')}}, {@code
+   * SMTPSenderRefused(553, b'5.7.1 ...', 'a@b')}, {@code SMTPAuthenticationError: (535, b'5.7.8
+   * Username and Password not accepted. Learn more at\n5.7.8 https://...')}. smtplib keeps the code
+   * as a number and the text of every line, without its code, as bytes joined by line breaks
+   * (https://docs.python.org/3/library/smtplib.html, SMTP.getreply), which the tuple prints with
+   * Python's escapes. The result is the wire form, code and lines ({@code 550 5.1.1 ...}); input
+   * without such a tuple is returned as it is. The first tuple counts when several recipients were
+   * refused.
+   */
+  static String unwrapPythonTuple(String s) {
+    for (int i = s.indexOf('('); i >= 0 && i + 8 < s.length(); i = s.indexOf('(', i + 1)) {
+      if (!isCodeDigits(s, i + 1) || s.charAt(i + 4) != ',') continue;
+      int q = skipSpaces(s, i + 5);
+      boolean bytes = q < s.length() && s.charAt(q) == 'b';
+      if (bytes) q++;
+      if (q >= s.length() || (s.charAt(q) != '\'' && s.charAt(q) != '"')) continue;
+      return s.substring(i + 1, i + 4) + " " + pythonLiteral(s, q + 1, s.charAt(q), bytes);
+    }
+    return s;
+  }
+
+  private static boolean isCodeDigits(String s, int i) {
+    return i + 3 <= s.length()
+        && s.charAt(i) >= '2'
+        && s.charAt(i) <= '5'
+        && Character.isDigit(s.charAt(i + 1))
+        && Character.isDigit(s.charAt(i + 2));
+  }
+
+  /**
+   * The text of a Python string or bytes literal from {@code from} up to its closing {@code quote}
+   * (or the end of the input, when a paste cut it off), with the escapes {@code \n \t \\ \' \"
+   * \xHH} (and a backslash, u and four hex digits in a string) turned back into what they stand
+   * for; the bytes of a bytes literal are read as UTF-8, as mail servers that send 8-bit text
+   * mostly mean them.
+   */
+  private static String pythonLiteral(String s, int from, char quote, boolean bytes) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(s.length() - from);
+    StringBuilder chars = new StringBuilder();
+    int i = from;
+    while (i < s.length()) {
+      char c = s.charAt(i);
+      if (c == quote) break;
+      int advance = 1;
+      int value = c;
+      boolean escapedByte = false;
+      if (c == '\\' && i + 1 < s.length()) {
+        char n = s.charAt(i + 1);
+        int extra = 0;
+        switch (n) {
+          case 'n' -> value = '\n';
+          case 'r' -> value = '\r';
+          case 't' -> value = '\t';
+          case '\\', '\'', '"' -> value = n;
+          case 'x', 'u' -> {
+            int len = n == 'x' ? 2 : 4;
+            int v = n == 'u' && bytes ? -1 : hex(s, i + 2, len);
+            if (v >= 0) {
+              value = v;
+              extra = len;
+              escapedByte = n == 'x';
+            } else extra = -1;
+          }
+          default -> extra = -1;
+        }
+        // a backslash that escapes nothing stays as it is
+        advance = extra < 0 ? 1 : 2 + extra;
+        if (extra < 0) value = '\\';
+      }
+      if (!bytes) chars.append((char) value);
+      else if (escapedByte || value < 0x80) out.write(value);
+      else out.writeBytes(String.valueOf((char) value).getBytes(StandardCharsets.UTF_8));
+      i += advance;
+    }
+    return bytes ? out.toString(StandardCharsets.UTF_8) : chars.toString();
+  }
+
+  private static int hex(String s, int from, int len) {
+    if (from + len > s.length()) return -1;
+    int v = 0;
+    for (int k = from; k < from + len; k++) {
+      int d = Character.digit(s.charAt(k), 16);
+      if (d < 0) return -1;
+      v = v * 16 + d;
+    }
+    return v;
   }
 
   private static int startOfText(String line, int code) {
@@ -223,28 +345,36 @@ public final class ReplyParser {
 
   /**
    * Postfix writes a multi-line reply on one log line, repeating {@code 550-5.7.26} before each
-   * part. The repeats carry nothing, so they are taken out of the text.
+   * part. The repeats carry nothing, so they are taken out of the text; so is the last line's
+   * {@code 550 } after such a repeat, even without an enhanced code ("550-The domain ... does not
+   * 550 exist."), where it would split the server's words. {@code continued} says the line began
+   * with such a repeat, already taken off.
    */
-  static String removeFlattenedPrefixes(String text, int code, EnhancedCode enhanced) {
+  static String removeFlattenedPrefixes(
+      String text, int code, EnhancedCode enhanced, boolean continued) {
     if (!containsCode(text, code)) return text;
     String c = Integer.toString(code);
     StringBuilder out = new StringBuilder(text.length());
     String e = enhanced == null ? null : enhanced.toString();
     int n = text.length();
     int copied = 0; // text before this index is in out, or was dropped
+    // a "550-" continuation was seen (or began the line): the last line's "550 " follows
+    boolean flattened = continued;
     for (int i = text.indexOf(c); i >= 0; i = text.indexOf(c, i + 1)) {
       if ((i == 0 || text.charAt(i - 1) == ' ')
           && i + 3 < n
-          && (text.charAt(i + 3) == '-' || (e != null && text.charAt(i + 3) == ' '))) {
+          && (text.charAt(i + 3) == '-'
+              || ((e != null || flattened) && text.charAt(i + 3) == ' '))) {
         int p = i + 4;
         boolean dash = text.charAt(i + 3) == '-';
         if (e != null
             && text.startsWith(e, p)
             && (p + e.length() == n || text.charAt(p + e.length()) == ' ')) {
           p += e.length();
-        } else if (!dash) {
+        } else if (!dash && !flattened) {
           continue;
         }
+        flattened |= dash;
         while (p < n && text.charAt(p) == ' ') p++;
         out.append(text, copied, i);
         if (!out.isEmpty() && out.charAt(out.length() - 1) != ' ') out.append(' ');

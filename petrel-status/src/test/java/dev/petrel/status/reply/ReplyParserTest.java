@@ -19,7 +19,10 @@ class ReplyParserTest {
         "550 5.1.1 <a@example.com>: Recipient address rejected: User unknown | 550 | 5.1.1 | <a@example.com>: Recipient address rejected: User unknown",
         "smtp; 550 5.1.1 User unknown | 550 | 5.1.1 | User unknown",
         "SMTP; 552 5.2.2 Mailbox full | 552 | 5.2.2 | Mailbox full",
-        "X-Postfix; host mx.example.com[192.0.2.1] said: 554 5.7.1 Rejected (in reply to end of DATA command) | 554 | 5.7.1 | Rejected (in reply to end of DATA command)",
+        "X-Postfix; host mx.example.com[192.0.2.1] said: 554 5.7.1 Rejected (in reply to end of DATA command) | 554 | 5.7.1 | Rejected",
+        "host mx.example.com[192.0.2.1] said: 550-The domain of the address does not 550 exist. (in reply to RCPT TO command) | 550 | | The domain of the address does not exist.",
+        "550 Mailbox unavailable (in reply to a question) | 550 | | Mailbox unavailable (in reply to a question)",
+        "status=bounced (host mx.example.com[192.0.2.1] said: 550 5.1.1 No such user (in reply to RCPT TO command)) | 550 | 5.1.1 | No such user",
         "550-5.7.26 This mail is unauthenticated, 550-5.7.26 which poses a risk. 550 5.7.26 Learn more | 550 | 5.7.26 | This mail is unauthenticated, which poses a risk. Learn more",
         "SMTP error from remote mail server after RCPT TO:<bob@example.org>: 550 5.1.1 No such user | 550 | 5.1.1 | No such user",
         "Remote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found' | 550 | 5.1.10 | RESOLVER.ADR.RecipientNotFound; Recipient not found'",
@@ -106,6 +109,53 @@ class ReplyParserTest {
             ReplyOrigin.of("SMTP error from remote mail server after end of data: 554 no").phase())
         .isEqualTo(Phase.END_OF_DATA);
     assertThat(ReplyOrigin.of("550 no").phase()).isEqualTo(Phase.UNKNOWN);
+  }
+
+  @Test
+  void readsTheTupleOfPythonsSmtplib() {
+    SmtpReply refused =
+        ReplyParser.parse(
+            "smtplib.SMTPRecipientsRefused: {'u@example.com': (550, b'5.1.1 <u@example.com>:"
+                + " Recipient address rejected: User unknown'), 'v@example.com': (450, b'x')}");
+    assertThat(refused.code()).isEqualTo(550);
+    assertThat(refused.enhanced()).hasToString("5.1.1");
+    assertThat(refused.text())
+        .isEqualTo("<u@example.com>: Recipient address rejected: User unknown");
+    // smtplib joins the lines without their codes by a line break, which the tuple prints as \n.
+    SmtpReply login =
+        ReplyParser.parse(
+            "SMTPAuthenticationError: (535, b'5.7.8 Username and Password not accepted. Learn more"
+                + " at\\n5.7.8  https://support.google.com/mail/?p=BadCredentials x - gsmtp')");
+    assertThat(login.code()).isEqualTo(535);
+    assertThat(login.enhanced()).hasToString("5.7.8");
+    assertThat(login.lines()).hasSize(2);
+    assertThat(login.text())
+        .isEqualTo(
+            "Username and Password not accepted. Learn more at"
+                + " https://support.google.com/mail/?p=BadCredentials x - gsmtp");
+    // A str literal in double quotes, an escaped quote, and UTF-8 bytes in \x escapes.
+    assertThat(ReplyParser.parse("(550, \"5.1.1 it doesn't exist\")").text())
+        .isEqualTo("it doesn't exist");
+    assertThat(ReplyParser.parse("(554, b'DT:SPM \\'x\\' \\xe9\\x80\\x80\\xe4\\xbf\\xa1')").text())
+        .isEqualTo("DT:SPM 'x' 退信");
+    // Cut off before its closing quote, or a backslash escaping nothing: the text as far as it
+    // goes.
+    assertThat(ReplyParser.parse("(451, b'Temporary \\q problem").text())
+        .isEqualTo("Temporary \\q problem");
+    // Not a tuple: a port in brackets, a count.
+    assertThat(ReplyParser.parse("connect (587, timed out)").code()).isZero();
+  }
+
+  @Test
+  void readsThePhaseFromTheNameOfPythonsException() {
+    assertThat(ReplyOrigin.of("smtplib.SMTPSenderRefused: (553, b'no', 'a@b')").phase())
+        .isEqualTo(Phase.MAIL);
+    assertThat(ReplyOrigin.of("SMTPRecipientsRefused({'a@b': (550, b'no')})").phase())
+        .isEqualTo(Phase.RCPT);
+    assertThat(ReplyOrigin.of("smtplib.SMTPDataError: (554, b'no')").phase()).isEqualTo(Phase.DATA);
+    assertThat(ReplyOrigin.of("SMTPAuthenticationError: (535, b'no')").phase())
+        .isEqualTo(Phase.AUTH);
+    assertThat(ReplyOrigin.of("ESMTP server ready (SMTPD)").phase()).isEqualTo(Phase.UNKNOWN);
   }
 
   @Test
