@@ -169,9 +169,6 @@ class FreshBounceSampleTest {
               "email-bounce-parser/554_5_7_7_equal_headers.txt",
               "rules: \"554 5.7.7 too many equal X-headers\" reads as spamdetected; a header policy of the receiving filter: policyviolation"),
           Map.entry(
-              "email-bounce-parser/554_does_not_exist.txt",
-              "rules: \"554 RCPT (address) dosn't exist\" (misspelt) reads as policyviolation; the address does not exist: userunknown"),
-          Map.entry(
               "ruby-mail/original_recipient.eml",
               "rules: Postfix's \"Message delivery failed\" (X-Postfix, Status 5.2.0, iCloud's mailbox host) reads as filtered; the words name no cause and no filter: undefined"),
           Map.entry(
