@@ -73,6 +73,19 @@ class OtherLanguagesTest {
         // French relaying refused (Microsoft's KB 290842 in French, support.microsoft.com).
         "550 5.7.1 <carol@example.org>: relais refusé | norelaying | soft",
         "554 Relais non autorisé pour carol@example.org | norelaying | soft",
+        // Relaying refused in German, Spanish, Italian, Portuguese, Japanese and Chinese
+        // (Microsoft's
+        // relay article in those languages; a Chinese server's reply table), qmail's rcpthosts
+        // translated.
+        "550 5.7.1 <carol@example.org>: Relay nicht erlaubt | norelaying | soft",
+        "550 <carol@example.org>... Retransmisión no permitida | norelaying | soft",
+        "550 5.7.1 Inoltro non consentito per carol@example.org | norelaying | soft",
+        "550 <carol@example.org>... Reencaminhamento negado | norelaying | soft",
+        "550 5.7.1 <carol@example.org>: 中継拒否 | norelaying | soft",
+        "553 5.7.1 拒绝中继 | norelaying | soft",
+        "553 ese dominio no está en mi lista de rcpthosts permitidos (#5.7.1) | norelaying | soft",
+        // Forwarding turned off is no relay refusal.
+        "550 5.7.1 Inoltro automatico disattivato per questa casella | blocked | soft",
         // German (GMX's newsroom, schieb.de).
         "550 Unbekannter Empfänger | userunknown | hard",
         "552 Nachricht ist zu groß | emailtoolarge | soft",
