@@ -34,7 +34,7 @@ public final class ReplyParser {
   public static SmtpReply parse(String input) {
     if (input == null) input = "";
     if (input.length() > MAX_INPUT) input = input.substring(0, MAX_INPUT);
-    String s = stripTypePrefix(unwrapPythonTuple(input));
+    String s = stripTypePrefix(unwrapPythonTuple(unquote(input)));
     int at = findCode(s);
     if (at < 0) {
       // No basic code: the text may still carry an enhanced code ("#5.1.1", "(5.2.2)").
@@ -99,6 +99,24 @@ public final class ReplyParser {
     if (enhanced == null) enhanced = findEnhanced(joined, code / 100, 0);
     return new SmtpReply(
         code, enhanced, false, joined, rawLines.isEmpty() ? List.of("") : rawLines);
+  }
+
+  /**
+   * A reply quoted as mail and mailing-list archives quote it, every line behind {@code >} (or
+   * {@code > >} when quoted twice), without the quote marks. sendmail's session transcript, whose
+   * lines start with {@code >>>} for what the client sent, is left as it is.
+   */
+  static String unquote(String s) {
+    int i = skipSpaces(s, 0);
+    if (i >= s.length() || s.charAt(i) != '>' || s.startsWith(">>>", i)) return s;
+    StringBuilder out = new StringBuilder(s.length());
+    for (String line : lines(s)) {
+      int p = skipSpaces(line, 0);
+      while (p < line.length() && line.charAt(p) == '>') p = skipSpaces(line, p + 1);
+      if (!out.isEmpty()) out.append('\n');
+      out.append(line, p, line.length());
+    }
+    return out.toString();
   }
 
   private static final String COMMAND_NOTE = "(in reply to ";

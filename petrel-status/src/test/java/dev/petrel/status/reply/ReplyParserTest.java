@@ -147,6 +147,22 @@ class ReplyParserTest {
   }
 
   @Test
+  void readsRepliesQuotedAsMail() {
+    SmtpReply r =
+        ReplyParser.parse(
+            "> 550-5.1.1 The email account that you tried to reach does not exist.\n"
+                + "> > 550 5.1.1 https://support.google.com/mail/?p=NoSuchUser x - gsmtp");
+    assertThat(r.code()).isEqualTo(550);
+    assertThat(r.enhanced()).hasToString("5.1.1");
+    assertThat(r.text())
+        .isEqualTo(
+            "The email account that you tried to reach does not exist."
+                + " https://support.google.com/mail/?p=NoSuchUser x - gsmtp");
+    // sendmail's transcript is no quotation.
+    assertThat(ReplyParser.parse(">>> DATA\n<<< 554 5.7.1 Rejected").code()).isEqualTo(554);
+  }
+
+  @Test
   void readsThePhaseFromTheNameOfPythonsException() {
     assertThat(ReplyOrigin.of("smtplib.SMTPSenderRefused: (553, b'no', 'a@b')").phase())
         .isEqualTo(Phase.MAIL);
