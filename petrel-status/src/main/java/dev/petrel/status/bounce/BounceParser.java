@@ -397,12 +397,20 @@ public final class BounceParser {
   private BounceReport readText(Context c) {
     if (!Cues.looksLikeBounce(c)) return null;
     List<String> known = new ArrayList<>();
-    for (String v : c.root().headers("X-Failed-Recipients")) {
+    List<String> failedField = c.root().headers("X-Failed-Recipients");
+    for (String v : failedField) {
       for (String a : Addresses.all(v)) if (!known.contains(a)) known.add(a);
     }
     Set<String> senders = c.senders();
     List<TextNotice.Hit> hits = c.text().recipients(c.notRecipients(senders), known, c::byMailbox);
-    if (hits.isEmpty()) {
+    // Exim lists in X-Failed-Recipients what it failed to deliver to; when that is no mail address
+    // ("system-filter", the filter that made a pipe delivery), the message's own recipients are
+    // not the ones reported, and the failure has no recipient that can be named
+    boolean failedNamesNoAddress = !failedField.isEmpty() && known.isEmpty();
+    if (hits.isEmpty() && failedNamesNoAddress) {
+      if (Cues.strongBounce(c))
+        hits = List.of(new TextNotice.Hit(null, c.text().noticeText(), c.text().noticeCues()));
+    } else if (hits.isEmpty()) {
       // the notice names nobody: the original's recipients are the ones that failed
       List<String> to = new ArrayList<>(new LinkedHashSet<>(c.original().recipients()));
       // of several recipients, the one a Received field of the returned message names ("for

@@ -282,10 +282,11 @@ final class DsnFields {
   /**
    * The address of a recipient field as written when it is no valid address but plainly stands for
    * one: one word with a local part, an "@" and a domain with a dot, which the address reader
-   * refuses for a character no domain may hold ("bob@#example.org", "bob@example..org"). RFC 3464
-   * §2.3.2 makes the Final-Recipient the address the reporting MTA was given; a mistyped address is
-   * just what fails (sendmail reports it as "Host unknown"), and it is this recipient, not another
-   * address of the mail. Null for anything else.
+   * refuses for a character no domain may hold ("bob@#example.org", "bob@example..org"), or a
+   * domain of a single label, which the address reader leaves to free text ("bob@mailhost"). RFC
+   * 3464 §2.3.2 makes the Final-Recipient the address the reporting MTA was given; a mistyped
+   * address is just what fails (sendmail reports it as "Host unknown"), and it is this recipient,
+   * not another address of the mail. Null for anything else.
    */
   static String malformed(String value) {
     if (value == null) return null;
@@ -300,8 +301,25 @@ final class DsnFields {
         return null;
     }
     if (v.charAt(0) == '/' || v.charAt(0) == '|') return null;
-    if (v.indexOf('.', at) < 0) return null;
+    if (v.indexOf('.', at) < 0 && !singleLabel(v.substring(at + 1))) return null;
     return v.toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * A domain of one label ("localhost", "mailhost"): letters, digits and inner hyphens, with a
+   * letter in it. RFC 5321 §2.3.5 wants fully qualified names on the Internet, but an MTA names the
+   * address it was given, and inside a site mail goes to such names (Exim's test suite routes
+   * "userx@domain1" to a local server).
+   */
+  private static boolean singleLabel(String d) {
+    if (d.isEmpty() || d.length() > 63 || d.startsWith("-") || d.endsWith("-")) return false;
+    boolean letter = false;
+    for (int i = 0; i < d.length(); i++) {
+      char c = d.charAt(i);
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) letter = true;
+      else if (!(c >= '0' && c <= '9') && c != '-') return false;
+    }
+    return letter;
   }
 
   /** The address in "rfc822; a@b", or null. */

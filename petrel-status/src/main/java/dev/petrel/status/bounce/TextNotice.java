@@ -302,8 +302,13 @@ final class TextNotice {
     // address, and that address; -1 outside an entry (see entryDescription)
     int entryIndent = -1;
     String entryAddress = null;
+    // after Exim's "The following text was generated during the delivery attempt:" comes what the
+    // failed pipe or filter printed (its arguments, its environment, the message it was given):
+    // the addresses there are the program's, not recipients the notice reports
+    boolean programOutput = false;
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
+      if (!programOutput && startsProgramOutput(line)) programOutput = true;
       int indent = indentation(line);
       if (line.isBlank()) entryIndent = -1;
       boolean description = entryIndent >= 0 && indent > entryIndent;
@@ -336,7 +341,10 @@ final class TextNotice {
           entryAddress = f.address();
         }
         if (only != null && !only.contains(f.address())) continue;
-        int kind = continuation || inQuotedHeader ? 0 : AddressPlaces.kindOf(prefix, lowerLine);
+        int kind =
+            continuation || inQuotedHeader || programOutput
+                ? 0
+                : AddressPlaces.kindOf(prefix, lowerLine);
         if (kind > 0 && AddressPlaces.contactCue(prefix, previous)) kind = 0;
         // an address on a line of another recipient's description is quoted in it (the sender a
         // remote reply refuses, the address of the failed RCPT TO), not a recipient of its own
@@ -346,6 +354,18 @@ final class TextNotice {
       if (!line.isBlank()) previous = line;
     }
     return found;
+  }
+
+  /**
+   * Exim's line that opens the output of a failed pipe, file or filter delivery ("The following
+   * text was generated during the delivery attempt:", "... attempts:"), quoted after the list of
+   * failed addresses.
+   */
+  private static boolean startsProgramOutput(String line) {
+    if (line.length() < 60 || line.length() > 100) return false;
+    return line.strip()
+        .toLowerCase(Locale.ROOT)
+        .startsWith("the following text was generated during the delivery attempt");
   }
 
   /**

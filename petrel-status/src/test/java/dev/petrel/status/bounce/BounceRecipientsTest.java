@@ -647,7 +647,62 @@ class BounceRecipientsTest {
                 hi
                 --b8--
                 """,
-            Set.of("erin@corp.example")));
+            Set.of("erin@corp.example")),
+        // ------------------------------------------- a recipient whose domain is a single label
+        new Case(
+            "Exim DSN for an address of a one-label domain refused after HELO",
+            "https://github.com/Exim/exim/blob/1c5b14999af72b5e2471f708b91631738f07dfb7/test/mail/0211.CALLER",
+            """
+            From: Mail Delivery System <Mailer-Daemon@sender.example>
+            To: alice@sender.example
+            X-Failed-Recipients: bob@mailhost,
+              carol@intranet
+            Subject: Mail delivery failed: returning message to sender
+            MIME-Version: 1.0
+            Content-Type: multipart/report; report-type=delivery-status; boundary="b9"
+
+            --b9
+            Content-type: text/plain; charset=us-ascii
+
+            A message that you sent could not be delivered to one or more of its
+            recipients. This is a permanent error. The following address(es) failed:
+
+              bob@mailhost
+              host 192.0.2.7 [192.0.2.7]
+                SMTP error from remote mail server after HELO mx.sender.example:
+                550 Go away
+              carol@intranet
+              host 192.0.2.7 [192.0.2.7]
+                SMTP error from remote mail server after HELO mx.sender.example:
+                550 Go away
+
+            --b9
+            Content-type: message/delivery-status
+
+            Reporting-MTA: dns; mx.sender.example
+
+            Action: failed
+            Final-Recipient: rfc822;bob@mailhost
+            Status: 5.0.0
+            Remote-MTA: dns; 192.0.2.7
+            Diagnostic-Code: smtp; 550 Go away
+
+            Action: failed
+            Final-Recipient: rfc822;carol@intranet
+            Status: 5.0.0
+            Remote-MTA: dns; 192.0.2.7
+            Diagnostic-Code: smtp; 550 Go away
+
+            --b9
+            Content-type: message/rfc822
+
+            From: alice@sender.example
+            Subject: two local hosts
+
+            hi
+            --b9--
+            """,
+            Set.of("bob@mailhost", "carol@intranet")));
   }
 
   @ParameterizedTest(name = "{0}")
