@@ -34,7 +34,7 @@ public final class ReplyParser {
   public static SmtpReply parse(String input) {
     if (input == null) input = "";
     if (input.length() > MAX_INPUT) input = input.substring(0, MAX_INPUT);
-    String s = stripTypePrefix(unwrapPythonTuple(unquote(input)));
+    String s = stripTypePrefix(unwrapPythonTuple(unquote(afterDotNetLeadIn(input))));
     int at = findCode(s);
     if (at < 0) {
       // No basic code: the text may still carry an enhanced code ("#5.1.1", "(5.2.2)").
@@ -99,6 +99,20 @@ public final class ReplyParser {
     if (enhanced == null) enhanced = findEnhanced(joined, code / 100, 0);
     return new SmtpReply(
         code, enhanced, false, joined, rawLines.isEmpty() ? List.of("") : rawLines);
+  }
+
+  private static final String DOTNET_LEAD_IN = "The server response was: ";
+
+  /**
+   * The server's words in .NET's SmtpException message, which puts its own description of the basic
+   * code first and drops the code itself: "Mailbox unavailable. The server response was: 5.7.1
+   * Unable to relay" (System.Net.Mail's strings, e.g. SmtpMailboxUnavailable "Mailbox
+   * unavailable.", SmtpExceededStorageAllocation "Exceeded storage allocation."). The description
+   * is the library's paraphrase of a code, not a cause, so only what follows the lead-in is read.
+   */
+  static String afterDotNetLeadIn(String s) {
+    int at = s.indexOf(DOTNET_LEAD_IN);
+    return at < 0 ? s : s.substring(at + DOTNET_LEAD_IN.length());
   }
 
   /**

@@ -22,6 +22,7 @@ class ReplyParserTest {
         "X-Postfix; host mx.example.com[192.0.2.1] said: 554 5.7.1 Rejected (in reply to end of DATA command) | 554 | 5.7.1 | Rejected",
         "host mx.example.com[192.0.2.1] said: 550-The domain of the address does not 550 exist. (in reply to RCPT TO command) | 550 | | The domain of the address does not exist.",
         "550 Mailbox unavailable (in reply to a question) | 550 | | Mailbox unavailable (in reply to a question)",
+        "System.Net.Mail.SmtpException: Exceeded storage allocation. The server response was: 5.3.4 Message size exceeds fixed limit | 0 | 5.3.4 | 5.3.4 Message size exceeds fixed limit",
         "status=bounced (host mx.example.com[192.0.2.1] said: 550 5.1.1 No such user (in reply to RCPT TO command)) | 550 | 5.1.1 | No such user",
         "550-5.7.26 This mail is unauthenticated, 550-5.7.26 which poses a risk. 550 5.7.26 Learn more | 550 | 5.7.26 | This mail is unauthenticated, which poses a risk. Learn more",
         "SMTP error from remote mail server after RCPT TO:<bob@example.org>: 550 5.1.1 No such user | 550 | 5.1.1 | No such user",
