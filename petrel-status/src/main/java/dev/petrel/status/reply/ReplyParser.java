@@ -104,15 +104,45 @@ public final class ReplyParser {
   private static final String DOTNET_LEAD_IN = "The server response was: ";
 
   /**
+   * .NET's descriptions of the basic codes that name one code only, from System.Net.Mail's strings
+   * (https://github.com/dotnet/runtime/blob/main/src/libraries/System.Net.Mail/src/Resources/Strings.resx).
+   * "Mailbox unavailable." stands for 450 and 550 alike, and "Syntax error, command unrecognized."
+   * for 500 and for any code .NET has no text of its own for, so those two give no code.
+   */
+  private static final String[][] DOTNET_CODES = {
+    {"Service not available, closing transmission channel.", "421"},
+    {"Error in processing.", "451"},
+    {"Insufficient system storage.", "452"},
+    {"Syntax error in parameters or arguments.", "501"},
+    {"Command not implemented.", "502"},
+    {"Bad sequence of commands.", "503"},
+    {"Command parameter not implemented.", "504"},
+    {"The SMTP server requires a secure connection or the client was not authenticated.", "530"},
+    {"User not local; please try a different path.", "551"},
+    {"Exceeded storage allocation.", "552"},
+    {"Mailbox name not allowed.", "553"},
+    {"Transaction failed.", "554"},
+  };
+
+  /**
    * The server's words in .NET's SmtpException message, which puts its own description of the basic
-   * code first and drops the code itself: "Mailbox unavailable. The server response was: 5.7.1
-   * Unable to relay" (System.Net.Mail's strings, e.g. SmtpMailboxUnavailable "Mailbox
-   * unavailable.", SmtpExceededStorageAllocation "Exceeded storage allocation."). The description
-   * is the library's paraphrase of a code, not a cause, so only what follows the lead-in is read.
+   * code first and leaves the code itself out: "Mailbox unavailable. The server response was: 5.7.1
+   * Unable to relay". The description is the library's paraphrase of a code, not a cause, so only
+   * what follows the lead-in is read, behind the code the description stands for when it names one
+   * ({@link #DOTNET_CODES}).
    */
   static String afterDotNetLeadIn(String s) {
     int at = s.indexOf(DOTNET_LEAD_IN);
-    return at < 0 ? s : s.substring(at + DOTNET_LEAD_IN.length());
+    if (at < 0) return s;
+    String rest = s.substring(at + DOTNET_LEAD_IN.length());
+    int end = at;
+    while (end > 0 && s.charAt(end - 1) == ' ') end--;
+    for (String[] d : DOTNET_CODES) {
+      if (end >= d[0].length() && s.startsWith(d[0], end - d[0].length())) {
+        return d[1] + " " + rest;
+      }
+    }
+    return rest;
   }
 
   /**
