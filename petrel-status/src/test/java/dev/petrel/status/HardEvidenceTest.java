@@ -280,6 +280,16 @@ class HardEvidenceTest {
   }
 
   @Test
+  void typographicApostrophesReadLikeAscii() {
+    // Replies copied from web pages come with the apostrophes a word processor puts in.
+    for (String reply : List.of("550 User doesn\u2019t exist", "550 User doesn\u00b4t exist")) {
+      ReplyStatus s = ENGINE.classify(reply);
+      assertThat(s.reason()).as(reply).isEqualTo(Reason.USERUNKNOWN);
+      assertThat(s.bounce()).as(reply).isEqualTo(Bounce.HARD);
+    }
+  }
+
+  @Test
   void postfixsNoteOfTheCommandIsNotTheServersWords() {
     // Rules that veto "rcpt" or "mail from" read the same reply the same way with or without it.
     for (String reply :

@@ -25,6 +25,22 @@ class PhraseMatcherTest {
   }
 
   @Test
+  void foldsTypographicQuotesAndDashesToAscii() {
+    PhraseMatcher m = new PhraseMatcher(List.of("doesn't exist", "\"user\"", "e-mail"));
+    for (String t :
+        List.of(
+            "User doesn\u2019t exist",
+            "User doesn\u00b4t exist",
+            "\u201cUSER\u201d",
+            "E\u2013mail",
+            "E\u2010mail")) {
+      assertThat(m.match(t)).as(t).isNotEqualTo(m.match("nothing"));
+    }
+    assertThat(TextNormalizer.normalize("Doesn\u2019t \u201cexist\u201d \u2014 ok"))
+        .isEqualTo("doesn't \"exist\" - ok");
+  }
+
+  @Test
   void findsOverlappingPhrases() {
     assertThat(found("No such user here")).containsExactlyInAnyOrder("no such user here", "here");
   }
