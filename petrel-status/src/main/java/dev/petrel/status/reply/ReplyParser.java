@@ -15,11 +15,12 @@ import java.util.List;
  * one line ({@code 550-5.7.26 part one 550-5.7.26 part two 550 5.7.26 end}); a code after a log
  * lead-in ({@code host mx[192.0.2.1] said: 550 ...}, Exim's {@code SMTP error from remote mail
  * server after RCPT TO:<a@b>: 550 ...}, Exchange's {@code Remote Server returned '550 ...'},
- * Stalwart's {@code ... with code 550 (5.1.1) '...'}, OpenSMTPD's {@code stat=451 ...}); the tuple
- * Python's smtplib puts in its exceptions ({@code (550, b'5.1.1 ...')}); and bare text without any
- * code. Postfix's note of the command a reply answered ({@code (in reply to RCPT TO command)}) is
- * not the server's words and is left out of the text; {@link ReplyOrigin} reads the phase from it.
- * Parsing never throws and is linear in the input: the parser only scans.
+ * Stalwart's {@code ... with code 550 (5.1.1) '...'}, OpenSMTPD's {@code stat=451 ...}, a webmail
+ * client's bracketed code {@code SMTP Error (451): ...}); the tuple Python's smtplib puts in its
+ * exceptions ({@code (550, b'5.1.1 ...')}); and bare text without any code. Postfix's note of the
+ * command a reply answered ({@code (in reply to RCPT TO command)}) is not the server's words and is
+ * left out of the text; {@link ReplyOrigin} reads the phase from it. Parsing never throws and is
+ * linear in the input: the parser only scans.
  */
 public final class ReplyParser {
 
@@ -281,6 +282,10 @@ public final class ReplyParser {
     if (startsWithCode(line, code)) {
       p = 3;
       if (p < line.length() && (line.charAt(p) == '-' || line.charAt(p) == ' ')) p++;
+      // "451): text" after a bracketed code: the bracket and the colon are no words of the reply.
+      else if (p + 1 < line.length()
+          && (line.charAt(p) == ')' || line.charAt(p) == ']')
+          && line.charAt(p + 1) == ':') p += 2;
     }
     return skipSpaces(line, p);
   }
@@ -307,6 +312,9 @@ public final class ReplyParser {
   static int findCode(String s) {
     int n = s.length();
     for (int i = 0; i + 3 <= n; i++) {
+      // Webmail clients label the server's code in brackets before a colon: Roundcube's "SMTP Error
+      // (451): Failed to add recipient ... (Temporary local problem - please try later)."
+      if (isBracketedCodeAt(s, i)) return i;
       if (!isCodeAt(s, i)) continue;
       if (i == 0) return i;
       int k = i - 1;
@@ -325,6 +333,22 @@ public final class ReplyParser {
       if (prev == '=' && k >= 4 && s.regionMatches(true, k - 4, "stat", 0, 4)) return i;
     }
     return -1;
+  }
+
+  /**
+   * A code in round or square brackets followed by a colon, {@code (451):} or {@code [451]:}, as
+   * webmail clients write the code of the reply they quote.
+   */
+  private static boolean isBracketedCodeAt(String s, int i) {
+    if (i == 0 || i + 4 >= s.length()) return false;
+    char open = s.charAt(i - 1);
+    char close = s.charAt(i + 3);
+    if (!((open == '(' && close == ')') || (open == '[' && close == ']'))) return false;
+    if (s.charAt(i + 4) != ':') return false;
+    char a = s.charAt(i);
+    char b = s.charAt(i + 1);
+    char c = s.charAt(i + 2);
+    return a >= '2' && a <= '5' && b >= '0' && b <= '5' && c >= '0' && c <= '9';
   }
 
   private static boolean isCodeAt(String s, int i) {

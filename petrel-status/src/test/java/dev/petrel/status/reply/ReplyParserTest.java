@@ -38,6 +38,8 @@ class ReplyParserTest {
         "Connection to 192.0.2.55 timed out | 0 | | Connection to 192.0.2.55 timed out",
         "host 'mx.example.com' rejected command 'RCPT TO:<a@example.com>' with code 550 (5.1.1) 'Mailbox does not exist.' | 550 | 5.1.1 | (5.1.1) 'Mailbox does not exist.'",
         "relay: TempFail for 0123abcd: from=<a@example.org>, delay=3s, stat=451 Temporary failure, please try again later. | 451 | | Temporary failure, please try again later.",
+        "SMTP Error (451): Failed to add recipient \"u@example.com\" (Temporary local problem - please try later). | 451 | | Failed to add recipient \"u@example.com\" (Temporary local problem - please try later).",
+        "SMTP Error (450): Failed to add recipient \"u@example.org\" (4.1.1 <u@example.org>: User unknown). | 450 | 4.1.1 | Failed to add recipient \"u@example.org\" (4.1.1 <u@example.org>: User unknown).",
       })
   void parsesTheForms(String input, int code, String enhanced, String text) {
     SmtpReply r = ReplyParser.parse(input);
