@@ -323,6 +323,12 @@ public final class ReplyParser {
       char prev = s.charAt(k);
       if (prev == ':' || prev == '\'' || prev == '"' || prev == '(' || prev == '[' || prev == '<')
         return i;
+      // Markdown's inline code quote, and a list item's bullet at the start of a line: "`550 ...`",
+      // "- 550 ...", "* 550 ...", as replies are pasted into issues and forums.
+      if (prev == '`') return i;
+      if ((prev == '-' || prev == '*') && startsLine(s, k)) return i;
+      // A DSN field's type after the field name: "Diagnostic-Code: smtp; 550 ...".
+      if (prev == ';' && endsWithTypeName(s, k)) return i;
       if (prev == '\n' || prev == '\r') return i;
       // "... said 550 5.1.1": some logs drop the colon.
       if (k >= 3 && s.regionMatches(true, k - 3, "said", 0, 4)) return i;
@@ -349,6 +355,30 @@ public final class ReplyParser {
     char b = s.charAt(i + 1);
     char c = s.charAt(i + 2);
     return a >= '2' && a <= '5' && b >= '0' && b <= '5' && c >= '0' && c <= '9';
+  }
+
+  /** Whether only spaces stand between the start of its line and index {@code k}. */
+  private static boolean startsLine(String s, int k) {
+    int j = k - 1;
+    while (j >= 0 && (s.charAt(j) == ' ' || s.charAt(j) == '\t')) j--;
+    return j < 0 || s.charAt(j) == '\n' || s.charAt(j) == '\r';
+  }
+
+  /**
+   * Whether the semicolon at {@code semi} ends a DSN type name ({@code smtp}, {@code X-Postfix})
+   * that starts the text or follows white space or a colon.
+   */
+  private static boolean endsWithTypeName(String s, int semi) {
+    int j = semi;
+    while (j > 0 && semi - j < 24) {
+      char c = s.charAt(j - 1);
+      if (Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.') j--;
+      else break;
+    }
+    if (j == semi || !Character.isLetter(s.charAt(j))) return false;
+    if (j == 0) return true;
+    char before = s.charAt(j - 1);
+    return before == ':' || Character.isWhitespace(before);
   }
 
   private static boolean isCodeAt(String s, int i) {

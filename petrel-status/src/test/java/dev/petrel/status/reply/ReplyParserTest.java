@@ -29,6 +29,11 @@ class ReplyParserTest {
         "SMTP error from remote mail server after RCPT TO:<bob@example.org>: 550 5.1.1 No such user | 550 | 5.1.1 | No such user",
         "Remote Server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found' | 550 | 5.1.10 | RESOLVER.ADR.RecipientNotFound; Recipient not found'",
         "421 Service not available | 421 | | Service not available",
+        "- 550 5.1.1 User unknown | 550 | 5.1.1 | User unknown",
+        "Diagnostic-Code: smtp; 550 Mailbox unavailable | 550 | | Mailbox unavailable",
+        "Sent 3 of 5; 250 left to go | 0 | | Sent 3 of 5; 250 left to go",
+        "well-known 550 words | 0 | | well-known 550 words",
+        "Error Sending Email - 422 try again | 0 | | Error Sending Email - 422 try again",
         "User unknown | 0 | | User unknown",
         "#5.1.1 user unknown | 0 | 5.1.1 | #5.1.1 user unknown",
         "550 Requested action not taken: mailbox unavailable (#5.1.1) | 550 | 5.1.1 | Requested action not taken: mailbox unavailable (#5.1.1)",
@@ -148,6 +153,13 @@ class ReplyParserTest {
         .isEqualTo("Temporary \\q problem");
     // Not a tuple: a port in brackets, a count.
     assertThat(ReplyParser.parse("connect (587, timed out)").code()).isZero();
+  }
+
+  @Test
+  void findsTheCodeInsideMarkdownsInlineQuote() {
+    SmtpReply r = ReplyParser.parse("`550 5.1.1 User unknown`");
+    assertThat(r.code()).isEqualTo(550);
+    assertThat(r.enhanced()).hasToString("5.1.1");
   }
 
   @Test
