@@ -300,10 +300,13 @@ public final class StatusEngine {
    * sender, and after DATA refuses the message "for policy reasons" (§4.3.2). So a default that
    * names the recipient's address (userunknown) holds only when the phase is RCPT or unknown. 554
    * in place of the greeting says that this server will not talk to the client at all: a refusal of
-   * the sending host (blocked), not the content or policy refusal it mostly is after DATA.
+   * the sending host (blocked), not the content or policy refusal it mostly is after DATA; in reply
+   * to MAIL FROM no content has been sent yet, so a 554 there refuses the envelope sender
+   * (rejected), as 550 does (RFC 5321 §3.3: the server answers MAIL FROM on the sender's address).
    */
   static Reason byPhase(Reason reason, Phase phase) {
     if (reason == Reason.POLICYVIOLATION && phase == Phase.CONNECT) return Reason.BLOCKED;
+    if (reason == Reason.POLICYVIOLATION && phase == Phase.MAIL) return Reason.REJECTED;
     if ((reason != Reason.USERUNKNOWN && reason != Reason.ONHOLD) || phase == null) return reason;
     return switch (phase) {
       case CONNECT, EHLO, STARTTLS, AUTH -> Reason.BLOCKED;

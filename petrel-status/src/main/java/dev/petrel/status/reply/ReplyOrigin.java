@@ -22,12 +22,56 @@ public record ReplyOrigin(Phase phase, String host) {
     // Most replies name neither; look before paying for a lower-cased copy.
     if (!mentionsOrigin(s)) {
       Phase p = pythonPhase(s);
+      if (p == Phase.UNKNOWN) p = clientPhase(s);
       return p == Phase.UNKNOWN ? NONE : new ReplyOrigin(p, null);
     }
     String low = s.toLowerCase(Locale.ROOT);
     Phase p = phase(low);
-    return new ReplyOrigin(p == Phase.UNKNOWN ? pythonPhase(s) : p, host(s, low));
+    if (p == Phase.UNKNOWN) p = pythonPhase(s);
+    if (p == Phase.UNKNOWN) p = clientPhase(s);
+    return new ReplyOrigin(p, host(s, low));
   }
+
+  /**
+   * The phase that a client library's own report of a refused command names: msmtp's "envelope from
+   * address X not accepted by the server" (MAIL FROM) and "recipient address X not accepted by the
+   * server" (RCPT TO), before its "server message: <reply>"; Nodemailer's "Mail command failed:"
+   * and "Data command failed:"; PHPMailer's "MAIL FROM command failed", "RCPT TO command failed",
+   * "DATA command failed" and "DATA END command failed"; Go programs' "MAIL command failed". The
+   * words before "command failed" must begin a word ("sendmail command failed" names a program, not
+   * the MAIL command), and libcurl's bare "Command failed: 502" names none.
+   */
+  static Phase clientPhase(String s) {
+    int n = indexOfIgnoreCase(s, "not accepted by the server");
+    if (n > 0) {
+      String before = s.substring(Math.max(0, n - 400), n).toLowerCase(Locale.ROOT);
+      int from = before.lastIndexOf("envelope from address");
+      int rcpt = before.lastIndexOf("recipient address");
+      if (from >= 0 && from > rcpt) return Phase.MAIL;
+      if (rcpt >= 0) return Phase.RCPT;
+    }
+    int i = indexOfIgnoreCase(s, "command failed");
+    if (i <= 0) return Phase.UNKNOWN;
+    for (int k = 0; k < CLIENT_COMMANDS.length; k++) {
+      String c = CLIENT_COMMANDS[k];
+      int start = i - c.length();
+      if (start >= 0
+          && s.regionMatches(true, start, c, 0, c.length())
+          && (start == 0 || !Character.isLetterOrDigit(s.charAt(start - 1)))) {
+        return CLIENT_PHASES[k];
+      }
+    }
+    return Phase.UNKNOWN;
+  }
+
+  // Longer names first: "data end " before "data ", "mail from " before "mail ".
+  private static final String[] CLIENT_COMMANDS = {
+    "data end ", "mail from ", "rcpt to ", "mail ", "rcpt ", "data "
+  };
+
+  private static final Phase[] CLIENT_PHASES = {
+    Phase.END_OF_DATA, Phase.MAIL, Phase.RCPT, Phase.MAIL, Phase.RCPT, Phase.DATA
+  };
 
   /**
    * The phase that the name of a Python smtplib exception gives (its reference,

@@ -17,10 +17,11 @@ import java.util.List;
  * server after RCPT TO:<a@b>: 550 ...}, Exchange's {@code Remote Server returned '550 ...'},
  * Stalwart's {@code ... with code 550 (5.1.1) '...'}, OpenSMTPD's {@code stat=451 ...}, a webmail
  * client's bracketed code {@code SMTP Error (451): ...}); the tuple Python's smtplib puts in its
- * exceptions ({@code (550, b'5.1.1 ...')}); and bare text without any code. Postfix's note of the
- * command a reply answered ({@code (in reply to RCPT TO command)}) is not the server's words and is
- * left out of the text; {@link ReplyOrigin} reads the phase from it. Parsing never throws and is
- * linear in the input: the parser only scans.
+ * exceptions ({@code (550, b'5.1.1 ...')}); libcurl's verbose session transcript, read at its last
+ * failing server line; and bare text without any code. Postfix's note of the command a reply
+ * answered ({@code (in reply to RCPT TO command)}) is not the server's words and is left out of the
+ * text; {@link ReplyOrigin} reads the phase from it. Parsing never throws and is linear in the
+ * input: the parser only scans.
  */
 public final class ReplyParser {
 
@@ -35,7 +36,8 @@ public final class ReplyParser {
   public static SmtpReply parse(String input) {
     if (input == null) input = "";
     if (input.length() > MAX_INPUT) input = input.substring(0, MAX_INPUT);
-    String s = stripTypePrefix(unwrapPythonTuple(unquote(afterDotNetLeadIn(input))));
+    String s =
+        stripTypePrefix(unwrapPythonTuple(clientTranscript(afterDotNetLeadIn(unquote(input)))));
     int at = findCode(s);
     if (at < 0) {
       // No basic code: the text may still carry an enhanced code ("#5.1.1", "(5.2.2)").
@@ -134,8 +136,16 @@ public final class ReplyParser {
    */
   static String afterDotNetLeadIn(String s) {
     int at = s.indexOf(DOTNET_LEAD_IN);
-    if (at < 0) return s;
-    String rest = s.substring(at + DOTNET_LEAD_IN.length());
+    int after = at + DOTNET_LEAD_IN.length();
+    if (at < 0) {
+      // A console that wraps long lines (PowerShell prints the exception in its own "Exception
+      // calling "Send" ..." message) may break the lead-in between its words.
+      at = wrappedLeadIn(s);
+      if (at < 0) return s;
+      after = skipSpaces(s, s.indexOf(':', at) + 1);
+      while (after < s.length() && Character.isWhitespace(s.charAt(after))) after++;
+    }
+    String rest = s.substring(after);
     int end = at;
     while (end > 0 && s.charAt(end - 1) == ' ') end--;
     for (String[] d : DOTNET_CODES) {
@@ -144,6 +154,78 @@ public final class ReplyParser {
       }
     }
     return rest;
+  }
+
+  /**
+   * Where .NET's lead-in starts when line breaks stand between its words ("The server\nresponse
+   * was: "), or -1.
+   */
+  private static int wrappedLeadIn(String s) {
+    for (int i = s.indexOf("The server"); i >= 0; i = s.indexOf("The server", i + 10)) {
+      int p = i + 10;
+      if (p >= s.length() || !Character.isWhitespace(s.charAt(p))) continue;
+      while (p < s.length() && Character.isWhitespace(s.charAt(p))) p++;
+      if (s.startsWith("response", p)) {
+        p += 8;
+        if (p >= s.length() || !Character.isWhitespace(s.charAt(p))) continue;
+        while (p < s.length() && Character.isWhitespace(s.charAt(p))) p++;
+        if (s.startsWith("was:", p)) return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * The failing reply inside a client's session transcript as libcurl's verbose output prints it:
+   * {@code > } before each command the client sent, {@code < } before each line the server
+   * answered, {@code * } before curl's own notes ({@code * Command failed: 502}). The reply that
+   * ended the session is the server's last 4xx or 5xx reply (a later {@code 221} only answers
+   * QUIT); it is returned with its continuation lines and without the marks. Input that holds no
+   * server line beside a client line or a note of curl's is returned as it is. It is read after a
+   * mail quotation's marks are taken off, which also takes the client lines' marks: curl's notes
+   * still show the transcript.
+   */
+  static String clientTranscript(String s) {
+    if (!s.startsWith("< ") && s.indexOf("\n< ") < 0) return s;
+    if (!s.startsWith("> ")
+        && s.indexOf("\n> ") < 0
+        && !s.startsWith("* ")
+        && s.indexOf("\n* ") < 0) return s;
+    List<String> ls = lines(s);
+    boolean client = false;
+    int from = -1;
+    int to = -1;
+    int i = 0;
+    while (i < ls.size()) {
+      String l = ls.get(i);
+      if (l.startsWith("> ") || l.startsWith("* ")) client = true;
+      if (!l.startsWith("< ") || l.length() < 5 || !isCodeAt(l, 2)) {
+        i++;
+        continue;
+      }
+      int code = digit(l, 2) * 100 + digit(l, 3) * 10 + digit(l, 4);
+      int j = i + 1;
+      while (l.length() > 5
+          && l.charAt(5) == '-'
+          && j < ls.size()
+          && ls.get(j).startsWith("< ")
+          && startsWithCode(ls.get(j).substring(2), code)) {
+        l = ls.get(j);
+        j++;
+      }
+      if (code >= 400) {
+        from = i;
+        to = j;
+      }
+      i = j;
+    }
+    if (!client || from < 0) return s;
+    StringBuilder out = new StringBuilder();
+    for (int k = from; k < to; k++) {
+      if (k > from) out.append('\n');
+      out.append(ls.get(k), 2, ls.get(k).length());
+    }
+    return out.toString();
   }
 
   /**

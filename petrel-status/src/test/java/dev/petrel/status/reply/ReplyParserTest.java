@@ -191,6 +191,63 @@ class ReplyParserTest {
   }
 
   @Test
+  void readsThePhaseFromAClientLibrarysReportOfTheRefusedCommand() {
+    assertThat(
+            ReplyOrigin.of(
+                    "msmtp: envelope from address a@b not accepted by the server\n"
+                        + "msmtp: server message: 554 Email rejected")
+                .phase())
+        .isEqualTo(Phase.MAIL);
+    assertThat(
+            ReplyOrigin.of(
+                    "msmtp: recipient address root not accepted by the server\n"
+                        + "msmtp: server message: 501 <root>: recipient address must contain a domain")
+                .phase())
+        .isEqualTo(Phase.RCPT);
+    assertThat(ReplyOrigin.of("Error: Mail command failed: 550 not local sender").phase())
+        .isEqualTo(Phase.MAIL);
+    assertThat(ReplyOrigin.of("SMTP ERROR: RCPT TO command failed: 550 no").phase())
+        .isEqualTo(Phase.RCPT);
+    assertThat(ReplyOrigin.of("DATA END command failed Detail: spam SMTP code: 550").phase())
+        .isEqualTo(Phase.END_OF_DATA);
+    // A program's name that ends in "mail", and libcurl's note that names no command.
+    assertThat(ReplyOrigin.of("sendmail command failed: exit 75").phase()).isEqualTo(Phase.UNKNOWN);
+    assertThat(ReplyOrigin.of("< 502 5.5.1 no\n* Command failed: 502").phase())
+        .isEqualTo(Phase.UNKNOWN);
+  }
+
+  @Test
+  void readsDotNetsLeadInBrokenAcrossLines() {
+    SmtpReply r =
+        ReplyParser.parse(
+            "Exception calling \"Send\" with \"1\" argument(s): \"Service not available, closing"
+                + " transmission channel. The server\nresponse was: 4.7.0 Try again later\"");
+    assertThat(r.code()).isEqualTo(421);
+    assertThat(r.enhanced()).hasToString("4.7.0");
+    assertThat(r.text()).startsWith("Try again later");
+  }
+
+  @Test
+  void readsTheFailingReplyOfLibcurlsTranscript() {
+    SmtpReply r =
+        ReplyParser.parse(
+            "< 235 2.7.0 Authentication successful\n> VRFY a@example.org\n"
+                + "< 502 5.5.1 VRFY command is disabled\n* Command failed: 502\n> QUIT\n"
+                + "< 221 2.0.0 Bye");
+    assertThat(r.code()).isEqualTo(502);
+    assertThat(r.enhanced()).hasToString("5.5.1");
+    assertThat(r.text()).isEqualTo("VRFY command is disabled");
+    SmtpReply multi =
+        ReplyParser.parse(
+            "> RCPT TO:<a@example.org>\n< 550-5.1.1 first line\n< 550 5.1.1 second line\n"
+                + "* RCPT failed: 550");
+    assertThat(multi.code()).isEqualTo(550);
+    assertThat(multi.text()).isEqualTo("first line second line");
+    // Server lines alone are no transcript: the reply is read as it is.
+    assertThat(ReplyParser.parse("< 550 5.1.1 no such user").code()).isEqualTo(550);
+  }
+
+  @Test
   void boundsHugeInput() {
     String big = "550 5.1.1 " + "x".repeat(5_000_000);
     SmtpReply r = ReplyParser.parse(big);
