@@ -21,6 +21,8 @@ public record ReplyOrigin(Phase phase, String host) {
     String s = input.length() > 4096 ? input.substring(0, 4096) : input;
     // Most replies name neither; look before paying for a lower-cased copy.
     if (!mentionsOrigin(s)) {
+      // The client libraries' reports below begin with their own words, never with a reply code.
+      if (Character.isDigit(s.charAt(0))) return NONE;
       Phase p = pythonPhase(s);
       if (p == Phase.UNKNOWN) p = clientPhase(s);
       return p == Phase.UNKNOWN ? NONE : new ReplyOrigin(p, null);
@@ -42,7 +44,10 @@ public record ReplyOrigin(Phase phase, String host) {
    * the MAIL command), and libcurl's bare "Command failed: 502" names none.
    */
   static Phase clientPhase(String s) {
-    int n = indexOfIgnoreCase(s, "not accepted by the server");
+    // Both phrases end in words the clients write in lower case: a plain search finds them without
+    // a lower-cased copy of every reply.
+    int n = s.indexOf("accepted by the server");
+    n = n >= 4 && s.regionMatches(true, n - 4, "not ", 0, 4) ? n - 4 : -1;
     if (n > 0) {
       String before = s.substring(Math.max(0, n - 400), n).toLowerCase(Locale.ROOT);
       int from = before.lastIndexOf("envelope from address");
@@ -50,8 +55,9 @@ public record ReplyOrigin(Phase phase, String host) {
       if (from >= 0 && from > rcpt) return Phase.MAIL;
       if (rcpt >= 0) return Phase.RCPT;
     }
-    int i = indexOfIgnoreCase(s, "command failed");
-    if (i <= 0) return Phase.UNKNOWN;
+    int i = s.indexOf("ommand failed");
+    if (i < 2 || (s.charAt(i - 1) | 0x20) != 'c') return Phase.UNKNOWN;
+    i--;
     for (int k = 0; k < CLIENT_COMMANDS.length; k++) {
       String c = CLIENT_COMMANDS[k];
       int start = i - c.length();

@@ -36,8 +36,12 @@ public final class ReplyParser {
   public static SmtpReply parse(String input) {
     if (input == null) input = "";
     if (input.length() > MAX_INPUT) input = input.substring(0, MAX_INPUT);
+    // A reply that begins with its code, as most do, wears none of the wrappers below.
     String s =
-        stripTypePrefix(unwrapPythonTuple(clientTranscript(afterDotNetLeadIn(unquote(input)))));
+        input.length() >= 3 && isCodeAt(input, 0)
+            ? input
+            : stripTypePrefix(
+                unwrapPythonTuple(clientTranscript(afterDotNetLeadIn(unquote(input)))));
     int at = findCode(s);
     if (at < 0) {
       // No basic code: the text may still carry an enhanced code ("#5.1.1", "(5.2.2)").
@@ -255,6 +259,11 @@ public final class ReplyParser {
    * that veto words such as "rcpt" or "mail from" must not see it.
    */
   static String withoutCommandNote(String text) {
+    // The note ends the text, behind nothing but closing brackets: most replies end otherwise, and
+    // are let through without a search.
+    int last = text.length() - 1;
+    while (last >= 0 && Character.isWhitespace(text.charAt(last))) last--;
+    if (last < 0 || text.charAt(last) != ')') return text;
     int open = text.lastIndexOf(COMMAND_NOTE);
     if (open < 0) return text;
     int close = text.indexOf(')', open);
@@ -394,6 +403,8 @@ public final class ReplyParser {
   static int findCode(String s) {
     int n = s.length();
     for (int i = 0; i + 3 <= n; i++) {
+      char first = s.charAt(i);
+      if (first < '2' || first > '5') continue;
       // Webmail clients label the server's code in brackets before a colon: Roundcube's "SMTP Error
       // (451): Failed to add recipient ... (Temporary local problem - please try later)."
       if (isBracketedCodeAt(s, i)) return i;
