@@ -83,6 +83,7 @@ public final class ReplyParser {
         }
       }
       if (enhanced == null) enhanced = findEnhanced(joined, code / 100, 0);
+      if (enhanced == null && at > 0) enhanced = statusField(s, at, code);
       return new SmtpReply(code, enhanced, false, joined, rawLines);
     }
     StringBuilder text = new StringBuilder(body.length());
@@ -104,8 +105,26 @@ public final class ReplyParser {
     String joined =
         removeFlattenedPrefixes(withoutCommandNote(text.toString()), code, enhanced, false);
     if (enhanced == null) enhanced = findEnhanced(joined, code / 100, 0);
+    if (enhanced == null && at > 0) enhanced = statusField(s, at, code);
     return new SmtpReply(
         code, enhanced, false, joined, rawLines.isEmpty() ? List.of("") : rawLines);
+  }
+
+  /**
+   * The enhanced code of a DSN's {@code Status:} field pasted above the reply ("Action: failed /
+   * Status: 5.1.1 / Diagnostic-Code: smtp; 550 Mailbox unavailable"), of the reply's class, or
+   * null. RFC 3464 §2.3.4 makes Status the report's own reading of the failure, so a reply whose
+   * text has no enhanced code takes it.
+   */
+  private static EnhancedCode statusField(String s, int at, int code) {
+    int i = s.lastIndexOf("Status:", at);
+    if (i < 0) i = s.lastIndexOf("status:", at);
+    if (i < 0 || (i > 0 && Character.isLetterOrDigit(s.charAt(i - 1)))) return null;
+    int p = skipSpaces(s, i + 7);
+    int e = codeTokenEnd(s, p);
+    if (e < 0 || e > at) return null;
+    EnhancedCode found = EnhancedCode.tryParse(s, p, e);
+    return found != null && found.klass() == code / 100 ? found : null;
   }
 
   private static final String DOTNET_LEAD_IN = "The server response was: ";

@@ -156,6 +156,23 @@ class ReplyParserTest {
   }
 
   @Test
+  void takesTheEnhancedCodeOfAPastedStatusField() {
+    SmtpReply r =
+        ReplyParser.parse(
+            "Final-Recipient: rfc822; u@example.com\nAction: failed\nStatus: 5.1.1\n"
+                + "Diagnostic-Code: smtp; 550 Mailbox unavailable");
+    assertThat(r.code()).isEqualTo(550);
+    assertThat(r.enhanced()).hasToString("5.1.1");
+    assertThat(r.text()).isEqualTo("Mailbox unavailable");
+    // The reply's own enhanced code wins, and a status of another class is not taken.
+    assertThat(
+            ReplyParser.parse("Status: 5.1.1\nDiagnostic-Code: smtp; 550 5.7.1 Denied").enhanced())
+        .hasToString("5.7.1");
+    assertThat(ReplyParser.parse("Status: 4.4.1\nDiagnostic-Code: smtp; 550 Denied").enhanced())
+        .isNull();
+  }
+
+  @Test
   void findsTheCodeInsideMarkdownsInlineQuote() {
     SmtpReply r = ReplyParser.parse("`550 5.1.1 User unknown`");
     assertThat(r.code()).isEqualTo(550);
