@@ -127,8 +127,6 @@ public final class ReplyParser {
     return found != null && found.klass() == code / 100 ? found : null;
   }
 
-  private static final String DOTNET_LEAD_IN = "The server response was: ";
-
   /**
    * .NET's descriptions of the basic codes that name one code only, from System.Net.Mail's strings
    * (https://github.com/dotnet/runtime/blob/main/src/libraries/System.Net.Mail/src/Resources/Strings.resx).
@@ -158,19 +156,13 @@ public final class ReplyParser {
    * ({@link #DOTNET_CODES}).
    */
   static String afterDotNetLeadIn(String s) {
-    int at = s.indexOf(DOTNET_LEAD_IN);
-    int after = at + DOTNET_LEAD_IN.length();
-    if (at < 0) {
-      // A console that wraps long lines (PowerShell prints the exception in its own "Exception
-      // calling "Send" ..." message) may break the lead-in between its words.
-      at = wrappedLeadIn(s);
-      if (at < 0) return s;
-      after = skipSpaces(s, s.indexOf(':', at) + 1);
-      while (after < s.length() && Character.isWhitespace(s.charAt(after))) after++;
-    }
+    int at = dotNetLeadIn(s);
+    if (at < 0) return s;
+    int after = s.indexOf(':', at) + 1;
+    while (after < s.length() && Character.isWhitespace(s.charAt(after))) after++;
     String rest = s.substring(after);
     int end = at;
-    while (end > 0 && s.charAt(end - 1) == ' ') end--;
+    while (end > 0 && Character.isWhitespace(s.charAt(end - 1))) end--;
     for (String[] d : DOTNET_CODES) {
       if (end >= d[0].length() && s.startsWith(d[0], end - d[0].length())) {
         return d[1] + " " + rest;
@@ -180,10 +172,11 @@ public final class ReplyParser {
   }
 
   /**
-   * Where .NET's lead-in starts when line breaks stand between its words ("The server\nresponse
-   * was: "), or -1.
+   * Where .NET's lead-in "The server response was:" starts, or -1. Any white space may stand
+   * between its words: a console that wraps long lines (PowerShell prints the exception inside its
+   * own "Exception calling "Send" ..." message) may break it.
    */
-  private static int wrappedLeadIn(String s) {
+  private static int dotNetLeadIn(String s) {
     for (int i = s.indexOf("The server"); i >= 0; i = s.indexOf("The server", i + 10)) {
       int p = i + 10;
       if (p >= s.length() || !Character.isWhitespace(s.charAt(p))) continue;
